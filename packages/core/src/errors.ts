@@ -1,0 +1,36 @@
+// Error classes shared by every app. Workers map them to BullMQ behaviour: invalid input is
+// unrecoverable, unavailable dependencies are retried.
+
+/** Input that can never succeed (bad payload, bad fixture, bad form). Never retried. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(issues.length ? `${message}: ${issues.join('; ')}` : message);
+  }
+}
+
+/** Configuration that stops boot, with every problem listed at once. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** A dependency (Postgres, Redis, ServiceTitan) is unreachable; the message says how to fix it. */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError';
+  constructor(
+    readonly service: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,6 @@
+export * from './digest.ts';
+export * from './errors.ts';
+export * from './money.ts';
+export * from './queues.ts';
+export * from './reasons.ts';
+export * from './settings.ts';

@@ -1,0 +1,55 @@
+// The queue catalog: one BullMQ queue per pipeline stage, each with its zod payload schema.
+// Payloads carry ids only; amounts and customer data stay in Postgres (never in Redis).
+import { z } from 'zod';
+
+const tenantId = z.string().min(1).max(64);
+const runId = z.uuid();
+
+export const RunPayload = z.object({ tenantId, runId }).strict();
+export const PostPayload = z.object({ tenantId, runId, revision: z.number().int().min(1) }).strict();
+export const ReconcilePayload = z
+  .object({
+    tenantId,
+    /** st_payment: a ServiceTitan payment; bank_line: an imported bank transaction. */
+    subject: z.enum(['st_payment', 'bank_line']),
+    subjectId: z.string().min(1).max(64),
+    /** Changes when the subject changes, so an updated payment is reconciled again. */
+    version: z.string().min(1).max(64),
+  })
+  .strict();
+
+export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+export const QUEUE_CATALOG = {
+  'invoice.extract': { payload: RunPayload, stage: 'extract', next: 'invoice.detect' },
+  'invoice.detect': { payload: RunPayload, stage: 'detect', next: 'invoice.price' },
+  'invoice.price': { payload: RunPayload, stage: 'price', next: 'invoice.draft' },
+  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.route' },
+  'invoice.route': { payload: RunPayload, stage: 'route', next: null },
+  'invoice.post': { payload: PostPayload, stage: 'post', next: null },
+  'payment.reconcile': { payload: ReconcilePayload, stage: 'reconcile', next: null },
+} as const;
+
+export type QueueName = keyof typeof QUEUE_CATALOG;
+export const QUEUE_NAMES = Object.keys(QUEUE_CATALOG) as QueueName[];
+export type PayloadOf<Q extends QueueName> = z.infer<(typeof QUEUE_CATALOG)[Q]['payload']>;
+
+export function isQueueName(value: string): value is QueueName {
+  return Object.hasOwn(QUEUE_CATALOG, value);
+}
+
+export function queueForStage(stage: PipelineStage): QueueName {
+  return `invoice.${stage}` as QueueName;
+}
+
+/**
+ * Deterministic BullMQ job ids: the same business step always gets the same id, so a
+ * duplicate enqueue is a no-op. BullMQ forbids ':' and all-digit ids.
+ */
+export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): string {
+  const p = payload as Record<string, unknown>;
+  if (queue === 'invoice.post') return `run-${p.runId}.post.r${p.revision}`;
+  if (queue === 'payment.reconcile') return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}`;
+  return `run-${p.runId}.${QUEUE_CATALOG[queue].stage}`;
+}

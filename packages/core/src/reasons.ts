@@ -1,0 +1,46 @@
+// Reason codes on review items. Stable strings: they are filters in the console and labels
+// in metrics.
+export const INVOICE_REASONS = [
+  'low_confidence',
+  'amount_over_threshold',
+  'always_review_customer',
+  'always_review_job_type',
+  'validation_flag',
+  'stage_failed',
+  'suggest_mode',
+  'post_mismatch',
+  'manager_approval',
+] as const;
+
+export const PAYMENT_REASONS = [
+  'short_pay',
+  'over_pay',
+  'no_match',
+  'multi_match',
+  'batch_unresolved',
+  'pre_tax_payment',
+  'apply_failed',
+] as const;
+
+export type InvoiceReason = (typeof INVOICE_REASONS)[number];
+export type PaymentReason = (typeof PAYMENT_REASONS)[number];
+export type ReasonCode = InvoiceReason | PaymentReason;
+
+export const REASON_LABELS: Record<ReasonCode, string> = {
+  low_confidence: 'Low confidence',
+  amount_over_threshold: 'Amount over threshold',
+  always_review_customer: 'Customer always reviewed',
+  always_review_job_type: 'Job type always reviewed',
+  validation_flag: 'Validation flag',
+  stage_failed: 'Pipeline stage failed',
+  suggest_mode: 'Suggest mode (always review)',
+  post_mismatch: 'Posted invoice differs from draft',
+  manager_approval: 'Needs manager approval',
+  short_pay: 'Short pay',
+  over_pay: 'Overpayment',
+  no_match: 'No matching invoice',
+  multi_match: 'Several possible invoices',
+  batch_unresolved: 'Batch deposit not resolved',
+  pre_tax_payment: 'Paid the pre-tax total',
+  apply_failed: 'Applying the payment failed',
+};

@@ -1,0 +1,64 @@
+// Prisma 7 client over node-postgres (@prisma/adapter-pg): no native query engine needed.
+import { ServiceUnavailableError } from '@invoicer/core';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { type Prisma, PrismaClient } from './generated/prisma/client.ts';
+
+export { Prisma } from './generated/prisma/client.ts';
+export type Db = PrismaClient;
+export type Tx = Prisma.TransactionClient;
+
+export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  return new PrismaClient({ adapter });
+}
+
+const START_POSTGRES =
+  'Start it with `docker compose up -d postgres`, or on this machine: ' +
+  'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
+
+/** Check that Postgres answers and the schema is migrated; explain how to fix it if not. */
+export async function checkPostgres(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+  const where = maskedTarget(databaseUrl);
+  try {
+    await client.connect();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '3D000') {
+      throw new ServiceUnavailableError(
+        'postgres',
+        `Database ${where} does not exist. Create and migrate it with \`npm run db:migrate\`.`,
+      );
+    }
+    throw new ServiceUnavailableError(
+      'postgres',
+      `Postgres is not reachable at ${where} (${(error as Error).message}). ${START_POSTGRES}`,
+    );
+  }
+  try {
+    const result = await client.query("SELECT to_regclass('public.pipeline_runs') AS t");
+    if (!result.rows[0]?.t) {
+      throw new ServiceUnavailableError(
+        'postgres',
+        `Database ${where} has no schema yet. Apply the migrations with \`npm run db:migrate\`.`,
+      );
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function maskedTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export function toNumber(value: bigint | number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  return Number(value);
+}

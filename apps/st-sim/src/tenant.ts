@@ -1,0 +1,246 @@
+// One simulated ServiceTitan tenant: the fixture's records in indexed collections, plus
+// replay ("time travel"): completed jobs are held back and completed one by one in
+// completedOn order, each showing its invoice as it stood at completion.
+import { fromAmountString, sum } from '@invoicer/core';
+import type {
+  Appointment,
+  AppointmentAssignment,
+  BusinessUnit,
+  Customer,
+  DiscountAndFee,
+  GrossPayItem,
+  Invoice,
+  InvoiceItem,
+  Job,
+  JobAttachment,
+  JobNote,
+  JobTimesheet,
+  JobType,
+  Location,
+  Membership,
+  Payment,
+  PaymentType,
+  PricebookCategory,
+  PricebookEquipment,
+  PricebookMaterial,
+  PricebookService,
+  TaxZone,
+  Technician,
+  TenantFixture,
+  TenantMeta,
+} from '@invoicer/servicetitan';
+import { recomputeInvoice } from './invoice-math.ts';
+import { Collection, type SimRecord } from './store.ts';
+
+type R<T> = T & SimRecord;
+
+export type SkuKind = 'service' | 'material' | 'equipment' | 'discount-fee';
+
+export interface PlayedJob {
+  job: Job;
+  playedAt: Date;
+}
+
+/** Ids above every fixture id, for records the simulator creates (items, payments). */
+const CREATED_ID_BASE = 900_000_000;
+
+export class SimTenant {
+  readonly meta: TenantMeta;
+  readonly jobs = new Collection<R<Job>>('jobs', ['locationId', 'customerId', 'invoiceId', 'jobTypeId']);
+  readonly jobTypes = new Collection<R<JobType>>('job-types');
+  readonly notes = new Collection<R<JobNote>>('job-notes', ['jobId']);
+  readonly appointments = new Collection<R<Appointment>>('appointments', ['jobId']);
+  readonly assignments = new Collection<R<AppointmentAssignment>>('appointment-assignments', ['jobId', 'appointmentId']);
+  readonly timesheets = new Collection<R<JobTimesheet>>('job-timesheets', ['jobId']);
+  readonly grossPay = new Collection<R<GrossPayItem>>('gross-pay-items', ['employeeId', 'jobId']);
+  readonly technicians = new Collection<R<Technician>>('technicians');
+  readonly businessUnits = new Collection<R<BusinessUnit>>('business-units');
+  readonly services = new Collection<R<PricebookService>>('services');
+  readonly materials = new Collection<R<PricebookMaterial>>('materials');
+  readonly equipment = new Collection<R<PricebookEquipment>>('equipment');
+  readonly discountsAndFees = new Collection<R<DiscountAndFee>>('discounts-and-fees');
+  readonly categories = new Collection<R<PricebookCategory>>('categories');
+  readonly customers = new Collection<R<Customer>>('customers');
+  readonly locations = new Collection<R<Location>>('locations', ['customerId']);
+  readonly memberships = new Collection<R<Membership>>('memberships', ['customerId', 'locationId']);
+  readonly taxZones = new Collection<R<TaxZone>>('tax-zones');
+  readonly invoices = new Collection<R<Invoice>>('invoices', ['_jobId', '_customerId']);
+  readonly payments = new Collection<R<Payment>>('payments', ['_customerId']);
+  readonly paymentTypes = new Collection<R<PaymentType>>('payment-types');
+  readonly attachments = new Collection<R<JobAttachment>>('job-attachments', ['jobId']);
+  readonly invoiceCustomFieldTypes = [
+    { id: 1, name: 'AI Draft Status', dataType: 'Text', dataTypeOptions: [] as string[] },
+    { id: 2, name: 'AI Run', dataType: 'Text', dataTypeOptions: [] as string[] },
+  ];
+
+  /** Replay: jobs waiting to be completed, in completedOn order. */
+  private pending: Job[] = [];
+  private pendingPayments: R<Payment>[] = [];
+  private readonly completedOnOf = new Map<number, string>();
+  /** Office-added items held back from invoices during replay (the answer key). */
+  readonly heldBackItems = new Map<number, InvoiceItem[]>();
+  private nextCreatedId = CREATED_ID_BASE;
+
+  constructor(
+    fixture: TenantFixture,
+    readonly options: { replay: boolean } = { replay: false },
+  ) {
+    this.meta = fixture.meta;
+    const load = <T extends SimRecord>(c: Collection<T>, rows: unknown[]) => {
+      for (const row of rows) c.put(structuredClone(row) as T);
+    };
+    load(this.jobTypes, fixture['jpm/job-types']);
+    load(this.appointments, fixture['jpm/appointments']);
+    load(this.assignments, fixture['dispatch/appointment-assignments']);
+    load(this.timesheets, fixture['payroll/job-timesheets']);
+    load(this.grossPay, fixture['payroll/gross-pay-items']);
+    load(this.technicians, fixture['settings/technicians']);
+    load(this.businessUnits, fixture['settings/business-units']);
+    load(this.services, fixture['pricebook/services']);
+    load(this.materials, fixture['pricebook/materials']);
+    load(this.equipment, fixture['pricebook/equipment']);
+    load(this.discountsAndFees, fixture['pricebook/discounts-and-fees']);
+    load(this.categories, fixture['pricebook/categories']);
+    load(this.customers, fixture['crm/customers']);
+    load(this.locations, fixture['crm/locations']);
+    load(this.memberships, fixture['memberships/memberships']);
+    load(this.taxZones, fixture['accounting/tax-zones']);
+    load(this.paymentTypes, fixture['accounting/payment-types']);
+    load(this.attachments, fixture['forms/job-attachments']);
+    // Notes without an id (transactional shape) get one, so the export feed can carry them.
+    let noteId = 1;
+    for (const note of fixture['jpm/job-notes']) {
+      this.notes.put({ ...structuredClone(note), id: note.id ?? noteId++ } as R<JobNote>);
+    }
+    for (const invoice of fixture['accounting/invoices']) {
+      // Underscore fields are private index keys; responses drop them.
+      const copy = structuredClone(invoice) as R<Invoice> & { _jobId?: number; _customerId?: number };
+      copy._jobId = invoice.job?.id ?? undefined;
+      copy._customerId = invoice.customer?.id ?? undefined;
+      this.invoices.put(copy);
+    }
+    for (const payment of fixture['accounting/payments']) {
+      const copy = structuredClone(payment) as R<Payment> & { _customerId?: number };
+      copy._customerId = payment.customer?.id ?? undefined;
+      // During replay a payment appears once the clock passes its date.
+      if (options.replay) this.pendingPayments.push(copy);
+      else this.payments.put(copy);
+    }
+    this.pendingPayments.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? ''));
+    for (const job of fixture['jpm/jobs']) {
+      const copy = structuredClone(job) as R<Job>;
+      if (options.replay && job.jobStatus === 'Completed' && job.completedOn) {
+        this.completedOnOf.set(job.id, job.completedOn);
+        copy.jobStatus = 'InProgress';
+        copy.completedOn = null;
+        this.pending.push(job);
+        this.holdBackOfficeItems(job);
+      }
+      this.jobs.put(copy);
+    }
+    this.pending.sort((a, b) => (a.completedOn ?? '').localeCompare(b.completedOn ?? '') || a.id - b.id);
+  }
+
+  newId(): number {
+    this.nextCreatedId += 1;
+    return this.nextCreatedId;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Complete the next `count` held-back jobs (all when omitted). */
+  play(count = Number.POSITIVE_INFINITY): PlayedJob[] {
+    const played: PlayedJob[] = [];
+    while (this.pending.length && played.length < count) {
+      const original = this.pending.shift()!;
+      const job = this.jobs.get(original.id)!;
+      job.jobStatus = 'Completed';
+      job.completedOn = this.completedOnOf.get(job.id) ?? new Date().toISOString();
+      job.modifiedOn = job.completedOn;
+      this.jobs.touch(job.id);
+      played.push({ job, playedAt: new Date() });
+      this.releasePayments(job.completedOn);
+    }
+    if (!this.pending.length) this.releasePayments(null);
+    return played;
+  }
+
+  /** Complete one job now (PUT /jobs/{id}/complete). */
+  complete(jobId: number, completedOn: string): Job | undefined {
+    const job = this.jobs.get(jobId);
+    if (!job) return undefined;
+    this.pending = this.pending.filter((j) => j.id !== jobId);
+    job.jobStatus = 'Completed';
+    job.completedOn = completedOn;
+    job.modifiedOn = new Date().toISOString();
+    this.jobs.touch(jobId);
+    return job;
+  }
+
+  sku(id: number): { kind: SkuKind; record: PricebookService | PricebookMaterial | PricebookEquipment | DiscountAndFee } | null {
+    const service = this.services.get(id);
+    if (service) return { kind: 'service', record: service };
+    const material = this.materials.get(id);
+    if (material) return { kind: 'material', record: material };
+    const equipment = this.equipment.get(id);
+    if (equipment) return { kind: 'equipment', record: equipment };
+    const fee = this.discountsAndFees.get(id);
+    if (fee) return { kind: 'discount-fee', record: fee };
+    return null;
+  }
+
+  skuByCode(code: string): ReturnType<SimTenant['sku']> {
+    for (const c of [this.services, this.materials, this.equipment, this.discountsAndFees] as Collection<
+      SimRecord & { code?: string }
+    >[]) {
+      for (const r of c.values()) if (r.code === code) return this.sku(r.id);
+    }
+    return null;
+  }
+
+  appliedTotal(invoiceId: number): ReturnType<typeof sum> {
+    const amounts: ReturnType<typeof fromAmountString>[] = [];
+    for (const payment of this.payments.values()) {
+      for (const a of payment.appliedTo ?? []) if (a.appliedTo === invoiceId) amounts.push(fromAmountString(a.appliedAmount));
+    }
+    return sum(amounts);
+  }
+
+  recompute(invoice: Invoice): void {
+    const location = invoice.location?.id ? this.locations.get(invoice.location.id) : undefined;
+    const zoneId = invoice.taxZoneId ?? location?.taxZoneId ?? undefined;
+    const zone = zoneId ? this.taxZones.get(zoneId) : undefined;
+    recomputeInvoice(invoice, zone, location?.taxExempt === true, this.appliedTotal(invoice.id));
+  }
+
+  /** Release held payments dated on or before `until` (all when null). */
+  private releasePayments(until: string | null): void {
+    while (this.pendingPayments.length) {
+      const next = this.pendingPayments[0]!;
+      if (until !== null && (next.date ?? '') > until) break;
+      this.pendingPayments.shift();
+      this.payments.put(next);
+      for (const applied of next.appliedTo ?? []) {
+        const invoice = this.invoices.get(applied.appliedTo);
+        if (invoice) {
+          this.recompute(invoice);
+          this.invoices.touch(invoice.id);
+        }
+      }
+    }
+  }
+
+  private holdBackOfficeItems(job: Job): void {
+    if (!job.invoiceId || !job.completedOn) return;
+    const invoice = this.invoices.get(job.invoiceId);
+    if (!invoice?.items) return;
+    const completedAt = new Date(job.completedOn).getTime();
+    const later = invoice.items.filter((i) => i.createdOn && new Date(i.createdOn).getTime() > completedAt);
+    if (!later.length) return;
+    this.heldBackItems.set(invoice.id, later);
+    invoice.items = invoice.items.filter((i) => !later.includes(i));
+    this.recompute(invoice);
+  }
+}

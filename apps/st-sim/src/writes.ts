@@ -1,0 +1,227 @@
+// Invoice and payment writes with the live quirks recorded in API-NOTES §8–9: one item per
+// PATCH /invoices/{id}/items call; an append needs skuId or skuName (else a 500 "Sku … is not
+// found"); a field named `price` is ignored (the field is `unitPrice`); unknown fields are
+// ignored; only Pending invoices are editable. Totals are recomputed after each write.
+import { fromNumber, roundCents, toMoneyString } from '@invoicer/core';
+import type { Invoice, InvoiceItem, Payment } from '@invoicer/servicetitan';
+import { SimHttpError } from './http-helpers.ts';
+import { itemTotal } from './invoice-math.ts';
+import type { SimTenant } from './tenant.ts';
+
+/** Whether an item write honours `unitPrice` (unverified live), uses the price book, or lands at $0. */
+export type UnitPricePolicy = 'honor' | 'pricebook' | 'zero';
+
+const validation = (field: string, message: string) =>
+  new SimHttpError(400, 'One or more validation errors occurred.', { [field]: [message] });
+
+function editableInvoice(tenant: SimTenant, invoiceId: number): Invoice {
+  const invoice = tenant.invoices.get(invoiceId);
+  if (!invoice) throw new SimHttpError(404, `Invoice with id ${invoiceId} not found`);
+  if (invoice.syncStatus && invoice.syncStatus !== 'Pending') {
+    throw new SimHttpError(409, `Invoice ${invoiceId} is ${invoice.syncStatus}; only Pending invoices can be edited`);
+  }
+  return invoice;
+}
+
+function numberField(body: Record<string, unknown>, field: string, required: boolean): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) {
+    if (required) throw validation(field, `The ${field} field is required.`);
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw validation(field, `The JSON value could not be converted to System.Decimal.`);
+  return value;
+}
+
+export function patchInvoiceItem(
+  tenant: SimTenant,
+  invoiceId: number,
+  body: unknown,
+  policy: UnitPricePolicy,
+): { itemId: number } {
+  if (Array.isArray(body)) throw validation('$', 'The JSON value could not be converted to InvoiceItemUpdateRequest.');
+  if (!body || typeof body !== 'object') throw validation('$', 'A non-empty request body is required.');
+  const b = body as Record<string, unknown>;
+  const invoice = editableInvoice(tenant, invoiceId);
+  if (typeof b.description !== 'string') throw validation('description', 'The Description field is required.');
+  const quantity = numberField(b, 'quantity', true)!;
+  const unitPrice = numberField(b, 'unitPrice', false);
+  const items = (invoice.items ??= []);
+  const now = new Date().toISOString();
+
+  if (b.id !== undefined && b.id !== null) {
+    const item = items.find((i) => i.id === b.id);
+    if (!item) throw new SimHttpError(404, `Invoice item with id ${String(b.id)} not found`);
+    item.description = b.description;
+    item.quantity = toMoneyString(fromNumber(quantity));
+    if (unitPrice !== undefined && policy === 'honor') item.price = toMoneyString(fromNumber(unitPrice));
+    item.total = toMoneyString(itemTotal(fromNumber(quantity), fromNumber(Number(item.price))));
+    item.modifiedOn = now;
+    finish(tenant, invoice);
+    return { itemId: item.id };
+  }
+
+  const sku =
+    typeof b.skuId === 'number'
+      ? tenant.sku(b.skuId)
+      : typeof b.skuName === 'string'
+        ? tenant.skuByCode(b.skuName)
+        : null;
+  if (!sku) {
+    // Live behaviour: the append is resolved by SKU and fails with a 500.
+    throw new SimHttpError(500, `Sku ${String(b.skuId ?? b.skuName ?? '')} is not found`);
+  }
+  const record = sku.record as { id: number; code: string; displayName?: string | null; price?: number; amount?: number; type?: string; amountType?: string; taxable?: boolean | null; memberPrice?: number | null };
+  let price: number;
+  if (policy === 'zero') price = 0;
+  else if (policy === 'honor' && unitPrice !== undefined) price = unitPrice;
+  else if (sku.kind === 'discount-fee') {
+    const magnitude = record.amountType === 'Percentage' ? 0 : (record.amount ?? 0);
+    price = record.type === 'Discount' ? -Math.abs(magnitude) : magnitude;
+  } else price = record.price ?? 0;
+  const type = { service: 'Service', material: 'Material', equipment: 'Equipment', 'discount-fee': 'PriceModifier' }[sku.kind];
+  const priceDecimal = fromNumber(price);
+  const item: InvoiceItem = {
+    id: tenant.newId(),
+    description: b.description,
+    quantity: toMoneyString(fromNumber(quantity)),
+    cost: '0.00',
+    totalCost: '0.00',
+    price: toMoneyString(priceDecimal),
+    type,
+    skuName: record.code,
+    skuId: record.id,
+    total: toMoneyString(roundCents(itemTotal(fromNumber(quantity), priceDecimal))),
+    inventory: false,
+    taxable: record.taxable ?? false,
+    displayName: record.displayName ?? record.code,
+    soldHours: 0,
+    createdOn: now,
+    modifiedOn: now,
+    order: items.length + 1,
+    addOn: b.isAddOn === true,
+    memberPrice: record.memberPrice !== undefined && record.memberPrice !== null ? toMoneyString(fromNumber(record.memberPrice)) : null,
+    technicianId: typeof b.technicianId === 'number' ? b.technicianId : null,
+  };
+  items.push(item);
+  finish(tenant, invoice);
+  return { itemId: item.id };
+}
+
+export function deleteInvoiceItem(tenant: SimTenant, invoiceId: number, itemId: number): void {
+  const invoice = editableInvoice(tenant, invoiceId);
+  const before = invoice.items?.length ?? 0;
+  invoice.items = (invoice.items ?? []).filter((i) => i.id !== itemId);
+  if (invoice.items.length === before) throw new SimHttpError(404, `Invoice item with id ${itemId} not found`);
+  finish(tenant, invoice);
+}
+
+export function patchInvoice(tenant: SimTenant, invoiceId: number, body: unknown): void {
+  const invoice = tenant.invoices.get(invoiceId);
+  if (!invoice) throw new SimHttpError(404, `Invoice with id ${invoiceId} not found`);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw validation('$', 'A non-empty request body is required.');
+  const b = body as Record<string, unknown>;
+  if (b.reviewStatus !== undefined) {
+    if (!['NeedsReview', 'OnHold', 'Reviewed'].includes(String(b.reviewStatus))) {
+      throw validation('reviewStatus', `The JSON value could not be converted to ReviewStatus.`);
+    }
+    invoice.reviewStatus = String(b.reviewStatus);
+  }
+  if (typeof b.summary === 'string') invoice.summary = b.summary;
+  if (typeof b.number === 'string') invoice.referenceNumber = b.number;
+  if (typeof b.assignedToId === 'number') {
+    const tech = tenant.technicians.get(b.assignedToId);
+    invoice.assignedTo = { id: b.assignedToId, name: tech?.name ?? null };
+  }
+  // Unknown fields are silently ignored, like the live API.
+  invoice.modifiedOn = new Date().toISOString();
+  tenant.invoices.touch(invoiceId);
+}
+
+export function patchInvoiceCustomFields(tenant: SimTenant, body: unknown): void {
+  const operations = (body as { operations?: unknown })?.operations;
+  if (!Array.isArray(operations)) throw validation('operations', 'The Operations field is required.');
+  for (const op of operations as { objectId?: number; customFields?: { name: string; value: string }[] }[]) {
+    const invoice = tenant.invoices.get(op.objectId ?? -1);
+    if (!invoice) throw new SimHttpError(404, `Invoice with id ${String(op.objectId)} not found`);
+    const fields = (invoice.customFields ??= []);
+    for (const cf of op.customFields ?? []) {
+      if (!tenant.invoiceCustomFieldTypes.some((t) => t.name === cf.name)) {
+        throw validation('customFields', `Custom field '${cf.name}' does not exist.`);
+      }
+      const existing = fields.find((f) => f.name === cf.name);
+      if (existing) existing.value = cf.value;
+      else fields.push({ name: cf.name, value: cf.value });
+    }
+    invoice.modifiedOn = new Date().toISOString();
+    tenant.invoices.touch(invoice.id);
+  }
+}
+
+export function createPayment(tenant: SimTenant, body: unknown): Record<string, unknown> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.typeId !== 'number') throw validation('typeId', 'The TypeId field is required.');
+  const type = tenant.paymentTypes.get(b.typeId);
+  if (!type) throw validation('typeId', `Payment type ${b.typeId} does not exist.`);
+  if (!Array.isArray(b.splits) || b.splits.length === 0) throw validation('splits', 'The Splits field is required.');
+  const now = new Date().toISOString();
+  const splits = (b.splits as { invoiceId?: unknown; amount?: unknown }[]).map((s, i) => {
+    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number') throw validation(`splits[${i}]`, 'invoiceId and amount are required.');
+    const invoice = tenant.invoices.get(s.invoiceId);
+    if (!invoice) throw new SimHttpError(404, `Invoice with id ${s.invoiceId} not found`);
+    return { invoice, amount: fromNumber(s.amount) };
+  });
+  const total = splits.reduce((acc, s) => acc.plus(s.amount), fromNumber(0));
+  const customer = splits[0]!.invoice.customer ?? null;
+  const payment: Payment & { id: number; _customerId?: number } = {
+    id: tenant.newId(),
+    syncStatus: typeof b.status === 'string' ? b.status : 'Pending',
+    referenceNumber: String(tenant.payments.size + 10001),
+    date: typeof b.paidOn === 'string' ? b.paidOn : now,
+    type: type.name,
+    typeId: String(type.id),
+    total: toMoneyString(total),
+    unappliedAmount: '0.00',
+    memo: typeof b.memo === 'string' ? b.memo : null,
+    customer,
+    businessUnit: splits[0]!.invoice.businessUnit ?? null,
+    batch: null,
+    createdBy: 'api',
+    customFields: [],
+    authCode: typeof b.authCode === 'string' ? b.authCode : null,
+    checkNumber: typeof b.checkNumber === 'string' ? b.checkNumber : null,
+    appliedTo: splits.map((s) => ({
+      appliedId: tenant.newId(),
+      appliedTo: s.invoice.id,
+      appliedAmount: toMoneyString(s.amount),
+      appliedOn: now,
+      appliedBy: 'api',
+      appliedToReferenceNumber: s.invoice.referenceNumber ?? null,
+    })),
+    modifiedOn: now,
+    createdOn: now,
+    active: true,
+    _customerId: customer?.id,
+  };
+  tenant.payments.put(payment);
+  for (const s of splits) finish(tenant, s.invoice);
+  return {
+    id: payment.id,
+    typeId: type.id,
+    active: true,
+    memo: payment.memo,
+    paidOn: payment.date,
+    authCode: payment.authCode,
+    checkNumber: payment.checkNumber,
+    exportId: typeof b.exportId === 'string' ? b.exportId : null,
+    transactionStatus: 'Success',
+    status: payment.syncStatus,
+    splits: splits.map((s) => ({ invoiceId: s.invoice.id, amount: Number(toMoneyString(s.amount)) })),
+  };
+}
+
+function finish(tenant: SimTenant, invoice: Invoice): void {
+  tenant.recompute(invoice);
+  invoice.modifiedOn = new Date().toISOString();
+  tenant.invoices.touch(invoice.id);
+}

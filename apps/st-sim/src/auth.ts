@@ -18,12 +18,20 @@ export class TokenIssuer {
     public lifetimeSeconds = 900,
   ) {}
 
-  issue(clientId: string | undefined, clientSecret: string | undefined): { access_token: string; expires_in: number } | null {
+  issue(
+    clientId: string | undefined,
+    clientSecret: string | undefined,
+  ): { access_token: string; expires_in: number } | null {
     if (clientId !== this.credentials.clientId || clientSecret !== this.credentials.clientSecret) return null;
     const token = `sim.${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, Date.now() + this.lifetimeSeconds * 1000);
     this.issued += 1;
     return { access_token: token, expires_in: this.lifetimeSeconds };
+  }
+
+  /** Expire every issued token now (tests of re-authentication). */
+  expireAll(): void {
+    for (const token of this.tokens.keys()) this.tokens.set(token, 0);
   }
 
   /** Why a call is refused, or null when it is authorised. */

@@ -114,7 +114,8 @@ export class Faults {
         this.windowCount = 0;
       }
       this.windowCount += 1;
-      if (this.windowCount > c.rateLimitPerSecond) return { kind: 'error', status: 429, retryAfterSeconds: 1, delayMs: 0 };
+      if (this.windowCount > c.rateLimitPerSecond)
+        return { kind: 'error', status: 429, retryAfterSeconds: 1, delayMs: 0 };
     }
     if (c.burst429 && this.calls % c.burst429.every === 0) {
       return { kind: 'error', status: 429, retryAfterSeconds: c.burst429.retryAfterSeconds, delayMs };

@@ -16,7 +16,12 @@ export class SimHttpError extends Error {
   }
 }
 
-export function sendError(reply: FastifyReply, status: number, title: string, errors: Record<string, string[]> = {}) {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  errors: Record<string, string[]> = {},
+) {
   return reply.code(status).send({
     type: `https://tools.ietf.org/html/rfc7231#section-6.5.${status === 404 ? 4 : 1}`,
     title,
@@ -42,7 +47,10 @@ export function intParam(query: Query, name: string): number | undefined {
   const v = first(query, name);
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new SimHttpError(400, 'One or more validation errors occurred.', { [name]: [`The value '${v}' is not valid.`] });
+  if (!Number.isInteger(n))
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      [name]: [`The value '${v}' is not valid.`],
+    });
   return n;
 }
 
@@ -51,9 +59,14 @@ export function idsParam(query: Query): number[] | undefined {
   if (!ids.length) return undefined;
   const parsed = ids.map(Number);
   if (parsed.some((n) => !Number.isInteger(n))) {
-    throw new SimHttpError(400, 'One or more validation errors occurred.', { ids: ['ids must be comma-separated integers'] });
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      ids: ['ids must be comma-separated integers'],
+    });
   }
-  if (parsed.length > 50) throw new SimHttpError(400, 'One or more validation errors occurred.', { ids: ['At most 50 ids are allowed.'] });
+  if (parsed.length > 50)
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      ids: ['At most 50 ids are allowed.'],
+    });
   return parsed;
 }
 
@@ -61,7 +74,10 @@ function dateParam(query: Query, name: string): number | undefined {
   const v = first(query, name);
   if (!v) return undefined;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new SimHttpError(400, 'One or more validation errors occurred.', { [name]: [`The value '${v}' is not valid.`] });
+  if (Number.isNaN(t))
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      [name]: [`The value '${v}' is not valid.`],
+    });
   return t;
 }
 
@@ -88,7 +104,11 @@ export function commonFilter<T extends Dated>(query: Query): (r: T) => boolean {
   };
 }
 
-export function dateWindow(query: Query, after: string, before: string): (value: string | null | undefined) => boolean {
+export function dateWindow(
+  query: Query,
+  after: string,
+  before: string,
+): (value: string | null | undefined) => boolean {
   const from = dateParam(query, after);
   const to = dateParam(query, before);
   return (value) => {
@@ -100,12 +120,21 @@ export function dateWindow(query: Query, after: string, before: string): (value:
 }
 
 /** Page through `rows` (already filtered) with page/pageSize/includeTotal and sort. */
-export function listResponse<T extends { id: number }>(rows: T[], query: Query, map: (r: T) => unknown = (r) => r) {
+export function listResponse<T extends { id: number }>(
+  rows: T[],
+  query: Query,
+  map: (r: T) => unknown = (r) => r,
+) {
   const page = intParam(query, 'page') ?? 1;
   const pageSize = intParam(query, 'pageSize') ?? 50;
-  if (page < 1) throw new SimHttpError(400, 'One or more validation errors occurred.', { page: ['page must be 1 or more'] });
+  if (page < 1)
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      page: ['page must be 1 or more'],
+    });
   if (pageSize < 1 || pageSize > 5000) {
-    throw new SimHttpError(400, 'One or more validation errors occurred.', { pageSize: ['pageSize must be between 1 and 5000'] });
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      pageSize: ['pageSize must be between 1 and 5000'],
+    });
   }
   const sort = first(query, 'sort');
   const sorted = [...rows];
@@ -124,7 +153,13 @@ export function listResponse<T extends { id: number }>(rows: T[], query: Query, 
   const start = (page - 1) * pageSize;
   const data = sorted.slice(start, start + pageSize).map(map);
   const includeTotal = (first(query, 'includeTotal') ?? '').toLowerCase() === 'true';
-  return { page, pageSize, hasMore: start + pageSize < sorted.length, totalCount: includeTotal ? sorted.length : null, data };
+  return {
+    page,
+    pageSize,
+    hasMore: start + pageSize < sorted.length,
+    totalCount: includeTotal ? sorted.length : null,
+    data,
+  };
 }
 
 /** Opaque continuation tokens: base64url of the last change sequence served. */
@@ -140,7 +175,8 @@ export function decodeFrom<T extends SimRecord>(
   if (!from) return 0;
   if (/^\d{4}-\d{2}-\d{2}/.test(from)) {
     const date = new Date(from);
-    if (Number.isNaN(date.getTime())) throw new SimHttpError(400, 'One or more validation errors occurred.', { from: ['Invalid date'] });
+    if (Number.isNaN(date.getTime()))
+      throw new SimHttpError(400, 'One or more validation errors occurred.', { from: ['Invalid date'] });
     return collection.seqForDate(date, modifiedOf);
   }
   try {
@@ -149,7 +185,9 @@ export function decodeFrom<T extends SimRecord>(
   } catch {
     // fall through
   }
-  throw new SimHttpError(400, 'One or more validation errors occurred.', { from: ['The continuation token is not valid.'] });
+  throw new SimHttpError(400, 'One or more validation errors occurred.', {
+    from: ['The continuation token is not valid.'],
+  });
 }
 
 export const EXPORT_BATCH = 500;

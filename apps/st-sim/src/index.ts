@@ -1,5 +1,10 @@
-export { type SimCredentials } from './auth.ts';
+export type { SimCredentials } from './auth.ts';
 export { type FaultConfig, Faults } from './faults.ts';
 export { DEFAULT_SIM_CREDENTIALS, type RunningSim, type SimOptions, startSim } from './server.ts';
 export { SimTenant } from './tenant.ts';
-export { DEFAULT_WEBHOOK_SIGNATURE, signBody, type JobCompletedEvent, type WebhookConfig } from './webhooks.ts';
+export {
+  DEFAULT_WEBHOOK_SIGNATURE,
+  type JobCompletedEvent,
+  signBody,
+  type WebhookConfig,
+} from './webhooks.ts';

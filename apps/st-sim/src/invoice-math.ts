@@ -34,7 +34,12 @@ export function invoiceTax(items: InvoiceItem[], zone: TaxZone | undefined, exem
 }
 
 /** Recompute subTotal, salesTax, total and balance in place. */
-export function recomputeInvoice(invoice: Invoice, zone: TaxZone | undefined, exempt: boolean, paid: Decimal): void {
+export function recomputeInvoice(
+  invoice: Invoice,
+  zone: TaxZone | undefined,
+  exempt: boolean,
+  paid: Decimal,
+): void {
   const items = (invoice.items ?? []).filter((i) => i.active !== false);
   const subTotal = sum(items.map((i) => fromAmountString(i.total)));
   const salesTax = invoiceTax(items, zone, exempt);

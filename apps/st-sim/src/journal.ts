@@ -4,7 +4,14 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SimTenant } from './tenant.ts';
-import { createPayment, deleteInvoiceItem, patchInvoice, patchInvoiceCustomFields, patchInvoiceItem, type UnitPricePolicy } from './writes.ts';
+import {
+  createPayment,
+  deleteInvoiceItem,
+  patchInvoice,
+  patchInvoiceCustomFields,
+  patchInvoiceItem,
+  type UnitPricePolicy,
+} from './writes.ts';
 
 export interface JournalEntry {
   op: string;

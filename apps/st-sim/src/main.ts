@@ -73,7 +73,9 @@ async function main() {
   console.log(`  token URL   ${sim.url}/connect/token`);
   console.log(`  client id   ${sim.credentials.clientId}`);
   console.log(`  app key     ${sim.credentials.appKey}`);
-  console.log(`  jobs ${sim.tenant.jobs.size}, invoices ${sim.tenant.invoices.size}, held back ${sim.tenant.pendingCount}`);
+  console.log(
+    `  jobs ${sim.tenant.jobs.size}, invoices ${sim.tenant.invoices.size}, held back ${sim.tenant.pendingCount}`,
+  );
   if (values['play-interval']) {
     const interval = setInterval(() => {
       if (!sim.play(1).length) clearInterval(interval);

@@ -1,7 +1,8 @@
 // The ServiceTitan v2 API simulator as an embeddable server: `startSim()` for tests and the
 // demo, `main.ts` for the command line. Control endpoints under /_sim are for local use only.
-import Fastify, { type FastifyInstance } from 'fastify';
+
 import { loadTenantFixture, type TenantFixture } from '@invoicer/servicetitan';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { type SimCredentials, TokenIssuer } from './auth.ts';
 import { CallStats, type FaultConfig, Faults, type ScriptedResponse } from './faults.ts';
 import { sendError } from './http-helpers.ts';
@@ -88,10 +89,15 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
 
   app.post('/connect/token', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, string>;
-    if (body.grant_type !== 'client_credentials') return reply.code(400).send({ error: 'unsupported_grant_type' });
+    if (body.grant_type !== 'client_credentials')
+      return reply.code(400).send({ error: 'unsupported_grant_type' });
     const token = tokens.issue(body.client_id, body.client_secret);
     if (!token) return reply.code(400).send({ error: 'invalid_client' });
-    return { ...token, token_type: 'Bearer', scope: 'tn.jpm tn.acc tn.crm tn.pb tn.dsp tn.pay tn.set tn.mem tn.frm' };
+    return {
+      ...token,
+      token_type: 'Bearer',
+      scope: 'tn.jpm tn.acc tn.crm tn.pb tn.dsp tn.pay tn.set tn.mem tn.frm',
+    };
   });
 
   // Every API route: count, authenticate, check the tenant, then apply fault knobs.
@@ -101,10 +107,22 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     const endpoint = `${request.method} ${request.routeOptions.url ?? request.url}`;
     stats.record(endpoint);
     const query = request.query as Record<string, string | undefined>;
-    const denied = tokens.check(request.headers.authorization, (request.headers['st-app-key'] as string) ?? query.servicetitanapplicationkey);
+    const denied = tokens.check(
+      request.headers.authorization,
+      (request.headers['st-app-key'] as string) ?? query.servicetitanapplicationkey,
+    );
     if (denied) {
       stats.status(401);
-      return reply.code(401).send({ type: null, title: 'Unauthorized', status: 401, traceId: null, errors: { auth: [denied] }, data: {} });
+      return reply
+        .code(401)
+        .send({
+          type: null,
+          title: 'Unauthorized',
+          status: 401,
+          traceId: null,
+          errors: { auth: [denied] },
+          data: {},
+        });
     }
     if (match[2] !== String(tenant.meta.tenantId)) {
       stats.status(403);
@@ -114,8 +132,13 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (decision.kind === 'error') {
       stats.status(decision.status);
-      if (decision.retryAfterSeconds !== undefined) reply.header('retry-after', String(decision.retryAfterSeconds));
-      return sendError(reply, decision.status, decision.status === 429 ? 'Too many requests' : 'Internal server error');
+      if (decision.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(decision.retryAfterSeconds));
+      return sendError(
+        reply,
+        decision.status,
+        decision.status === 429 ? 'Too many requests' : 'Internal server error',
+      );
     }
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -50,7 +50,10 @@ export class SimTenant {
   readonly jobTypes = new Collection<R<JobType>>('job-types');
   readonly notes = new Collection<R<JobNote>>('job-notes', ['jobId']);
   readonly appointments = new Collection<R<Appointment>>('appointments', ['jobId']);
-  readonly assignments = new Collection<R<AppointmentAssignment>>('appointment-assignments', ['jobId', 'appointmentId']);
+  readonly assignments = new Collection<R<AppointmentAssignment>>('appointment-assignments', [
+    'jobId',
+    'appointmentId',
+  ]);
   readonly timesheets = new Collection<R<JobTimesheet>>('job-timesheets', ['jobId']);
   readonly grossPay = new Collection<R<GrossPayItem>>('gross-pay-items', ['employeeId', 'jobId']);
   readonly technicians = new Collection<R<Technician>>('technicians');
@@ -179,7 +182,12 @@ export class SimTenant {
     return job;
   }
 
-  sku(id: number): { kind: SkuKind; record: PricebookService | PricebookMaterial | PricebookEquipment | DiscountAndFee } | null {
+  sku(
+    id: number,
+  ): {
+    kind: SkuKind;
+    record: PricebookService | PricebookMaterial | PricebookEquipment | DiscountAndFee;
+  } | null {
     const service = this.services.get(id);
     if (service) return { kind: 'service', record: service };
     const material = this.materials.get(id);
@@ -203,7 +211,8 @@ export class SimTenant {
   appliedTotal(invoiceId: number): ReturnType<typeof sum> {
     const amounts: ReturnType<typeof fromAmountString>[] = [];
     for (const payment of this.payments.values()) {
-      for (const a of payment.appliedTo ?? []) if (a.appliedTo === invoiceId) amounts.push(fromAmountString(a.appliedAmount));
+      for (const a of payment.appliedTo ?? [])
+        if (a.appliedTo === invoiceId) amounts.push(fromAmountString(a.appliedAmount));
     }
     return sum(amounts);
   }

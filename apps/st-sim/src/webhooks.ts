@@ -20,7 +20,12 @@ export const DEFAULT_WEBHOOK_SIGNATURE = {
   encoding: 'hex',
 } as const;
 
-export function signBody(body: string, secret: string, algorithm: string, encoding: 'hex' | 'base64'): string {
+export function signBody(
+  body: string,
+  secret: string,
+  algorithm: string,
+  encoding: 'hex' | 'base64',
+): string {
   return createHmac(algorithm, secret).update(body).digest(encoding);
 }
 
@@ -53,7 +58,10 @@ export class WebhookEmitter {
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [header]: signBody(body, secret, algorithm, encoding) },
+          headers: {
+            'content-type': 'application/json',
+            [header]: signBody(body, secret, algorithm, encoding),
+          },
           body,
           signal: AbortSignal.timeout(10_000),
         });

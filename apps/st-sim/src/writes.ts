@@ -18,7 +18,10 @@ function editableInvoice(tenant: SimTenant, invoiceId: number): Invoice {
   const invoice = tenant.invoices.get(invoiceId);
   if (!invoice) throw new SimHttpError(404, `Invoice with id ${invoiceId} not found`);
   if (invoice.syncStatus && invoice.syncStatus !== 'Pending') {
-    throw new SimHttpError(409, `Invoice ${invoiceId} is ${invoice.syncStatus}; only Pending invoices can be edited`);
+    throw new SimHttpError(
+      409,
+      `Invoice ${invoiceId} is ${invoice.syncStatus}; only Pending invoices can be edited`,
+    );
   }
   return invoice;
 }
@@ -29,7 +32,8 @@ function numberField(body: Record<string, unknown>, field: string, required: boo
     if (required) throw validation(field, `The ${field} field is required.`);
     return undefined;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw validation(field, `The JSON value could not be converted to System.Decimal.`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw validation(field, `The JSON value could not be converted to System.Decimal.`);
   return value;
 }
 
@@ -39,11 +43,13 @@ export function patchInvoiceItem(
   body: unknown,
   policy: UnitPricePolicy,
 ): { itemId: number } {
-  if (Array.isArray(body)) throw validation('$', 'The JSON value could not be converted to InvoiceItemUpdateRequest.');
+  if (Array.isArray(body))
+    throw validation('$', 'The JSON value could not be converted to InvoiceItemUpdateRequest.');
   if (!body || typeof body !== 'object') throw validation('$', 'A non-empty request body is required.');
   const b = body as Record<string, unknown>;
   const invoice = editableInvoice(tenant, invoiceId);
-  if (typeof b.description !== 'string') throw validation('description', 'The Description field is required.');
+  if (typeof b.description !== 'string')
+    throw validation('description', 'The Description field is required.');
   const quantity = numberField(b, 'quantity', true)!;
   const unitPrice = numberField(b, 'unitPrice', false);
   const items = (invoice.items ??= []);
@@ -71,7 +77,17 @@ export function patchInvoiceItem(
     // Live behaviour: the append is resolved by SKU and fails with a 500.
     throw new SimHttpError(500, `Sku ${String(b.skuId ?? b.skuName ?? '')} is not found`);
   }
-  const record = sku.record as { id: number; code: string; displayName?: string | null; price?: number; amount?: number; type?: string; amountType?: string; taxable?: boolean | null; memberPrice?: number | null };
+  const record = sku.record as {
+    id: number;
+    code: string;
+    displayName?: string | null;
+    price?: number;
+    amount?: number;
+    type?: string;
+    amountType?: string;
+    taxable?: boolean | null;
+    memberPrice?: number | null;
+  };
   let price: number;
   if (policy === 'zero') price = 0;
   else if (policy === 'honor' && unitPrice !== undefined) price = unitPrice;
@@ -79,7 +95,12 @@ export function patchInvoiceItem(
     const magnitude = record.amountType === 'Percentage' ? 0 : (record.amount ?? 0);
     price = record.type === 'Discount' ? -Math.abs(magnitude) : magnitude;
   } else price = record.price ?? 0;
-  const type = { service: 'Service', material: 'Material', equipment: 'Equipment', 'discount-fee': 'PriceModifier' }[sku.kind];
+  const type = {
+    service: 'Service',
+    material: 'Material',
+    equipment: 'Equipment',
+    'discount-fee': 'PriceModifier',
+  }[sku.kind];
   const priceDecimal = fromNumber(price);
   const item: InvoiceItem = {
     id: tenant.newId(),
@@ -100,7 +121,10 @@ export function patchInvoiceItem(
     modifiedOn: now,
     order: items.length + 1,
     addOn: b.isAddOn === true,
-    memberPrice: record.memberPrice !== undefined && record.memberPrice !== null ? toMoneyString(fromNumber(record.memberPrice)) : null,
+    memberPrice:
+      record.memberPrice !== undefined && record.memberPrice !== null
+        ? toMoneyString(fromNumber(record.memberPrice))
+        : null,
     technicianId: typeof b.technicianId === 'number' ? b.technicianId : null,
   };
   items.push(item);
@@ -112,14 +136,16 @@ export function deleteInvoiceItem(tenant: SimTenant, invoiceId: number, itemId: 
   const invoice = editableInvoice(tenant, invoiceId);
   const before = invoice.items?.length ?? 0;
   invoice.items = (invoice.items ?? []).filter((i) => i.id !== itemId);
-  if (invoice.items.length === before) throw new SimHttpError(404, `Invoice item with id ${itemId} not found`);
+  if (invoice.items.length === before)
+    throw new SimHttpError(404, `Invoice item with id ${itemId} not found`);
   finish(tenant, invoice);
 }
 
 export function patchInvoice(tenant: SimTenant, invoiceId: number, body: unknown): void {
   const invoice = tenant.invoices.get(invoiceId);
   if (!invoice) throw new SimHttpError(404, `Invoice with id ${invoiceId} not found`);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw validation('$', 'A non-empty request body is required.');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw validation('$', 'A non-empty request body is required.');
   const b = body as Record<string, unknown>;
   if (b.reviewStatus !== undefined) {
     if (!['NeedsReview', 'OnHold', 'Reviewed'].includes(String(b.reviewStatus))) {
@@ -163,10 +189,12 @@ export function createPayment(tenant: SimTenant, body: unknown): Record<string, 
   if (typeof b.typeId !== 'number') throw validation('typeId', 'The TypeId field is required.');
   const type = tenant.paymentTypes.get(b.typeId);
   if (!type) throw validation('typeId', `Payment type ${b.typeId} does not exist.`);
-  if (!Array.isArray(b.splits) || b.splits.length === 0) throw validation('splits', 'The Splits field is required.');
+  if (!Array.isArray(b.splits) || b.splits.length === 0)
+    throw validation('splits', 'The Splits field is required.');
   const now = new Date().toISOString();
   const splits = (b.splits as { invoiceId?: unknown; amount?: unknown }[]).map((s, i) => {
-    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number') throw validation(`splits[${i}]`, 'invoiceId and amount are required.');
+    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number')
+      throw validation(`splits[${i}]`, 'invoiceId and amount are required.');
     const invoice = tenant.invoices.get(s.invoiceId);
     if (!invoice) throw new SimHttpError(404, `Invoice with id ${s.invoiceId} not found`);
     return { invoice, amount: fromNumber(s.amount) };

@@ -120,7 +120,10 @@ export function loadTenantFixture(dir: string): TenantFixture {
   if (existsSync(metaFile)) {
     const parsed = TenantMeta.safeParse(JSON.parse(readFileSync(metaFile, 'utf8')));
     if (parsed.success) meta = parsed.data;
-    else problems.push(`tenant.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    else
+      problems.push(
+        `tenant.json: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
   }
   if (problems.length) throw new FixtureError(`tenant fixture ${dir} is invalid`, problems.slice(0, 50));
   return { ...(out as unknown as Omit<TenantFixture, 'meta'>), meta } as TenantFixture;

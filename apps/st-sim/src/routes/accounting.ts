@@ -1,8 +1,23 @@
-import type { FastifyInstance } from 'fastify';
 import type { Invoice } from '@invoicer/servicetitan';
-import { all, commonFilter, dateWindow, exportResponse, first, idsParam, intParam, listResponse } from '../http-helpers.ts';
-import { createPayment, deleteInvoiceItem, patchInvoice, patchInvoiceCustomFields, patchInvoiceItem } from '../writes.ts';
-import { type RouteContext, exported, found, idParam, moduleRoutes, publicRecord } from './api.ts';
+import type { FastifyInstance } from 'fastify';
+import {
+  all,
+  commonFilter,
+  dateWindow,
+  exportResponse,
+  first,
+  idsParam,
+  intParam,
+  listResponse,
+} from '../http-helpers.ts';
+import {
+  createPayment,
+  deleteInvoiceItem,
+  patchInvoice,
+  patchInvoiceCustomFields,
+  patchInvoiceItem,
+} from '../writes.ts';
+import { exported, found, idParam, moduleRoutes, publicRecord, type RouteContext } from './api.ts';
 
 export function registerAccounting(app: FastifyInstance, ctx: RouteContext): void {
   const api = moduleRoutes(app, 'accounting');
@@ -11,7 +26,11 @@ export function registerAccounting(app: FastifyInstance, ctx: RouteContext): voi
   api.get('/tax-zones', ({ query }) => {
     const ids = idsParam(query);
     const common = commonFilter(query);
-    return listResponse([...tenant.taxZones.values()].filter((z) => common(z) && (!ids || ids.includes(z.id))), query, publicRecord);
+    return listResponse(
+      [...tenant.taxZones.values()].filter((z) => common(z) && (!ids || ids.includes(z.id))),
+      query,
+      publicRecord,
+    );
   });
 
   api.get('/invoices', ({ query }) => {
@@ -47,9 +66,7 @@ export function registerAccounting(app: FastifyInstance, ctx: RouteContext): voi
     ctx.onWrite('customFields', { body });
     return undefined;
   });
-  api.get('/invoices/custom-fields', ({ query }) =>
-    listResponse(tenant.invoiceCustomFieldTypes, query),
-  );
+  api.get('/invoices/custom-fields', ({ query }) => listResponse(tenant.invoiceCustomFieldTypes, query));
   api.patch('/invoices/:id', ({ params, body }) => {
     const id = idParam(params);
     patchInvoice(tenant, id, body);
@@ -75,7 +92,9 @@ export function registerAccounting(app: FastifyInstance, ctx: RouteContext): voi
     const page = exportResponse(tenant.invoices, query, (i) => i);
     return {
       ...page,
-      data: (page.data as Invoice[]).flatMap((i) => (i.items ?? []).map((item) => ({ ...item, invoiceId: i.id, active: true }))),
+      data: (page.data as Invoice[]).flatMap((i) =>
+        (i.items ?? []).map((item) => ({ ...item, invoiceId: i.id, active: true })),
+      ),
     };
   });
 
@@ -104,7 +123,9 @@ export function registerAccounting(app: FastifyInstance, ctx: RouteContext): voi
     return created;
   });
   api.get('/export/payments', ({ query }) => exportResponse(tenant.payments, query, exported));
-  api.get('/payment-types', ({ query }) => listResponse([...tenant.paymentTypes.values()], query, publicRecord));
+  api.get('/payment-types', ({ query }) =>
+    listResponse([...tenant.paymentTypes.values()], query, publicRecord),
+  );
   api.get('/payment-types/:id', ({ params }) =>
     publicRecord(found(tenant.paymentTypes.get(idParam(params)), 'Payment type', idParam(params))),
   );

@@ -50,7 +50,9 @@ export function moduleRoutes(app: FastifyInstance, module: string) {
 export function idParam(params: Record<string, string>, name = 'id'): number {
   const value = Number(params[name]);
   if (!Number.isInteger(value)) {
-    throw new SimHttpError(400, 'One or more validation errors occurred.', { [name]: [`The value '${params[name]}' is not valid.`] });
+    throw new SimHttpError(400, 'One or more validation errors occurred.', {
+      [name]: [`The value '${params[name]}' is not valid.`],
+    });
   }
   return value;
 }

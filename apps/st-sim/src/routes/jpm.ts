@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { all, commonFilter, dateWindow, exportResponse, first, idsParam, intParam, listResponse } from '../http-helpers.ts';
-import { type RouteContext, exported, found, idParam, moduleRoutes, publicRecord } from './api.ts';
+import {
+  all,
+  commonFilter,
+  dateWindow,
+  exportResponse,
+  first,
+  idsParam,
+  intParam,
+  listResponse,
+} from '../http-helpers.ts';
+import { exported, found, idParam, moduleRoutes, publicRecord, type RouteContext } from './api.ts';
 
 export function registerJpm(app: FastifyInstance, ctx: RouteContext): void {
   const api = moduleRoutes(app, 'jpm');
@@ -36,7 +45,9 @@ export function registerJpm(app: FastifyInstance, ctx: RouteContext): void {
     );
     return listResponse(rows, query, publicRecord);
   });
-  api.get('/jobs/:id', ({ params }) => publicRecord(found(tenant.jobs.get(idParam(params)), 'Job', idParam(params))));
+  api.get('/jobs/:id', ({ params }) =>
+    publicRecord(found(tenant.jobs.get(idParam(params)), 'Job', idParam(params))),
+  );
   api.put('/jobs/:id/complete', ({ params, body }) => {
     const id = idParam(params);
     found(tenant.jobs.get(id), 'Job', id);
@@ -65,16 +76,23 @@ export function registerJpm(app: FastifyInstance, ctx: RouteContext): void {
     const rows = [...tenant.jobTypes.values()].filter((t) => common(t) && (!ids || ids.includes(t.id)));
     return listResponse(rows, query, publicRecord);
   });
-  api.get('/job-types/:id', ({ params }) => publicRecord(found(tenant.jobTypes.get(idParam(params)), 'Job type', idParam(params))));
+  api.get('/job-types/:id', ({ params }) =>
+    publicRecord(found(tenant.jobTypes.get(idParam(params)), 'Job type', idParam(params))),
+  );
   api.get('/appointments', ({ query }) => {
     const ids = idsParam(query);
     const jobId = intParam(query, 'jobId');
     const starts = dateWindow(query, 'startsOnOrAfter', 'startsBefore');
     const statuses = all(query, 'status');
     const common = commonFilter(query);
-    const base = jobId !== undefined ? tenant.appointments.by('jobId', jobId) : [...tenant.appointments.values()];
+    const base =
+      jobId !== undefined ? tenant.appointments.by('jobId', jobId) : [...tenant.appointments.values()];
     const rows = base.filter(
-      (a) => common(a) && (!ids || ids.includes(a.id)) && starts(a.start) && (!statuses.length || statuses.includes(String(a.status))),
+      (a) =>
+        common(a) &&
+        (!ids || ids.includes(a.id)) &&
+        starts(a.start) &&
+        (!statuses.length || statuses.includes(String(a.status))),
     );
     return listResponse(rows, query, publicRecord);
   });
@@ -82,6 +100,8 @@ export function registerJpm(app: FastifyInstance, ctx: RouteContext): void {
     publicRecord(found(tenant.appointments.get(idParam(params)), 'Appointment', idParam(params))),
   );
   api.get('/export/jobs', ({ query }) => exportResponse(tenant.jobs, query, exported));
-  api.get('/export/job-notes', ({ query }) => exportResponse(tenant.notes, query, exported, (n) => n.modifiedOn ?? n.createdOn));
+  api.get('/export/job-notes', ({ query }) =>
+    exportResponse(tenant.notes, query, exported, (n) => n.modifiedOn ?? n.createdOn),
+  );
   api.get('/export/appointments', ({ query }) => exportResponse(tenant.appointments, query, exported));
 }

@@ -1,9 +1,18 @@
 // dispatch, payroll, settings, pricebook, crm, memberships and forms resources.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { all, commonFilter, dateWindow, exportResponse, first, idsParam, intParam, listResponse } from '../http-helpers.ts';
+import {
+  all,
+  commonFilter,
+  dateWindow,
+  exportResponse,
+  first,
+  idsParam,
+  intParam,
+  listResponse,
+} from '../http-helpers.ts';
 import type { Collection, SimRecord } from '../store.ts';
-import { type RouteContext, exported, found, idParam, moduleRoutes, publicRecord } from './api.ts';
+import { exported, found, idParam, moduleRoutes, publicRecord, type RouteContext } from './api.ts';
 
 function simpleResource<T extends SimRecord>(
   api: ReturnType<typeof moduleRoutes>,
@@ -15,10 +24,18 @@ function simpleResource<T extends SimRecord>(
   api.get(`/${path}`, ({ query }) => {
     const ids = idsParam(query);
     const common = commonFilter(query as never);
-    const base = ids ? ids.map((id) => collection.get(id)).filter((r) => r !== undefined) : [...collection.values()];
-    return listResponse(base.filter((r) => common(r as never)), query, publicRecord);
+    const base = ids
+      ? ids.map((id) => collection.get(id)).filter((r) => r !== undefined)
+      : [...collection.values()];
+    return listResponse(
+      base.filter((r) => common(r as never)),
+      query,
+      publicRecord,
+    );
   });
-  api.get(`/${path}/:id`, ({ params }) => publicRecord(found(collection.get(idParam(params)), label, idParam(params))));
+  api.get(`/${path}/:id`, ({ params }) =>
+    publicRecord(found(collection.get(idParam(params)), label, idParam(params))),
+  );
   if (options.export) api.get(`/export/${path}`, ({ query }) => exportResponse(collection, query, exported));
 }
 
@@ -31,17 +48,27 @@ export function registerOthers(app: FastifyInstance, ctx: RouteContext): void {
     const jobId = intParam(query, 'jobId');
     const appointmentIds = all(query, 'appointmentIds').map(Number);
     const common = commonFilter(query);
-    const base = jobId !== undefined ? tenant.assignments.by('jobId', jobId) : [...tenant.assignments.values()];
-    const rows = base.filter((a) => common(a) && (!ids || ids.includes(a.id)) && (!appointmentIds.length || appointmentIds.includes(a.appointmentId)));
+    const base =
+      jobId !== undefined ? tenant.assignments.by('jobId', jobId) : [...tenant.assignments.values()];
+    const rows = base.filter(
+      (a) =>
+        common(a) &&
+        (!ids || ids.includes(a.id)) &&
+        (!appointmentIds.length || appointmentIds.includes(a.appointmentId)),
+    );
     return listResponse(rows, query, publicRecord);
   });
-  dispatch.get('/export/appointment-assignments', ({ query }) => exportResponse(tenant.assignments, query, exported));
+  dispatch.get('/export/appointment-assignments', ({ query }) =>
+    exportResponse(tenant.assignments, query, exported),
+  );
 
   const payroll = moduleRoutes(app, 'payroll');
   payroll.get('/jobs/:job/timesheets', ({ params, query }) => {
     const jobId = idParam(params, 'job');
     const technicianId = intParam(query, 'technicianId');
-    const rows = tenant.timesheets.by('jobId', jobId).filter((t) => technicianId === undefined || t.technicianId === technicianId);
+    const rows = tenant.timesheets
+      .by('jobId', jobId)
+      .filter((t) => technicianId === undefined || t.technicianId === technicianId);
     return listResponse(rows, query, publicRecord);
   });
   payroll.get('/jobs/timesheets', ({ query }) => {
@@ -55,10 +82,15 @@ export function registerOthers(app: FastifyInstance, ctx: RouteContext): void {
     // Both date bounds are inclusive calendar days.
     const after = first(query, 'dateOnOrAfter')?.slice(0, 10);
     const before = first(query, 'dateOnOrBefore')?.slice(0, 10);
-    const base = employeeId !== undefined ? tenant.grossPay.by('employeeId', employeeId) : [...tenant.grossPay.values()];
+    const base =
+      employeeId !== undefined ? tenant.grossPay.by('employeeId', employeeId) : [...tenant.grossPay.values()];
     const rows = base.filter((g) => {
       const day = (g.date ?? '').slice(0, 10);
-      return (!employeeType || g.employeeType === employeeType) && (!after || day >= after) && (!before || day <= before);
+      return (
+        (!employeeType || g.employeeType === employeeType) &&
+        (!after || day >= after) &&
+        (!before || day <= before)
+      );
     });
     return listResponse(rows, query, publicRecord);
   });
@@ -82,10 +114,19 @@ export function registerOthers(app: FastifyInstance, ctx: RouteContext): void {
     const ids = idsParam(query);
     const customerId = intParam(query, 'customerId');
     const common = commonFilter(query);
-    const base = customerId !== undefined ? tenant.locations.by('customerId', customerId) : [...tenant.locations.values()];
-    return listResponse(base.filter((l) => common(l) && (!ids || ids.includes(l.id))), query, publicRecord);
+    const base =
+      customerId !== undefined
+        ? tenant.locations.by('customerId', customerId)
+        : [...tenant.locations.values()];
+    return listResponse(
+      base.filter((l) => common(l) && (!ids || ids.includes(l.id))),
+      query,
+      publicRecord,
+    );
   });
-  crm.get('/locations/:id', ({ params }) => publicRecord(found(tenant.locations.get(idParam(params)), 'Location', idParam(params))));
+  crm.get('/locations/:id', ({ params }) =>
+    publicRecord(found(tenant.locations.get(idParam(params)), 'Location', idParam(params))),
+  );
   crm.get('/export/locations', ({ query }) => exportResponse(tenant.locations, query, exported));
 
   const memberships = moduleRoutes(app, 'memberships');
@@ -94,8 +135,12 @@ export function registerOthers(app: FastifyInstance, ctx: RouteContext): void {
     const customerIds = all(query, 'customerIds').map(Number);
     const status = first(query, 'status');
     const common = commonFilter(query);
-    const base = customerIds.length ? customerIds.flatMap((c) => tenant.memberships.by('customerId', c)) : [...tenant.memberships.values()];
-    const rows = base.filter((m) => common(m) && (!ids || ids.includes(m.id)) && (!status || m.status === status));
+    const base = customerIds.length
+      ? customerIds.flatMap((c) => tenant.memberships.by('customerId', c))
+      : [...tenant.memberships.values()];
+    const rows = base.filter(
+      (m) => common(m) && (!ids || ids.includes(m.id)) && (!status || m.status === status),
+    );
     return listResponse(rows, query, publicRecord);
   });
   memberships.get('/memberships/:id', ({ params }) =>
@@ -107,7 +152,11 @@ export function registerOthers(app: FastifyInstance, ctx: RouteContext): void {
   forms.get('/jobs/:jobId/attachments', ({ params, query }) => {
     const jobId = idParam(params, 'jobId');
     const created = dateWindow(query, 'createdOnOrAfter', 'createdBefore');
-    return listResponse(tenant.attachments.by('jobId', jobId).filter((a) => created(a.createdOn)), query, publicRecord);
+    return listResponse(
+      tenant.attachments.by('jobId', jobId).filter((a) => created(a.createdOn)),
+      query,
+      publicRecord,
+    );
   });
   forms.get('/jobs/attachment/:id', ({ params, reply }) => {
     const id = idParam(params);

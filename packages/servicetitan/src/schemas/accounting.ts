@@ -65,7 +65,9 @@ export const Invoice = z.looseObject({
   dueDate: OptTimestamp,
   subTotal: AmountString,
   salesTax: AmountString,
-  salesTaxCode: z.looseObject({ id: OptId, name: z.string().nullish(), taxRate: z.number().nullish() }).nullish(),
+  salesTaxCode: z
+    .looseObject({ id: OptId, name: z.string().nullish(), taxRate: z.number().nullish() })
+    .nullish(),
   total: AmountString,
   balance: AmountString.nullish(),
   discountTotal: AmountString.nullish(),

@@ -25,8 +25,12 @@ export const Address = z
     longitude: z.number().nullish(),
   })
   .nullish();
-export const CustomFields = z.array(z.looseObject({ name: z.string().nullish(), value: z.unknown() })).nullish();
-export const ExternalData = z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish();
+export const CustomFields = z
+  .array(z.looseObject({ name: z.string().nullish(), value: z.unknown() }))
+  .nullish();
+export const ExternalData = z
+  .array(z.looseObject({ key: z.string(), value: z.string().nullish() }))
+  .nullish();
 
 export const listEnvelope = <T extends z.ZodType>(item: T) =>
   z.looseObject({
@@ -53,7 +57,9 @@ export type ApiErrorResponse = z.infer<typeof ApiErrorResponse>;
 /** Parse a ServiceTitan timestamp (7 fractional digits, 'Z' optional) into a Date. */
 export function parseStDate(value: string | null | undefined): Date | null {
   if (!value) return null;
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    value.trim(),
+  );
   if (!m) return null;
   const frac = m[3] ? m[3].slice(0, 4) : '';
   const time = m[2] ? (m[2].length === 5 ? `${m[2]}:00` : m[2]) : '00:00:00';

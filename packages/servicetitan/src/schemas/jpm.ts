@@ -14,7 +14,9 @@ export const Job = z.looseObject({
   priority: z.string().nullish(),
   campaignId: OptId,
   summary: z.string().nullish(),
-  customFields: z.array(z.looseObject({ typeId: OptId, name: z.string().nullish(), value: z.unknown() })).nullish(),
+  customFields: z
+    .array(z.looseObject({ typeId: OptId, name: z.string().nullish(), value: z.unknown() }))
+    .nullish(),
   appointmentCount: z.number().int().nullish(),
   firstAppointmentId: OptId,
   lastAppointmentId: OptId,

@@ -26,7 +26,9 @@ export const PricebookService = z.looseObject({
   taxable: z.boolean().nullish(),
   isLabor: z.boolean().nullish(),
   /** Services carry category objects; materials and equipment carry ids. */
-  categories: z.array(z.looseObject({ id: Id, name: z.string().nullish(), active: z.boolean().nullish() })).nullish(),
+  categories: z
+    .array(z.looseObject({ id: Id, name: z.string().nullish(), active: z.boolean().nullish() }))
+    .nullish(),
   warranty: z.looseObject({ duration: z.number().nullish(), description: z.string().nullish() }).nullish(),
   serviceMaterials: z.array(z.looseObject({ skuId: Id, quantity: z.number() })).nullish(),
   serviceEquipment: z.array(z.looseObject({ skuId: Id, quantity: z.number() })).nullish(),
@@ -83,3 +85,12 @@ export const PricebookCategory = z.looseObject({
   businessUnitIds: z.array(Id).nullish(),
 });
 export type PricebookCategory = z.infer<typeof PricebookCategory>;
+
+/** Material markup tiers (cost range → percent markup). */
+export const MaterialsMarkup = z.looseObject({
+  id: Id,
+  from: z.number(),
+  to: z.number(),
+  percent: z.number(),
+});
+export type MaterialsMarkup = z.infer<typeof MaterialsMarkup>;

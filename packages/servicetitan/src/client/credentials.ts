@@ -1,0 +1,42 @@
+// Tenant credentials at rest: AES-256-GCM with a key from the environment. The sealed form is
+// "v1.<iv>.<tag>.<ciphertext>" (base64url); tampering fails authentication.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+export const StCredentials = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  appKey: z.string().min(1),
+});
+export type StCredentials = z.infer<typeof StCredentials>;
+
+/** Accepts a 32-byte key as base64, base64url or hex. */
+export function parseKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32)
+    throw new Error('CREDENTIALS_KEY must be 32 bytes (64 hex characters or 44 base64 characters)');
+  return key;
+}
+
+export function sealCredentials(credentials: StCredentials, key: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([
+    cipher.update(JSON.stringify(StCredentials.parse(credentials)), 'utf8'),
+    cipher.final(),
+  ]);
+  const tag = cipher.getAuthTag();
+  return ['v1', iv, tag, ciphertext]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
+}
+
+export function openCredentials(sealed: string, key: Buffer): StCredentials {
+  const [version, iv, tag, ciphertext] = sealed.split('.');
+  if (version !== 'v1' || !iv || !tag || !ciphertext) throw new Error('sealed credentials are malformed');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+  return StCredentials.parse(JSON.parse(plain.toString('utf8')));
+}

@@ -113,16 +113,14 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     );
     if (denied) {
       stats.status(401);
-      return reply
-        .code(401)
-        .send({
-          type: null,
-          title: 'Unauthorized',
-          status: 401,
-          traceId: null,
-          errors: { auth: [denied] },
-          data: {},
-        });
+      return reply.code(401).send({
+        type: null,
+        title: 'Unauthorized',
+        status: 401,
+        traceId: null,
+        errors: { auth: [denied] },
+        data: {},
+      });
     }
     if (match[2] !== String(tenant.meta.tenantId)) {
       stats.status(403);

@@ -182,9 +182,7 @@ export class SimTenant {
     return job;
   }
 
-  sku(
-    id: number,
-  ): {
+  sku(id: number): {
     kind: SkuKind;
     record: PricebookService | PricebookMaterial | PricebookEquipment | DiscountAndFee;
   } | null {

@@ -52,7 +52,8 @@ export function patchInvoiceItem(
     throw validation('description', 'The Description field is required.');
   const quantity = numberField(b, 'quantity', true)!;
   const unitPrice = numberField(b, 'unitPrice', false);
-  const items = (invoice.items ??= []);
+  if (!invoice.items) invoice.items = [];
+  const items = invoice.items;
   const now = new Date().toISOString();
 
   if (b.id !== undefined && b.id !== null) {
@@ -170,7 +171,8 @@ export function patchInvoiceCustomFields(tenant: SimTenant, body: unknown): void
   for (const op of operations as { objectId?: number; customFields?: { name: string; value: string }[] }[]) {
     const invoice = tenant.invoices.get(op.objectId ?? -1);
     if (!invoice) throw new SimHttpError(404, `Invoice with id ${String(op.objectId)} not found`);
-    const fields = (invoice.customFields ??= []);
+    if (!invoice.customFields) invoice.customFields = [];
+    const fields = invoice.customFields;
     for (const cf of op.customFields ?? []) {
       if (!tenant.invoiceCustomFieldTypes.some((t) => t.name === cf.name)) {
         throw validation('customFields', `Custom field '${cf.name}' does not exist.`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CustomFields, ExternalData, Id, OptId, OptTimestamp, Timestamp } from './common.ts';
+import { ExternalData, Id, OptId, OptTimestamp, Timestamp } from './common.ts';
 
 export const Job = z.looseObject({
   id: Id,

@@ -153,20 +153,19 @@ async function serve(args) {
     bindMigrationAwareSqlAdapterFactory(factory),
   );
 
+  // Requests are answered one at a time, in order, as the native engine does.
   const input = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-  const pending = new Set();
+  let queue = Promise.resolve();
   input.on('line', (line) => {
     if (!line.trim()) return;
     const request = JSON.parse(line);
     if (request.id === undefined || !request.method) return; // a response to a `print` call
-    const task = handle(engine, request).then((response) => {
-      process.stdout.write(`${JSON.stringify(response)}\n`);
+    queue = queue.then(async () => {
+      process.stdout.write(`${JSON.stringify(await handle(engine, request))}\n`);
     });
-    pending.add(task);
-    task.finally(() => pending.delete(task));
   });
   await new Promise((resolve) => input.on('close', resolve));
-  await Promise.allSettled([...pending]);
+  await queue;
 }
 
 async function handle(engine, request) {

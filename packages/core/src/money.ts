@@ -18,7 +18,12 @@ export const ZERO = new Decimal(0);
 
 /** Parse an accounting amount string ("12.50", "-3", "1,234.00"). Throws on anything else. */
 export function fromAmountString(value: string): Decimal {
-  const cleaned = value.trim().replaceAll(',', '');
+  const trimmed = value.trim();
+  // Thousands separators only in groups of three: "1,234.00" yes, "1,2,3" no.
+  if (trimmed.includes(',') && !/^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed)) {
+    throw new TypeError(`not a decimal amount: "${value}"`);
+  }
+  const cleaned = trimmed.replaceAll(',', '');
   if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned)) throw new TypeError(`not a decimal amount: "${value}"`);
   return new Decimal(cleaned);
 }
@@ -60,8 +65,8 @@ export function toMoneyString(value: Decimal): string {
 
 export function formatUsd(value: Decimal | string): string {
   const d = typeof value === 'string' ? fromAmountString(value) : value;
-  const fixed = roundCents(d).abs().toFixed(2);
-  const [whole, cents] = fixed.split('.') as [string, string];
+  const rounded = roundCents(d);
+  const [whole, cents] = rounded.abs().toFixed(2).split('.') as [string, string];
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${d.isNegative() && !d.isZero() ? '-' : ''}$${grouped}.${cents}`;
+  return `${rounded.isNegative() && !rounded.isZero() ? '-' : ''}$${grouped}.${cents}`;
 }

@@ -1,0 +1,73 @@
+// Invoice-level sales tax for a ServiceTitan invoice. Pure: lines, zone and settings in, exact
+// amounts out. ServiceTitan has no per-line tax; perLine is our own allocation of the invoice
+// tax (for review screens and credit memos) and always sums to salesTax.
+import { type Decimal, round, sum, ZERO } from '@invoicer/core';
+import { allocateToTarget } from './allocate.ts';
+import { type TaxableAmount, taxableAmounts } from './modifiers.ts';
+import type {
+  InvoiceTotals,
+  TaxBreakdownEntry,
+  TaxLine,
+  TaxOptions,
+  TaxResult,
+  TaxZoneInput,
+} from './types.ts';
+import { type ZoneRate, zoneRates } from './zone.ts';
+
+export const EXEMPT_REASON = 'location is tax exempt';
+export const NO_ZONE_REASON = 'location has no tax zone';
+
+function inBase(rate: ZoneRate, line: TaxableAmount, options: TaxOptions): boolean {
+  // A rate with several base types applies once to a line that is in more than one of them.
+  return rate.baseTypes.some(
+    (b) =>
+      b === 'Subtotal' ||
+      (b === 'Labor' && options.laborItemTypes.includes(line.itemType)) ||
+      (b === 'Material' && options.materialItemTypes.includes(line.itemType)),
+  );
+}
+
+function checkLines(lines: readonly TaxLine[]): void {
+  const seen = new Set<string>();
+  for (const l of lines) {
+    if (seen.has(l.key)) throw new TypeError(`duplicate line key "${l.key}"`);
+    seen.add(l.key);
+    if (!l.amount.isFinite()) throw new TypeError(`line "${l.key}": amount is not finite`);
+  }
+}
+
+export function computeTax(
+  lines: readonly TaxLine[],
+  zone: TaxZoneInput | null,
+  options: TaxOptions,
+): TaxResult {
+  checkLines(lines);
+  const perLine: Record<string, Decimal> = Object.fromEntries(lines.map((l) => [l.key, ZERO]));
+  if (options.exempt) return { salesTax: ZERO, breakdown: [], perLine, exemptReason: EXEMPT_REASON };
+  if (!zone) return { salesTax: ZERO, breakdown: [], perLine, exemptReason: NO_ZONE_REASON };
+
+  const taxed = taxableAmounts(lines, options);
+  const breakdown: TaxBreakdownEntry[] = zoneRates(zone).map((rate) => {
+    const members = taxed.filter((l) => inBase(rate, l, options));
+    const terms = members.map((l) => ({ key: l.key, value: l.amount.times(rate.rate) }));
+    const shares =
+      options.rounding === 'line'
+        ? new Map(terms.map((t) => [t.key, round(t.value, 2, options.roundingMode)]))
+        : allocateToTarget(round(sum(terms.map((t) => t.value)), 2, options.roundingMode), terms);
+    for (const [key, amount] of shares) perLine[key] = perLine[key]!.plus(amount);
+    return {
+      taxName: rate.taxName,
+      baseTypes: rate.baseTypes,
+      rate: rate.rate,
+      base: sum(members.map((l) => l.amount)),
+      amount: sum(shares.values()),
+    };
+  });
+  return { salesTax: sum(breakdown.map((b) => b.amount)), breakdown, perLine };
+}
+
+/** Invoice totals; total is exactly subTotal + salesTax (no second rounding). */
+export function invoiceTotals(lines: readonly TaxLine[], tax: Pick<TaxResult, 'salesTax'>): InvoiceTotals {
+  const subTotal = sum(lines.map((l) => l.amount));
+  return { subTotal, salesTax: tax.salesTax, total: subTotal.plus(tax.salesTax) };
+}

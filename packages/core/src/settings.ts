@@ -80,6 +80,33 @@ export const TaxSettings = z.object({
     .default(['Material', 'Equipment']),
 });
 
+export const CustomerAgreement = z
+  .object({
+    customerId: z.number().int(),
+    /** One SKU, or every SKU of a kind, or (neither) everything. */
+    skuId: z.number().int().optional(),
+    kind: z.enum(['service', 'material', 'equipment', 'fee']).optional(),
+    percentOff: z.number().min(0).max(100).optional(),
+    price: money.optional(),
+    note: z.string().optional(),
+  })
+  .refine(
+    (a) => a.percentOff !== undefined || a.price !== undefined,
+    'an agreement needs percentOff or price',
+  );
+export type CustomerAgreement = z.infer<typeof CustomerAgreement>;
+
+export const PricingSettings = z.object({
+  /** Bill customers with an active membership the price book's member price. */
+  memberPricing: z.boolean().default(true),
+  overtimeMultiplier: z.number().positive().default(1.5),
+  doubleOvertimeMultiplier: z.number().positive().default(2),
+  /** Time-and-materials labor: the labor SKU's price, or the technician's own rate. */
+  laborRateSource: z.enum(['sku', 'technician']).default('sku'),
+  /** Customer-specific pricing (rate sheets): most specific match wins. */
+  agreements: z.array(CustomerAgreement).default([]),
+});
+
 export const AiSettings = z.object({
   provider: z.enum(['local', 'openai']).default('local'),
   model: z.string().default('gpt-4o-mini'),
@@ -127,6 +154,7 @@ export const TenantSettings = z.object({
   policy: PolicySettings.default(PolicySettings.parse({})),
   rules: RulePackSettings.default(RulePackSettings.parse({})),
   tax: TaxSettings.default(TaxSettings.parse({})),
+  pricing: PricingSettings.default(PricingSettings.parse({})),
   ai: AiSettings.default(AiSettings.parse({})),
   reconcile: ReconcileSettings.default(ReconcileSettings.parse({})),
 });

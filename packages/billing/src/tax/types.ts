@@ -3,7 +3,9 @@
 import type { Decimal, TaxSettings } from '@invoicer/core';
 import type { z } from 'zod';
 
-export type ItemType = 'Service' | 'Material' | 'Equipment' | 'PriceModifier';
+export type { ItemType } from '../types.ts';
+
+import type { ItemType } from '../types.ts';
 export type TaxBaseType = 'Subtotal' | 'Labor' | 'Material';
 
 export interface TaxLine {

@@ -1,0 +1,81 @@
+// Missed billables learned from the tenant's history: "when a job has feature F, the office
+// ends up adding SKU S" with enough support and confidence. Suggestions carry the pattern,
+// its support and its confidence as evidence.
+import type { HistoryModel } from '../history/model.ts';
+import type { CatalogSku, ProposedLine } from '../types.ts';
+
+export interface LearnedInput {
+  model: HistoryModel;
+  features: string[];
+  catalog: Map<number, CatalogSku>;
+  billedSkuIds: Set<number>;
+  minSupport: number;
+  minConfidence: number;
+}
+
+export function describeFeature(
+  feature: string,
+  catalog: Map<number, CatalogSku>,
+  jobTypeNames: Map<number, string>,
+): string {
+  const [kind, value] = feature.split(/:(.*)/s) as [string, string | undefined];
+  switch (kind) {
+    case 'jt':
+      return `job type "${jobTypeNames.get(Number(value)) ?? value}"`;
+    case 'bu':
+      return `business unit ${value}`;
+    case 'ah':
+      return 'an after-hours appointment';
+    case 'we':
+      return 'a weekend appointment';
+    case 'mem':
+      return 'an active membership';
+    case 's':
+      return `technician billed ${catalog.get(Number(value))?.code ?? `SKU ${value}`}`;
+    case 'k':
+      return `${value} on the invoice`;
+    case 'w':
+      return `notes mention "${value}"`;
+    default:
+      return feature;
+  }
+}
+
+export function learnedSuggestions(
+  input: LearnedInput,
+  jobTypeNames: Map<number, string> = new Map(),
+): ProposedLine[] {
+  const out: ProposedLine[] = [];
+  for (const rule of input.model.officeAddRules(input.features, input.minSupport)) {
+    if (rule.confidence < input.minConfidence) break;
+    const sku = input.catalog.get(rule.skuId);
+    if (!sku || !sku.active || input.billedSkuIds.has(sku.id)) continue;
+    const when = describeFeature(rule.feature, input.catalog, jobTypeNames);
+    const quantity = input.model.officeQuantity(sku.id) ?? 1;
+    const pct = Math.round(rule.confidence * 100);
+    out.push({
+      key: `learned:${sku.id}`,
+      skuId: sku.id,
+      quantity: String(quantity),
+      origin: 'added',
+      existingItemId: null,
+      provenance: {
+        kind: 'history_pattern',
+        pattern: `${rule.feature} → ${sku.code}`,
+        support: rule.support,
+        confidence: rule.confidence,
+      },
+      evidence: [
+        {
+          kind: 'history_pattern',
+          detail: `when ${when}, the office added ${sku.code} in ${rule.support} of ${rule.opportunities} past jobs (${pct}%)`,
+          support: rule.support,
+          confidence: rule.confidence,
+        },
+      ],
+      confidence: rule.confidence,
+      reason: `Added ${sku.name}: when ${when} the office usually adds it (${pct}% of ${rule.opportunities} past jobs).`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+// Scoring a mention against price-book candidates. The score combines word coverage weighted
+// by the tenant's own vocabulary (rare words matter more), agreement of specs ("45/5",
+// "r410a", "3/4"), unit compatibility (pounds → a per-pound SKU), the retriever's similarity
+// and votes from past invoice lines. Every component is reported as evidence.
+import type { Mention } from '../text/mentions.ts';
+import { contentWords, idf, type Vocabulary } from '../text/vocabulary.ts';
+import type { CatalogSku, Evidence } from '../types.ts';
+import type { SkuCandidate } from './retrieval.ts';
+
+export interface ScoredCandidate {
+  sku: CatalogSku;
+  score: number;
+  components: { coverage: number; spec: number; unit: number; retrieval: number; history: number };
+}
+
+const SPEC_SHAPES: RegExp[] = [
+  /^\d+\/\d+$/,
+  /^r\d{2,3}[a-z]?$/,
+  /^\d+(\.\d+)?(v|a|amp|ton|hp|mfd|uf|btu|seer|kw|gal|")$/,
+];
+
+function normaliseSpec(spec: string): string {
+  return spec.toLowerCase().replace(/^r-/, 'r').replace(/"$/, '');
+}
+
+function skuSpecs(sku: CatalogSku): string[] {
+  const text = `${sku.name} ${sku.code}`.toLowerCase();
+  const specs =
+    text.match(/\b(\d+\/\d+|r-?\d{2,3}[a-z]?|\d+(\.\d+)?\s?(v|a|amp|ton|hp|mfd|uf|btu|seer|kw|gal|"))\b/g) ??
+    [];
+  return specs.map((s) => normaliseSpec(s.replace(/\s/g, '')));
+}
+
+function specScore(mention: Mention, sku: CatalogSku): number {
+  if (!mention.specs.length) return 0;
+  const skuSpecList = skuSpecs(sku);
+  let score = 0;
+  for (const raw of mention.specs) {
+    const spec = normaliseSpec(raw);
+    if (skuSpecList.includes(spec)) score += 1;
+    else {
+      const shape = SPEC_SHAPES.find((re) => re.test(spec));
+      // The SKU names a different value of the same kind: a different variant.
+      if (shape && skuSpecList.some((s) => shape.test(s))) score -= 1;
+    }
+  }
+  return Math.max(-1, Math.min(1, score));
+}
+
+function unitScore(mention: Mention, sku: CatalogSku): number {
+  if (!mention.unit || mention.unit === 'each') return 0;
+  const uom = `${sku.unitOfMeasure ?? ''} ${sku.name}`.toLowerCase();
+  const wants: Record<string, RegExp> = {
+    lb: /\b(lb|lbs|pound|per\s*lb|#)\b/,
+    oz: /\b(oz|ounce)\b/,
+    foot: /\b(ft|foot|feet|per\s*ft|lf)\b/,
+    inch: /\b(in|inch)\b/,
+    gallon: /\b(gal|gallon)\b/,
+    hour: /\b(hr|hour|hourly|labor)\b/,
+  };
+  const pattern = wants[mention.unit];
+  return pattern?.test(uom) ? 1 : 0;
+}
+
+function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): number {
+  const mentionWords = new Set(mention.words);
+  const nameWords = new Set(contentWords(`${sku.name}`));
+  const allWords = new Set(contentWords(`${sku.name} ${sku.description} ${sku.categoryNames.join(' ')}`));
+  if (!mentionWords.size || !nameWords.size) return 0;
+  let mentionWeight = 0;
+  let mentionHit = 0;
+  for (const w of mentionWords) {
+    const weight = idf(vocabulary, w);
+    mentionWeight += weight;
+    if (allWords.has(w)) mentionHit += weight;
+  }
+  let nameWeight = 0;
+  let nameHit = 0;
+  for (const w of nameWords) {
+    const weight = idf(vocabulary, w);
+    nameWeight += weight;
+    if (mentionWords.has(w)) nameHit += weight;
+  }
+  const precision = mentionWeight ? mentionHit / mentionWeight : 0;
+  const recall = nameWeight ? nameHit / nameWeight : 0;
+  return precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+}
+
+export function scoreCandidates(
+  mention: Mention,
+  candidates: SkuCandidate[],
+  vocabulary: Vocabulary,
+): ScoredCandidate[] {
+  const maxVotes = Math.max(1, ...candidates.map((c) => c.historyVotes));
+  return candidates
+    .map((c) => {
+      const components = {
+        coverage: coverage(mention, c.sku, vocabulary),
+        spec: specScore(mention, c.sku),
+        unit: unitScore(mention, c.sku),
+        retrieval: c.similarity,
+        history: c.historyVotes / maxVotes,
+      };
+      const raw =
+        0.6 * components.coverage +
+        0.15 * components.spec +
+        0.1 * components.unit +
+        0.1 * components.retrieval +
+        0.1 * components.history -
+        (c.sku.active ? 0 : 0.2);
+      return { sku: c.sku, score: Math.max(0, Math.min(1, raw)), components };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+export function matchEvidence(
+  mention: Mention,
+  best: ScoredCandidate,
+  runnerUp: ScoredCandidate | undefined,
+): Evidence[] {
+  const c = best.components;
+  const parts = [`word coverage ${c.coverage.toFixed(2)}`];
+  if (c.spec) parts.push(c.spec > 0 ? 'spec matches' : 'spec differs');
+  if (c.unit) parts.push(`unit ${mention.unit} fits`);
+  if (c.history) parts.push(`past invoice lines agree (${c.history.toFixed(2)})`);
+  return [
+    {
+      kind: 'note_span',
+      detail: `"${mention.text}" in ${mention.noteIndex < 0 ? 'the job summary' : `note ${mention.noteIndex + 1}`}`,
+      span: { noteIndex: mention.noteIndex, start: mention.start, end: mention.end },
+    },
+    {
+      kind: 'retrieval',
+      detail: `matched ${best.sku.code} "${best.sku.name}" (${parts.join(', ')}; score ${best.score.toFixed(2)}${
+        runnerUp ? `, next ${runnerUp.sku.code} ${runnerUp.score.toFixed(2)}` : ''
+      })`,
+    },
+  ];
+}

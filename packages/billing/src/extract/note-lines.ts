@@ -1,0 +1,143 @@
+// Turning chosen mentions into proposed lines. A mention of something the technician already
+// billed confirms that item (its confidence rises); a mention of something not billed becomes
+// an added line with its note span as provenance. Declined, quoted and negated mentions never
+// become lines. Repeated mentions of one SKU merge (the largest stated quantity wins).
+import type { Mention } from '../text/mentions.ts';
+import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
+import { matchEvidence, type ScoredCandidate } from './match.ts';
+
+/** One decision per mention, from the local chooser or a model. */
+export interface MentionDecision {
+  mentionId: string;
+  skuId: number | null;
+  quantity: number | null;
+  billable: boolean;
+  /** 0..1, the chooser's own certainty about the SKU. */
+  confidence: number;
+  reason: string;
+}
+
+export interface NoteLinesInput {
+  mentions: Mention[];
+  decisions: MentionDecision[];
+  scored: Map<string, ScoredCandidate[]>;
+  catalog: Map<number, CatalogSku>;
+  existing: ExistingItem[];
+}
+
+export interface NoteLinesResult {
+  added: ProposedLine[];
+  /** Existing item id → mentions that confirm it. */
+  confirmations: Map<number, Mention[]>;
+  /** Mentions with no confident SKU (shown to reviewers, never billed). */
+  unmatched: Mention[];
+  /** Non-billable mentions (declined, quoted, negated) with the SKU they refer to, if any. */
+  nonBillable: { mention: Mention; skuId: number | null }[];
+}
+
+/** Unit-aware quantity: pounds for per-pound SKUs, feet for per-foot, else a count. */
+function quantityFor(mention: Mention, decided: number | null): number {
+  const q = decided ?? mention.quantity ?? 1;
+  if (mention.unit === 'oz') return Math.round((q / 16) * 100) / 100;
+  return q > 0 && q < 10_000 ? q : 1;
+}
+
+export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
+  const byMention = new Map(input.mentions.map((m) => [m.id, m]));
+  const added = new Map<number, ProposedLine>();
+  const confirmations = new Map<number, Mention[]>();
+  const unmatched: Mention[] = [];
+  const nonBillable: NoteLinesResult['nonBillable'] = [];
+
+  for (const decision of input.decisions) {
+    const mention = byMention.get(decision.mentionId);
+    if (!mention) continue;
+    if (!decision.billable || !mention.billable) {
+      nonBillable.push({ mention, skuId: decision.skuId });
+      continue;
+    }
+    if (decision.skuId === null) {
+      unmatched.push(mention);
+      continue;
+    }
+    const sku = input.catalog.get(decision.skuId);
+    if (!sku) {
+      unmatched.push(mention);
+      continue;
+    }
+    const existing = input.existing.find((i) => i.skuId === sku.id);
+    if (existing) {
+      confirmations.set(existing.id, [...(confirmations.get(existing.id) ?? []), mention]);
+      continue;
+    }
+    const scored = input.scored.get(mention.id) ?? [];
+    const best = scored.find((s) => s.sku.id === sku.id);
+    const runnerUp = scored.find((s) => s.sku.id !== sku.id);
+    const quantity = quantityFor(mention, decision.quantity);
+    const previous = added.get(sku.id);
+    if (previous) {
+      previous.quantity = String(Math.max(Number(previous.quantity), quantity));
+      previous.confidence = Math.min(0.99, Math.max(previous.confidence, decision.confidence) + 0.03);
+      previous.evidence.push(...(best ? matchEvidence(mention, best, runnerUp).slice(0, 1) : []));
+      continue;
+    }
+    added.set(sku.id, {
+      key: `note:${sku.id}`,
+      skuId: sku.id,
+      quantity: String(quantity),
+      origin: 'added',
+      existingItemId: null,
+      provenance: {
+        kind: 'note_span',
+        noteIndex: mention.noteIndex,
+        start: mention.start,
+        end: mention.end,
+        text: mention.text,
+      },
+      evidence: best
+        ? matchEvidence(mention, best, runnerUp)
+        : [
+            {
+              kind: 'note_span',
+              detail: mention.text,
+              span: { noteIndex: mention.noteIndex, start: mention.start, end: mention.end },
+            },
+          ],
+      confidence: decision.confidence,
+      reason: `The notes say "${mention.text.trim()}" but the invoice does not bill ${sku.name}.`,
+    });
+  }
+  return { added: [...added.values()], confirmations, unmatched, nonBillable };
+}
+
+/** The local chooser: the best-scoring candidate when it is good enough and clearly ahead. */
+export function chooseLocally(mention: Mention, scored: ScoredCandidate[], minScore = 0.42): MentionDecision {
+  const [best, second] = scored;
+  if (!best || best.score < minScore) {
+    return {
+      mentionId: mention.id,
+      skuId: null,
+      quantity: mention.quantity,
+      billable: mention.billable,
+      confidence: 0,
+      reason: 'no price-book entry matches well enough',
+    };
+  }
+  const margin = best.score - (second?.score ?? 0);
+  // Certainty grows with the score and with the lead over the runner-up.
+  const confidence = Math.max(
+    0,
+    Math.min(
+      0.97,
+      0.35 + 0.45 * best.score + 0.6 * Math.min(margin, 0.3) + (mention.quantity !== null ? 0.03 : 0),
+    ),
+  );
+  return {
+    mentionId: mention.id,
+    skuId: best.sku.id,
+    quantity: mention.quantity,
+    billable: mention.billable,
+    confidence,
+    reason: `best match ${best.sku.code} (score ${best.score.toFixed(2)}, lead ${margin.toFixed(2)})`,
+  };
+}

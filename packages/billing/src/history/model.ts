@@ -1,0 +1,211 @@
+// What the tenant's own history teaches, counted incrementally in time order so that a job is
+// only ever judged by what existed before it (no look-ahead):
+// - which office-added lines follow which job features (job type, note words, after-hours,
+//   technician SKUs): the missed-billable patterns;
+// - which SKUs appear on invoices whose notes use which words: note vocabulary → SKU;
+// - typical quantities per SKU and labor hours per job type, for outlier flags.
+
+export interface HistoryJobEvent {
+  jobId: number;
+  completedOn: string;
+  jobTypeId: number | null;
+  features: string[];
+  laborHours: number | null;
+}
+
+export interface HistoryLineEvent {
+  jobId: number;
+  skuId: number;
+  quantity: number;
+  createdOn: string;
+  officeAdded: boolean;
+  /** Features of the job this line belongs to. */
+  features: string[];
+}
+
+export interface LearnedRule {
+  skuId: number;
+  feature: string;
+  /** Jobs with the feature where the office added the SKU. */
+  support: number;
+  /** Jobs with the feature where the technician had not billed it. */
+  opportunities: number;
+  confidence: number;
+  /** How much more often than the SKU's base rate. */
+  lift: number;
+}
+
+class Reservoir {
+  readonly values: number[] = [];
+  seen = 0;
+  private state = 0x9e3779b9;
+  constructor(private readonly size = 200) {}
+  add(v: number) {
+    this.seen += 1;
+    if (this.values.length < this.size) this.values.push(v);
+    else {
+      // A fixed-seed generator keeps results reproducible run to run.
+      this.state = (Math.imul(this.state, 1664525) + 1013904223) >>> 0;
+      const slot = this.state % this.seen;
+      if (slot < this.size) this.values[slot] = v;
+    }
+  }
+  quantile(q: number): number | null {
+    if (!this.values.length) return null;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]!;
+  }
+}
+
+interface SkuCounts {
+  jobs: number;
+  byFeature: Map<string, number>;
+  seenJobs: Set<number>;
+  quantities: Reservoir;
+}
+
+function skuCounts(): SkuCounts {
+  return { jobs: 0, byFeature: new Map(), seenJobs: new Set(), quantities: new Reservoir() };
+}
+
+export class HistoryModel {
+  /** Everything up to and including this instant has been applied (ms since epoch). */
+  asOf = Number.NEGATIVE_INFINITY;
+  jobs = 0;
+  readonly featureJobs = new Map<string, number>();
+  readonly officeAdds = new Map<number, SkuCounts>();
+  readonly technicianLines = new Map<number, SkuCounts>();
+  readonly laborByJobType = new Map<number, Reservoir>();
+
+  applyJob(event: HistoryJobEvent): void {
+    this.jobs += 1;
+    for (const f of new Set(event.features)) this.featureJobs.set(f, (this.featureJobs.get(f) ?? 0) + 1);
+    if (event.jobTypeId !== null && event.laborHours !== null && event.laborHours > 0) {
+      let r = this.laborByJobType.get(event.jobTypeId);
+      if (!r) {
+        r = new Reservoir();
+        this.laborByJobType.set(event.jobTypeId, r);
+      }
+      r.add(event.laborHours);
+    }
+  }
+
+  applyLine(event: HistoryLineEvent): void {
+    const table = event.officeAdded ? this.officeAdds : this.technicianLines;
+    let counts = table.get(event.skuId);
+    if (!counts) {
+      counts = skuCounts();
+      table.set(event.skuId, counts);
+    }
+    counts.quantities.add(event.quantity);
+    if (counts.seenJobs.has(event.jobId)) return;
+    counts.seenJobs.add(event.jobId);
+    counts.jobs += 1;
+    for (const f of new Set(event.features)) counts.byFeature.set(f, (counts.byFeature.get(f) ?? 0) + 1);
+  }
+
+  /** Apply events in time order up to `until` (inclusive). */
+  advance(until: number, jobs: HistoryJobEvent[], lines: HistoryLineEvent[]): void {
+    const events: { at: number; apply: () => void }[] = [
+      ...jobs.map((j) => ({ at: Date.parse(j.completedOn), apply: () => this.applyJob(j) })),
+      ...lines.map((l) => ({ at: Date.parse(l.createdOn), apply: () => this.applyLine(l) })),
+    ].filter((e) => e.at > this.asOf && e.at <= until);
+    events.sort((a, b) => a.at - b.at);
+    for (const e of events) e.apply();
+    this.asOf = Math.max(this.asOf, until);
+  }
+
+  /** Share of past jobs with `feature` whose invoice carried the SKU (either way). */
+  skuRate(skuId: number, feature: string): { rate: number; jobs: number } {
+    const jobs = this.featureJobs.get(feature) ?? 0;
+    if (!jobs) return { rate: 0, jobs: 0 };
+    const office = this.officeAdds.get(skuId)?.byFeature.get(feature) ?? 0;
+    const tech = this.technicianLines.get(skuId)?.byFeature.get(feature) ?? 0;
+    return { rate: Math.min(1, (office + tech) / jobs), jobs };
+  }
+
+  /** Office-add patterns that apply to a job with these features, best first. */
+  officeAddRules(features: string[], minSupport: number): LearnedRule[] {
+    const out: LearnedRule[] = [];
+    const featureSet = new Set(features);
+    for (const [skuId, adds] of this.officeAdds) {
+      let best: LearnedRule | null = null;
+      const baseOpportunities = Math.max(1, this.jobs - (this.technicianLines.get(skuId)?.jobs ?? 0));
+      const baseRate = adds.jobs / baseOpportunities;
+      for (const f of featureSet) {
+        const support = adds.byFeature.get(f) ?? 0;
+        if (support < minSupport) continue;
+        const withFeature = this.featureJobs.get(f) ?? 0;
+        const technicianHad = this.technicianLines.get(skuId)?.byFeature.get(f) ?? 0;
+        const opportunities = Math.max(support, withFeature - technicianHad);
+        // Laplace smoothing keeps small samples from claiming certainty.
+        const confidence = (support + 0.5) / (opportunities + 1);
+        const rule = {
+          skuId,
+          feature: f,
+          support,
+          opportunities,
+          confidence,
+          lift: baseRate ? confidence / baseRate : 1,
+        };
+        if (
+          !best ||
+          rule.confidence > best.confidence ||
+          (rule.confidence === best.confidence && rule.support > best.support)
+        )
+          best = rule;
+      }
+      if (best) out.push(best);
+    }
+    return out.sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /**
+   * Votes for SKUs from note words: for each word, the share of past jobs whose notes used it
+   * and whose invoice carried the SKU. Returns the strongest word per SKU.
+   */
+  wordVotes(words: string[], minJobs = 3): Map<number, { score: number; word: string; jobs: number }> {
+    const votes = new Map<number, { score: number; word: string; jobs: number }>();
+    for (const word of new Set(words)) {
+      const feature = `w:${word}`;
+      const jobs = this.featureJobs.get(feature) ?? 0;
+      if (jobs < minJobs) continue;
+      for (const table of [this.technicianLines, this.officeAdds]) {
+        for (const [skuId, counts] of table) {
+          const n = counts.byFeature.get(feature) ?? 0;
+          if (!n) continue;
+          const score = n / jobs;
+          const prev = votes.get(skuId);
+          if (!prev || score > prev.score) votes.set(skuId, { score: Math.min(1, score), word, jobs });
+        }
+      }
+    }
+    return votes;
+  }
+
+  quantityStats(skuId: number): { median: number; p95: number; n: number } | null {
+    const values: number[] = [];
+    let n = 0;
+    for (const table of [this.technicianLines, this.officeAdds]) {
+      const r = table.get(skuId)?.quantities;
+      if (r) {
+        values.push(...r.values);
+        n += r.seen;
+      }
+    }
+    if (!values.length) return null;
+    values.sort((a, b) => a - b);
+    const at = (q: number) => values[Math.min(values.length - 1, Math.floor(q * (values.length - 1) + 0.5))]!;
+    return { median: at(0.5), p95: at(0.95), n };
+  }
+
+  officeQuantity(skuId: number): number | null {
+    return this.officeAdds.get(skuId)?.quantities.quantile(0.5) ?? null;
+  }
+
+  laborNorm(jobTypeId: number): { median: number; p90: number; n: number } | null {
+    const r = this.laborByJobType.get(jobTypeId);
+    if (!r || !r.values.length) return null;
+    return { median: r.quantile(0.5)!, p90: r.quantile(0.9)!, n: r.seen };
+  }
+}

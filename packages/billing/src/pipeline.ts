@@ -1,0 +1,220 @@
+// The billing stages as pure functions over typed inputs. Workers load the context and the
+// tenant's knowledge (catalogue, vocabulary, history model, settings), call these, persist the
+// outputs and enqueue the next stage. Retrieval and the model's choice are the only async
+// steps and happen in the worker between `findJobMentions` and `noteLines`.
+import type { TenantSettings } from '@invoicer/core';
+import { conceptSkus, type RuleConcept } from './detect/concepts.ts';
+import { learnedSuggestions } from './detect/learned.ts';
+import { applyRulePack } from './detect/rules.ts';
+import { validate } from './detect/validate.ts';
+import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
+import { buildDraft, type DraftDocument } from './draft/draft.ts';
+import { jobFeatures, type WorkingHours } from './history/features.ts';
+import type { HistoryModel } from './history/model.ts';
+import { laborLines } from './price/labor.ts';
+import { priceLines } from './price/pricing.ts';
+import { type RouteDecision, routeDraft } from './route/policy.ts';
+import { findMentions, type Mention } from './text/mentions.ts';
+import { htmlToText } from './text/tokens.ts';
+import type { Vocabulary } from './text/vocabulary.ts';
+import type { CatalogSku, Flag, JobContext, PricedLine, ProposedLine } from './types.ts';
+
+export interface TenantKnowledge {
+  catalog: CatalogSku[];
+  catalogById: Map<number, CatalogSku>;
+  vocabulary: Vocabulary;
+  model: HistoryModel;
+  jobTypeNames: Map<number, string>;
+  settings: TenantSettings;
+}
+
+export function workingHours(settings: TenantSettings): WorkingHours {
+  const r = settings.rules.afterHours;
+  return { timezone: r.timezone, start: r.businessHoursStart, end: r.businessHoursEnd, weekends: r.weekends };
+}
+
+/** Notes plus the job summary (as note -1), as plain text. */
+export function noteTexts(context: JobContext): { index: number; text: string }[] {
+  return context.notes.map((n) => ({ index: n.index, text: n.index === -1 ? htmlToText(n.text) : n.text }));
+}
+
+export function findJobMentions(context: JobContext, knowledge: TenantKnowledge): Mention[] {
+  return findMentions(noteTexts(context), knowledge.vocabulary).mentions;
+}
+
+export function featuresOf(context: JobContext, mentions: Mention[], settings: TenantSettings): string[] {
+  return jobFeatures(
+    {
+      jobTypeId: context.job.jobTypeId,
+      businessUnitId: context.job.businessUnitId,
+      appointmentStarts: context.appointments.map((a) => a.start),
+      technicianSkuIds: context.invoice.items.flatMap((i) => (i.skuId !== null ? [i.skuId] : [])),
+      technicianItemTypes: [...new Set(context.invoice.items.map((i) => i.type))],
+      membershipActive: context.membership?.active === true,
+      mentions,
+    },
+    workingHours(settings),
+  );
+}
+
+/** The technician's items as lines; notes that mention them raise their confidence. */
+export function technicianLines(context: JobContext, confirmations: Map<number, Mention[]>): ProposedLine[] {
+  return context.invoice.items.map((item) => {
+    const confirming = confirmations.get(item.id) ?? [];
+    return {
+      key: `item:${item.id}`,
+      skuId: item.skuId ?? -1,
+      quantity: item.quantity,
+      origin: 'technician' as const,
+      existingItemId: item.id,
+      provenance: { kind: 'technician_item' as const, itemId: item.id },
+      evidence: confirming.map((m) => ({
+        kind: 'note_span' as const,
+        detail: `notes agree: "${m.text}"`,
+        span: { noteIndex: m.noteIndex, start: m.start, end: m.end },
+      })),
+      confidence: confirming.length
+        ? Math.min(0.99, TECHNICIAN_ITEM_CONFIDENCE + 0.03)
+        : TECHNICIAN_ITEM_CONFIDENCE,
+      reason: confirming.length
+        ? 'Entered by the technician and confirmed by the notes.'
+        : 'Entered by the technician.',
+      unitPriceOverride: item.unitPrice,
+    };
+  });
+}
+
+/** Concepts the lines already cover, so a rule does not add a second trip charge. */
+function coveredTags(skus: CatalogSku[], catalog: CatalogSku[]): Set<string> {
+  const tags = new Set<string>(skus.map((s) => s.kind));
+  for (const concept of [
+    'tripCharge',
+    'diagnosticFee',
+    'afterHours',
+    'disposal',
+    'refrigerant',
+    'consumables',
+    'permits',
+  ] as RuleConcept[]) {
+    const ids = new Set(conceptSkus(concept, catalog).map((s) => s.id));
+    if (skus.some((s) => ids.has(s.id))) tags.add(concept === 'diagnosticFee' ? 'diagnostic' : concept);
+  }
+  return tags;
+}
+
+export interface DetectResult {
+  lines: ProposedLine[];
+  suggestions: ProposedLine[];
+  flags: Flag[];
+  features: string[];
+}
+
+export function detectStage(
+  context: JobContext,
+  knowledge: TenantKnowledge,
+  input: { mentions: Mention[]; noteLines: ProposedLine[]; confirmations: Map<number, Mention[]> },
+): DetectResult {
+  const { settings, catalogById, model } = knowledge;
+  const features = featuresOf(context, input.mentions, settings);
+  const techLines = technicianLines(context, input.confirmations);
+  const billed = [...techLines, ...input.noteLines];
+  const billedSkus = billed
+    .map((l) => catalogById.get(l.skuId))
+    .filter((s): s is CatalogSku => s !== undefined);
+  const billedSkuIds = new Set(billed.map((l) => l.skuId));
+  const rules = applyRulePack({
+    context,
+    catalog: knowledge.catalog,
+    rules: settings.rules,
+    hours: workingHours(settings),
+    model,
+    mentions: input.mentions,
+    billedSkuIds,
+    billedKinds: coveredTags(billedSkus, knowledge.catalog),
+  });
+  const learned = learnedSuggestions(
+    {
+      model,
+      features,
+      catalog: catalogById,
+      billedSkuIds,
+      minSupport: settings.rules.learnedMinSupport,
+      minConfidence: settings.rules.learnedMinConfidence,
+    },
+    knowledge.jobTypeNames,
+  );
+  const labor = laborLines({ context, catalog: knowledge.catalog, model, pricing: settings.pricing });
+  // A changed labor line replaces the technician's line for the same item.
+  const replaced = new Set(labor.filter((l) => l.existingItemId !== null).map((l) => l.existingItemId));
+  const suggestions = mergeProposals([
+    ...input.noteLines,
+    ...rules,
+    ...learned,
+    ...labor.filter((l) => l.origin === 'added'),
+  ]);
+  const lines = [
+    ...techLines.filter((l) => !replaced.has(l.existingItemId)),
+    ...labor.filter((l) => l.origin === 'changed'),
+    ...suggestions,
+  ];
+  const described = lines.map((l) => {
+    const sku = catalogById.get(l.skuId);
+    const existing = context.invoice.items.find((i) => i.id === l.existingItemId);
+    return {
+      ...l,
+      skuCode: sku?.code ?? existing?.skuCode ?? String(l.skuId),
+      skuName: sku?.name ?? existing?.description ?? '',
+      description: existing?.description ?? sku?.name ?? '',
+    };
+  });
+  const flags = validate({
+    context,
+    lines: described,
+    catalog: catalogById,
+    model,
+    mentions: input.mentions,
+    membershipDiscountSkuIds: knowledge.catalog
+      .filter((s) => s.kind === 'discount' && /member/i.test(`${s.name} ${s.code}`))
+      .map((s) => s.id),
+  });
+  return { lines, suggestions, flags, features };
+}
+
+export function priceStage(
+  context: JobContext,
+  knowledge: TenantKnowledge,
+  lines: ProposedLine[],
+): PricedLine[] {
+  return priceLines({
+    lines,
+    catalog: knowledge.catalogById,
+    membershipActive: context.membership?.active === true,
+    customerId: context.customer.id,
+    pricing: knowledge.settings.pricing,
+    existingDescriptions: new Map(context.invoice.items.map((i) => [i.id, i.description])),
+  });
+}
+
+export function draftStage(
+  context: JobContext,
+  knowledge: TenantKnowledge,
+  input: { lines: PricedLine[]; flags: Flag[]; unmatchedBillableMentions: number },
+): DraftDocument {
+  return buildDraft({
+    context,
+    lines: input.lines,
+    flags: input.flags,
+    tax: knowledge.settings.tax,
+    unmatchedBillableMentions: input.unmatchedBillableMentions,
+  });
+}
+
+export function routeStage(
+  context: JobContext,
+  draft: DraftDocument,
+  settings: TenantSettings,
+): RouteDecision {
+  return routeDraft(context, draft, settings.policy);
+}
+
+export { combineConfidence };

@@ -1,0 +1,157 @@
+// Pricing a line from the tenant's price book: member price for active members, add-on
+// price for add-ons, customer agreements (rate sheets) on top, fixed or percentage fees and
+// discounts with their limits. Technician items keep the price they were entered at (a
+// deviation from the price book is flagged, not silently changed).
+import type { CustomerAgreement, TenantSettings } from '@invoicer/core';
+import { Decimal, fromAmountString, roundCents, sum, toMoneyString, ZERO } from '@invoicer/core';
+import { type CatalogSku, itemTypeOf, type PricedLine, type ProposedLine } from '../types.ts';
+
+export interface PricingInput {
+  lines: ProposedLine[];
+  catalog: Map<number, CatalogSku>;
+  membershipActive: boolean;
+  customerId: number;
+  pricing: TenantSettings['pricing'];
+  /** Descriptions of existing items, kept as the technician wrote them. */
+  existingDescriptions: Map<number, string>;
+}
+
+function agreementFor(
+  agreements: CustomerAgreement[],
+  customerId: number,
+  sku: CatalogSku,
+): CustomerAgreement | null {
+  const mine = agreements.filter((a) => a.customerId === customerId);
+  return (
+    mine.find((a) => a.skuId === sku.id) ??
+    mine.find((a) => a.skuId === undefined && a.kind === sku.kind) ??
+    mine.find((a) => a.skuId === undefined && a.kind === undefined) ??
+    null
+  );
+}
+
+/** The unit price of a non-modifier SKU for this customer, with the basis it came from. */
+export function unitPrice(
+  sku: CatalogSku,
+  options: { member: boolean; addOn: boolean; memberPricing: boolean; agreement: CustomerAgreement | null },
+): { price: Decimal; basis: string } {
+  const pick = (value: string | null) =>
+    value !== null && fromAmountString(value).gt(0) ? fromAmountString(value) : null;
+  let price = fromAmountString(sku.price);
+  let basis = 'price book';
+  const member = options.member && options.memberPricing;
+  if (options.addOn) {
+    const addOn = member ? (pick(sku.addOnMemberPrice) ?? pick(sku.addOnPrice)) : pick(sku.addOnPrice);
+    if (addOn) {
+      price = addOn;
+      basis = member ? 'add-on member price' : 'add-on price';
+    }
+  } else if (member) {
+    const memberPrice = sku.memberPrice !== null ? fromAmountString(sku.memberPrice) : null;
+    // A member price of 0 is a real price (e.g. free diagnostics for members) only when the
+    // list price is not 0 as well; a missing member price falls back to the list price.
+    if (memberPrice !== null && (memberPrice.gt(0) || fromAmountString(sku.price).gt(0))) {
+      price = memberPrice;
+      basis = 'member price';
+    }
+  }
+  if (options.agreement) {
+    if (options.agreement.price !== undefined) {
+      price = fromAmountString(options.agreement.price);
+      basis = `customer agreement${options.agreement.note ? ` (${options.agreement.note})` : ''}`;
+    } else if (options.agreement.percentOff !== undefined) {
+      price = roundCents(price.times(new Decimal(100).minus(options.agreement.percentOff)).dividedBy(100));
+      basis = `${basis}, ${options.agreement.percentOff}% customer agreement`;
+    }
+  }
+  return { price, basis };
+}
+
+export function priceLines(input: PricingInput): PricedLine[] {
+  const base: PricedLine[] = [];
+  const modifiers: ProposedLine[] = [];
+  for (const line of input.lines) {
+    const sku = input.catalog.get(line.skuId);
+    if (
+      sku &&
+      (sku.kind === 'fee' || sku.kind === 'discount') &&
+      !line.unitPriceOverride &&
+      sku.amountType === 'Percentage'
+    ) {
+      modifiers.push(line);
+      continue;
+    }
+    base.push(priceOne(line, sku, input));
+  }
+  // Percentage modifiers apply to the subtotal of everything else.
+  const subtotal = sum(base.map((l) => fromAmountString(l.total)));
+  for (const line of modifiers) {
+    const sku = input.catalog.get(line.skuId)!;
+    let amount = roundCents(subtotal.times(fromAmountString(sku.amount ?? '0')));
+    if (sku.limit !== null && fromAmountString(sku.limit).gt(0))
+      amount = Decimal.min(amount, fromAmountString(sku.limit));
+    if (sku.kind === 'discount') amount = amount.negated();
+    const quantity = fromAmountString(line.quantity);
+    base.push({
+      ...line,
+      skuCode: sku.code,
+      skuName: sku.name,
+      type: 'PriceModifier',
+      description: sku.name,
+      unitPrice: toMoneyString(amount),
+      total: toMoneyString(roundCents(amount.times(quantity))),
+      taxable: sku.taxable,
+      priceBasis: `${new Decimal(sku.amount ?? '0').times(100).toString()}% of ${toMoneyString(subtotal)}${sku.limit ? `, limit ${sku.limit}` : ''}`,
+    });
+  }
+  return base;
+}
+
+function priceOne(line: ProposedLine, sku: CatalogSku | undefined, input: PricingInput): PricedLine {
+  const quantity = fromAmountString(line.quantity);
+  const description =
+    (line.existingItemId !== null ? input.existingDescriptions.get(line.existingItemId) : undefined) ??
+    sku?.name ??
+    'Unknown item';
+  if (line.unitPriceOverride !== undefined || !sku) {
+    const price = fromAmountString(line.unitPriceOverride ?? '0');
+    return {
+      ...line,
+      skuCode: sku?.code ?? String(line.skuId),
+      skuName: sku?.name ?? description,
+      type: sku ? itemTypeOf(sku.kind) : 'Material',
+      description,
+      unitPrice: toMoneyString(price),
+      total: toMoneyString(roundCents(price.times(quantity))),
+      taxable: sku?.taxable ?? true,
+      priceBasis: line.origin === 'technician' ? 'as entered by the technician' : 'set by a person',
+    };
+  }
+  let price: Decimal;
+  let basis: string;
+  if (sku.kind === 'fee' || sku.kind === 'discount') {
+    const amount = fromAmountString(sku.amount ?? sku.price);
+    price = sku.kind === 'discount' ? amount.abs().negated() : amount;
+    basis = 'fixed fee';
+  } else {
+    ({ price, basis } = unitPrice(sku, {
+      member: input.membershipActive,
+      addOn: line.addOn === true,
+      memberPricing: input.pricing.memberPricing,
+      agreement: agreementFor(input.pricing.agreements, input.customerId, sku),
+    }));
+  }
+  return {
+    ...line,
+    skuCode: sku.code,
+    skuName: sku.name,
+    type: itemTypeOf(sku.kind),
+    description,
+    unitPrice: toMoneyString(price),
+    total: toMoneyString(roundCents(price.times(quantity))),
+    taxable: sku.taxable,
+    priceBasis: basis,
+  };
+}
+
+export const ZERO_MONEY = toMoneyString(ZERO);

@@ -1,0 +1,314 @@
+// From technician notes to item mentions: split notes into clauses, decide each clause's
+// polarity (done / declined / only quoted / negated), and pull out the item phrases with
+// their quantities and units. Declined, quoted and negated mentions are kept (the console
+// shows them) but are never billable.
+import {
+  ABBREVIATIONS,
+  ACTION_WORDS,
+  DECLINE_PATTERNS,
+  NEGATION_PATTERNS,
+  PROPOSAL_PATTERNS,
+} from './lexicon.ts';
+import { isNumberWord, numberValue, type Token, tokenize } from './tokens.ts';
+import { resolveWord, type Vocabulary } from './vocabulary.ts';
+
+export type Polarity = 'done' | 'declined' | 'proposed' | 'negated' | 'neutral';
+
+export interface Clause {
+  noteIndex: number;
+  start: number;
+  end: number;
+  text: string;
+  polarity: Polarity;
+}
+
+export interface Mention {
+  id: string;
+  noteIndex: number;
+  start: number;
+  end: number;
+  /** The note text of the item phrase (with its quantity). */
+  text: string;
+  /** Resolved vocabulary words, in order. */
+  words: string[];
+  /** Spec tokens that identify a variant: "45/5", "r410a", "3/4", "40". */
+  specs: string[];
+  quantity: number | null;
+  unit: 'lb' | 'oz' | 'foot' | 'inch' | 'gallon' | 'hour' | 'each' | null;
+  polarity: Polarity;
+  billable: boolean;
+  clauseText: string;
+}
+
+const APPROVAL = /\b(approved|ok'?d|okayed|go[-\s]?ahead|authori[sz]ed|agreed|accepted)\b/i;
+
+/** Split on sentence ends, semicolons, newlines, dashes and commas; keep offsets. */
+export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'polarity'>[] {
+  const clauses: Omit<Clause, 'polarity'>[] = [];
+  const boundary = /(?<!\d)[.](?!\d)|[;!?\n]|,|\s[-–—]\s|\s\+\s(?=[a-z])/gi;
+  let last = 0;
+  const push = (end: number) => {
+    const raw = text.slice(last, end);
+    const trimmed = raw.trim();
+    if (trimmed) {
+      const start = last + raw.indexOf(trimmed);
+      clauses.push({ noteIndex, start, end: start + trimmed.length, text: trimmed });
+    }
+  };
+  for (const m of text.matchAll(boundary)) {
+    push(m.index!);
+    last = m.index! + m[0].length;
+  }
+  push(text.length);
+  return clauses;
+}
+
+function basePolarity(text: string): Polarity {
+  if (DECLINE_PATTERNS.some((p) => p.test(text))) return 'declined';
+  if (APPROVAL.test(text)) return 'done';
+  if (PROPOSAL_PATTERNS.some((p) => p.test(text))) return 'proposed';
+  return hasAction(text) ? 'done' : 'neutral';
+}
+
+/** Polarity per clause, with a decline/approval carried back to the clause it answers. */
+export function classifyClauses(
+  clauses: Omit<Clause, 'polarity'>[],
+  hasItem: (c: Omit<Clause, 'polarity'>) => boolean,
+): Clause[] {
+  const out: Clause[] = clauses.map((c) => ({ ...c, polarity: basePolarity(c.text) }));
+  for (let i = 0; i < out.length; i++) {
+    const clause = out[i]!;
+    if ((clause.polarity === 'declined' || clause.polarity === 'done') && !hasItem(clause)) {
+      // "quoted new condenser, cust declined": the decline answers the earlier proposal(s).
+      for (let j = i - 1; j >= 0 && out[j]!.noteIndex === clause.noteIndex; j--) {
+        const prev = out[j]!;
+        if (
+          prev.polarity === 'proposed' ||
+          (prev.polarity === 'neutral' &&
+            clause.polarity === 'declined' &&
+            hasItem(prev) &&
+            !hasAction(prev.text))
+        ) {
+          prev.polarity = clause.polarity === 'declined' ? 'declined' : 'done';
+          continue;
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function hasAction(text: string): boolean {
+  return tokenize(text).some((t) => {
+    const canonical = ABBREVIATIONS[t.text] ?? t.text;
+    return ACTION_WORDS.has(canonical) || /^(repl|rplc|inst|swap|chg|chng)/.test(t.text);
+  });
+}
+
+const SPEC_UNIT =
+  /^(v|volt|volts|a|amp|amps|ton|tons|hp|mfd|uf|btu|btuh|seer|kw|w|watt|watts|gpm|psi|in|inch|awg|ga|gauge|mm|cfm|k)$/;
+const QTY_UNITS: Record<string, Mention['unit']> = {
+  lb: 'lb',
+  lbs: 'lb',
+  '#': 'lb',
+  pound: 'lb',
+  pounds: 'lb',
+  oz: 'oz',
+  ounce: 'oz',
+  ounces: 'oz',
+  ft: 'foot',
+  feet: 'foot',
+  foot: 'foot',
+  "'": 'foot',
+  gal: 'gallon',
+  gals: 'gallon',
+  gallon: 'gallon',
+  gallons: 'gallon',
+  hr: 'hour',
+  hrs: 'hour',
+  hour: 'hour',
+  hours: 'hour',
+  ea: 'each',
+  each: 'each',
+  pcs: 'each',
+  pc: 'each',
+  x: 'each',
+};
+
+interface Word {
+  token: Token;
+  resolved: string | null;
+}
+
+/** Find item mentions in one clause. */
+function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): Mention[] {
+  const tokens = tokenize(clause.text, clause.start);
+  const words: Word[] = tokens.map((t) => ({ token: t, resolved: itemWord(t.text, vocabulary) }));
+  const negatedFrom = negationStart(clause, tokens);
+  // Group consecutive item words (allowing short connectors and specs) into phrases.
+  const groups: Word[][] = [];
+  let current: Word[] = [];
+  let gap = 0;
+  for (const w of words) {
+    const connector = /^(and|&|w\/|with|plus|\+)$/.test(w.token.text);
+    if (w.resolved && !connector) {
+      current.push(w);
+      gap = 0;
+    } else if (
+      current.length &&
+      (isSpec(w.token.text) || /^(of|for|on|in|to)$/.test(w.token.text)) &&
+      gap < 2
+    ) {
+      current.push(w);
+      gap += 1;
+    } else if (current.length) {
+      groups.push(current);
+      current = [];
+      gap = 0;
+    }
+  }
+  if (current.length) groups.push(current);
+
+  return groups
+    .map((group, index) => {
+      const itemWords = group.filter((w) => w.resolved);
+      const first = group[0]!.token;
+      const last = group[group.length - 1]!.token;
+      const { quantity, unit, start } = quantityNear(tokens, first, last);
+      const spanStart = Math.min(start ?? first.start, first.start);
+      const specs = [...group.map((w) => w.token.text).filter(isSpec), ...specsBefore(tokens, first)].map(
+        (s) => s.replace(/['"]$/, ''),
+      );
+      const polarity: Polarity =
+        negatedFrom !== null && first.start >= negatedFrom ? 'negated' : clause.polarity;
+      return {
+        id: `${clause.noteIndex}:${spanStart}`,
+        noteIndex: clause.noteIndex,
+        start: spanStart,
+        end: last.end,
+        text: note.slice(spanStart, last.end),
+        words: itemWords.map((w) => w.resolved!),
+        specs: [...new Set(specs)],
+        quantity,
+        unit,
+        polarity,
+        billable: polarity === 'done' || polarity === 'neutral',
+        clauseText: clause.text,
+        index,
+      };
+    })
+    .filter((m) => m.words.length > 0)
+    .map(({ index: _i, ...m }) => m);
+}
+
+function itemWord(raw: string, vocabulary: Vocabulary): string | null {
+  // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.
+  if (ABBREVIATIONS[raw] && !QTY_UNITS[raw]) return resolveWord(vocabulary, raw);
+  if (raw.length < 2 || /^\d/.test(raw) || isNumberWord(raw) || QTY_UNITS[raw]) return null;
+  if (ACTION_WORDS.has(raw)) return null;
+  return resolveWord(vocabulary, raw);
+}
+
+function isSpec(text: string): boolean {
+  return (
+    /^\d+\/\d+$/.test(text) ||
+    /^r-?\d{2,3}[a-z]?$/.test(text) ||
+    /^\d+(\.\d+)?(v|a|amp|ton|hp|mfd|uf|btu|seer|kw|gal|")$/.test(text)
+  );
+}
+
+/** Numbers right before the phrase that are sizes, not counts: "40 gal", "3/4 copper", "2 ton". */
+function specsBefore(tokens: Token[], first: Token): string[] {
+  const i = tokens.indexOf(first);
+  const out: string[] = [];
+  for (let k = i - 1; k >= Math.max(0, i - 3); k--) {
+    const t = tokens[k]!.text;
+    const next = tokens[k + 1]?.text ?? '';
+    if (/^\d+\/\d+$/.test(t)) out.push(t);
+    else if (/^\d+(\.\d+)?$/.test(t) && SPEC_UNIT.test(next)) out.push(`${t}${next}`);
+    else if (isSpec(t)) out.push(t);
+  }
+  return out;
+}
+
+/** The count or measured quantity that belongs to a phrase, looking just before and after it. */
+function quantityNear(
+  tokens: Token[],
+  first: Token,
+  last: Token,
+): { quantity: number | null; unit: Mention['unit']; start: number | null } {
+  const i = tokens.indexOf(first);
+  const j = tokens.indexOf(last);
+  // Before: "2x", "2 x", "three lbs of", "10' of", "(2)", "qty 2".
+  for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+    const t = tokens[k]!.text;
+    const next = tokens[k + 1]?.text ?? '';
+    if (/^\d+x$/.test(t)) return { quantity: Number(t.slice(0, -1)), unit: 'each', start: tokens[k]!.start };
+    const feet = /^(\d+(?:\.\d+)?)['’]$/.exec(t);
+    if (feet) return { quantity: Number(feet[1]), unit: 'foot', start: tokens[k]!.start };
+    const value = numberValue(t);
+    if (value !== null && !/^\d+\/\d+$/.test(t)) {
+      if (SPEC_UNIT.test(next) || (/^\d/.test(next) && /\//.test(next))) continue;
+      if (/^(a|an)$/.test(t) && k !== i - 1) continue;
+      const unit = QTY_UNITS[next] ?? (next === 'x' ? 'each' : null);
+      return { quantity: value, unit: unit ?? 'each', start: tokens[k]!.start };
+    }
+    if (ACTION_WORDS.has(t)) break;
+  }
+  // After: "x2", "qty 2", "(2)", "- 3 lbs".
+  for (let k = j + 1; k <= Math.min(tokens.length - 1, j + 3); k++) {
+    const t = tokens[k]!.text;
+    if (/^x\d+$/.test(t)) return { quantity: Number(t.slice(1)), unit: 'each', start: null };
+    if (t === 'x' || t === 'qty' || t === 'quantity') {
+      const n = numberValue(tokens[k + 1]?.text ?? '');
+      if (n !== null) return { quantity: n, unit: 'each', start: null };
+    }
+    const n = numberValue(t);
+    const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
+    if (n !== null && !/^(a|an)$/.test(t) && unit) return { quantity: n, unit, start: null };
+  }
+  return { quantity: null, unit: null, start: null };
+}
+
+/** Offset from which the clause is negated ("did not need refrigerant"), or null. */
+function negationStart(clause: Clause, tokens: Token[]): number | null {
+  for (const pattern of NEGATION_PATTERNS) {
+    const m = pattern.exec(clause.text);
+    if (!m) continue;
+    // "no charge" and "no heat/no cool" describe the call, not the work.
+    const after =
+      clause.text
+        .slice(m.index + m[0].length)
+        .trim()
+        .split(/\s+/)[0] ?? '';
+    if (
+      /^(charge|heat|cool|cooling|heating|power|water|hot|issue|issues|problem|problems|leaks?)$/i.test(
+        after,
+      ) &&
+      m[0].toLowerCase() === 'no'
+    ) {
+      if (!/leak/i.test(after)) continue;
+    }
+    const start = clause.start + m.index;
+    if (tokens.some((t) => t.start >= start)) return start;
+  }
+  return null;
+}
+
+export function findMentions(
+  notes: { index: number; text: string }[],
+  vocabulary: Vocabulary,
+): { clauses: Clause[]; mentions: Mention[] } {
+  const allClauses: Clause[] = [];
+  const mentions: Mention[] = [];
+  for (const note of notes) {
+    const raw = splitClauses(note.text, note.index);
+    const hasItem = (c: Omit<Clause, 'polarity'>) =>
+      tokenize(c.text).some((t) => itemWord(t.text, vocabulary) !== null);
+    const clauses = classifyClauses(raw, hasItem);
+    allClauses.push(...clauses);
+    for (const clause of clauses) mentions.push(...clauseMentions(clause, vocabulary, note.text));
+  }
+  return { clauses: allClauses, mentions };
+}

@@ -1,0 +1,83 @@
+// Tokenisation that keeps trade notation intact ("45/5", "r-410a", "3/4", "10'", "w/h") and
+// records offsets, so every extracted line can point back at its span in the note.
+
+export interface Token {
+  /** Lower-cased surface form. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+const TOKEN = /[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"]?|[#]/gi;
+
+export function tokenize(text: string, offset = 0): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    tokens.push({
+      text: m[0].toLowerCase().replace(/’/g, "'"),
+      start: offset + m.index!,
+      end: offset + m.index! + m[0].length,
+    });
+  }
+  return tokens;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  single: 1,
+  two: 2,
+  couple: 2,
+  pair: 2,
+  both: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  dozen: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  half: 0.5,
+};
+
+/** A number written as digits, a fraction, or a word ("three", "a couple"). */
+export function numberValue(token: string): number | null {
+  const t = token.replace(/['"]$/, '');
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (/^\d+\/\d+$/.test(t)) {
+    const [a, b] = t.split('/').map(Number) as [number, number];
+    return b ? a / b : null;
+  }
+  return NUMBER_WORDS[t] ?? null;
+}
+
+export function isNumberWord(token: string): boolean {
+  return Object.hasOwn(NUMBER_WORDS, token);
+}
+
+/** Strip HTML tags and decode the common entities, keeping text positions readable. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<\s*br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n+/g, '\n')
+    .trim();
+}

@@ -1,0 +1,110 @@
+// Per-tenant vocabulary learned from the tenant's own price book (and past invoice lines):
+// which words name things this shop sells, how rare each word is (IDF), and how to map a
+// technician's variant of a word ("capasitor", "cmprsr", "disconects") onto it. This is what
+// lets extraction follow another shop's catalogue and its technicians' spelling.
+import { ABBREVIATIONS, ACTION_WORDS, STOPWORDS } from './lexicon.ts';
+import { tokenize } from './tokens.ts';
+
+export interface Vocabulary {
+  /** word → number of catalogue entries that contain it. */
+  docFreq: Map<string, number>;
+  documents: number;
+  /** Memo of variant → canonical word (null when it maps to nothing). */
+  resolved: Map<string, string | null>;
+}
+
+export function contentWords(text: string): string[] {
+  return tokenize(text)
+    .flatMap((t) => expandAbbreviation(t.text).split(' '))
+    .map(stem)
+    .filter((w) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+(\.\d+)?$/.test(w));
+}
+
+export function buildVocabulary(texts: Iterable<string>): Vocabulary {
+  const docFreq = new Map<string, number>();
+  let documents = 0;
+  for (const text of texts) {
+    documents += 1;
+    for (const word of new Set(contentWords(text))) docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
+  }
+  return { docFreq, documents, resolved: new Map() };
+}
+
+export function idf(vocabulary: Vocabulary, word: string): number {
+  const df = vocabulary.docFreq.get(word) ?? 0;
+  return Math.log((vocabulary.documents + 1) / (df + 0.5));
+}
+
+export function expandAbbreviation(token: string): string {
+  return ABBREVIATIONS[token] ?? token;
+}
+
+/** Light stemming: plurals and common verb endings, so "capacitors" meets "capacitor". */
+export function stem(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 4 && /(ss|us)$/.test(word)) return word;
+  if (word.length > 4 && /(ches|shes|xes|sses)$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith("'s")) return word.slice(0, -1);
+  return word;
+}
+
+function editDistanceAtMost(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      rowMin = Math.min(rowMin, cur[j]!);
+    }
+    if (rowMin > max) return false;
+    prev = cur;
+  }
+  return prev[b.length]! <= max;
+}
+
+/** True when `short` can be read as an abbreviation of `word` ("cmprsr" → "compressor"). */
+function isAbbreviationOf(short: string, word: string): boolean {
+  if (short[0] !== word[0] || short.length >= word.length || word.length > short.length * 3.5) return false;
+  let j = 0;
+  for (const ch of word) if (ch === short[j]) j += 1;
+  return j === short.length;
+}
+
+/**
+ * Map a note word onto the tenant's vocabulary: exact, stemmed, a known abbreviation, a typo
+ * (edit distance), or a consonant-skeleton abbreviation. Ambiguity goes to the word the
+ * catalogue uses most.
+ */
+export function resolveWord(vocabulary: Vocabulary, raw: string): string | null {
+  const cached = vocabulary.resolved.get(raw);
+  if (cached !== undefined) return cached;
+  const result = resolveUncached(vocabulary, raw);
+  vocabulary.resolved.set(raw, result);
+  return result;
+}
+
+function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
+  const expanded = stem(expandAbbreviation(raw));
+  if (vocabulary.docFreq.has(expanded)) return expanded;
+  if (STOPWORDS.has(expanded) || ACTION_WORDS.has(raw) || expanded.length < 3 || /\d/.test(expanded))
+    return null;
+  let best: string | null = null;
+  let bestFreq = 0;
+  const consider = (word: string) => {
+    const freq = vocabulary.docFreq.get(word) ?? 0;
+    if (freq > bestFreq) {
+      best = word;
+      bestFreq = freq;
+    }
+  };
+  const maxEdits = expanded.length >= 8 ? 2 : expanded.length >= 5 ? 1 : 0;
+  for (const word of vocabulary.docFreq.keys()) {
+    if (maxEdits && editDistanceAtMost(expanded, word, maxEdits)) consider(word);
+  }
+  if (best) return best;
+  for (const word of vocabulary.docFreq.keys()) if (isAbbreviationOf(expanded, word)) consider(word);
+  return best;
+}

@@ -1,0 +1,185 @@
+// Domain types of the billing core. Money is carried as decimal strings in anything that is
+// persisted (stage outputs, drafts) and as Decimal inside computations.
+
+export type ItemType = 'Service' | 'Material' | 'Equipment' | 'PriceModifier';
+export type SkuKind = 'service' | 'material' | 'equipment' | 'fee' | 'discount';
+
+/** A price-book entry as the billing core sees it (numbers already exact strings). */
+export interface CatalogSku {
+  id: number;
+  kind: SkuKind;
+  code: string;
+  name: string;
+  description: string;
+  price: string;
+  memberPrice: string | null;
+  addOnPrice: string | null;
+  addOnMemberPrice: string | null;
+  taxable: boolean;
+  active: boolean;
+  isLabor: boolean;
+  hours: number | null;
+  unitOfMeasure: string | null;
+  categoryNames: string[];
+  /** Discounts and fees: Percentage (fraction) or Fixed. */
+  amountType: 'Percentage' | 'Fixed' | null;
+  amount: string | null;
+  limit: string | null;
+}
+
+export function itemTypeOf(kind: SkuKind): ItemType {
+  switch (kind) {
+    case 'service':
+      return 'Service';
+    case 'material':
+      return 'Material';
+    case 'equipment':
+      return 'Equipment';
+    default:
+      return 'PriceModifier';
+  }
+}
+
+export interface TaxZoneInfo {
+  id: number;
+  name: string;
+  isTaxRateSeparated: boolean;
+  rates: { taxName: string; taxBaseType: string[]; taxRate: string }[];
+}
+
+/** An item already on the ServiceTitan invoice (entered by the technician). */
+export interface ExistingItem {
+  id: number;
+  skuId: number | null;
+  skuCode: string | null;
+  type: ItemType;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  total: string;
+  taxable: boolean;
+  createdOn: string | null;
+}
+
+export interface NoteText {
+  /** 0..n-1 for job notes, -1 for the job summary. */
+  index: number;
+  text: string;
+  createdOn: string | null;
+}
+
+export interface LaborEntry {
+  technicianId: number;
+  technicianName: string;
+  hours: string;
+  paidTimeType: 'Regular' | 'Overtime' | 'DoubleOvertime';
+  hourlyRate: string | null;
+}
+
+/** Everything the pipeline knows about one completed job. */
+export interface JobContext {
+  tenantId: string;
+  job: {
+    id: number;
+    number: string | null;
+    jobTypeId: number;
+    jobTypeName: string;
+    businessUnitId: number;
+    businessUnitName: string;
+    completedOn: string;
+    noCharge: boolean;
+    customerId: number;
+    locationId: number;
+    tagTypeIds: number[];
+  };
+  invoice: {
+    id: number;
+    referenceNumber: string | null;
+    syncStatus: string | null;
+    reviewStatus: string | null;
+    subTotal: string;
+    salesTax: string;
+    total: string;
+    items: ExistingItem[];
+  };
+  notes: NoteText[];
+  appointments: { id: number; start: string; end: string }[];
+  labor: LaborEntry[];
+  attachments: { id: number; fileName: string; contentType: string | null }[];
+  customer: { id: number; name: string; type: string | null; tagTypeIds: number[] };
+  location: { id: number; name: string; taxZoneId: number | null; taxExempt: boolean; address: string };
+  membership: { id: number; status: string; active: boolean; membershipTypeId: number | null } | null;
+  taxZone: TaxZoneInfo | null;
+  /** Prior completed jobs at this location (newest first), with their invoice lines. */
+  priorJobs: { jobId: number; jobTypeId: number; completedOn: string; skuIds: number[] }[];
+}
+
+/** Where a draft line came from. */
+export type Provenance =
+  | { kind: 'technician_item'; itemId: number }
+  | { kind: 'note_span'; noteIndex: number; start: number; end: number; text: string }
+  | { kind: 'rule'; rule: string; detail: string }
+  | { kind: 'history_pattern'; pattern: string; support: number; confidence: number }
+  | { kind: 'labor'; technicianIds: number[]; hours: string }
+  | { kind: 'human'; userId: string };
+
+export interface Evidence {
+  kind: 'note_span' | 'rule' | 'history_pattern' | 'structured' | 'retrieval';
+  detail: string;
+  /** Optional pointer into a note, for highlighting. */
+  span?: { noteIndex: number; start: number; end: number };
+  support?: number;
+  confidence?: number;
+}
+
+export type LineOrigin = 'technician' | 'added' | 'changed';
+
+/** A line before pricing: what to bill and why. */
+export interface ProposedLine {
+  key: string;
+  skuId: number;
+  quantity: string;
+  origin: LineOrigin;
+  existingItemId: number | null;
+  provenance: Provenance;
+  evidence: Evidence[];
+  /** 0..1 */
+  confidence: number;
+  reason: string;
+  /** True when the line is an add-on to the main service (add-on price applies). */
+  addOn?: boolean;
+  /** Set for lines whose price is fixed elsewhere (technician items keep their price). */
+  unitPriceOverride?: string;
+}
+
+export interface PricedLine extends ProposedLine {
+  skuCode: string;
+  skuName: string;
+  type: ItemType;
+  description: string;
+  unitPrice: string;
+  total: string;
+  taxable: boolean;
+  priceBasis: string;
+}
+
+export type FlagCode =
+  | 'duplicate_line'
+  | 'sku_inactive'
+  | 'sku_not_in_catalog'
+  | 'labor_hours_high'
+  | 'quantity_outlier'
+  | 'membership_discount_missing'
+  | 'membership_discount_unexpected'
+  | 'price_differs_from_pricebook'
+  | 'invoice_not_editable'
+  | 'no_charge_job'
+  | 'declined_item_on_invoice';
+
+export interface Flag {
+  code: FlagCode;
+  message: string;
+  severity: 'info' | 'warning' | 'error';
+  lineKey?: string;
+  evidence: Evidence[];
+}

@@ -49,7 +49,7 @@ export function learnedSuggestions(
   for (const rule of input.model.officeAddRules(input.features, input.minSupport)) {
     if (rule.confidence < input.minConfidence) break;
     const sku = input.catalog.get(rule.skuId);
-    if (!sku || !sku.active || input.billedSkuIds.has(sku.id)) continue;
+    if (!sku?.active || input.billedSkuIds.has(sku.id)) continue;
     const when = describeFeature(rule.feature, input.catalog, jobTypeNames);
     const quantity = input.model.officeQuantity(sku.id) ?? 1;
     const pct = Math.round(rule.confidence * 100);

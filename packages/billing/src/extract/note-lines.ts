@@ -110,34 +110,25 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
   return { added: [...added.values()], confirmations, unmatched, nonBillable };
 }
 
-/** The local chooser: the best-scoring candidate when it is good enough and clearly ahead. */
-export function chooseLocally(mention: Mention, scored: ScoredCandidate[], minScore = 0.42): MentionDecision {
-  const [best, second] = scored;
+/** The deterministic choice: the best-scoring candidate when it is good enough and clearly ahead. */
+export function decideFromScores(
+  mention: { id: string; quantity: number | null; billable: boolean },
+  ranked: { skuId: number; code: string; score: number }[],
+  minScore = 0.42,
+): MentionDecision {
+  const [best, second] = ranked;
   if (!best || best.score < minScore) {
-    return {
-      mentionId: mention.id,
-      skuId: null,
-      quantity: mention.quantity,
-      billable: mention.billable,
-      confidence: 0,
-      reason: 'no price-book entry matches well enough',
-    };
+    return { mentionId: mention.id, skuId: null, quantity: mention.quantity, billable: mention.billable, confidence: 0, reason: 'no price-book entry matches well enough' };
   }
   const margin = best.score - (second?.score ?? 0);
   // Certainty grows with the score and with the lead over the runner-up.
-  const confidence = Math.max(
-    0,
-    Math.min(
-      0.97,
-      0.35 + 0.45 * best.score + 0.6 * Math.min(margin, 0.3) + (mention.quantity !== null ? 0.03 : 0),
-    ),
-  );
+  const confidence = Math.max(0, Math.min(0.97, 0.35 + 0.45 * best.score + 0.6 * Math.min(margin, 0.3) + (mention.quantity !== null ? 0.03 : 0)));
   return {
     mentionId: mention.id,
-    skuId: best.sku.id,
+    skuId: best.skuId,
     quantity: mention.quantity,
     billable: mention.billable,
     confidence,
-    reason: `best match ${best.sku.code} (score ${best.score.toFixed(2)}, lead ${margin.toFixed(2)})`,
+    reason: `best match ${best.code} (score ${best.score.toFixed(2)}, lead ${margin.toFixed(2)})`,
   };
 }

@@ -205,7 +205,7 @@ export class HistoryModel {
 
   laborNorm(jobTypeId: number): { median: number; p90: number; n: number } | null {
     const r = this.laborByJobType.get(jobTypeId);
-    if (!r || !r.values.length) return null;
+    if (!r?.values.length) return null;
     return { median: r.quantile(0.5)!, p90: r.quantile(0.9)!, n: r.seen };
   }
 }

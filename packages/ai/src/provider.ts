@@ -1,0 +1,86 @@
+// Model providers behind one interface. A provider reads the notes and, for each mention the
+// parser found, picks among the price-book candidates retrieval returned (or none). It never
+// sets prices or tax. Whatever it returns is validated like untrusted input.
+import { digestOf } from '@invoicer/core';
+import type { MentionDecision, Polarity } from '@invoicer/billing';
+
+export interface ChooseInput {
+  jobType: string;
+  notes: { index: number; text: string }[];
+  mentions: {
+    id: string;
+    text: string;
+    clause: string;
+    polarity: Polarity;
+    billable: boolean;
+    quantity: number | null;
+    unit: string | null;
+  }[];
+  /** Per mention id, the candidates retrieval found, best first. */
+  candidates: Record<string, { skuId: number; code: string; name: string; score: number }[]>;
+  existingItems: { skuId: number | null; name: string; quantity: string }[];
+}
+
+export interface ChooseOutput {
+  decisions: MentionDecision[];
+  provider: string;
+  model: string;
+  promptVersion: string;
+  inputDigest: string;
+  durationMs: number;
+  /** Set when the configured provider failed and the local one answered instead. */
+  fallback: { from: string; error: string } | null;
+}
+
+export interface ExtractionProvider {
+  readonly name: string;
+  readonly model: string;
+  readonly promptVersion: string;
+  choose(input: ChooseInput): Promise<MentionDecision[]>;
+}
+
+export function inputDigest(input: ChooseInput): string {
+  return digestOf(input);
+}
+
+/**
+ * Check a provider's decisions against what it was allowed to say: known mentions only, each
+ * once, SKUs only from that mention's candidates, sane quantities, confidence in [0, 1]. A
+ * mention the parser marked declined, quoted or negated stays non-billable whatever the
+ * model says (a declined item must never be billed).
+ */
+export function validateDecisions(input: ChooseInput, decisions: MentionDecision[]): { decisions: MentionDecision[]; problems: string[] } {
+  const problems: string[] = [];
+  const byId = new Map(input.mentions.map((m) => [m.id, m]));
+  const seen = new Set<string>();
+  const valid: MentionDecision[] = [];
+  for (const d of decisions) {
+    const mention = byId.get(d.mentionId);
+    if (!mention) {
+      problems.push(`unknown mention ${d.mentionId}`);
+      continue;
+    }
+    if (seen.has(d.mentionId)) {
+      problems.push(`mention ${d.mentionId} answered twice`);
+      continue;
+    }
+    seen.add(d.mentionId);
+    const allowed = new Set((input.candidates[d.mentionId] ?? []).map((c) => c.skuId));
+    let skuId = d.skuId;
+    if (skuId !== null && !allowed.has(skuId)) {
+      problems.push(`mention ${d.mentionId}: SKU ${skuId} was not among its candidates`);
+      skuId = null;
+    }
+    let quantity = d.quantity;
+    if (quantity !== null && (!Number.isFinite(quantity) || quantity <= 0 || quantity > 1000)) {
+      problems.push(`mention ${d.mentionId}: quantity ${quantity} is not plausible`);
+      quantity = mention.quantity;
+    }
+    const confidence = Number.isFinite(d.confidence) ? Math.max(0, Math.min(1, d.confidence)) : 0;
+    valid.push({ mentionId: d.mentionId, skuId, quantity, billable: d.billable && mention.billable, confidence, reason: String(d.reason).slice(0, 300) });
+  }
+  for (const m of input.mentions) {
+    if (!seen.has(m.id)) valid.push({ mentionId: m.id, skuId: null, quantity: m.quantity, billable: false, confidence: 0, reason: 'not answered by the model' });
+  }
+  return { decisions: valid, problems };
+}

@@ -1,0 +1,28 @@
+// Recognise a statement file from its first bytes, with the file name as a tie-breaker.
+import type { StatementFormat } from './types.ts';
+
+export function detectFormat(buffer: Uint8Array, fileName?: string): StatementFormat | undefined {
+  const head = Buffer.from(buffer.subarray(0, 4096))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
+  const start = head.trimStart();
+  const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  if (/^OFXHEADER:/i.test(start) || /<\?OFX\b/i.test(head) || /<OFX>/i.test(head)) return 'ofx';
+  if (
+    /urn:iso:std:iso:20022:tech:xsd:camt\.05[234]/.test(head) ||
+    /<(\w+:)?BkToCstmr(Stmt|AcctRpt|DbtCdtNtfctn)/.test(head)
+  )
+    return 'camt';
+  if (/^01,[^,\r\n]*,[^,\r\n]*,\d{6},/.test(start)) return 'bai2';
+  const firstLine = start.split(/\r?\n/, 1)[0] ?? '';
+  if (/^101[ \d]{20}\d{6}/.test(firstLine) && (firstLine.trimEnd().length >= 80 || extension === 'ach'))
+    return 'nacha';
+  if (extension === 'ofx' || extension === 'qfx' || extension === 'qbo') return 'ofx';
+  if (extension === 'bai' || extension === 'bai2') return 'bai2';
+  if (extension === 'ach') return 'nacha';
+  if (extension === 'csv' || extension === 'tsv') return 'csv';
+  if (extension === 'xml') return 'camt';
+  // A header-like first line with separators is most likely CSV.
+  if (/^[^\n<]*[,;\t][^\n]*\r?\n/.test(start) && !start.startsWith('<')) return 'csv';
+  return undefined;
+}

@@ -1,0 +1,63 @@
+// Entry point: detect (or take) the format, parse, and in strict mode turn any reported issue
+// into a rejection.
+import { detectFormat } from './detect.ts';
+import { fail, StatementParseError } from './errors.ts';
+import { parseBai2 } from './formats/bai2/bai2.ts';
+import { parseCamt } from './formats/camt/camt.ts';
+import { type CsvMapping, parseCsv } from './formats/csv/csv.ts';
+import { CSV_PRESETS, type CsvPreset } from './formats/csv/presets.ts';
+import { parseNacha } from './formats/nacha/nacha.ts';
+import { parseOfx } from './formats/ofx/ofx.ts';
+import type { ParsedFile, ParseIssue, StatementFormat } from './types.ts';
+
+export interface ParseOptions {
+  format?: StatementFormat;
+  fileName?: string;
+  /** Column mapping or preset name; required for CSV. */
+  csvMapping?: CsvMapping | CsvPreset;
+  /** Reject the whole file on any issue (control-total mismatch, skipped record…). */
+  strict?: boolean;
+}
+
+export function parseStatement(buffer: Uint8Array, options: ParseOptions = {}): ParsedFile {
+  const format = options.format ?? detectFormat(buffer, options.fileName);
+  if (!format)
+    fail(undefined, {
+      code: 'unsupported',
+      line: 1,
+      message: 'not a recognised OFX, camt, BAI2, NACHA or CSV file',
+    });
+  const result = parseAs(format, buffer, options);
+  if (options.strict) {
+    const issues = allIssues(result);
+    if (issues.length) throw new StatementParseError(format, issues);
+  }
+  return result;
+}
+
+function parseAs(format: StatementFormat, buffer: Uint8Array, options: ParseOptions): ParsedFile {
+  switch (format) {
+    case 'ofx':
+      return parseOfx(buffer);
+    case 'camt':
+      return parseCamt(buffer);
+    case 'bai2':
+      return parseBai2(buffer);
+    case 'nacha':
+      return parseNacha(buffer);
+    case 'csv': {
+      const mapping =
+        typeof options.csvMapping === 'string' ? CSV_PRESETS[options.csvMapping] : options.csvMapping;
+      if (!mapping)
+        fail('csv', { code: 'missing_field', message: 'CSV needs a column mapping (csvMapping)' });
+      return parseCsv(buffer, mapping);
+    }
+  }
+}
+
+/** File-level and statement-level issues in file order. */
+export function allIssues(file: ParsedFile): ParseIssue[] {
+  return [...file.errors, ...file.statements.flatMap((s) => s.errors)].sort(
+    (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity),
+  );
+}

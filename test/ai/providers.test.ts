@@ -1,7 +1,13 @@
 // The OpenAI-compatible provider against a local fake server: structured output parsed and
 // validated, candidates-only, declined mentions never billable, and fallback to the local
 // provider (marked) on every failure mode.
-import { chooseWithFallback, type ChooseInput, LocalProvider, OpenAiProvider, validateDecisions } from '@invoicer/ai';
+import {
+  type ChooseInput,
+  chooseWithFallback,
+  LocalProvider,
+  OpenAiProvider,
+  validateDecisions,
+} from '@invoicer/ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai.ts';
 
@@ -21,8 +27,24 @@ const input: ChooseInput = {
   jobType: 'AC Repair',
   notes: [{ index: 0, text: 'repl 45/5 cap. quoted new condenser, cust declined' }],
   mentions: [
-    { id: '0:5', text: '45/5 cap', clause: 'repl 45/5 cap', polarity: 'done', billable: true, quantity: null, unit: null },
-    { id: '0:25', text: 'condenser', clause: 'quoted new condenser', polarity: 'declined', billable: false, quantity: null, unit: null },
+    {
+      id: '0:5',
+      text: '45/5 cap',
+      clause: 'repl 45/5 cap',
+      polarity: 'done',
+      billable: true,
+      quantity: null,
+      unit: null,
+    },
+    {
+      id: '0:25',
+      text: 'condenser',
+      clause: 'quoted new condenser',
+      polarity: 'declined',
+      billable: false,
+      quantity: null,
+      unit: null,
+    },
   ],
   candidates: {
     '0:5': [
@@ -34,7 +56,8 @@ const input: ChooseInput = {
   existingItems: [],
 };
 
-const openai = () => new OpenAiProvider({ baseURL: fake.url, model: 'fake-model', timeoutMs: 1000, apiKey: 'test' });
+const openai = () =>
+  new OpenAiProvider({ baseURL: fake.url, model: 'fake-model', timeoutMs: 1000, apiKey: 'test' });
 
 describe('OpenAI-compatible provider', () => {
   it('returns validated decisions from a structured output', async () => {
@@ -51,14 +74,17 @@ describe('OpenAI-compatible provider', () => {
     expect(JSON.parse(sent.messages[1]!.content)).toEqual(input);
   });
 
-  it.each(['invent', 'garbage', 'error', 'slow'] as const)('falls back to local and marks the run when the model %s', async (behaviour) => {
-    fake.behaviour = behaviour;
-    const out = await chooseWithFallback(openai(), input, 1000);
-    expect(out.provider).toBe('local');
-    expect(out.fallback?.from).toBe('openai');
-    expect(out.fallback?.error.length).toBeGreaterThan(0);
-    expect(out.decisions.find((d) => d.mentionId === '0:5')?.skuId).toBe(601);
-  });
+  it.each(['invent', 'garbage', 'error', 'slow'] as const)(
+    'falls back to local and marks the run when the model %s',
+    async (behaviour) => {
+      fake.behaviour = behaviour;
+      const out = await chooseWithFallback(openai(), input, 1000);
+      expect(out.provider).toBe('local');
+      expect(out.fallback?.from).toBe('openai');
+      expect(out.fallback?.error.length).toBeGreaterThan(0);
+      expect(out.decisions.find((d) => d.mentionId === '0:5')?.skuId).toBe(601);
+    },
+  );
 });
 
 describe('validation of model output', () => {
@@ -69,7 +95,11 @@ describe('validation of model output', () => {
       { mentionId: 'nope', skuId: 1, quantity: 1, billable: true, confidence: 1, reason: 'z' },
     ]);
     expect(problems).toHaveLength(3);
-    expect(decisions.find((d) => d.mentionId === '0:5')).toMatchObject({ skuId: null, quantity: null, confidence: 1 });
+    expect(decisions.find((d) => d.mentionId === '0:5')).toMatchObject({
+      skuId: null,
+      quantity: null,
+      confidence: 1,
+    });
     expect(decisions.find((d) => d.mentionId === '0:25')?.billable).toBe(false);
   });
 

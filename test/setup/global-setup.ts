@@ -12,14 +12,7 @@ import type { TestProject } from 'vitest/node';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    templateDatabase: string;
-    adminDatabaseUrl: string;
-    redisUrl: string;
-    runId: string;
-  }
-}
+import type {} from '@invoicer/db/testing';
 
 const START_PG = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
 const START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no';

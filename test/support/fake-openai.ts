@@ -18,7 +18,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   app.post('/v1/chat/completions', async (request, reply) => {
     const body = request.body as { model: string; messages: { role: string; content: string }[] };
     state.requests.push(body);
-    if (state.behaviour === 'error') return reply.code(500).send({ error: { message: 'boom', type: 'server_error' } });
+    if (state.behaviour === 'error')
+      return reply.code(500).send({ error: { message: 'boom', type: 'server_error' } });
     if (state.behaviour === 'slow') await new Promise((r) => setTimeout(r, 5_000));
     const input = JSON.parse(body.messages.find((m) => m.role === 'user')?.content ?? '{}') as {
       mentions: { id: string; billable: boolean; quantity: number | null }[];
@@ -32,13 +33,21 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       confidence: 0.9,
       reason: 'first candidate',
     }));
-    const content = state.behaviour === 'garbage' ? 'I think it is a capacitor.' : JSON.stringify({ decisions });
+    const content =
+      state.behaviour === 'garbage' ? 'I think it is a capacitor.' : JSON.stringify({ decisions });
     return {
       id: 'chatcmpl-fake',
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
       usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
     };
   });

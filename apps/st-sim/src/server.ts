@@ -22,6 +22,8 @@ export interface SimOptions {
   host?: string;
   /** Hold completed jobs back and complete them on `play()`. */
   replay?: boolean;
+  /** With replay: hold back only the this many most recent completed jobs (the rest is history). */
+  replayLast?: number;
   credentials?: Partial<SimCredentials>;
   tokenLifetimeSeconds?: number;
   faults?: Partial<FaultConfig>;
@@ -56,7 +58,7 @@ export interface RunningSim {
 export async function startSim(options: SimOptions): Promise<RunningSim> {
   const fixture = options.fixture ?? (options.tenantDir ? loadTenantFixture(options.tenantDir) : undefined);
   if (!fixture) throw new Error('startSim needs a fixture or a tenantDir');
-  const tenant = new SimTenant(fixture, { replay: options.replay ?? false });
+  const tenant = new SimTenant(fixture, { replay: options.replay ?? false, replayLast: options.replayLast });
   const credentials = { ...DEFAULT_SIM_CREDENTIALS, ...options.credentials };
   const tokens = new TokenIssuer(credentials, options.tokenLifetimeSeconds ?? 900);
   const faults = new Faults(options.faults);

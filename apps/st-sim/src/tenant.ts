@@ -86,7 +86,8 @@ export class SimTenant {
 
   constructor(
     fixture: TenantFixture,
-    readonly options: { replay: boolean } = { replay: false },
+    /** replay: hold back completed jobs (all, or only the `replayLast` most recent). */
+    readonly options: { replay: boolean; replayLast?: number } = { replay: false },
   ) {
     this.meta = fixture.meta;
     const load = <T extends SimRecord>(c: Collection<T>, rows: unknown[]) => {
@@ -122,17 +123,22 @@ export class SimTenant {
       copy._customerId = invoice.customer?.id ?? undefined;
       this.invoices.put(copy);
     }
+    const held = options.replay
+      ? this.heldBackIds(fixture['jpm/jobs'], options.replayLast)
+      : new Set<number>();
+    const replayFrom = this.replayFrom(fixture['jpm/jobs'], held);
     for (const payment of fixture['accounting/payments']) {
       const copy = structuredClone(payment) as R<Payment> & { _customerId?: number };
       copy._customerId = payment.customer?.id ?? undefined;
       // During replay a payment appears once the clock passes its date.
-      if (options.replay) this.pendingPayments.push(copy);
+      if (options.replay && replayFrom !== null && (copy.date ?? '') >= replayFrom)
+        this.pendingPayments.push(copy);
       else this.payments.put(copy);
     }
     this.pendingPayments.sort((a, b) => (a.date ?? '').localeCompare(b.date ?? ''));
     for (const job of fixture['jpm/jobs']) {
       const copy = structuredClone(job) as R<Job>;
-      if (options.replay && job.jobStatus === 'Completed' && job.completedOn) {
+      if (held.has(job.id) && job.completedOn) {
         this.completedOnOf.set(job.id, job.completedOn);
         copy.jobStatus = 'InProgress';
         copy.completedOn = null;
@@ -142,6 +148,24 @@ export class SimTenant {
       this.jobs.put(copy);
     }
     this.pending.sort((a, b) => (a.completedOn ?? '').localeCompare(b.completedOn ?? '') || a.id - b.id);
+  }
+
+  /** Completed jobs to hold back: all of them, or the `last` most recent by completedOn. */
+  private heldBackIds(jobs: Job[], last: number | undefined): Set<number> {
+    const completed = jobs
+      .filter((j) => j.jobStatus === 'Completed' && j.completedOn)
+      .sort((a, b) => (a.completedOn ?? '').localeCompare(b.completedOn ?? '') || a.id - b.id);
+    const chosen = last === undefined ? completed : completed.slice(Math.max(0, completed.length - last));
+    return new Set(chosen.map((j) => j.id));
+  }
+
+  /** Payments dated on or after the first held-back completion wait for the replay clock. */
+  private replayFrom(jobs: Job[], held: Set<number>): string | null {
+    const times = jobs
+      .filter((j) => held.has(j.id))
+      .map((j) => j.completedOn ?? '')
+      .sort();
+    return times[0] ?? null;
   }
 
   newId(): number {

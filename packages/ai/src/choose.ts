@@ -2,13 +2,27 @@
 // to the local provider and say so, so the run is marked and the audit trail records it.
 import { errorMessage } from '@invoicer/core';
 import { LocalProvider } from './local.ts';
-import { type ChooseInput, type ChooseOutput, type ExtractionProvider, inputDigest, validateDecisions } from './provider.ts';
+import {
+  type ChooseInput,
+  type ChooseOutput,
+  type ExtractionProvider,
+  inputDigest,
+  validateDecisions,
+} from './provider.ts';
 
-export async function chooseWithFallback(provider: ExtractionProvider, input: ChooseInput, timeoutMs: number): Promise<ChooseOutput> {
+export async function chooseWithFallback(
+  provider: ExtractionProvider,
+  input: ChooseInput,
+  timeoutMs: number,
+): Promise<ChooseOutput> {
   const digest = inputDigest(input);
   const started = performance.now();
   const local = provider instanceof LocalProvider ? provider : new LocalProvider();
-  const output = (p: ExtractionProvider, decisions: ChooseOutput['decisions'], fallback: ChooseOutput['fallback']): ChooseOutput => ({
+  const output = (
+    p: ExtractionProvider,
+    decisions: ChooseOutput['decisions'],
+    fallback: ChooseOutput['fallback'],
+  ): ChooseOutput => ({
     decisions,
     provider: p.name,
     model: p.model,
@@ -23,7 +37,10 @@ export async function chooseWithFallback(provider: ExtractionProvider, input: Ch
     const decisions = await Promise.race([
       provider.choose(input).finally(() => clearTimeout(timer)),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${provider.name} timed out after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`${provider.name} timed out after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
     const checked = validateDecisions(input, decisions);

@@ -9,9 +9,17 @@ export * from './openai.ts';
 export * from './provider.ts';
 
 /** The provider a tenant's settings choose. */
-export function providerFor(ai: TenantSettings['ai'], env: { OPENAI_API_KEY?: string; OPENAI_BASE_URL?: string } = process.env): ExtractionProvider {
+export function providerFor(
+  ai: TenantSettings['ai'],
+  env: { OPENAI_API_KEY?: string; OPENAI_BASE_URL?: string } = process.env,
+): ExtractionProvider {
   if (ai.provider === 'openai') {
-    return new OpenAiProvider({ apiKey: env.OPENAI_API_KEY, baseURL: ai.baseUrl ?? env.OPENAI_BASE_URL, model: ai.model, timeoutMs: ai.timeoutMs });
+    return new OpenAiProvider({
+      apiKey: env.OPENAI_API_KEY,
+      baseURL: ai.baseUrl ?? env.OPENAI_BASE_URL,
+      model: ai.model,
+      timeoutMs: ai.timeoutMs,
+    });
   }
   return new LocalProvider();
 }

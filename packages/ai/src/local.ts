@@ -14,6 +14,8 @@ export class LocalProvider implements ExtractionProvider {
   constructor(private readonly minScore = 0.42) {}
 
   async choose(input: ChooseInput): Promise<MentionDecision[]> {
-    return input.mentions.map((mention) => decideFromScores(mention, input.candidates[mention.id] ?? [], this.minScore));
+    return input.mentions.map((mention) =>
+      decideFromScores(mention, input.candidates[mention.id] ?? [], this.minScore),
+    );
   }
 }

@@ -1,8 +1,9 @@
 // Model providers behind one interface. A provider reads the notes and, for each mention the
 // parser found, picks among the price-book candidates retrieval returned (or none). It never
 // sets prices or tax. Whatever it returns is validated like untrusted input.
-import { digestOf } from '@invoicer/core';
+
 import type { MentionDecision, Polarity } from '@invoicer/billing';
+import { digestOf } from '@invoicer/core';
 
 export interface ChooseInput {
   jobType: string;
@@ -49,7 +50,10 @@ export function inputDigest(input: ChooseInput): string {
  * mention the parser marked declined, quoted or negated stays non-billable whatever the
  * model says (a declined item must never be billed).
  */
-export function validateDecisions(input: ChooseInput, decisions: MentionDecision[]): { decisions: MentionDecision[]; problems: string[] } {
+export function validateDecisions(
+  input: ChooseInput,
+  decisions: MentionDecision[],
+): { decisions: MentionDecision[]; problems: string[] } {
   const problems: string[] = [];
   const byId = new Map(input.mentions.map((m) => [m.id, m]));
   const seen = new Set<string>();
@@ -77,10 +81,25 @@ export function validateDecisions(input: ChooseInput, decisions: MentionDecision
       quantity = mention.quantity;
     }
     const confidence = Number.isFinite(d.confidence) ? Math.max(0, Math.min(1, d.confidence)) : 0;
-    valid.push({ mentionId: d.mentionId, skuId, quantity, billable: d.billable && mention.billable, confidence, reason: String(d.reason).slice(0, 300) });
+    valid.push({
+      mentionId: d.mentionId,
+      skuId,
+      quantity,
+      billable: d.billable && mention.billable,
+      confidence,
+      reason: String(d.reason).slice(0, 300),
+    });
   }
   for (const m of input.mentions) {
-    if (!seen.has(m.id)) valid.push({ mentionId: m.id, skuId: null, quantity: m.quantity, billable: false, confidence: 0, reason: 'not answered by the model' });
+    if (!seen.has(m.id))
+      valid.push({
+        mentionId: m.id,
+        skuId: null,
+        quantity: m.quantity,
+        billable: false,
+        confidence: 0,
+        reason: 'not answered by the model',
+      });
   }
   return { decisions: valid, problems };
 }

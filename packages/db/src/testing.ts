@@ -5,6 +5,15 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from './client.ts';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+    adminDatabaseUrl: string;
+    redisUrl: string;
+    runId: string;
+  }
+}
+
 export interface TestDatabase {
   name: string;
   url: string;

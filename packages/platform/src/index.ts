@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './health.ts';
 export * from './logger.ts';
+export * from './metrics.ts';
 export * from './queues.ts';
 export * from './redis.ts';
 export * from './services.ts';

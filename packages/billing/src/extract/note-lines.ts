@@ -118,11 +118,24 @@ export function decideFromScores(
 ): MentionDecision {
   const [best, second] = ranked;
   if (!best || best.score < minScore) {
-    return { mentionId: mention.id, skuId: null, quantity: mention.quantity, billable: mention.billable, confidence: 0, reason: 'no price-book entry matches well enough' };
+    return {
+      mentionId: mention.id,
+      skuId: null,
+      quantity: mention.quantity,
+      billable: mention.billable,
+      confidence: 0,
+      reason: 'no price-book entry matches well enough',
+    };
   }
   const margin = best.score - (second?.score ?? 0);
   // Certainty grows with the score and with the lead over the runner-up.
-  const confidence = Math.max(0, Math.min(0.97, 0.35 + 0.45 * best.score + 0.6 * Math.min(margin, 0.3) + (mention.quantity !== null ? 0.03 : 0)));
+  const confidence = Math.max(
+    0,
+    Math.min(
+      0.97,
+      0.35 + 0.45 * best.score + 0.6 * Math.min(margin, 0.3) + (mention.quantity !== null ? 0.03 : 0),
+    ),
+  );
   return {
     mentionId: mention.id,
     skuId: best.skuId,

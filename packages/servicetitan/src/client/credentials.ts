@@ -1,6 +1,8 @@
 // Tenant credentials at rest: AES-256-GCM with a key from the environment. The sealed form is
 // "v1.<iv>.<tag>.<ciphertext>" (base64url); tampering fails authentication.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 export const StCredentials = z.object({
@@ -39,4 +41,20 @@ export function openCredentials(sealed: string, key: Buffer): StCredentials {
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
   return StCredentials.parse(JSON.parse(plain.toString('utf8')));
+}
+
+/**
+ * The key that seals tenant credentials: CREDENTIALS_KEY when set; otherwise (local
+ * development only) a random key kept in `devKeyFile`, created on first use with mode 0600.
+ */
+export function resolveCredentialsKey(
+  envValue: string | undefined,
+  devKeyFile: string,
+): { key: Buffer; source: 'env' | 'dev-file' } {
+  if (envValue) return { key: parseKey(envValue), source: 'env' };
+  if (!existsSync(devKeyFile)) {
+    mkdirSync(path.dirname(devKeyFile), { recursive: true });
+    writeFileSync(devKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return { key: parseKey(readFileSync(devKeyFile, 'utf8')), source: 'dev-file' };
 }

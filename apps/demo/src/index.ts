@@ -1,0 +1,2 @@
+export { type Cluster, type ClusterOptions, DEMO_WEBHOOK_SECRET, startCluster } from './cluster.ts';
+export { registerTenant } from './tenant.ts';

@@ -1,0 +1,27 @@
+// `npm run runs:resume [-- --tenant <id>]`: re-enqueue every unfinished run from Postgres
+// (after Redis was lost or flushed). Safe to repeat: job ids are deterministic.
+import { parseArgs } from 'node:util';
+import { ConfigError, ServiceUnavailableError } from '@invoicer/core';
+import { checkPostgres, createDb } from '@invoicer/db';
+import { BaseEnv, checkRedis, createProducerConnection, loadConfig, QueueSet } from '@invoicer/platform';
+import { resumeRuns } from './resume.ts';
+
+try {
+  const env = loadConfig(BaseEnv);
+  const { values } = parseArgs({ options: { tenant: { type: 'string' } } });
+  await Promise.all([checkPostgres(env.DATABASE_URL), checkRedis(env.REDIS_URL)]);
+  const db = createDb(env.DATABASE_URL);
+  const redis = createProducerConnection(env.REDIS_URL);
+  const queues = new QueueSet(redis, env.QUEUE_PREFIX);
+  const result = await resumeRuns(db, queues, values.tenant);
+  console.log(`re-enqueued ${result.runs} run(s):`, result.byQueue);
+  await queues.close();
+  redis.disconnect();
+  await db.$disconnect();
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof ServiceUnavailableError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

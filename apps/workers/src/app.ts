@@ -1,0 +1,132 @@
+// The worker process: one BullMQ Worker per configured queue, a typed handler for every queue
+// in the catalogue (boot fails if one is missing), health and metrics over HTTP, and a bounded
+// graceful shutdown. Embeddable (the demo and tests start it in-process).
+import path from 'node:path';
+import type { QueueName } from '@invoicer/core';
+import { checkPostgres, createDb, type Db } from '@invoicer/db';
+import {
+  checkRedis,
+  closeWorkers,
+  createProducerConnection,
+  createWorkerConnection,
+  errorClass,
+  type HandlerRegistry,
+  type Logger,
+  Metrics,
+  QueueSet,
+  registerHealthRoutes,
+  startWorkers,
+} from '@invoicer/platform';
+import { resolveCredentialsKey } from '@invoicer/servicetitan';
+import type { Worker } from 'bullmq';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { WorkerEnv } from './config.ts';
+import { failureHooks } from './failures.ts';
+import { freshnessChecker } from './freshness.ts';
+import type { WorkerServices } from './services.ts';
+import { detect } from './stages/detect.ts';
+import { draft } from './stages/draft.ts';
+import { extract } from './stages/extract.ts';
+import { post } from './stages/post.ts';
+import { price } from './stages/price.ts';
+import { reconcile } from './stages/reconcile.ts';
+import { route } from './stages/route.ts';
+import { TenantRuntime } from './tenants.ts';
+
+export function handlerRegistry(services: WorkerServices): HandlerRegistry {
+  return {
+    'invoice.extract': (p) => extract(services, p),
+    'invoice.detect': (p) => detect(services, p),
+    'invoice.price': (p) => price(services, p),
+    'invoice.draft': (p) => draft(services, p),
+    'invoice.route': (p) => route(services, p),
+    'invoice.post': (p) => post(services, p),
+    'payment.reconcile': (p) => reconcile(services, p),
+  };
+}
+
+export interface WorkerApp {
+  services: WorkerServices;
+  metrics: Metrics;
+  workers: Worker[];
+  http: FastifyInstance | null;
+  close(): Promise<void>;
+}
+
+export async function startWorkerApp(
+  env: WorkerEnv,
+  log: Logger,
+  options: { http?: boolean; metrics?: Metrics } = {},
+): Promise<WorkerApp> {
+  await Promise.all([checkPostgres(env.DATABASE_URL), checkRedis(env.REDIS_URL)]);
+  const db: Db = createDb(env.DATABASE_URL, { poolSize: Math.max(10, env.WORKER_CONCURRENCY * 3) });
+  const workerConnection = createWorkerConnection(env.REDIS_URL);
+  const producerConnection = createProducerConnection(env.REDIS_URL);
+  const queues = new QueueSet(producerConnection, env.QUEUE_PREFIX);
+  const metrics = options.metrics ?? new Metrics();
+  const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
+  const runtime = new TenantRuntime({
+    db,
+    redis: producerConnection,
+    prefix: env.QUEUE_PREFIX,
+    credentialsKey: key,
+    log,
+    rateLimitPerSecond: env.ST_RATE_LIMIT_PER_SECOND,
+    onStCall: (tenant, info) => {
+      metrics.stCalls.inc({ tenant, endpoint: info.endpoint, status: String(info.status) });
+      if (info.status === 429) metrics.st429.inc({ tenant });
+    },
+  });
+  const services: WorkerServices = {
+    db,
+    queues,
+    runtime,
+    log,
+    ensureFresh: freshnessChecker(db, runtime, log, env.SYNC_INTERVAL_MS),
+  };
+  const workers = startWorkers({
+    connection: workerConnection,
+    prefix: env.QUEUE_PREFIX,
+    handlers: handlerRegistry(services),
+    queues: env.WORKER_QUEUES as QueueName[],
+    log,
+    concurrency: Object.fromEntries(env.WORKER_QUEUES.map((q) => [q, env.WORKER_CONCURRENCY])),
+    hooks: failureHooks(db, runtime, {
+      onCompleted: (queue, ms) => metrics.stageDuration.observe({ queue }, ms / 1000),
+      onFailedAttempt: (queue, klass) => metrics.failures.inc({ queue, class: klass }),
+    }),
+  });
+
+  let http: FastifyInstance | null = null;
+  if (options.http !== false) {
+    http = Fastify({ logger: false });
+    registerHealthRoutes(http, {
+      postgres: async () => {
+        await db.$queryRaw`SELECT 1`;
+      },
+      redis: async () => {
+        await producerConnection.ping();
+      },
+    });
+    http.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
+    await http.listen({ port: env.WORKER_HTTP_PORT, host: '127.0.0.1' });
+  }
+  log.info({ queues: env.WORKER_QUEUES, concurrency: env.WORKER_CONCURRENCY }, 'workers started');
+
+  return {
+    services,
+    metrics,
+    workers,
+    http,
+    async close() {
+      await closeWorkers(workers, env.SHUTDOWN_TIMEOUT_MS, log);
+      await http?.close();
+      await queues.close();
+      workerConnection.disconnect();
+      producerConnection.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
+
+export { errorClass };

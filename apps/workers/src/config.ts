@@ -1,0 +1,27 @@
+import { QUEUE_NAMES, type QueueName } from '@invoicer/core';
+import { BaseEnv } from '@invoicer/platform';
+import { z } from 'zod';
+
+export const WorkerEnv = BaseEnv.extend({
+  /** Which stages this process runs (comma list), default all: split stages across processes. */
+  WORKER_QUEUES: z
+    .string()
+    .default(QUEUE_NAMES.join(','))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(QUEUE_NAMES as [QueueName, ...QueueName[]])).min(1)),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4030),
+  /** How often a tenant's cached catalogue, mirror and history are refreshed. */
+  SYNC_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
+  ST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(60).default(55),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnv>;

@@ -1,0 +1,81 @@
+// What happens when a job will not be retried again: the run is marked failed and a review
+// item with reason stage_failed is opened, so a failure is never silent. Invalid payloads are
+// recorded in rejected_events for inspection.
+import { errorMessage, type InvalidInputError, type QueueName } from '@invoicer/core';
+import type { Db } from '@invoicer/db';
+import {
+  appendAuditTx,
+  getRun,
+  getStageOutput,
+  invoiceSubjectKey,
+  openReviewItem,
+  recordRejected,
+} from '@invoicer/db';
+import type { WorkerHooks } from '@invoicer/platform';
+import type { Job } from 'bullmq';
+import type { TenantRuntime } from './tenants.ts';
+
+export function failureHooks(
+  db: Db,
+  runtime: TenantRuntime,
+  metrics: Partial<Pick<WorkerHooks, 'onCompleted' | 'onFailedAttempt'>>,
+): WorkerHooks {
+  return {
+    async onRejected(queue: QueueName, job: Job, error: InvalidInputError) {
+      await recordRejected(db, `queue:${queue}`, error.message, {
+        jobId: job.id,
+        name: job.name,
+        data: job.data,
+      });
+    },
+    async onFinalFailure(queue: QueueName, payload: unknown, error: unknown) {
+      const p = payload as { tenantId?: string; runId?: string };
+      if (!p.runId || !p.tenantId) return;
+      const run = await getRun(db, p.runId);
+      if (!run) return;
+      const extracted = await getStageOutput<{
+        value?: {
+          context?: {
+            invoice?: { total?: string };
+            job?: { businessUnitId?: number; jobTypeId?: number };
+            customer?: { name?: string };
+          };
+        };
+      }>(db, run.id, 'extract');
+      const context = extracted?.value?.context;
+      const settings = await runtime.settings(run.tenantId);
+      await db.$transaction(async (tx) => {
+        await tx.pipelineRun.update({
+          where: { id: run.id },
+          data: { status: 'failed', error: { queue, message: errorMessage(error).slice(0, 2000) } },
+        });
+        const { item } = await openReviewItem(tx, {
+          tenantId: run.tenantId,
+          kind: 'invoice',
+          subjectKey: invoiceSubjectKey(run.id),
+          runId: run.id,
+          reasons: ['stage_failed'],
+          amount: context?.invoice?.total ?? '0.00',
+          stJobId: Number(run.stJobId),
+          businessUnitId: context?.job?.businessUnitId ?? null,
+          jobTypeId: context?.job?.jobTypeId ?? null,
+          customerName: context?.customer?.name ?? null,
+          summary: `${queue} failed: ${errorMessage(error).slice(0, 200)}`,
+          details: { queue, error: errorMessage(error).slice(0, 2000) },
+          slaHours: settings.policy.reviewSlaHours,
+        });
+        await appendAuditTx(tx, {
+          tenantId: run.tenantId,
+          actorType: 'system',
+          actor: 'worker',
+          action: 'run.failed',
+          stJobId: Number(run.stJobId),
+          runId: run.id,
+          reviewItemId: item.id,
+          data: { queue, error: errorMessage(error).slice(0, 2000) },
+        });
+      });
+    },
+    ...metrics,
+  };
+}

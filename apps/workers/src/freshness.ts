@@ -1,0 +1,52 @@
+// Keep a tenant's cached catalogue, mirror and history fresh: at most one sync per tenant at a
+// time across all workers (a Postgres advisory lock), and only when the last one is older than
+// the refresh interval.
+import type { Db } from '@invoicer/db';
+import { getCursor, setCursor } from '@invoicer/db';
+import type { Logger } from '@invoicer/platform';
+import { syncCatalog } from './sync/catalog.ts';
+import { deriveHistory, syncMirror } from './sync/history.ts';
+import type { TenantRuntime } from './tenants.ts';
+
+export function freshnessChecker(db: Db, runtime: TenantRuntime, log: Logger, refreshMs: number) {
+  const lastChecked = new Map<string, number>();
+  return async function ensureFresh(tenantId: string): Promise<void> {
+    if (Date.now() - (lastChecked.get(tenantId) ?? 0) < refreshMs) return;
+    await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sync:${tenantId}`}))`;
+        const last = await getCursor(db, tenantId, 'sync/last-run');
+        if (last && Date.now() - Date.parse(last) < refreshMs) return;
+        await syncTenant(db, runtime, log, tenantId);
+        await setCursor(db, tenantId, 'sync/last-run', new Date().toISOString());
+      },
+      { timeout: 10 * 60_000, maxWait: 10 * 60_000 },
+    );
+    lastChecked.set(tenantId, Date.now());
+  };
+}
+
+export async function syncTenant(
+  db: Db,
+  runtime: TenantRuntime,
+  log: Logger,
+  tenantId: string,
+): Promise<void> {
+  const started = performance.now();
+  const client = await runtime.client(tenantId);
+  const catalog = await syncCatalog(client, db, tenantId);
+  const mirror = await syncMirror(client, db, tenantId);
+  const knowledge = await runtime.catalog(tenantId);
+  const settings = await runtime.settings(tenantId);
+  const derived = await deriveHistory(db, tenantId, knowledge.vocabulary, settings);
+  log.info(
+    {
+      tenant: tenantId,
+      catalogRows: catalog.rows,
+      mirror,
+      derivedJobs: derived,
+      ms: Math.round(performance.now() - started),
+    },
+    'tenant cache synced',
+  );
+}

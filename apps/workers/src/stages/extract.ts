@@ -1,0 +1,166 @@
+// invoice.extract: load the job's context, find the items its notes mention, retrieve
+// price-book candidates for each (Postgres trigram + full-text, past invoice lines, learned
+// note-word associations), let the tenant's provider choose, and turn the choices into lines.
+import { type ChooseInput, chooseWithFallback, providerFor } from '@invoicer/ai';
+import type { JobContext } from '@invoicer/billing';
+import {
+  buildNoteLines,
+  findJobMentions,
+  type Mention,
+  type NoteLinesResult,
+  type ProposedLine,
+  type ScoredCandidate,
+  type SkuCandidate,
+  scoreCandidates,
+} from '@invoicer/billing';
+import type { PayloadOf } from '@invoicer/core';
+import { appendAuditTx, historyLineVotes, searchSkus } from '@invoicer/db';
+import { loadJobContext } from '../context.ts';
+import type { WorkerServices } from '../services.ts';
+import { runStage } from './runner.ts';
+
+export interface ExtractOutput {
+  context: JobContext;
+  mentions: Mention[];
+  candidates: Record<string, { skuId: number; code: string; name: string; score: number }[]>;
+  decisions: Awaited<ReturnType<typeof chooseWithFallback>>['decisions'];
+  provider: {
+    name: string;
+    model: string;
+    promptVersion: string;
+    inputDigest: string;
+    durationMs: number;
+    fallback: { from: string; error: string } | null;
+  };
+  noteLines: ProposedLine[];
+  confirmations: [number, string[]][];
+  unmatchedMentionIds: string[];
+  nonBillable: { mentionId: string; skuId: number | null }[];
+}
+
+const CANDIDATES_PER_MENTION = 8;
+
+export async function extract(
+  services: WorkerServices,
+  payload: PayloadOf<'invoice.extract'>,
+): Promise<void> {
+  await runStage<ExtractOutput>(services, payload, 'extract', async (run) => {
+    const { db, runtime } = services;
+    await services.ensureFresh(run.tenantId);
+    const client = await runtime.client(run.tenantId);
+    const context = await loadJobContext(client, db, runtime, run.tenantId, Number(run.stJobId));
+    const completedOn = new Date(context.job.completedOn);
+    const knowledge = await runtime.knowledge(run.tenantId, completedOn);
+    const mentions = findJobMentions(context, knowledge);
+
+    const scored = new Map<string, ScoredCandidate[]>();
+    for (const mention of mentions) {
+      const [hits, lineVotes] = await Promise.all([
+        searchSkus(db, run.tenantId, mention.text, mention.words, CANDIDATES_PER_MENTION),
+        historyLineVotes(db, run.tenantId, mention.text, completedOn),
+      ]);
+      const learned = knowledge.model.wordVotes(mention.words);
+      const maxLineVotes = Math.max(1, ...lineVotes.values());
+      const candidates = new Map<number, SkuCandidate>();
+      const consider = (skuId: number, similarity: number) => {
+        const sku = knowledge.catalogById.get(skuId);
+        if (!sku || candidates.has(skuId)) return;
+        const votes = Math.max((lineVotes.get(skuId) ?? 0) / maxLineVotes, learned.get(skuId)?.score ?? 0);
+        candidates.set(skuId, { sku, similarity, historyVotes: votes });
+      };
+      for (const hit of hits) consider(hit.stId, hit.similarity);
+      // SKUs this tenant's notes have been billed with when using these words.
+      for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
+        consider(skuId, 0);
+      scored.set(mention.id, scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary));
+    }
+
+    const input: ChooseInput = {
+      jobType: context.job.jobTypeName,
+      notes: context.notes.map((n) => ({ index: n.index, text: n.text })),
+      mentions: mentions.map((m) => ({
+        id: m.id,
+        text: m.text,
+        clause: m.clauseText,
+        polarity: m.polarity,
+        billable: m.billable,
+        quantity: m.quantity,
+        unit: m.unit,
+      })),
+      candidates: Object.fromEntries(
+        [...scored].map(([id, list]) => [
+          id,
+          list.slice(0, 5).map((c) => ({
+            skuId: c.sku.id,
+            code: c.sku.code,
+            name: c.sku.name,
+            score: Number(c.score.toFixed(4)),
+          })),
+        ]),
+      ),
+      existingItems: context.invoice.items.map((i) => ({
+        skuId: i.skuId,
+        name: i.description,
+        quantity: i.quantity,
+      })),
+    };
+    const provider = providerFor(knowledge.settings.ai);
+    const chosen = await chooseWithFallback(provider, input, knowledge.settings.ai.timeoutMs);
+    const lines: NoteLinesResult = buildNoteLines({
+      mentions,
+      decisions: chosen.decisions,
+      scored,
+      catalog: knowledge.catalogById,
+      existing: context.invoice.items,
+    });
+    const output: ExtractOutput = {
+      context,
+      mentions,
+      candidates: input.candidates,
+      decisions: chosen.decisions,
+      provider: {
+        name: chosen.provider,
+        model: chosen.model,
+        promptVersion: chosen.promptVersion,
+        inputDigest: chosen.inputDigest,
+        durationMs: chosen.durationMs,
+        fallback: chosen.fallback,
+      },
+      noteLines: lines.added,
+      confirmations: [...lines.confirmations].map(([itemId, ms]) => [itemId, ms.map((m) => m.id)]),
+      unmatchedMentionIds: lines.unmatched.map((m) => m.id),
+      nonBillable: lines.nonBillable.map((n) => ({ mentionId: n.mention.id, skuId: n.skuId })),
+    };
+    return {
+      output,
+      next: 'invoice.detect',
+      inputDigest: chosen.inputDigest,
+      patch: {
+        stInvoiceId: BigInt(context.invoice.id),
+        jobCompletedOn: completedOn,
+        flags: chosen.fallback ? [...new Set([...run.flags, 'ai_fallback'])] : run.flags,
+      },
+      also: (tx) =>
+        appendAuditTx(tx, {
+          tenantId: run.tenantId,
+          actorType: 'ai',
+          actor: `${chosen.provider}:${chosen.model}`,
+          action: 'ai.extract',
+          stJobId: context.job.id,
+          runId: run.id,
+          data: {
+            provider: chosen.provider,
+            model: chosen.model,
+            promptVersion: chosen.promptVersion,
+            inputDigest: chosen.inputDigest,
+            fallback: chosen.fallback,
+            output: chosen.decisions,
+            confidence: chosen.decisions.length
+              ? Math.min(...chosen.decisions.map((d) => d.confidence))
+              : null,
+            reasoning: chosen.decisions.map((d) => `${d.mentionId}: ${d.reason}`),
+          },
+        }).then(() => undefined),
+    };
+  });
+}

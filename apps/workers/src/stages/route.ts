@@ -1,0 +1,83 @@
+// invoice.route: apply the tenant's policy. Shadow records only; review opens (or refreshes) a
+// review item with its reasons; auto-approved drafts go to invoice.post.
+import { type DraftDocument, type RouteDecision, routeStage } from '@invoicer/billing';
+import type { PayloadOf } from '@invoicer/core';
+import { appendAuditTx, invoiceSubjectKey, openReviewItem } from '@invoicer/db';
+import type { WorkerServices } from '../services.ts';
+import type { ExtractOutput } from './extract.ts';
+import { requireOutput, runStage } from './runner.ts';
+
+export async function route(services: WorkerServices, payload: PayloadOf<'invoice.route'>): Promise<void> {
+  await runStage<RouteDecision>(services, payload, 'route', async (run) => {
+    const extracted = await requireOutput<ExtractOutput>(services, run.id, 'extract');
+    const document = await requireOutput<DraftDocument>(services, run.id, 'draft');
+    const settings = await services.runtime.settings(run.tenantId);
+    const decision = routeStage(extracted.context, document, settings);
+    const context = extracted.context;
+    const audit = (
+      tx: Parameters<typeof appendAuditTx>[0],
+      action: string,
+      extra: Record<string, unknown> = {},
+    ) =>
+      appendAuditTx(tx, {
+        tenantId: run.tenantId,
+        actorType: 'system',
+        actor: 'policy',
+        action,
+        stJobId: context.job.id,
+        runId: run.id,
+        data: {
+          route: decision.route,
+          reasons: decision.reasons,
+          mode: decision.mode,
+          confidence: document.confidence,
+          total: document.total,
+          ...extra,
+        },
+      });
+    if (decision.route === 'shadow') {
+      return {
+        output: decision,
+        status: 'shadow',
+        next: null,
+        patch: { mode: decision.mode },
+        also: (tx) => audit(tx, 'run.shadow').then(() => undefined),
+      };
+    }
+    if (decision.route === 'auto_post') {
+      return {
+        output: decision,
+        status: 'approved',
+        next: 'invoice.post',
+        nextPayload: { revision: 1 },
+        patch: { mode: decision.mode },
+        also: (tx) => audit(tx, 'run.auto_approved').then(() => undefined),
+      };
+    }
+    return {
+      output: decision,
+      status: 'awaiting_review',
+      next: null,
+      patch: { mode: decision.mode },
+      also: async (tx) => {
+        const { item } = await openReviewItem(tx, {
+          tenantId: run.tenantId,
+          kind: 'invoice',
+          subjectKey: invoiceSubjectKey(run.id),
+          runId: run.id,
+          reasons: decision.reasons,
+          amount: document.total,
+          stJobId: context.job.id,
+          businessUnitId: context.job.businessUnitId,
+          jobTypeId: context.job.jobTypeId,
+          customerName: context.customer.name,
+          summary: `${context.job.jobTypeName} · job ${context.job.number ?? context.job.id} · ${document.diff.added.length} added, ${document.flags.length} flag(s)`,
+          details: { confidence: document.confidence, explanation: decision.explanation },
+          needsManager: decision.needsManager,
+          slaHours: settings.policy.reviewSlaHours,
+        });
+        await audit(tx, 'review.opened', { reviewItemId: item.id });
+      },
+    };
+  });
+}

@@ -1,0 +1,200 @@
+// Keep the tenant's mirror and learning history current. Export feeds (jobs, notes,
+// appointments, invoices, gross pay, payments) land in st_records from their saved tokens; then
+// every completed job touched since the last derivation is (re)described: its features as
+// known at completion and its invoice lines, each marked office-added when it was created
+// after the job was completed.
+
+import { findMentions, htmlToText, jobFeatures, type Vocabulary, workingHours } from '@invoicer/billing';
+import type { TenantSettings } from '@invoicer/core';
+import type { Db, HistoryJobRow, HistoryLineRow } from '@invoicer/db';
+import {
+  getCursor,
+  mirrorChangedSince,
+  mirrorChildren,
+  mirrorRecords,
+  replaceHistoryLines,
+  setCursor,
+  upsertHistoryJobs,
+  upsertMirror,
+} from '@invoicer/db';
+import {
+  Appointment,
+  GrossPayItem,
+  Invoice,
+  Job,
+  JobNote,
+  Payment,
+  parseStDate,
+  type StClient,
+} from '@invoicer/servicetitan';
+import type { z } from 'zod';
+
+const FEEDS: {
+  module: string;
+  resource: string;
+  schema: z.ZodType;
+  parent: (r: Record<string, unknown>) => number | null;
+}[] = [
+  { module: 'jpm', resource: 'jobs', schema: Job, parent: () => null },
+  { module: 'jpm', resource: 'job-notes', schema: JobNote, parent: (r) => (r.jobId as number) ?? null },
+  {
+    module: 'jpm',
+    resource: 'appointments',
+    schema: Appointment,
+    parent: (r) => (r.jobId as number) ?? null,
+  },
+  {
+    module: 'accounting',
+    resource: 'invoices',
+    schema: Invoice,
+    parent: (r) => (r.job as { id?: number } | null)?.id ?? null,
+  },
+  {
+    module: 'accounting',
+    resource: 'payments',
+    schema: Payment,
+    parent: (r) => (r.customer as { id?: number } | null)?.id ?? null,
+  },
+  {
+    module: 'payroll',
+    resource: 'gross-pay-items',
+    schema: GrossPayItem,
+    parent: (r) => (r.jobId as number) ?? null,
+  },
+];
+
+export async function syncMirror(
+  client: StClient,
+  db: Db,
+  tenantId: string,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const feed of FEEDS) {
+    const name = `${feed.module}/${feed.resource}`;
+    let n = 0;
+    const from = await getCursor(db, tenantId, name);
+    for await (const page of client.exportFeed(feed.module, feed.resource, feed.schema, from)) {
+      await upsertMirror(
+        db,
+        tenantId,
+        name,
+        (page.data as Record<string, unknown>[]).map((r) => ({
+          stId: r.id as number,
+          parentId: feed.parent(r),
+          data: r,
+          modifiedOn: (r.modifiedOn as string | null) ?? null,
+        })),
+      );
+      await setCursor(db, tenantId, name, page.continueFrom);
+      n += page.data.length;
+    }
+    counts[name] = n;
+  }
+  return counts;
+}
+
+/** Re-derive history for every completed job whose mirror records changed since last time. */
+export async function deriveHistory(
+  db: Db,
+  tenantId: string,
+  vocabulary: Vocabulary,
+  settings: TenantSettings,
+): Promise<number> {
+  const cursorName = 'history/derived-at';
+  const since = new Date((await getCursor(db, tenantId, cursorName)) ?? 0);
+  const started = new Date();
+  const touched = new Set<number>();
+  for (const resource of [
+    'jpm/jobs',
+    'jpm/job-notes',
+    'jpm/appointments',
+    'accounting/invoices',
+    'payroll/gross-pay-items',
+  ]) {
+    for (const r of await mirrorChangedSince(db, tenantId, resource, since))
+      touched.add(resource === 'jpm/jobs' ? r.stId : (r.parentId ?? -1));
+  }
+  touched.delete(-1);
+  const ids = [...touched];
+  let derived = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const batch = ids.slice(i, i + 500);
+    const jobs = (await mirrorRecords<Job>(db, tenantId, 'jpm/jobs', batch)).filter(
+      (j) => j.jobStatus === 'Completed' && j.completedOn,
+    );
+    const jobIds = jobs.map((j) => j.id);
+    const [notes, appointments, invoices, pay] = await Promise.all([
+      mirrorChildren<JobNote>(db, tenantId, 'jpm/job-notes', jobIds),
+      mirrorChildren<Appointment>(db, tenantId, 'jpm/appointments', jobIds),
+      mirrorChildren<Invoice>(db, tenantId, 'accounting/invoices', jobIds),
+      mirrorChildren<GrossPayItem>(db, tenantId, 'payroll/gross-pay-items', jobIds),
+    ]);
+    const jobRows: HistoryJobRow[] = [];
+    const lineRows: HistoryLineRow[] = [];
+    for (const job of jobs) {
+      const completed = parseStDate(job.completedOn)!;
+      const invoice = invoices.find((inv) => inv.job?.id === job.id);
+      const items = (invoice?.items ?? []).filter((it) => it.active !== false);
+      const officeAdded = (createdOn: string | null | undefined) => {
+        const created = parseStDate(createdOn);
+        return created !== null && created.getTime() > completed.getTime();
+      };
+      const techItems = items.filter((it) => !officeAdded(it.createdOn));
+      const texts = [
+        ...notes.filter((n) => n.jobId === job.id).map((n, index) => ({ index, text: n.text })),
+        ...(job.summary ? [{ index: -1, text: htmlToText(job.summary) }] : []),
+      ];
+      const { mentions } = findMentions(texts, vocabulary);
+      const hours = pay.filter((p) => p.jobId === job.id).reduce((s, p) => s + (p.paidDurationHours ?? 0), 0);
+      jobRows.push({
+        stJobId: job.id,
+        jobTypeId: job.jobTypeId,
+        businessUnitId: job.businessUnitId,
+        locationId: job.locationId,
+        customerId: job.customerId,
+        completedOn: completed.toISOString(),
+        noteText: texts
+          .map((t) => t.text)
+          .join('\n')
+          .slice(0, 8000),
+        features: jobFeatures(
+          {
+            jobTypeId: job.jobTypeId,
+            businessUnitId: job.businessUnitId,
+            appointmentStarts: appointments.filter((a) => a.jobId === job.id).map((a) => a.start),
+            technicianSkuIds: techItems.flatMap((it) => (it.skuId ? [it.skuId] : [])),
+            technicianItemTypes: [...new Set(techItems.map((it) => it.type))],
+            membershipActive: Boolean(job.membershipId),
+            mentions,
+          },
+          workingHours(settings),
+        ),
+        laborHours: hours > 0 ? hours.toFixed(2) : null,
+      });
+      for (const it of items) {
+        lineRows.push({
+          stItemId: it.id,
+          stJobId: job.id,
+          stInvoiceId: invoice!.id,
+          skuId: it.skuId ?? null,
+          itemType: it.type,
+          description: htmlToText(it.description ?? it.skuName ?? ''),
+          quantity: it.quantity,
+          unitPrice: it.price,
+          createdOn: parseStDate(it.createdOn)?.toISOString() ?? completed.toISOString(),
+          officeAdded: officeAdded(it.createdOn),
+        });
+      }
+    }
+    await upsertHistoryJobs(db, tenantId, jobRows);
+    await replaceHistoryLines(
+      db,
+      tenantId,
+      jobRows.map((j) => j.stJobId),
+      lineRows,
+    );
+    derived += jobRows.length;
+  }
+  await setCursor(db, tenantId, cursorName, started.toISOString());
+  return derived;
+}

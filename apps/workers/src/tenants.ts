@@ -1,0 +1,174 @@
+// Per-tenant runtime state in a worker process: a ServiceTitan client (credentials opened from
+// their sealed form, calls limited through Redis), the tenant's settings, and its knowledge
+// (catalogue, vocabulary, history model). The history model is time-respecting: for a job
+// completed on day D it holds exactly the history before the start of D (UTC), and it is
+// rebuilt from scratch whenever an earlier day is asked for.
+
+import {
+  buildVocabulary,
+  type CatalogSku,
+  HistoryModel,
+  type TaxZoneInfo,
+  type TenantKnowledge,
+} from '@invoicer/billing';
+import type { TenantSettings } from '@invoicer/core';
+import type { Db } from '@invoicer/db';
+import {
+  catalogUpdatedAt,
+  getTenant,
+  getTenantSettings,
+  historyEvents,
+  loadCatalog,
+  SKU_KINDS,
+} from '@invoicer/db';
+import type { Logger } from '@invoicer/platform';
+import {
+  type CallInfo,
+  clientForTenant,
+  type StClient,
+  type StClientConfig,
+  type TaxZone,
+} from '@invoicer/servicetitan';
+import type { Redis } from 'ioredis';
+import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
+
+const SETTINGS_TTL_MS = 15_000;
+const DAY_MS = 24 * 3600_000;
+
+interface CachedCatalog {
+  version: number;
+  skus: CatalogSku[];
+  byId: Map<number, CatalogSku>;
+  vocabulary: ReturnType<typeof buildVocabulary>;
+  jobTypeNames: Map<number, string>;
+  businessUnitNames: Map<number, string>;
+  technicians: Map<number, { name: string; hourlyRate: number | null }>;
+  taxZones: Map<number, TaxZoneInfo>;
+}
+
+export interface TenantRuntimeOptions {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  credentialsKey: Buffer;
+  log: Logger;
+  rateLimitPerSecond?: number;
+  onStCall?: (tenantId: string, info: CallInfo) => void;
+  clientOverrides?: Partial<StClientConfig>;
+}
+
+export class TenantRuntime {
+  private readonly clients = new Map<string, StClient>();
+  private readonly settingsCache = new Map<string, { at: number; value: TenantSettings }>();
+  private readonly catalogs = new Map<string, CachedCatalog>();
+  private readonly models = new Map<string, HistoryModel>();
+  /** Serialises model updates per tenant: concurrent jobs must not apply events twice. */
+  private readonly modelLocks = new Map<string, Promise<unknown>>();
+
+  constructor(readonly options: TenantRuntimeOptions) {}
+
+  async client(tenantId: string): Promise<StClient> {
+    const existing = this.clients.get(tenantId);
+    if (existing) return existing;
+    const tenant = await getTenant(this.options.db, tenantId);
+    if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
+    const client = clientForTenant(tenant, {
+      credentialsKey: this.options.credentialsKey,
+      redis: this.options.redis,
+      prefix: this.options.prefix,
+      rateLimitPerSecond: this.options.rateLimitPerSecond,
+      onCall: this.options.onStCall,
+      overrides: this.options.clientOverrides,
+    });
+    this.clients.set(tenantId, client);
+    return client;
+  }
+
+  async settings(tenantId: string): Promise<TenantSettings> {
+    const cached = this.settingsCache.get(tenantId);
+    if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.value;
+    const value = await getTenantSettings(this.options.db, tenantId);
+    this.settingsCache.set(tenantId, { at: Date.now(), value });
+    return value;
+  }
+
+  /** The tenant's catalogue, rebuilt when its rows changed. */
+  async catalog(tenantId: string): Promise<CachedCatalog> {
+    const updated = (await catalogUpdatedAt(this.options.db, tenantId))?.getTime() ?? 0;
+    const cached = this.catalogs.get(tenantId);
+    if (cached && cached.version === updated) return cached;
+    const rows = await loadCatalog(this.options.db, tenantId);
+    const skus = rows.filter((r) => (SKU_KINDS as readonly string[]).includes(r.kind)).map(toCatalogSku);
+    const named = (kind: string) => new Map(rows.filter((r) => r.kind === kind).map((r) => [r.stId, r.name]));
+    const catalog: CachedCatalog = {
+      version: updated,
+      skus,
+      byId: new Map(skus.map((s) => [s.id, s])),
+      vocabulary: buildVocabulary(skus.map((s) => `${s.name} ${s.categoryNames.join(' ')}`)),
+      jobTypeNames: named('job-type'),
+      businessUnitNames: named('business-unit'),
+      technicians: new Map(
+        rows
+          .filter((r) => r.kind === 'technician')
+          .map((r) => [
+            r.stId,
+            {
+              name: r.name,
+              hourlyRate: ((r.data as { hourlyRate?: number }).hourlyRate ?? null) as number | null,
+            },
+          ]),
+      ),
+      taxZones: new Map(
+        rows.filter((r) => r.kind === 'tax-zone').map((r) => [r.stId, toTaxZoneInfo(r.data as TaxZone)]),
+      ),
+    };
+    this.catalogs.set(tenantId, catalog);
+    return catalog;
+  }
+
+  /** History model holding everything before the start of `at`'s UTC day. */
+  async model(tenantId: string, at: Date): Promise<HistoryModel> {
+    const previous = this.modelLocks.get(tenantId) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.updateModel(tenantId, at));
+    this.modelLocks.set(tenantId, next);
+    return next;
+  }
+
+  private async updateModel(tenantId: string, at: Date): Promise<HistoryModel> {
+    const cutoff = Math.floor(at.getTime() / DAY_MS) * DAY_MS - 1;
+    let model = this.models.get(tenantId);
+    if (!model || model.asOf > cutoff) {
+      model = new HistoryModel();
+      this.models.set(tenantId, model);
+    }
+    if (model.asOf < cutoff) {
+      const after = Number.isFinite(model.asOf) ? new Date(model.asOf) : null;
+      const events = await historyEvents(this.options.db, tenantId, after, new Date(cutoff));
+      model.advance(cutoff, events.jobs, events.lines);
+    }
+    return model;
+  }
+
+  async knowledge(tenantId: string, at: Date): Promise<TenantKnowledge & { catalogCache: CachedCatalog }> {
+    const [catalog, settings, model] = await Promise.all([
+      this.catalog(tenantId),
+      this.settings(tenantId),
+      this.model(tenantId, at),
+    ]);
+    return {
+      catalog: catalog.skus,
+      catalogById: catalog.byId,
+      vocabulary: catalog.vocabulary,
+      model,
+      jobTypeNames: catalog.jobTypeNames,
+      settings,
+      catalogCache: catalog,
+    };
+  }
+
+  forget(tenantId: string): void {
+    this.settingsCache.delete(tenantId);
+    this.catalogs.delete(tenantId);
+    this.models.delete(tenantId);
+  }
+}

@@ -31,7 +31,7 @@ import { post } from './stages/post.ts';
 import { price } from './stages/price.ts';
 import { reconcile } from './stages/reconcile.ts';
 import { route } from './stages/route.ts';
-import { TenantRuntime } from './tenants.ts';
+import { TenantRuntime } from '@invoicer/tenant';
 
 export function handlerRegistry(services: WorkerServices): HandlerRegistry {
   return {

@@ -7,7 +7,7 @@ import { fromAmountString, fromNumber, InvalidInputError, toMoneyString } from '
 import type { Db } from '@invoicer/db';
 import { priorJobsAt } from '@invoicer/db';
 import { parseStDate, type StClient } from '@invoicer/servicetitan';
-import type { TenantRuntime } from './tenants.ts';
+import type { TenantRuntime } from '@invoicer/tenant';
 
 const ITEM_TYPES = new Set(['Service', 'Material', 'Equipment', 'PriceModifier']);
 

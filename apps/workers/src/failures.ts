@@ -13,7 +13,7 @@ import {
 } from '@invoicer/db';
 import type { WorkerHooks } from '@invoicer/platform';
 import type { Job } from 'bullmq';
-import type { TenantRuntime } from './tenants.ts';
+import type { TenantRuntime } from '@invoicer/tenant';
 
 export function failureHooks(
   db: Db,

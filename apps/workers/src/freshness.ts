@@ -6,7 +6,7 @@ import { getCursor, setCursor } from '@invoicer/db';
 import type { Logger } from '@invoicer/platform';
 import { syncCatalog } from './sync/catalog.ts';
 import { deriveHistory, syncMirror } from './sync/history.ts';
-import type { TenantRuntime } from './tenants.ts';
+import type { TenantRuntime } from '@invoicer/tenant';
 
 export function freshnessChecker(db: Db, runtime: TenantRuntime, log: Logger, refreshMs: number) {
   const lastChecked = new Map<string, number>();

@@ -2,4 +2,4 @@ export { handlerRegistry, startWorkerApp, type WorkerApp } from './app.ts';
 export { WorkerEnv } from './config.ts';
 export { syncTenant } from './freshness.ts';
 export type { WorkerServices } from './services.ts';
-export { TenantRuntime } from './tenants.ts';
+export { TenantRuntime } from '@invoicer/tenant';

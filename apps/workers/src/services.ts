@@ -2,7 +2,7 @@
 // metrics hooks, plus a freshness check that syncs a tenant's cache when it is stale.
 import type { Db } from '@invoicer/db';
 import type { Logger, QueueSet } from '@invoicer/platform';
-import type { TenantRuntime } from './tenants.ts';
+import type { TenantRuntime } from '@invoicer/tenant';
 
 export interface WorkerServices {
   db: Db;

@@ -18,3 +18,4 @@ export * from './text/mentions.ts';
 export * from './text/tokens.ts';
 export * from './text/vocabulary.ts';
 export * from './types.ts';
+export * from './draft/revise.ts';

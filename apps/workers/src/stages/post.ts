@@ -191,9 +191,26 @@ export async function post(services: WorkerServices, payload: PayloadOf<'invoice
     await client.patchInvoiceItem(invoiceId, request);
     await completeWrite(db, key, { itemId: line.existingItemId });
   }
-  if (changed.length) invoice = await readInvoice(client, invoiceId);
+  // 3. Removals a reviewer made (DELETE is idempotent: an item already gone is fine).
+  const removals = (draft.document as { removals?: { itemId: number; skuCode: string }[] }).removals ?? [];
+  for (const removal of removals) {
+    const key = `${prefix}:remove:${removal.itemId}`;
+    if ((await getWrite(db, key))?.status === 'completed') continue;
+    await beginWrite(db, {
+      key,
+      tenantId: run.tenantId,
+      runId: run.id,
+      operation: 'invoice.item.delete',
+      request: removal,
+    });
+    await client.deleteInvoiceItem(invoiceId, removal.itemId).catch((error: { status?: number }) => {
+      if (error.status !== 404) throw error;
+    });
+    await completeWrite(db, key, { itemId: removal.itemId });
+  }
+  if (changed.length || removals.length) invoice = await readInvoice(client, invoiceId);
 
-  // 3. Read back and compare.
+  // 4. Read back and compare.
   const diffs = compareWithDraft(invoice, lines, claimed, {
     subTotal: draft.subTotal.toString(),
     salesTax: draft.salesTax.toString(),
@@ -205,7 +222,7 @@ export async function post(services: WorkerServices, payload: PayloadOf<'invoice
     return;
   }
 
-  // 4. Keep reviewStatus and our custom field in step, then record the posting.
+  // 5. Keep reviewStatus and our custom field in step, then record the posting.
   const statusKey = `${prefix}:review-status`;
   if ((await getWrite(db, statusKey))?.status !== 'completed') {
     await beginWrite(db, {

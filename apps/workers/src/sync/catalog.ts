@@ -11,7 +11,7 @@ import {
   type StClient,
   Technician,
 } from '@invoicer/servicetitan';
-import { categoryNames, feeRow, namedRow, skuRow } from '../catalog-map.ts';
+import { categoryNames, feeRow, namedRow, skuRow } from '@invoicer/tenant';
 
 export async function syncCatalog(client: StClient, db: Db, tenantId: string): Promise<{ rows: number }> {
   const categories = await client.listCategories();

@@ -1,4 +1,4 @@
-// Per-tenant runtime state in a worker process: a ServiceTitan client (credentials opened from
+// Per-tenant runtime state in a process (workers, console): a ServiceTitan client (credentials opened from
 // their sealed form, calls limited through Redis), the tenant's settings, and its knowledge
 // (catalogue, vocabulary, history model). The history model is time-respecting: for a job
 // completed on day D it holds exactly the history before the start of D (UTC), and it is

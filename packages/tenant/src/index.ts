@@ -1,0 +1,2 @@
+export * from './catalog-map.ts';
+export * from './runtime.ts';

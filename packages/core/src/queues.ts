@@ -10,8 +10,11 @@ export const PostPayload = z.object({ tenantId, runId, revision: z.number().int(
 export const ReconcilePayload = z
   .object({
     tenantId,
-    /** st_payment: a ServiceTitan payment; bank_line: an imported bank transaction. */
-    subject: z.enum(['st_payment', 'bank_line']),
+    /**
+     * st_payment: a ServiceTitan payment; bank_line: an imported bank transaction;
+     * review: a payment review item a person resolved in the console.
+     */
+    subject: z.enum(['st_payment', 'bank_line', 'review']),
     subjectId: z.string().min(1).max(64),
     /** Changes when the subject changes, so an updated payment is reconciled again. */
     version: z.string().min(1).max(64),

@@ -70,6 +70,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     credentialsKey: options.credentialsKey,
     settings: options.settings,
   });
+  await ingest.startFeedsAtNow(options.tenantId);
   const workerEnv = loadConfig(WorkerEnv, {
     ...options.env,
     WORKER_HTTP_PORT: options.env.WORKER_HTTP_PORT ?? '0',

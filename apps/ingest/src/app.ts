@@ -12,7 +12,7 @@ import {
 import { clientForTenant, resolveCredentialsKey, type StClient } from '@invoicer/servicetitan';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { IngestEnv } from './config.ts';
-import { startPoller } from './poller.ts';
+import { startFeedsAtNow, startPoller } from './poller.ts';
 import { registerWebhookRoutes } from './webhooks.ts';
 
 export interface IngestApp {
@@ -22,6 +22,8 @@ export interface IngestApp {
   queues: QueueSet;
   metrics: Metrics;
   pollNow(): Promise<void>;
+  /** Onboard a tenant: its existing jobs and payments are history, not new work. */
+  startFeedsAtNow(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
     queues,
     metrics,
     pollNow: () => poller.pollNow(),
+    startFeedsAtNow: (tenantId) => startFeedsAtNow(db, clientFor, tenantId),
     async close() {
       // Stop taking deliveries first, then let an in-flight poll finish.
       await http.close();

@@ -54,6 +54,23 @@ export async function pollTenant(
   return { jobs, queued, payments };
 }
 
+/**
+ * Onboarding: move a tenant's feed cursors to the end of its feeds without queueing anything,
+ * so its past jobs and payments are history (learned from), not new work.
+ */
+export async function startFeedsAtNow(db: Db, clientFor: ClientFor, tenantId: string): Promise<void> {
+  const client = await clientFor(tenantId);
+  for (const [name, module, resource, schema] of [
+    ['ingest/jobs', 'jpm', 'jobs', Job],
+    ['ingest/payments', 'accounting', 'payments', Payment],
+  ] as const) {
+    if (await getCursor(db, tenantId, name)) continue;
+    let token: string | null = null;
+    for await (const page of client.exportFeed(module, resource, schema, null)) token = page.continueFrom;
+    if (token) await setCursor(db, tenantId, name, token);
+  }
+}
+
 export function startPoller(
   db: Db,
   queues: QueueSet,

@@ -43,6 +43,9 @@ export class Journal {
         case 'play':
           tenant.play(Number(args.count));
           break;
+        case 'playUntil':
+          tenant.playUntil(new Date(String(args.until)));
+          break;
         case 'complete':
           tenant.complete(Number(args.jobId), String(args.completedOn));
           break;

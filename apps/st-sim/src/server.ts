@@ -22,8 +22,12 @@ export interface SimOptions {
   host?: string;
   /** Hold completed jobs back and complete them on `play()`. */
   replay?: boolean;
-  /** With replay: hold back only the this many most recent completed jobs (the rest is history). */
+  /** With replay: hold back only this many of the most recent completed jobs (the rest is history). */
   replayLast?: number;
+  /** With replay: hold back the jobs completed from this time on. */
+  replayFrom?: string;
+  /** With replay: office items reappear on their invoices as the clock passes them (backtests). */
+  revealOfficeItems?: boolean;
   credentials?: Partial<SimCredentials>;
   tokenLifetimeSeconds?: number;
   faults?: Partial<FaultConfig>;
@@ -52,13 +56,20 @@ export interface RunningSim {
   app: FastifyInstance;
   /** Complete held-back jobs (emitting webhooks); returns the played job ids. */
   play(count?: number): number[];
+  /** Complete the held-back jobs completed before `until` and move the clock there. */
+  playUntil(until: Date): number[];
   close(): Promise<void>;
 }
 
 export async function startSim(options: SimOptions): Promise<RunningSim> {
   const fixture = options.fixture ?? (options.tenantDir ? loadTenantFixture(options.tenantDir) : undefined);
   if (!fixture) throw new Error('startSim needs a fixture or a tenantDir');
-  const tenant = new SimTenant(fixture, { replay: options.replay ?? false, replayLast: options.replayLast });
+  const tenant = new SimTenant(fixture, {
+    replay: options.replay ?? false,
+    replayLast: options.replayLast,
+    replayFrom: options.replayFrom,
+    revealOfficeItems: options.revealOfficeItems,
+  });
   const credentials = { ...DEFAULT_SIM_CREDENTIALS, ...options.credentials };
   const tokens = new TokenIssuer(credentials, options.tokenLifetimeSeconds ?? 900);
   const faults = new Faults(options.faults);
@@ -161,6 +172,12 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     for (const { job } of played) emitCompleted(job.id);
     return played.map((p) => p.job.id);
   };
+  const playUntil = (until: Date) => {
+    const played = tenant.playUntil(until);
+    journal?.append({ op: 'playUntil', args: { until: until.toISOString() } });
+    for (const { job } of played) emitCompleted(job.id);
+    return played.map((p) => p.job.id);
+  };
 
   // Local control surface for tests, the demo and benchmarks.
   app.get('/_sim/stats', async () => ({
@@ -197,6 +214,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     webhooks,
     app,
     play,
+    playUntil,
     async close() {
       webhooks?.stop();
       await app.close();

@@ -87,7 +87,14 @@ export class SimTenant {
   constructor(
     fixture: TenantFixture,
     /** replay: hold back completed jobs (all, or only the `replayLast` most recent). */
-    readonly options: { replay: boolean; replayLast?: number } = { replay: false },
+    readonly options: {
+      replay: boolean;
+      replayLast?: number;
+      /** Replay from this completion time on (earlier jobs are history). */
+      replayFrom?: string;
+      /** Put the office's later items back on their invoices once the clock passes them (backtests). */
+      revealOfficeItems?: boolean;
+    } = { replay: false },
   ) {
     this.meta = fixture.meta;
     const load = <T extends SimRecord>(c: Collection<T>, rows: unknown[]) => {
@@ -124,7 +131,7 @@ export class SimTenant {
       this.invoices.put(copy);
     }
     const held = options.replay
-      ? this.heldBackIds(fixture['jpm/jobs'], options.replayLast)
+      ? this.heldBackIds(fixture['jpm/jobs'], options.replayLast, options.replayFrom)
       : new Set<number>();
     const replayFrom = this.replayFrom(fixture['jpm/jobs'], held);
     for (const payment of fixture['accounting/payments']) {
@@ -151,9 +158,14 @@ export class SimTenant {
   }
 
   /** Completed jobs to hold back: all of them, or the `last` most recent by completedOn. */
-  private heldBackIds(jobs: Job[], last: number | undefined): Set<number> {
+  private heldBackIds(jobs: Job[], last: number | undefined, from: string | undefined): Set<number> {
     const completed = jobs
-      .filter((j) => j.jobStatus === 'Completed' && j.completedOn)
+      .filter(
+        (j) =>
+          j.jobStatus === 'Completed' &&
+          j.completedOn &&
+          (!from || Date.parse(j.completedOn) >= Date.parse(from)),
+      )
       .sort((a, b) => (a.completedOn ?? '').localeCompare(b.completedOn ?? '') || a.id - b.id);
     const chosen = last === undefined ? completed : completed.slice(Math.max(0, completed.length - last));
     return new Set(chosen.map((j) => j.id));
@@ -178,6 +190,24 @@ export class SimTenant {
   }
 
   /** Complete the next `count` held-back jobs (all when omitted). */
+  /** Completion time of the next held-back job, or null when all were played. */
+  get nextCompletion(): string | null {
+    return this.pending[0] ? (this.completedOnOf.get(this.pending[0].id) ?? null) : null;
+  }
+
+  /** Complete every held-back job completed before `until`, and move the clock there. */
+  playUntil(until: Date): PlayedJob[] {
+    let count = 0;
+    while (
+      count < this.pending.length &&
+      Date.parse(this.completedOnOf.get(this.pending[count]!.id) ?? '') < until.getTime()
+    )
+      count += 1;
+    const played = this.play(count);
+    this.advanceClock(until.getTime());
+    return played;
+  }
+
   play(count = Number.POSITIVE_INFINITY): PlayedJob[] {
     const played: PlayedJob[] = [];
     while (this.pending.length && played.length < count) {
@@ -188,6 +218,7 @@ export class SimTenant {
       job.modifiedOn = job.completedOn;
       this.jobs.touch(job.id);
       played.push({ job, playedAt: new Date() });
+      this.advanceClock(Date.parse(job.completedOn));
       this.releasePayments(job.completedOn);
     }
     if (!this.pending.length) this.releasePayments(null);
@@ -246,6 +277,28 @@ export class SimTenant {
     recomputeInvoice(invoice, zone, location?.taxExempt === true, this.appliedTotal(invoice.id));
   }
 
+  /** Simulated now (ms); only moves forward. */
+  clock = Number.NEGATIVE_INFINITY;
+
+  private advanceClock(to: number): void {
+    if (to <= this.clock) return;
+    this.clock = to;
+    if (!this.options.revealOfficeItems) return;
+    for (const [invoiceId, items] of this.heldBackItems) {
+      const due = items.filter((i) => Date.parse(i.createdOn ?? '') <= to);
+      if (!due.length) continue;
+      const invoice = this.invoices.get(invoiceId);
+      if (!invoice) continue;
+      invoice.items = [...(invoice.items ?? []), ...due];
+      const rest = items.filter((i) => !due.includes(i));
+      if (rest.length) this.heldBackItems.set(invoiceId, rest);
+      else this.heldBackItems.delete(invoiceId);
+      this.recompute(invoice);
+      invoice.modifiedOn = new Date(to).toISOString();
+      this.invoices.touch(invoiceId);
+    }
+  }
+
   /** Release held payments dated on or before `until` (all when null). */
   private releasePayments(until: string | null): void {
     while (this.pendingPayments.length) {
@@ -266,12 +319,17 @@ export class SimTenant {
   private holdBackOfficeItems(job: Job): void {
     if (!job.invoiceId || !job.completedOn) return;
     const invoice = this.invoices.get(job.invoiceId);
-    if (!invoice?.items) return;
+    if (!invoice) return;
+    invoice.items ??= [];
     const completedAt = new Date(job.completedOn).getTime();
+    // At completion the invoice was not yet posted or reviewed.
+    invoice.syncStatus = 'Pending';
+    invoice.reviewStatus = 'NeedsReview';
     const later = invoice.items.filter((i) => i.createdOn && new Date(i.createdOn).getTime() > completedAt);
-    if (!later.length) return;
-    this.heldBackItems.set(invoice.id, later);
-    invoice.items = invoice.items.filter((i) => !later.includes(i));
+    if (later.length) {
+      this.heldBackItems.set(invoice.id, later);
+      invoice.items = invoice.items.filter((i) => !later.includes(i));
+    }
     this.recompute(invoice);
   }
 }

@@ -18,6 +18,7 @@ import {
   startWorkers,
 } from '@invoicer/platform';
 import { resolveCredentialsKey } from '@invoicer/servicetitan';
+import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WorkerEnv } from './config.ts';
@@ -31,7 +32,6 @@ import { post } from './stages/post.ts';
 import { price } from './stages/price.ts';
 import { reconcile } from './stages/reconcile.ts';
 import { route } from './stages/route.ts';
-import { TenantRuntime } from '@invoicer/tenant';
 
 export function handlerRegistry(services: WorkerServices): HandlerRegistry {
   return {

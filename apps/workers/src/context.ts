@@ -110,7 +110,18 @@ export async function loadJobContext(
       };
     });
 
-  const activeMembership = memberships.find((m) => m.status === 'Active' && m.active !== false) ?? null;
+  // Active at the time of the job: within its dates and not cancelled before it (a membership
+  // that has expired since is still the one that applied).
+  const at = completedOn.getTime();
+  const activeAt = (m: (typeof memberships)[number]) => {
+    if (m.active === false) return false;
+    const from = parseStDate(m.from)?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const to = parseStDate(m.to)?.getTime() ?? Number.POSITIVE_INFINITY;
+    const cancelled = parseStDate(m.cancellationDate)?.getTime() ?? Number.POSITIVE_INFINITY;
+    const datesKnown = Boolean(m.from || m.to);
+    return datesKnown ? from <= at && at <= to && at < cancelled : m.status === 'Active';
+  };
+  const activeMembership = memberships.find(activeAt) ?? null;
   const membership = activeMembership ?? memberships[0] ?? null;
   const zoneId = location.taxZoneId ?? invoice.taxZoneId ?? null;
   return {

@@ -12,8 +12,8 @@ import {
   recordRejected,
 } from '@invoicer/db';
 import type { WorkerHooks } from '@invoicer/platform';
-import type { Job } from 'bullmq';
 import type { TenantRuntime } from '@invoicer/tenant';
+import type { Job } from 'bullmq';
 
 export function failureHooks(
   db: Db,

@@ -4,9 +4,9 @@
 import type { Db } from '@invoicer/db';
 import { getCursor, setCursor } from '@invoicer/db';
 import type { Logger } from '@invoicer/platform';
+import type { TenantRuntime } from '@invoicer/tenant';
 import { syncCatalog } from './sync/catalog.ts';
 import { deriveHistory, syncMirror } from './sync/history.ts';
-import type { TenantRuntime } from '@invoicer/tenant';
 
 export function freshnessChecker(db: Db, runtime: TenantRuntime, log: Logger, refreshMs: number) {
   const lastChecked = new Map<string, number>();

@@ -1,5 +1,5 @@
+export { TenantRuntime } from '@invoicer/tenant';
 export { handlerRegistry, startWorkerApp, type WorkerApp } from './app.ts';
 export { WorkerEnv } from './config.ts';
 export { syncTenant } from './freshness.ts';
 export type { WorkerServices } from './services.ts';
-export { TenantRuntime } from '@invoicer/tenant';

@@ -112,7 +112,12 @@ export interface DetectResult {
 export function detectStage(
   context: JobContext,
   knowledge: TenantKnowledge,
-  input: { mentions: Mention[]; noteLines: ProposedLine[]; confirmations: Map<number, Mention[]> },
+  input: {
+    mentions: Mention[];
+    noteLines: ProposedLine[];
+    confirmations: Map<number, Mention[]>;
+    nonBillable?: { mentionId: string; skuId: number | null }[];
+  },
 ): DetectResult {
   const { settings, catalogById, model } = knowledge;
   const features = featuresOf(context, input.mentions, settings);
@@ -172,12 +177,20 @@ export function detectStage(
     lines: described,
     catalog: catalogById,
     model,
-    mentions: input.mentions,
+    declined: declinedSkus(input.mentions, input.nonBillable ?? []),
     membershipDiscountSkuIds: knowledge.catalog
       .filter((s) => s.kind === 'discount' && /member/i.test(`${s.name} ${s.code}`))
       .map((s) => s.id),
   });
   return { lines, suggestions, flags, features };
+}
+
+function declinedSkus(mentions: Mention[], nonBillable: { mentionId: string; skuId: number | null }[]) {
+  const byId = new Map(mentions.map((m) => [m.id, m]));
+  return nonBillable.flatMap(({ mentionId, skuId }) => {
+    const mention = byId.get(mentionId);
+    return mention?.polarity === 'declined' && skuId !== null ? [{ mention, skuId }] : [];
+  });
 }
 
 export function priceStage(

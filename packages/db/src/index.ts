@@ -7,6 +7,8 @@ export * from './repos/history.ts';
 export * from './repos/ingest.ts';
 export * from './repos/mirror.ts';
 export * from './repos/review.ts';
+export * from './repos/review-queue.ts';
 export * from './repos/runs.ts';
 export * from './repos/st-writes.ts';
 export * from './repos/tenants.ts';
+export * from './repos/users.ts';

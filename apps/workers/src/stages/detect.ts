@@ -24,6 +24,7 @@ export async function detect(services: WorkerServices, payload: PayloadOf<'invoi
       mentions: extracted.mentions,
       noteLines: extracted.noteLines,
       confirmations,
+      nonBillable: extracted.nonBillable,
     });
     return { output, next: 'invoice.price' };
   });

@@ -128,7 +128,8 @@ export async function extract(
       },
       noteLines: lines.added,
       confirmations: [...lines.confirmations].map(([itemId, ms]) => [itemId, ms.map((m) => m.id)]),
-      unmatchedMentionIds: lines.unmatched.map((m) => m.id),
+      // Only a mention the notes say was used can be a missed line.
+      unmatchedMentionIds: lines.unmatched.filter((m) => m.use !== 'none').map((m) => m.id),
       nonBillable: lines.nonBillable.map((n) => ({ mentionId: n.mention.id, skuId: n.skuId })),
     };
     return {

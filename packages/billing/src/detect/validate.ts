@@ -15,7 +15,8 @@ export interface ValidateInput {
   lines: CheckedLine[];
   catalog: Map<number, CatalogSku>;
   model: HistoryModel;
-  mentions: Mention[];
+  /** Declined mentions and the SKU each was matched to. */
+  declined: { mention: Mention; skuId: number }[];
   /** Price-book SKUs that are membership discounts, if the tenant has any. */
   membershipDiscountSkuIds: number[];
 }
@@ -136,29 +137,23 @@ export function validate(input: ValidateInput): Flag[] {
     });
   }
 
-  // A technician item for something the notes say the customer declined.
-  for (const mention of input.mentions.filter((m) => m.polarity === 'declined')) {
-    const line = lines.find(
-      (l) =>
-        l.origin === 'technician' &&
-        mention.words.some((w) => l.skuName.toLowerCase().includes(w)) &&
-        mention.words.length > 0,
-    );
-    if (line && mention.words.every((w) => `${line.skuName} ${line.description}`.toLowerCase().includes(w))) {
-      flags.push({
-        code: 'declined_item_on_invoice',
-        severity: 'warning',
-        lineKey: line.key,
-        message: `${line.skuCode} is on the invoice but the notes say the customer declined "${mention.text}".`,
-        evidence: [
-          {
-            kind: 'note_span',
-            detail: mention.clauseText,
-            span: { noteIndex: mention.noteIndex, start: mention.start, end: mention.end },
-          },
-        ],
-      });
-    }
+  // A technician item for exactly the SKU a declined mention was matched to.
+  for (const { mention, skuId } of input.declined) {
+    const line = lines.find((l) => l.origin === 'technician' && l.skuId === skuId);
+    if (!line) continue;
+    flags.push({
+      code: 'declined_item_on_invoice',
+      severity: 'warning',
+      lineKey: line.key,
+      message: `${line.skuCode} is on the invoice but the notes say the customer declined "${mention.text}".`,
+      evidence: [
+        {
+          kind: 'note_span',
+          detail: mention.clauseText,
+          span: { noteIndex: mention.noteIndex, start: mention.start, end: mention.end },
+        },
+      ],
+    });
   }
   return flags;
 }

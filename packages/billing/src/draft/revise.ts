@@ -138,7 +138,7 @@ export function reviseDraft(
     lines: priced,
     catalog: knowledge.catalogById,
     model: knowledge.model,
-    mentions: [],
+    declined: [],
     membershipDiscountSkuIds: knowledge.catalog
       .filter((s) => s.kind === 'discount' && /member/i.test(`${s.name} ${s.code}`))
       .map((s) => s.id),

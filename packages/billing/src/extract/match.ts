@@ -3,7 +3,7 @@
 // "r410a", "3/4"), unit compatibility (pounds → a per-pound SKU), the retriever's similarity
 // and votes from past invoice lines. Every component is reported as evidence.
 import type { Mention } from '../text/mentions.ts';
-import { contentWords, idf, type Vocabulary } from '../text/vocabulary.ts';
+import { contentWords, idf, type Vocabulary, withSynonyms } from '../text/vocabulary.ts';
 import type { CatalogSku, Evidence } from '../types.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
@@ -16,18 +16,30 @@ export interface ScoredCandidate {
 const SPEC_SHAPES: RegExp[] = [
   /^\d+\/\d+$/,
   /^r\d{2,3}[a-z]?$/,
-  /^\d+(\.\d+)?(v|a|amp|ton|hp|mfd|uf|btu|seer|kw|gal|")$/,
+  /^\d+%$/,
+  /^\d+p$/,
+  /^\d+a$/,
+  /^\d+t$/,
+  /^\d+(\.\d+)?(v|hp|mfd|uf|btu|seer|kw|k|gal)$/,
 ];
 
-function normaliseSpec(spec: string): string {
-  return spec.toLowerCase().replace(/^r-/, 'r').replace(/"$/, '');
+/** One spelling per spec: "R-410A" → "r410a", "6-3" → "6/3", '3/4-inch' → "3/4". */
+export function normaliseSpec(spec: string): string {
+  return spec
+    .toLowerCase()
+    .replace(/^r-/, 'r')
+    .replace(/(-?inch|-?in|")$/, '')
+    .replace(/^(\d+)-(\d+)$/, '$1/$2')
+    .replace(/^(\d+)\s?(amp|amps)$/, '$1a')
+    .replace(/^(\d+)\s?ton$/, '$1t');
 }
 
 function skuSpecs(sku: CatalogSku): string[] {
-  const text = `${sku.name} ${sku.code}`.toLowerCase();
+  const text = withSynonyms(`${sku.name} ${sku.code}`).toLowerCase();
   const specs =
-    text.match(/\b(\d+\/\d+|r-?\d{2,3}[a-z]?|\d+(\.\d+)?\s?(v|a|amp|ton|hp|mfd|uf|btu|seer|kw|gal|"))\b/g) ??
-    [];
+    text.match(
+      /(\d+\/\d+|\d+-\d+|r-?\d{2,3}[a-z]?|\d+%|\d+(\.\d+)?\s?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal)\b)/g,
+    ) ?? [];
   return specs.map((s) => normaliseSpec(s.replace(/\s/g, '')));
 }
 
@@ -65,7 +77,9 @@ function unitScore(mention: Mention, sku: CatalogSku): number {
 function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): number {
   const mentionWords = new Set(mention.words);
   const nameWords = new Set(contentWords(`${sku.name}`));
-  const allWords = new Set(contentWords(`${sku.name} ${sku.description} ${sku.categoryNames.join(' ')}`));
+  const allWords = new Set(
+    contentWords(withSynonyms(`${sku.name} ${sku.description} ${sku.categoryNames.join(' ')}`)),
+  );
   if (!mentionWords.size || !nameWords.size) return 0;
   let mentionWeight = 0;
   let mentionHit = 0;

@@ -42,36 +42,62 @@ function quantityFor(mention: Mention, decided: number | null): number {
   return q > 0 && q < 10_000 ? q : 1;
 }
 
+/** Kinds a note may add: parts and work. Fees, discounts and equipment come from rules, history or a person. */
+const NOTE_ADDABLE = new Set(['material', 'service']);
+const MIN_SERVICE_SCORE = 0.6;
+/** How close a runner-up must be to take over when the best SKU is already accounted for. */
+const REASSIGN_MARGIN = 0.12;
+
 export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
   const byMention = new Map(input.mentions.map((m) => [m.id, m]));
   const added = new Map<number, ProposedLine>();
   const confirmations = new Map<number, Mention[]>();
   const unmatched: Mention[] = [];
   const nonBillable: NoteLinesResult['nonBillable'] = [];
+  const topScore = (d: MentionDecision) => input.scored.get(d.mentionId)?.[0]?.score ?? 0;
+  // Strongest matches first: each mention claims one line, a weaker one that lands on a line
+  // already claimed moves to its runner-up when that is nearly as good ("7 20A breakers" next
+  // to "6 20A AFCI breakers" are two different breakers).
+  const claimed = new Set<number>();
+  const ordered = [...input.decisions].sort((a, b) => topScore(b) - topScore(a));
 
-  for (const decision of input.decisions) {
+  for (const decision of ordered) {
     const mention = byMention.get(decision.mentionId);
     if (!mention) continue;
     if (!decision.billable || !mention.billable) {
       nonBillable.push({ mention, skuId: decision.skuId });
       continue;
     }
-    if (decision.skuId === null) {
-      unmatched.push(mention);
-      continue;
+    const scored = input.scored.get(mention.id) ?? [];
+    let skuId = decision.skuId;
+    if (skuId !== null && claimed.has(skuId)) {
+      const best = scored.find((c) => c.sku.id === skuId)?.score ?? 0;
+      const alternative = scored.find(
+        (c) => !claimed.has(c.sku.id) && c.score >= best - REASSIGN_MARGIN && c.score >= 0.42,
+      );
+      if (alternative) skuId = alternative.sku.id;
     }
-    const sku = input.catalog.get(decision.skuId);
+    const sku = skuId !== null ? input.catalog.get(skuId) : undefined;
     if (!sku) {
       unmatched.push(mention);
       continue;
     }
+    claimed.add(sku.id);
     const existing = input.existing.find((i) => i.skuId === sku.id);
     if (existing) {
       confirmations.set(existing.id, [...(confirmations.get(existing.id) ?? []), mention]);
       continue;
     }
-    const scored = input.scored.get(mention.id) ?? [];
     const best = scored.find((s) => s.sku.id === sku.id);
+    // Only parts and work the notes say were used become lines; a bare mention ("checked the
+    // furnace") or an equipment, fee or discount name does not.
+    if (
+      mention.use === 'none' ||
+      !NOTE_ADDABLE.has(sku.kind) ||
+      (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE)
+    ) {
+      continue;
+    }
     const runnerUp = scored.find((s) => s.sku.id !== sku.id);
     const quantity = quantityFor(mention, decision.quantity);
     const previous = added.get(sku.id);
@@ -81,6 +107,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       previous.evidence.push(...(best ? matchEvidence(mention, best, runnerUp).slice(0, 1) : []));
       continue;
     }
+    const reassigned = skuId !== decision.skuId;
     added.set(sku.id, {
       key: `note:${sku.id}`,
       skuId: sku.id,
@@ -103,7 +130,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
               span: { noteIndex: mention.noteIndex, start: mention.start, end: mention.end },
             },
           ],
-      confidence: decision.confidence,
+      confidence: reassigned ? Math.min(decision.confidence, 0.6) : decision.confidence,
       reason: `The notes say "${mention.text.trim()}" but the invoice does not bill ${sku.name}.`,
     });
   }

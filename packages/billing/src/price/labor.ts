@@ -12,9 +12,11 @@ export function laborSkus(catalog: CatalogSku[]): CatalogSku[] {
     (s) =>
       s.active &&
       s.kind === 'service' &&
+      // Hourly labor: flagged as labor, or sold by the hour. A flat-rate task whose name says
+      // "(labor)" is not billed by time.
       (s.isLabor ||
-        /\b(labor|labour)\b/i.test(s.name) ||
-        /\b(hr|hour|hourly)\b/i.test(`${s.unitOfMeasure ?? ''} ${s.name}`)),
+        /\b(per\s+(hour|hr)|hourly|\/\s?(hr|hour))\b/i.test(`${s.unitOfMeasure ?? ''} ${s.name}`) ||
+        /^(hr|hour|hours)$/i.test(s.unitOfMeasure ?? '')),
   );
 }
 

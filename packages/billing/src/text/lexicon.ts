@@ -127,12 +127,40 @@ export const STOPWORDS = new Set(
 /** Verbs that mean work was done (and so may be billable). */
 export const ACTION_WORDS = new Set(
   `replace install add added adding charge charged recharge topped top swap swapped change changed put upgrade upgraded clean cleaned flush flushed
-   repair repaired fix fixed ran run rewire rewired wire wired mount mounted hook hooked seal sealed tighten tightened unclog unclogged snake snaked
+   repair repaired fix fixed ran run rewire rewired wired mount mounted hook hooked seal sealed tighten tightened unclog unclogged snake snaked
    jet jetted clear cleared rebuild rebuilt braze brazed solder soldered patch patched supply supplied provide provided furnish furnished use used
-   used vacuum evacuate evacuated pull pulled haul hauled dispose disposed remove removed pull permit pulled diagnose diagnosed`
+   vacuum evacuate evacuated pull pulled haul hauled dispose disposed remove removed permit diagnose diagnosed set
+   installed replaced swapped mounted hung`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/** Notation technicians use for "this was used": a leading +, "mat:", "parts:", "… in". */
+export const USAGE_MARKERS: RegExp[] = [
+  /^\s*[+]/,
+  /^\s*(mat|mats|material|materials|parts?|used|added|installed)\s*[:-]/i,
+  /\b(put|went|go)\s+in\b/i,
+  /\b(in|installed|done)\s*$/i,
+  /\bused\b/i,
+];
+
+/**
+ * Trade synonyms added to price-book text when the tenant's vocabulary is built, so a note
+ * written with one name finds a SKU named with the other (AFCI ↔ arc fault, 2P ↔ double pole).
+ */
+export const SKU_TEXT_SYNONYMS: [RegExp, string][] = [
+  [/\bafci\b/i, 'arc fault'],
+  [/\bgfci\b/i, 'ground fault gfi'],
+  [/\bnm-?b\b/i, 'nm romex'],
+  [/\bser\b/i, 'se service entrance'],
+  [/\bsingle[\s-]pole\b/i, '1p sp'],
+  [/\bdouble[\s-]pole\b/i, '2p dp'],
+  [/\bthermostat\b/i, 'tstat'],
+  [/\bspd\b/i, 'surge protector'],
+  [/\bsurge\s+protect\w*/i, 'spd surge'],
+  [/\bwater\s+heater\b/i, 'wh'],
+  [/\bexpansion\s+valve\b/i, 'txv'],
+];
 
 /** Markers that the customer declined or has not yet approved the work. */
 export const DECLINE_PATTERNS: RegExp[] = [

@@ -8,6 +8,7 @@ import {
   DECLINE_PATTERNS,
   NEGATION_PATTERNS,
   PROPOSAL_PATTERNS,
+  USAGE_MARKERS,
 } from './lexicon.ts';
 import { isNumberWord, numberValue, type Token, tokenize } from './tokens.ts';
 import { resolveWord, type Vocabulary } from './vocabulary.ts';
@@ -37,6 +38,12 @@ export interface Mention {
   unit: 'lb' | 'oz' | 'foot' | 'inch' | 'gallon' | 'hour' | 'each' | null;
   polarity: Polarity;
   billable: boolean;
+  /**
+   * What says the item was actually used: a work verb or usage notation in its clause, or a
+   * measured quantity (nobody measures 16 ft of cable they did not run). Only used mentions
+   * may add a line; other billable mentions can only confirm one.
+   */
+  use: 'action' | 'measured' | 'none';
   clauseText: string;
 }
 
@@ -45,7 +52,7 @@ const APPROVAL = /\b(approved|ok'?d|okayed|go[-\s]?ahead|authori[sz]ed|agreed|ac
 /** Split on sentence ends, semicolons, newlines, dashes and commas; keep offsets. */
 export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'polarity'>[] {
   const clauses: Omit<Clause, 'polarity'>[] = [];
-  const boundary = /(?<!\d)[.](?!\d)|[;!?\n]|,|\s[-–—]\s|\s\+\s(?=[a-z])/gi;
+  const boundary = /(?<!\d)[.](?!\d)|[;!?\n]|,|\s[-–—/]\s|\s\+\s(?=[a-z])/gi;
   let last = 0;
   const push = (end: number) => {
     const raw = text.slice(last, end);
@@ -67,7 +74,7 @@ function basePolarity(text: string): Polarity {
   if (DECLINE_PATTERNS.some((p) => p.test(text))) return 'declined';
   if (APPROVAL.test(text)) return 'done';
   if (PROPOSAL_PATTERNS.some((p) => p.test(text))) return 'proposed';
-  return hasAction(text) ? 'done' : 'neutral';
+  return hasAction(text) || USAGE_MARKERS.some((p) => p.test(text)) ? 'done' : 'neutral';
 }
 
 /** Polarity per clause, with a decline/approval carried back to the clause it answers. */
@@ -107,7 +114,7 @@ function hasAction(text: string): boolean {
 }
 
 const SPEC_UNIT =
-  /^(v|volt|volts|a|amp|amps|ton|tons|hp|mfd|uf|btu|btuh|seer|kw|w|watt|watts|gpm|psi|in|inch|awg|ga|gauge|mm|cfm|k)$/;
+  /^(v|volt|volts|a|amp|amps|ton|tons|hp|mfd|uf|btu|btuh|seer|seer2|kw|w|watt|watts|gpm|psi|in|inch|awg|ga|gauge|mm|cfm|k|gal|gallon|gallons|pole|p|percent|afue|year|years|yr|yrs)$/;
 const QTY_UNITS: Record<string, Mention['unit']> = {
   lb: 'lb',
   lbs: 'lb',
@@ -176,6 +183,8 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       const first = group[0]!.token;
       const last = group[group.length - 1]!.token;
       const { quantity, unit, start } = quantityNear(tokens, first, last);
+      // A measure, or a count of two or more, says the part was used.
+      const measured = quantity !== null && unit !== null && (unit !== 'each' || quantity >= 2);
       const spanStart = Math.min(start ?? first.start, first.start);
       const specs = [...group.map((w) => w.token.text).filter(isSpec), ...specsBefore(tokens, first)].map(
         (s) => s.replace(/['"]$/, ''),
@@ -194,6 +203,11 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
         unit,
         polarity,
         billable: polarity === 'done' || polarity === 'neutral',
+        use: (polarity === 'done'
+          ? 'action'
+          : measured && polarity === 'neutral'
+            ? 'measured'
+            : 'none') as Mention['use'],
         clauseText: clause.text,
         index,
       };
@@ -210,11 +224,14 @@ function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   return resolveWord(vocabulary, raw);
 }
 
-function isSpec(text: string): boolean {
+/** Tokens that name a variant (size, rating, gauge, poles), never a count. */
+export function isSpec(text: string): boolean {
   return (
-    /^\d+\/\d+$/.test(text) ||
+    /^\d+\/\d+(-?(inch|in)|")?$/.test(text) ||
+    /^\d+-\d+$/.test(text) ||
     /^r-?\d{2,3}[a-z]?$/.test(text) ||
-    /^\d+(\.\d+)?(v|a|amp|ton|hp|mfd|uf|btu|seer|kw|gal|")$/.test(text)
+    /^\d+%$/.test(text) ||
+    /^\d+(\.\d+)?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal|")$/.test(text)
   );
 }
 
@@ -249,7 +266,8 @@ function quantityNear(
     if (feet) return { quantity: Number(feet[1]), unit: 'foot', start: tokens[k]!.start };
     const value = numberValue(t);
     if (value !== null && !/^\d+\/\d+$/.test(t)) {
-      if (SPEC_UNIT.test(next) || (/^\d/.test(next) && /\//.test(next))) continue;
+      // "40 gal", "2 ton", "1 1/2": a size, not a count.
+      if (SPEC_UNIT.test(next) || /^\d+\/\d+$/.test(next)) continue;
       if (/^(a|an)$/.test(t) && k !== i - 1) continue;
       const unit = QTY_UNITS[next] ?? (next === 'x' ? 'each' : null);
       return { quantity: value, unit: unit ?? 'each', start: tokens[k]!.start };

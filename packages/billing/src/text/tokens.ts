@@ -8,7 +8,7 @@ export interface Token {
   end: number;
 }
 
-const TOKEN = /[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"]?|[#]/gi;
+const TOKEN = /[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
 
 export function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];

@@ -2,7 +2,7 @@
 // which words name things this shop sells, how rare each word is (IDF), and how to map a
 // technician's variant of a word ("capasitor", "cmprsr", "disconects") onto it. This is what
 // lets extraction follow another shop's catalogue and its technicians' spelling.
-import { ABBREVIATIONS, ACTION_WORDS, STOPWORDS } from './lexicon.ts';
+import { ABBREVIATIONS, ACTION_WORDS, SKU_TEXT_SYNONYMS, STOPWORDS } from './lexicon.ts';
 import { tokenize } from './tokens.ts';
 
 export interface Vocabulary {
@@ -16,8 +16,16 @@ export interface Vocabulary {
 export function contentWords(text: string): string[] {
   return tokenize(text)
     .flatMap((t) => expandAbbreviation(t.text).split(' '))
+    .map((w) => expandAbbreviation(stem(w)))
+    .flatMap((w) => w.split(' '))
     .map(stem)
     .filter((w) => w.length > 1 && !STOPWORDS.has(w) && !/^\d+(\.\d+)?$/.test(w));
+}
+
+/** Price-book text plus the trade synonyms its words have (see SKU_TEXT_SYNONYMS). */
+export function withSynonyms(text: string): string {
+  const extra = SKU_TEXT_SYNONYMS.filter(([pattern]) => pattern.test(text)).map(([, words]) => words);
+  return extra.length ? `${text} ${extra.join(' ')}` : text;
 }
 
 export function buildVocabulary(texts: Iterable<string>): Vocabulary {
@@ -25,7 +33,8 @@ export function buildVocabulary(texts: Iterable<string>): Vocabulary {
   let documents = 0;
   for (const text of texts) {
     documents += 1;
-    for (const word of new Set(contentWords(text))) docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
+    for (const word of new Set(contentWords(withSynonyms(text))))
+      docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
   }
   return { docFreq, documents, resolved: new Map() };
 }
@@ -87,7 +96,7 @@ export function resolveWord(vocabulary: Vocabulary, raw: string): string | null 
 }
 
 function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
-  const expanded = stem(expandAbbreviation(raw));
+  const expanded = expandAbbreviation(stem(expandAbbreviation(raw)));
   if (vocabulary.docFreq.has(expanded)) return expanded;
   if (STOPWORDS.has(expanded) || ACTION_WORDS.has(raw) || expanded.length < 3 || /\d/.test(expanded))
     return null;

@@ -1,0 +1,148 @@
+// `npm run demo`: the whole product end to end on built-in defaults. A synthetic HVAC /
+// plumbing / electrical tenant is generated and served by the ServiceTitan simulator; its past
+// jobs are history, its most recent jobs are completed live. Each completion sends a webhook,
+// ingest queues it, the workers draft, check and route it, and approved drafts are posted back
+// to the simulator's invoice. The summary prints at the end; the console keeps running until
+// Ctrl-C (or exits with --once). Running it again adds nothing: runs, review items and
+// ServiceTitan writes are all idempotent, and the simulator keeps what was posted to it.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  errorMessage,
+  PolicySettings,
+  RulePackSettings,
+  ServiceUnavailableError,
+} from '@invoicer/core';
+import { BaseEnv, checkRedis, createLogger, installShutdown, loadConfig } from '@invoicer/platform';
+import { loadTenantFixture, resolveCredentialsKey, type TenantFixture } from '@invoicer/servicetitan';
+import { generateTenant } from '@invoicer/st-sim/generator';
+import { startCluster } from './cluster.ts';
+import { startDemoConsole } from './console.ts';
+import { prepareDatabase } from './database.ts';
+import { resetDemoTenant } from './reset.ts';
+import { demoSummary, printSummary } from './summary.ts';
+import { waitForIdle } from './wait.ts';
+
+const USAGE = `Usage: npm run demo -- [options]
+  --once            process the jobs, print the summary and exit (0 when every job was processed)
+  --jobs <n>        jobs in the generated tenant (default 400)
+  --live <n>        how many of the most recent jobs complete live; the rest is history (default 36)
+  --seed <n>        generator seed (default 42)
+  --tenant <dir>    use a tenant fixture directory instead of generating one
+  --reset           forget the demo tenant's runs and the simulator's saved state first`;
+
+const DEMO_TENANT = 'demo';
+const STATE_DIR = path.resolve('.data/demo');
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      once: { type: 'boolean', default: false },
+      jobs: { type: 'string', default: '400' },
+      live: { type: 'string', default: '36' },
+      seed: { type: 'string', default: '42' },
+      tenant: { type: 'string' },
+      reset: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const startedAt = Date.now();
+  const env = loadConfig(BaseEnv);
+  const log = createLogger({ name: 'demo', level: process.env.LOG_LEVEL ?? 'warn' });
+  console.log('Preparing Postgres and Redis…');
+  await prepareDatabase(env.DATABASE_URL);
+  await checkRedis(env.REDIS_URL);
+  if (values.reset) {
+    await resetDemoTenant(env.DATABASE_URL, DEMO_TENANT);
+    rmSync(STATE_DIR, { recursive: true, force: true });
+  }
+
+  let fixture: TenantFixture;
+  if (values.tenant) {
+    fixture = loadTenantFixture(values.tenant);
+  } else {
+    fixture = generateTenant({
+      jobs: Number(values.jobs),
+      seed: Number(values.seed),
+      payments: true,
+    }).fixture;
+  }
+  const live = Number(values.live);
+  const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
+  const cluster = await startCluster({
+    fixture,
+    tenantId: DEMO_TENANT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      POLL_INTERVAL_MS: process.env.POLL_INTERVAL_MS ?? '30000',
+    },
+    credentialsKey: key,
+    simPort: Number(process.env.SIM_PORT ?? 4010),
+    ingestPort: Number(process.env.INGEST_PORT ?? 4020),
+    replayLast: live,
+    simStateFile: path.join(STATE_DIR, `st-sim-${fixture.meta.tenantId}.jsonl`),
+    settings: {
+      // Auto-post what is safe; always review property-management accounts.
+      policy: PolicySettings.parse({ mode: 'auto', alwaysReviewCustomerTagIds: [581] }),
+      rules: RulePackSettings.parse({ afterHours: { timezone: fixture.meta.timezone } }),
+    },
+    log,
+  });
+  const consoleApp = await startDemoConsole(cluster, env, log);
+  const shutdown = installShutdown(
+    log,
+    () => [
+      { name: 'console', close: () => consoleApp.close() },
+      { name: 'cluster', close: () => cluster.close() },
+    ],
+    env.SHUTDOWN_TIMEOUT_MS,
+  );
+
+  const runsBefore = await cluster.db.pipelineRun.count({ where: { tenantId: DEMO_TENANT } });
+  const played = cluster.sim.play();
+  console.log(
+    `ServiceTitan simulator: tenant ${cluster.sim.tenantId} at ${cluster.sim.url}; ${played.length} job(s) completing now`,
+  );
+  // Polling catches anything a webhook missed (and, on a rerun, finds nothing new).
+  await cluster.ingest.pollNow();
+  const expected = runsBefore + played.length;
+  const settled = await waitForIdle(cluster, DEMO_TENANT, expected, log);
+  const summary = await demoSummary(cluster.db, DEMO_TENANT, startedAt);
+  console.log(printSummary(summary, summary.jobs - runsBefore));
+  const processedAll =
+    settled && summary.jobs >= expected && !summary.byStatus.running && !summary.byStatus.queued;
+
+  if (values.once) {
+    await shutdown();
+    if (!processedAll) console.error('Not every job was processed; see the log above.');
+    return processedAll ? 0 : 1;
+  }
+  console.log(
+    `\nReview console: ${consoleApp.url}  (log in as ${consoleApp.login.email} / ${consoleApp.login.password})`,
+  );
+  console.log(`Bull Board:     ${consoleApp.url}/admin/queues  ·  metrics: ${consoleApp.url}/metrics`);
+  console.log('Press Ctrl-C to stop.');
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error) => {
+    if (error instanceof ConfigError || error instanceof ServiceUnavailableError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    console.error(`demo failed: ${errorMessage(error)}`);
+    if (process.env.LOG_LEVEL === 'debug') console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,22 @@
+// `npm run demo -- --reset`: forget the demo tenant (its runs, drafts, review items, cursors,
+// mirror and history). The audit log is append-only and is kept.
+import { createDb } from '@invoicer/db';
+
+export async function resetDemoTenant(databaseUrl: string, tenantId: string): Promise<void> {
+  const db = createDb(databaseUrl);
+  try {
+    await db.$transaction([
+      db.reviewItem.deleteMany({ where: { tenantId } }),
+      db.pipelineRun.deleteMany({ where: { tenantId } }),
+      db.stWrite.deleteMany({ where: { tenantId } }),
+      db.ingestCursor.deleteMany({ where: { tenantId } }),
+      db.webhookEvent.deleteMany({ where: { tenantId } }),
+      db.stRecord.deleteMany({ where: { tenantId } }),
+      db.historyJob.deleteMany({ where: { tenantId } }),
+      db.historyLine.deleteMany({ where: { tenantId } }),
+      db.catalogItem.deleteMany({ where: { tenantId } }),
+    ]);
+  } finally {
+    await db.$disconnect();
+  }
+}

@@ -6,7 +6,7 @@ import type { Db } from '@invoicer/db';
 import { type IngestApp, IngestEnv, startIngestApp } from '@invoicer/ingest';
 import { createLogger, type Logger, loadConfig } from '@invoicer/platform';
 import type { TenantFixture } from '@invoicer/servicetitan';
-import { type RunningSim, startSim } from '@invoicer/st-sim';
+import { type RunningSim, type SimOptions, startSim } from '@invoicer/st-sim';
 import { startWorkerApp, type WorkerApp, WorkerEnv } from '@invoicer/workers';
 import { registerTenant } from './tenant.ts';
 
@@ -22,6 +22,10 @@ export interface ClusterOptions {
   replayLast?: number;
   simStateFile?: string;
   webhookSecret?: string;
+  /** Extra simulator options (backtests: replayFrom, revealOfficeItems, faults). */
+  sim?: Partial<SimOptions>;
+  /** Deliver "job completed" webhooks (default true; backtests rely on polling only). */
+  webhooks?: boolean;
   log?: Logger;
 }
 
@@ -55,11 +59,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const sim = await startSim({
     fixture: options.fixture,
     port: options.simPort ?? 0,
-    replay: options.replayLast !== undefined,
+    replay: options.replayLast !== undefined || options.sim?.replayFrom !== undefined,
     replayLast: options.replayLast,
     stateFile: options.simStateFile,
-    webhook: { url: `${ingest.url}/webhooks/servicetitan`, secret, retryDelaysMs: [500, 1000, 2000, 5000] },
+    webhook:
+      options.webhooks === false
+        ? undefined
+        : { url: `${ingest.url}/webhooks/servicetitan`, secret, retryDelaysMs: [500, 1000, 2000, 5000] },
+    ...options.sim,
   });
+
   await registerTenant(ingest.db, {
     id: options.tenantId,
     stTenantId: sim.tenantId,

@@ -56,7 +56,7 @@ export interface RunningSim {
   app: FastifyInstance;
   /** Complete held-back jobs (emitting webhooks); returns the played job ids. */
   play(count?: number): number[];
-  /** Complete the held-back jobs completed before `until` and move the clock there. */
+  /** Complete the held-back jobs completed before `until`. */
   playUntil(until: Date): number[];
   close(): Promise<void>;
 }

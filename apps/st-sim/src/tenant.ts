@@ -195,17 +195,12 @@ export class SimTenant {
     return this.pending[0] ? (this.completedOnOf.get(this.pending[0].id) ?? null) : null;
   }
 
-  /** Complete every held-back job completed before `until`, and move the clock there. */
+  /** Complete every held-back job completed before `until`. */
   playUntil(until: Date): PlayedJob[] {
     let count = 0;
-    while (
-      count < this.pending.length &&
-      Date.parse(this.completedOnOf.get(this.pending[count]!.id) ?? '') < until.getTime()
-    )
-      count += 1;
-    const played = this.play(count);
-    this.advanceClock(until.getTime());
-    return played;
+    const before = (job: Job) => Date.parse(this.completedOnOf.get(job.id) ?? '') < until.getTime();
+    while (count < this.pending.length && before(this.pending[count]!)) count += 1;
+    return this.play(count);
   }
 
   play(count = Number.POSITIVE_INFINITY): PlayedJob[] {
@@ -281,15 +276,25 @@ export class SimTenant {
   clock = Number.NEGATIVE_INFINITY;
 
   private advanceClock(to: number): void {
-    if (to <= this.clock) return;
-    this.clock = to;
-    if (!this.options.revealOfficeItems) return;
+    if (to > this.clock) this.clock = to;
+  }
+
+  /**
+   * Put the office's later items created up to `until` back on their invoices. Kept apart from
+   * playing: a backtest reveals a day's corrections only after that day's jobs were drafted, so
+   * no draft ever sees the answer to its own job.
+   */
+  revealUntil(until: Date): number {
+    if (!this.options.revealOfficeItems) return 0;
+    const to = until.getTime();
+    let revealed = 0;
     for (const [invoiceId, items] of this.heldBackItems) {
       const due = items.filter((i) => Date.parse(i.createdOn ?? '') <= to);
       if (!due.length) continue;
       const invoice = this.invoices.get(invoiceId);
       if (!invoice) continue;
       invoice.items = [...(invoice.items ?? []), ...due];
+      revealed += due.length;
       const rest = items.filter((i) => !due.includes(i));
       if (rest.length) this.heldBackItems.set(invoiceId, rest);
       else this.heldBackItems.delete(invoiceId);
@@ -297,6 +302,7 @@ export class SimTenant {
       invoice.modifiedOn = new Date(to).toISOString();
       this.invoices.touch(invoiceId);
     }
+    return revealed;
   }
 
   /** Release held payments dated on or before `until` (all when null). */

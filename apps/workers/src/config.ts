@@ -22,6 +22,7 @@ export const WorkerEnv = BaseEnv.extend({
     .int()
     .min(0)
     .default(5 * 60_000),
-  ST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(60).default(55),
+  /** ServiceTitan allows 60/s per tenant; only a local simulator (backtests) may go higher. */
+  ST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(55),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

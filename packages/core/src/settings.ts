@@ -78,6 +78,12 @@ export const TaxSettings = z.object({
   materialItemTypes: z
     .array(z.enum(['Service', 'Material', 'Equipment', 'PriceModifier']))
     .default(['Material', 'Equipment']),
+  /**
+   * How a taxable price modifier (discount or fee) enters the tax: 'subtotal' changes only rates
+   * on the Subtotal base (as the simulator does); 'spread' shares it over the taxable lines, so
+   * Labor and Material bases move by their part. A rate's base never goes below zero.
+   */
+  modifierBase: z.enum(['subtotal', 'spread']).default('subtotal'),
 });
 
 export const CustomerAgreement = z

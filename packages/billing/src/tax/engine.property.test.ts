@@ -93,8 +93,13 @@ describe('computeTax properties', () => {
       fc.property(linesArb(), zoneArb, optionsArb, (lines, zone, options) => {
         const r = computeTax(lines, zone, { ...options, rounding: 'document' });
         const taxable = sum(lines.filter((l) => l.taxable).map((l) => l.amount));
+        const goods = sum(
+          lines.filter((l) => l.taxable && l.itemType !== 'PriceModifier').map((l) => l.amount),
+        );
+        // A discount larger than the taxable goods stops the base at zero.
+        const expected = goods.gte(0) && taxable.lt(0) ? new Decimal(0) : taxable;
         for (const b of r.breakdown) {
-          if (b.baseTypes.includes('Subtotal')) expect(fixed(b.base)).toBe(fixed(taxable));
+          if (b.baseTypes.includes('Subtotal')) expect(fixed(b.base)).toBe(fixed(expected));
           expect(fixed(b.amount)).toBe(fixed(b.base.times(b.rate).toDecimalPlaces(2, modeOf(options))));
         }
       }),

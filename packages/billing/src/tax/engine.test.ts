@@ -130,7 +130,7 @@ describe('computeTax: rates and bases', () => {
   });
 });
 
-describe('computeTax: discounts and other price modifiers', () => {
+describe('computeTax: discounts and other price modifiers (modifierBase: spread)', () => {
   const z = zone([
     ['Labor', 0.05, ['Labor']],
     ['Material', 0.1, ['Material']],
@@ -143,7 +143,7 @@ describe('computeTax: discounts and other price modifiers', () => {
       line('mat', 'Material', '100.00'),
       line('disc', 'PriceModifier', '-40.00'),
     ];
-    const r = computeTax(lines, z, opts());
+    const r = computeTax(lines, z, opts({ modifierBase: 'spread' }));
     // The discount splits 30 / 10: Labor base 270, Material base 90, Subtotal base 360.
     expect(r.breakdown.map((b) => [s(b.base), s(b.amount)])).toEqual([
       ['270.00', '13.50'],
@@ -156,7 +156,7 @@ describe('computeTax: discounts and other price modifiers', () => {
 
   it('spreads a taxable surcharge the same way', () => {
     const lines = [line('svc', 'Service', '100.00'), line('fee', 'PriceModifier', '10.00')];
-    const r = computeTax(lines, z, opts());
+    const r = computeTax(lines, z, opts({ modifierBase: 'spread' }));
     expect(r.breakdown.map((b) => s(b.base))).toEqual(['110.00', '0.00', '110.00']);
   });
 
@@ -167,7 +167,11 @@ describe('computeTax: discounts and other price modifiers', () => {
       line('b', 'Service', '10.00'),
       line('d', 'PriceModifier', '-10.00'),
     ];
-    const r = computeTax(lines, zone([['L', 0.5, ['Labor']]]), opts({ rounding: 'line' }));
+    const r = computeTax(
+      lines,
+      zone([['L', 0.5, ['Labor']]]),
+      opts({ rounding: 'line', modifierBase: 'spread' }),
+    );
     // Shares −3.34 (a), −3.33 (b), −3.33 (c): 6.66 → 3.33, 6.67 → 3.335 → 3.34 in line mode.
     expect(perLine(r)).toEqual({ a: '3.33', b: '3.34', c: '3.34', d: '0.00' });
     expect(s(r.breakdown[0]!.base)).toBe('20.00');
@@ -175,25 +179,29 @@ describe('computeTax: discounts and other price modifiers', () => {
 
   it('ignores a non-taxable discount', () => {
     const lines = [line('svc', 'Service', '100.00'), line('disc', 'PriceModifier', '-20.00', false)];
-    expect(s(computeTax(lines, zone([['S', 0.1]]), opts()).salesTax)).toBe('10.00');
+    expect(s(computeTax(lines, zone([['S', 0.1]]), opts({ modifierBase: 'spread' })).salesTax)).toBe('10.00');
   });
 
   it('keeps a modifier with nothing to spread over as a Subtotal-only line', () => {
     const lines = [line('svc', 'Service', '100.00', false), line('fee', 'PriceModifier', '25.00')];
-    const r = computeTax(lines, z, opts());
+    const r = computeTax(lines, z, opts({ modifierBase: 'spread' }));
     expect(r.breakdown.map((b) => s(b.base))).toEqual(['0.00', '0.00', '25.00']);
     expect(perLine(r)).toEqual({ svc: '0.00', fee: '0.25' });
   });
 
-  it('treats PriceModifier as an ordinary line when the tenant puts it in a base', () => {
+  it('treats PriceModifier as an ordinary line when the tenant puts it in a base (a base never goes below zero)', () => {
     const lines = [line('svc', 'Service', '100.00'), line('disc', 'PriceModifier', '-20.00')];
-    const r = computeTax(lines, z, opts({ materialItemTypes: ['Material', 'Equipment', 'PriceModifier'] }));
-    expect(r.breakdown.map((b) => s(b.base))).toEqual(['100.00', '-20.00', '80.00']);
+    const r = computeTax(
+      lines,
+      z,
+      opts({ materialItemTypes: ['Material', 'Equipment', 'PriceModifier'], modifierBase: 'spread' }),
+    );
+    expect(r.breakdown.map((b) => s(b.base))).toEqual(['100.00', '0.00', '80.00']);
   });
 
   it('lets a returned item reduce its own base', () => {
     const lines = [line('mat', 'Material', '100.00'), line('ret', 'Material', '-30.00')];
-    const r = computeTax(lines, z, opts());
+    const r = computeTax(lines, z, opts({ modifierBase: 'spread' }));
     expect(r.breakdown.map((b) => s(b.amount))).toEqual(['0.00', '7.00', '0.70']);
     expect(perLine(r)).toEqual({ mat: '11.00', ret: '-3.30' });
   });
@@ -250,5 +258,34 @@ describe('invoiceTotals', () => {
     const tax = computeTax(lines, zone([['S', 0.0725]]), opts());
     const t = invoiceTotals(lines, tax);
     expect([s(t.subTotal), s(t.salesTax), s(t.total)]).toEqual(['139.99', '3.62', '143.61']);
+  });
+});
+
+describe('computeTax: price modifiers on the Subtotal base only (the default)', () => {
+  const z = zone([
+    ['Labor', 0.05, ['Labor']],
+    ['Material', 0.1, ['Material']],
+    ['Subtotal', 0.01, ['Subtotal']],
+  ]);
+
+  it('moves only Subtotal rates; Labor and Material rates see the goods in full', () => {
+    const lines = [
+      line('svc', 'Service', '300.00'),
+      line('mat', 'Material', '100.00'),
+      line('disc', 'PriceModifier', '-40.00'),
+    ];
+    const r = computeTax(lines, z, opts());
+    expect(r.breakdown.map((b) => [b.taxName, s(b.base), s(b.amount)])).toEqual([
+      ['Labor', '300.00', '15.00'],
+      ['Material', '100.00', '10.00'],
+      ['Subtotal', '360.00', '3.60'],
+    ]);
+  });
+
+  it('stops a base at zero when a discount exceeds the taxable goods', () => {
+    const lines = [line('svc', 'Service', '20.00'), line('disc', 'PriceModifier', '-150.00')];
+    const r = computeTax(lines, zone([['S', 0.0825]]), opts());
+    expect(s(r.salesTax)).toBe('0.00');
+    expect(s(r.breakdown[0]!.base)).toBe('0.00');
   });
 });

@@ -46,9 +46,18 @@ export function computeTax(
   if (options.exempt) return { salesTax: ZERO, breakdown: [], perLine, exemptReason: EXEMPT_REASON };
   if (!zone) return { salesTax: ZERO, breakdown: [], perLine, exemptReason: NO_ZONE_REASON };
 
-  const taxed = taxableAmounts(lines, options);
+  const taxed =
+    options.modifierBase === 'spread'
+      ? taxableAmounts(lines, options)
+      : lines.filter((l) => l.taxable).map((l) => ({ key: l.key, itemType: l.itemType, amount: l.amount }));
   const breakdown: TaxBreakdownEntry[] = zoneRates(zone).map((rate) => {
     const members = taxed.filter((l) => inBase(rate, l, options));
+    // A discount can exceed the taxable goods it sits with: the base stops at zero. (A refund of
+    // goods, negative lines of their own, still gives negative tax, mirroring the sale.)
+    const goods = sum(members.filter((l) => l.itemType !== 'PriceModifier').map((l) => l.amount));
+    if (goods.gte(0) && sum(members.map((l) => l.amount)).lt(0)) {
+      return { taxName: rate.taxName, baseTypes: rate.baseTypes, rate: rate.rate, base: ZERO, amount: ZERO };
+    }
     const terms = members.map((l) => ({ key: l.key, value: l.amount.times(rate.rate) }));
     const shares =
       options.rounding === 'line'

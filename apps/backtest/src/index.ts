@@ -1,0 +1,3 @@
+export { buildReport, markdown, type Report, terminalSummary, writeReport } from './report.ts';
+export { type BacktestOptions, type BacktestRun, runBacktest, type TruthJob } from './run.ts';
+export * from './score.ts';

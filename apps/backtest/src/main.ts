@@ -1,0 +1,108 @@
+// npm run backtest -- --tenant <fixture dir> [--from DATE] [--to DATE] [--provider local|openai] [--out DIR]
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, errorMessage, InvalidInputError, ServiceUnavailableError } from '@invoicer/core';
+import { BaseEnv, checkRedis, createLogger, loadConfig } from '@invoicer/platform';
+import { loadTenantFixture } from '@invoicer/servicetitan';
+import { backtestDatabaseUrl, freshDatabase } from './database.ts';
+import { buildReport, terminalSummary, writeReport } from './report.ts';
+import { runBacktest, type TruthJob } from './run.ts';
+
+const USAGE = `Usage: npm run backtest -- --tenant <fixture dir> [options]
+  --from <date>          replay jobs completed on or after this date (earlier jobs are history)
+  --to <date>            ... and before this date
+  --provider <name>      local (default) or openai (OPENAI_API_KEY / OPENAI_BASE_URL)
+  --out <dir>            where to write report.md, report.html, report.json, drafts.jsonl
+  --concurrency <n>      worker concurrency per stage (default 8)
+
+Uses its own database (BACKTEST_DATABASE_URL, default <DATABASE_URL>_backtest), recreated each run.`;
+
+function date(value: string | undefined, flag: string): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()))
+    throw new InvalidInputError(`${flag} "${value}" is not a date (use YYYY-MM-DD)`);
+  return d;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      tenant: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      provider: { type: 'string', default: 'local' },
+      out: { type: 'string' },
+      concurrency: { type: 'string', default: '8' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.tenant) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (values.provider !== 'local' && values.provider !== 'openai')
+    throw new InvalidInputError(`--provider must be local or openai, not "${values.provider}"`);
+  const env = loadConfig(BaseEnv);
+  const databaseUrl = process.env.BACKTEST_DATABASE_URL ?? backtestDatabaseUrl(env.DATABASE_URL);
+  const fixture = loadTenantFixture(values.tenant);
+  const truthFile = path.join(values.tenant, '_truth/jobs.json');
+  const truth = existsSync(truthFile) ? (JSON.parse(readFileSync(truthFile, 'utf8')) as TruthJob[]) : null;
+  await checkRedis(env.REDIS_URL);
+  await freshDatabase(databaseUrl);
+  const out =
+    values.out ?? path.resolve('.out', `backtest-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const log = createLogger({ name: 'backtest', level: process.env.LOG_LEVEL ?? 'error' });
+  const prefix = `backtest-${Date.now().toString(36)}`;
+  const run = await runBacktest({
+    fixture,
+    truth,
+    from: date(values.from, '--from'),
+    to: date(values.to, '--to'),
+    provider: values.provider,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    },
+    concurrency: Number(values.concurrency),
+    log,
+    onProgress: (p) => {
+      const rate = p.done / Math.max(p.elapsedMs / 1000, 0.001);
+      process.stderr.write(
+        `\r  day ${p.day}/${p.days} · ${p.done}/${p.total} jobs · ${rate.toFixed(1)} jobs/s   `,
+      );
+    },
+  });
+  process.stderr.write('\n');
+  const report = buildReport(run.outcomes, run);
+  writeReport(
+    out,
+    report,
+    run.outcomes,
+    `${fixture.meta.name}${truth ? '' : ' (no ground truth: declined items not checked)'}`,
+  );
+  console.log(terminalSummary(report));
+  console.log(
+    `\nReport: ${path.join(out, 'report.md')} · ${path.join(out, 'report.html')} · report.json · drafts.jsonl`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    if (
+      error instanceof ConfigError ||
+      error instanceof ServiceUnavailableError ||
+      error instanceof InvalidInputError
+    ) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    console.error(`backtest failed: ${errorMessage(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,235 @@
+// Replay a tenant's completed jobs through the real pipeline in shadow mode, one day at a time
+// and in completedOn order. Jobs completed before `from` are history. For each day: complete
+// that day's jobs in the simulator (each invoice as it stood at completion), let the poller and
+// the workers draft them, and only then reveal the office's later items up to the end of the
+// day and refresh the tenant's mirror and history. A job is therefore judged only by what
+// existed before its day began (the history model's cutoff) and never sees its own answer.
+import { randomBytes } from 'node:crypto';
+import {
+  AiSettings,
+  errorMessage,
+  PolicySettings,
+  RulePackSettings,
+  type TenantSettings,
+} from '@invoicer/core';
+import { type Cluster, startCluster } from '@invoicer/demo';
+import { setCursor } from '@invoicer/db';
+import type { Logger } from '@invoicer/platform';
+import type { TenantFixture } from '@invoicer/servicetitan';
+import { syncTenant } from '@invoicer/workers';
+import { engineTaxFor, type FinalItem, type JobOutcome } from './score.ts';
+
+export interface TruthJob {
+  jobId: number;
+  mentions?: { skuId: number | null }[];
+}
+
+export interface BacktestOptions {
+  fixture: TenantFixture;
+  truth: TruthJob[] | null;
+  from: Date | null;
+  to: Date | null;
+  provider: 'local' | 'openai';
+  env: NodeJS.ProcessEnv;
+  concurrency: number;
+  log: Logger;
+  onProgress?: (p: { day: number; days: number; done: number; total: number; elapsedMs: number }) => void;
+}
+
+export interface BacktestRun {
+  outcomes: JobOutcome[];
+  elapsedMs: number;
+  stCalls: number;
+  days: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+const TENANT = 'backtest';
+
+function completedJobs(fixture: TenantFixture, from: Date | null, to: Date | null) {
+  return fixture['jpm/jobs'].filter((j) => {
+    if (j.jobStatus !== 'Completed' || !j.completedOn) return false;
+    const t = Date.parse(j.completedOn);
+    return (!from || t >= from.getTime()) && (!to || t < to.getTime());
+  });
+}
+
+export async function runBacktest(options: BacktestOptions): Promise<BacktestRun> {
+  const started = Date.now();
+  const replayed = completedJobs(options.fixture, options.from, options.to);
+  if (!replayed.length) throw new Error('no completed jobs in the chosen period');
+  const firstReplayed = replayed.map((j) => j.completedOn!).sort()[0]!;
+  const cluster: Cluster = await startCluster({
+    fixture: options.fixture,
+    tenantId: TENANT,
+    env: {
+      ...options.env,
+      WORKER_CONCURRENCY: String(options.concurrency),
+      // History is refreshed by this driver at day boundaries, not by wall-clock time.
+      SYNC_INTERVAL_MS: String(365 * DAY_MS),
+      ST_RATE_LIMIT_PER_SECOND: '5000',
+      POLL_INTERVAL_MS: '0',
+    },
+    credentialsKey: randomBytes(32),
+    webhooks: false,
+    sim: { replayFrom: firstReplayed, revealOfficeItems: true, faults: { rateLimitPerSecond: null } },
+    settings: {
+      policy: PolicySettings.parse({ mode: 'shadow' }),
+      rules: RulePackSettings.parse({ afterHours: { timezone: options.fixture.meta.timezone } }),
+      ai: AiSettings.parse({ provider: options.provider }),
+    },
+    log: options.log,
+  });
+  const { db } = cluster;
+  const runtime = cluster.workers.services.runtime;
+  try {
+    await syncTenant(db, runtime, options.log, TENANT);
+    await setCursor(db, TENANT, 'sync/last-run', new Date().toISOString());
+    const toTime = options.to?.getTime() ?? Number.POSITIVE_INFINITY;
+    const dayOf = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS);
+    const days = new Set(replayed.map((j) => dayOf(j.completedOn!))).size;
+    let day = 0;
+    let total = 0;
+    for (;;) {
+      const next = cluster.sim.tenant.nextCompletion;
+      if (!next || Date.parse(next) >= toTime) break;
+      const endOfDay = new Date((dayOf(next) + 1) * DAY_MS);
+      const played = cluster.sim.playUntil(new Date(Math.min(endOfDay.getTime(), toTime)));
+      total += played.length;
+      day += 1;
+      await cluster.ingest.pollNow();
+      await settled(cluster, total);
+      cluster.sim.tenant.revealUntil(endOfDay);
+      await syncTenant(db, runtime, options.log, TENANT);
+      options.onProgress?.({
+        day,
+        days,
+        done: total,
+        total: replayed.length,
+        elapsedMs: Date.now() - started,
+      });
+    }
+    const outcomes = await collectOutcomes(cluster, options);
+    return { outcomes, elapsedMs: Date.now() - started, stCalls: cluster.sim.stats.total, days: day };
+  } finally {
+    await cluster.close();
+  }
+}
+
+async function settled(cluster: Cluster, expected: number): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const [runs, moving] = await Promise.all([
+      cluster.db.pipelineRun.count({ where: { tenantId: TENANT } }),
+      cluster.db.pipelineRun.count({
+        where: { tenantId: TENANT, status: { in: ['queued', 'running', 'approved', 'posting'] } },
+      }),
+    ]);
+    if (runs >= expected && moving === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`pipeline did not settle: ${runs}/${expected} runs, ${moving} still moving`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface SavedDraft {
+  value: {
+    lines: {
+      skuId: number;
+      skuCode: string;
+      type: string;
+      quantity: string;
+      unitPrice: string;
+      total: string;
+      taxable: boolean;
+      confidence: number;
+      origin: 'technician' | 'added' | 'changed';
+      provenance: { kind: string; rule?: string };
+    }[];
+    subTotal: string;
+    salesTax: string;
+    total: string;
+    confidence: number;
+  };
+}
+
+async function collectOutcomes(cluster: Cluster, options: BacktestOptions): Promise<JobOutcome[]> {
+  const { fixture } = options;
+  const runs = await cluster.db.pipelineRun.findMany({
+    where: { tenantId: TENANT },
+    include: { outputs: true },
+  });
+  const jobs = new Map(fixture['jpm/jobs'].map((j) => [j.id, j]));
+  const invoices = new Map(fixture['accounting/invoices'].map((i) => [i.id, i]));
+  const invoiceByJob = new Map(fixture['accounting/invoices'].map((i) => [i.job?.id, i]));
+  const locations = new Map(fixture['crm/locations'].map((l) => [l.id, l]));
+  const zones = new Map(fixture['accounting/tax-zones'].map((z) => [z.id, z]));
+  const jobTypes = new Map(fixture['jpm/job-types'].map((t) => [t.id, t.name]));
+  const units = new Map(fixture['settings/business-units'].map((u) => [u.id, u.name]));
+  const truth = new Map((options.truth ?? []).map((t) => [t.jobId, t]));
+  const taxSettings = (await runtime(cluster)).tax;
+  return runs.map((run) => {
+    const jobId = Number(run.stJobId);
+    const job = jobs.get(jobId)!;
+    const invoice = (job.invoiceId ? invoices.get(job.invoiceId) : undefined) ?? invoiceByJob.get(jobId)!;
+    const output = (stage: string) => run.outputs.find((o) => o.stage === stage)?.output as unknown;
+    const draft = (output('draft') as SavedDraft | undefined)?.value;
+    const route = (output('route') as { value?: { reasons?: string[] } } | undefined)?.value;
+    const completed = Date.parse(job.completedOn!);
+    const items: FinalItem[] = (invoice.items ?? [])
+      .filter((i) => i.active !== false)
+      .map((i) => ({
+        skuId: i.skuId ?? null,
+        skuCode: i.skuName ?? null,
+        type: i.type,
+        quantity: i.quantity,
+        total: i.total,
+        taxable: i.taxable === true,
+        officeAdded: Date.parse(i.createdOn ?? '') > completed,
+      }));
+    const location = locations.get(job.locationId);
+    const zone = zones.get(location?.taxZoneId ?? invoice.taxZoneId ?? -1) ?? null;
+    let engineTax: string | null = null;
+    try {
+      engineTax = engineTaxFor(items, zone as never, taxSettings, location?.taxExempt === true);
+    } catch (error) {
+      options.log.warn({ jobId, err: errorMessage(error) }, 'tax engine could not compute the final invoice');
+    }
+    return {
+      jobId,
+      invoiceId: invoice.id,
+      businessUnit: units.get(job.businessUnitId) ?? String(job.businessUnitId),
+      jobType: jobTypes.get(job.jobTypeId) ?? String(job.jobTypeId),
+      completedOn: job.completedOn!,
+      route: run.status === 'failed' ? 'failed' : route?.reasons?.length ? 'review' : 'auto_post',
+      reasons: route?.reasons ?? (run.status === 'failed' ? ['stage_failed'] : []),
+      confidence: draft?.confidence ?? 0,
+      draft: draft
+        ? {
+            lines: draft.lines.map((l) => ({
+              skuId: l.skuId,
+              skuCode: l.skuCode,
+              type: l.type,
+              quantity: l.quantity,
+              unitPrice: l.unitPrice,
+              total: l.total,
+              taxable: l.taxable,
+              confidence: l.confidence,
+              origin: l.origin,
+              provenance: l.provenance.kind === 'rule' ? `rule:${l.provenance.rule}` : l.provenance.kind,
+            })),
+            subTotal: draft.subTotal,
+            salesTax: draft.salesTax,
+            total: draft.total,
+          }
+        : null,
+      final: { items, subTotal: invoice.subTotal, salesTax: invoice.salesTax, total: invoice.total },
+      engineTax,
+      declinedSkuIds: (truth.get(jobId)?.mentions ?? []).flatMap((m) => (m.skuId !== null ? [m.skuId] : [])),
+    };
+  });
+}
+
+async function runtime(cluster: Cluster): Promise<{ tax: TenantSettings['tax'] }> {
+  return { tax: (await cluster.workers.services.runtime.settings(TENANT)).tax };
+}

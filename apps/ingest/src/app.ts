@@ -8,6 +8,7 @@ import {
   Metrics,
   QueueSet,
   registerHealthRoutes,
+  waitReady,
 } from '@invoicer/platform';
 import { clientForTenant, resolveCredentialsKey, type StClient } from '@invoicer/servicetitan';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -31,6 +32,8 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
   await Promise.all([checkPostgres(env.DATABASE_URL), checkRedis(env.REDIS_URL)]);
   const db = createDb(env.DATABASE_URL);
   const redis = createProducerConnection(env.REDIS_URL);
+  // Producers fail fast (no offline queue), so wait until the connection is up before using it.
+  await waitReady(redis);
   const queues = new QueueSet(redis, env.QUEUE_PREFIX);
   const metrics = new Metrics();
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));

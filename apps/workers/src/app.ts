@@ -16,6 +16,7 @@ import {
   QueueSet,
   registerHealthRoutes,
   startWorkers,
+  waitReady,
 } from '@invoicer/platform';
 import { resolveCredentialsKey } from '@invoicer/servicetitan';
 import { TenantRuntime } from '@invoicer/tenant';
@@ -62,6 +63,7 @@ export async function startWorkerApp(
   const db: Db = createDb(env.DATABASE_URL, { poolSize: Math.max(10, env.WORKER_CONCURRENCY * 3) });
   const workerConnection = createWorkerConnection(env.REDIS_URL);
   const producerConnection = createProducerConnection(env.REDIS_URL);
+  await waitReady(producerConnection);
   const queues = new QueueSet(producerConnection, env.QUEUE_PREFIX);
   const metrics = options.metrics ?? new Metrics();
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));

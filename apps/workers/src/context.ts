@@ -110,19 +110,15 @@ export async function loadJobContext(
       };
     });
 
-  // Active at the time of the job: within its dates and not cancelled before it (a membership
-  // that has expired since is still the one that applied).
-  const at = completedOn.getTime();
-  const activeAt = (m: (typeof memberships)[number]) => {
-    if (m.active === false) return false;
-    const from = parseStDate(m.from)?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const to = parseStDate(m.to)?.getTime() ?? Number.POSITIVE_INFINITY;
-    const cancelled = parseStDate(m.cancellationDate)?.getTime() ?? Number.POSITIVE_INFINITY;
-    const datesKnown = Boolean(m.from || m.to);
-    return datesKnown ? from <= at && at <= to && at < cancelled : m.status === 'Active';
-  };
-  const activeMembership = memberships.find(activeAt) ?? null;
-  const membership = activeMembership ?? memberships[0] ?? null;
+  // The membership that applied is the one ServiceTitan linked to the job (job.membershipId);
+  // history is read the same way, so learned member / non-member patterns line up.
+  const linked = job.membershipId ? (memberships.find((m) => m.id === job.membershipId) ?? null) : null;
+  const membership =
+    linked ??
+    (job.membershipId ? { id: job.membershipId, status: 'Active', membershipTypeId: null } : null) ??
+    memberships[0] ??
+    null;
+  const membershipActive = Boolean(job.membershipId);
   const zoneId = location.taxZoneId ?? invoice.taxZoneId ?? null;
   return {
     tenantId,
@@ -138,6 +134,7 @@ export async function loadJobContext(
       customerId: job.customerId,
       locationId: job.locationId,
       tagTypeIds: job.tagTypeIds ?? [],
+      recallForId: job.recallForId ?? null,
     },
     invoice: {
       id: invoice.id,
@@ -177,7 +174,7 @@ export async function loadJobContext(
       ? {
           id: membership.id,
           status: membership.status ?? 'Unknown',
-          active: membership === activeMembership,
+          active: membershipActive && membership.id === job.membershipId,
           membershipTypeId: membership.membershipTypeId ?? null,
         }
       : null,

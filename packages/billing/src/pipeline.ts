@@ -5,13 +5,13 @@
 import type { TenantSettings } from '@invoicer/core';
 import { conceptSkus, type RuleConcept } from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
-import { applyRulePack } from './detect/rules.ts';
+import { applyRulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
 import { jobFeatures, type WorkingHours } from './history/features.ts';
 import type { HistoryModel } from './history/model.ts';
-import { laborLines } from './price/labor.ts';
+import { laborLines, laborSkus } from './price/labor.ts';
 import { priceLines } from './price/pricing.ts';
 import { type RouteDecision, routeDraft } from './route/policy.ts';
 import { findMentions, type Mention } from './text/mentions.ts';
@@ -51,6 +51,9 @@ export function featuresOf(context: JobContext, mentions: Mention[], settings: T
       technicianSkuIds: context.invoice.items.flatMap((i) => (i.skuId !== null ? [i.skuId] : [])),
       technicianItemTypes: [...new Set(context.invoice.items.map((i) => i.type))],
       membershipActive: context.membership?.active === true,
+      customerType: context.customer.type,
+      technicianIds: [...new Set(context.labor.map((l) => l.technicianId))],
+      recall: Boolean(context.job.recallForId),
       mentions,
     },
     workingHours(settings),
@@ -134,7 +137,9 @@ export function detectStage(
     hours: workingHours(settings),
     model,
     mentions: input.mentions,
+    features,
     billedSkuIds,
+    waivedSkuIds: new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : []))),
     billedKinds: coveredTags(billedSkus, knowledge.catalog),
   });
   const learned = learnedSuggestions(
@@ -148,13 +153,27 @@ export function detectStage(
     },
     knowledge.jobTypeNames,
   );
-  const labor = laborLines({ context, catalog: knowledge.catalog, model, pricing: settings.pricing });
+  // Concepts with an enabled rule, hourly labor and anything the notes waived have careful logic
+  // of their own; history patterns do not second-guess them.
+  const hourly = new Set(laborSkus(knowledge.catalog).map((s) => s.id));
+  const waived = new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : [])));
+  const learnedKept = learned.filter((l) => {
+    const concept = conceptOfSku(knowledge.catalog, l.skuId);
+    return !(concept && settings.rules[concept].enabled) && !hourly.has(l.skuId) && !waived.has(l.skuId);
+  });
+  const labor = laborLines({
+    context,
+    catalog: knowledge.catalog,
+    model,
+    pricing: settings.pricing,
+    similarJobs: similarJobFeatures(features, context),
+  });
   // A changed labor line replaces the technician's line for the same item.
   const replaced = new Set(labor.filter((l) => l.existingItemId !== null).map((l) => l.existingItemId));
   const suggestions = mergeProposals([
     ...input.noteLines,
     ...rules,
-    ...learned,
+    ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),
   ]);
   const lines = [
@@ -191,6 +210,20 @@ function declinedSkus(mentions: Mention[], nonBillable: { mentionId: string; sku
     const mention = byId.get(mentionId);
     return mention?.polarity === 'declined' && skuId !== null ? [{ mention, skuId }] : [];
   });
+}
+
+const ALL_CONCEPTS: RuleConcept[] = [
+  'tripCharge',
+  'diagnosticFee',
+  'afterHours',
+  'disposal',
+  'refrigerant',
+  'consumables',
+  'permits',
+];
+
+function conceptOfSku(catalog: CatalogSku[], skuId: number): RuleConcept | null {
+  return ALL_CONCEPTS.find((c) => conceptSkus(c, catalog).some((s) => s.id === skuId)) ?? null;
 }
 
 export function priceStage(

@@ -91,6 +91,8 @@ export interface JobContext {
     customerId: number;
     locationId: number;
     tagTypeIds: number[];
+    /** Set on a callback for earlier work (usually not charged again). */
+    recallForId?: number | null;
   };
   invoice: {
     id: number;

@@ -111,6 +111,10 @@ export const PricingSettings = z.object({
   laborRateSource: z.enum(['sku', 'technician']).default('sku'),
   /** Customer-specific pricing (rate sheets): most specific match wins. */
   agreements: z.array(CustomerAgreement).default([]),
+  /** Time-and-materials labor is billed in this increment, rounded up (0.25 = quarter hours). */
+  laborIncrementHours: z.number().positive().max(8).default(0.25),
+  /** Minimum billed hours per technician on a time-and-materials job. */
+  laborMinimumHours: z.number().min(0).max(8).default(1),
 });
 
 export const AiSettings = z.object({

@@ -69,6 +69,8 @@ export async function extract(
         candidates.set(skuId, { sku, similarity, historyVotes: votes });
       };
       for (const hit of hits) consider(hit.stId, hit.similarity);
+      // What the technician already billed competes too: a note about it confirms, not adds.
+      for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
       // SKUs this tenant's notes have been billed with when using these words.
       for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
         consider(skuId, 0);
@@ -112,6 +114,10 @@ export async function extract(
       scored,
       catalog: knowledge.catalogById,
       existing: context.invoice.items,
+      plausibility: (skuId) => {
+        const { rate, jobs } = knowledge.model.skuRate(skuId, `jt:${context.job.jobTypeId}`);
+        return jobs ? { rate, jobs } : null;
+      },
     });
     const output: ExtractOutput = {
       context,

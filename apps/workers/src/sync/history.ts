@@ -19,6 +19,7 @@ import {
 } from '@invoicer/db';
 import {
   Appointment,
+  Customer,
   GrossPayItem,
   Invoice,
   Job,
@@ -36,6 +37,7 @@ const FEEDS: {
   parent: (r: Record<string, unknown>) => number | null;
 }[] = [
   { module: 'jpm', resource: 'jobs', schema: Job, parent: () => null },
+  { module: 'crm', resource: 'customers', schema: Customer, parent: () => null },
   { module: 'jpm', resource: 'job-notes', schema: JobNote, parent: (r) => (r.jobId as number) ?? null },
   {
     module: 'jpm',
@@ -123,6 +125,10 @@ export async function deriveHistory(
       (j) => j.jobStatus === 'Completed' && j.completedOn,
     );
     const jobIds = jobs.map((j) => j.id);
+    const customers = await mirrorRecords<Customer>(db, tenantId, 'crm/customers', [
+      ...new Set(jobs.map((j) => j.customerId)),
+    ]);
+    const customerTypes = new Map(customers.map((c) => [c.id, c.type ?? null]));
     const [notes, appointments, invoices, pay] = await Promise.all([
       mirrorChildren<JobNote>(db, tenantId, 'jpm/job-notes', jobIds),
       mirrorChildren<Appointment>(db, tenantId, 'jpm/appointments', jobIds),
@@ -165,6 +171,9 @@ export async function deriveHistory(
             technicianSkuIds: techItems.flatMap((it) => (it.skuId ? [it.skuId] : [])),
             technicianItemTypes: [...new Set(techItems.map((it) => it.type))],
             membershipActive: Boolean(job.membershipId),
+            customerType: customerTypes.get(job.customerId) ?? null,
+            technicianIds: [...new Set(pay.filter((p) => p.jobId === job.id).map((p) => p.employeeId))],
+            recall: Boolean(job.recallForId),
             mentions,
           },
           workingHours(settings),

@@ -32,7 +32,7 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
   },
   diagnosticFee: {
     label: 'diagnostic fee',
-    phrases: [/\bdiagnos\w*/i, /\btrouble\s*shoot\w*/i, /\bservice\s+call\b/i, /\binspection\s+fee\b/i],
+    phrases: [/\bdiagnos\w*/i, /\btrouble\s*shoot\w*/i, /\bservice\s+call\b/i],
     kinds: ['service', 'fee'],
   },
   afterHours: {

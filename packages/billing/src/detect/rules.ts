@@ -1,9 +1,11 @@
 // The missed-billable rule pack. Each rule reads direct signals (appointment times, equipment
-// on the invoice, refrigerant in the notes) and, where a rule is about "jobs of this kind",
-// the tenant's own history of how often such jobs carry the charge. Rules never invent a
-// price: they name a SKU from the tenant's price book and a quantity.
+// on the invoice, refrigerant in the notes) and, where a rule is about "jobs of this kind", the
+// tenant's own history: which of its SKUs for the concept (a shop may have a residential and a
+// commercial trip charge, one consumables kit per trade) jobs like this one carry, and how
+// often. "Jobs like this one" is the most specific feature with enough history: job type and
+// membership, job type and customer type, job type, business unit. Rules never invent a price.
 import type { TenantSettings } from '@invoicer/core';
-import { afterHours, type WorkingHours } from '../history/features.ts';
+import { afterHours, startFeatures, type WorkingHours } from '../history/features.ts';
 import type { HistoryModel } from '../history/model.ts';
 import type { Mention } from '../text/mentions.ts';
 import type { CatalogSku, Evidence, JobContext, ProposedLine } from '../types.ts';
@@ -16,13 +18,24 @@ export interface RuleInput {
   hours: WorkingHours;
   model: HistoryModel;
   mentions: Mention[];
+  /** The job's learning features (see history/features.ts). */
+  features: string[];
   /** SKUs already on the invoice or proposed from the notes. */
   billedSkuIds: Set<number>;
+  /** SKUs the notes say not to bill (declined, quoted, "no trip fee"). */
+  waivedSkuIds?: Set<number>;
   /** SKU kinds of everything billed so far (technician items and note lines). */
   billedKinds: Set<string>;
 }
 
 const MIN_HISTORY_JOBS = 5;
+
+interface Choice {
+  sku: CatalogSku;
+  rate: number;
+  jobs: number;
+  feature: string;
+}
 
 function suggestion(
   concept: RuleConcept,
@@ -45,204 +58,206 @@ function suggestion(
   };
 }
 
-function resolveSku(concept: RuleConcept, input: RuleInput, pinned: number | undefined): CatalogSku | null {
-  if (pinned !== undefined) return input.catalog.find((s) => s.id === pinned && s.active) ?? null;
-  return conceptSkus(concept, input.catalog)[0] ?? null;
+function historyEvidence(choice: Choice, label: string): Evidence[] {
+  return [
+    {
+      kind: 'history_pattern',
+      detail: `${Math.round(choice.rate * 100)}% of ${choice.jobs} past ${label} jobs were billed ${choice.sku.code}`,
+      support: choice.jobs,
+      confidence: choice.rate,
+    },
+  ];
 }
 
-/** How often jobs with `feature` carried the SKU, as evidence text and a rate. */
-function historyRate(
-  input: RuleInput,
-  sku: CatalogSku,
-  feature: string,
-  label: string,
-): { rate: number; jobs: number; evidence: Evidence[] } {
-  const { rate, jobs } = input.model.skuRate(sku.id, feature);
-  if (jobs < MIN_HISTORY_JOBS) return { rate: 0, jobs, evidence: [] };
-  return {
-    rate,
-    jobs,
-    evidence: [
-      {
-        kind: 'history_pattern',
-        detail: `${Math.round(rate * 100)}% of ${jobs} past ${label} jobs were billed ${sku.code}`,
-        support: jobs,
-        confidence: rate,
-      },
-    ],
-  };
+export class RulePack {
+  private readonly pinned: Partial<Record<RuleConcept, number | undefined>>;
+
+  constructor(private readonly input: RuleInput) {
+    const r = input.rules;
+    this.pinned = {
+      tripCharge: r.tripCharge.skuId,
+      diagnosticFee: r.diagnosticFee.skuId,
+      afterHours: r.afterHours.skuId,
+      disposal: r.disposal.skuId,
+      refrigerant: r.refrigerant.skuId,
+      consumables: r.consumables.skuId,
+      permits: r.permits.skuId,
+    };
+  }
+
+  /** The concept's SKUs: the one pinned in settings, or those the price book names for it. */
+  skus(concept: RuleConcept): CatalogSku[] {
+    const pinned = this.pinned[concept];
+    if (pinned !== undefined) return this.input.catalog.filter((s) => s.id === pinned && s.active);
+    return conceptSkus(concept, this.input.catalog);
+  }
+
+  /**
+   * Nothing to add: already billed under one of the concept's SKUs, or the notes say not to
+   * charge it ("No trip fee – callback"): a rule never overrides the technician's words.
+   */
+  covered(concept: RuleConcept): boolean {
+    const skus = this.skus(concept);
+    if (skus.some((s) => this.input.billedSkuIds.has(s.id) || this.input.waivedSkuIds?.has(s.id)))
+      return true;
+    return this.input.mentions.some(
+      (m) => !m.billable && CONCEPTS[concept].phrases.some((p) => p.test(m.clauseText)),
+    );
+  }
+
+  /**
+   * Among the concept's SKUs, the one jobs like this carry most often, judged on the most
+   * specific of `features` that has enough history.
+   */
+  choose(concept: RuleConcept, features: string[]): Choice | null {
+    const skus = this.skus(concept);
+    // The most precise view of "jobs like this one" with enough history decides.
+    for (const feature of features) {
+      let best: Choice | null = null;
+      for (const sku of skus) {
+        const { rate, jobs } = this.input.model.skuRate(sku.id, feature);
+        if (jobs < MIN_HISTORY_JOBS) continue;
+        if (!best || rate > best.rate) best = { sku, rate, jobs, feature };
+      }
+      if (best) return best;
+    }
+    return null;
+  }
+
+  similarJobs(): string[] {
+    return similarJobFeatures(this.input.features, this.input.context);
+  }
+}
+
+/** The job's features for "jobs like this one", most specific first. */
+export function similarJobFeatures(features: string[], context: JobContext): string[] {
+  const job = context.job;
+  // contextKeys() adds them most precise first; keep that order.
+  return [
+    ...features.filter((x) => x.startsWith(`jt:${job.jobTypeId}&`)),
+    `jt:${job.jobTypeId}`,
+    `bu:${job.businessUnitId}`,
+  ];
 }
 
 export function applyRulePack(input: RuleInput): ProposedLine[] {
   const { context, rules } = input;
+  const pack = new RulePack(input);
   const out: ProposedLine[] = [];
-  const missing = (sku: CatalogSku | null): sku is CatalogSku =>
-    sku !== null && !input.billedSkuIds.has(sku.id);
-  const jobTypeFeature = `jt:${context.job.jobTypeId}`;
-  const jobTypeLabel = `"${context.job.jobTypeName}"`;
+  const jobLabel = `"${context.job.jobTypeName}"`;
+  const byHistory = (concept: RuleConcept, why: string) => {
+    if (pack.covered(concept)) return;
+    const choice = pack.choose(concept, pack.similarJobs());
+    if (choice && choice.rate >= 0.5)
+      out.push(suggestion(concept, choice.sku, 1, choice.rate, why, historyEvidence(choice, jobLabel)));
+  };
 
-  if (rules.tripCharge.enabled) {
-    const sku = resolveSku('tripCharge', input, rules.tripCharge.skuId);
-    if (missing(sku)) {
-      const listed = rules.tripCharge.jobTypeIds;
-      if (listed?.length) {
-        if (listed.includes(context.job.jobTypeId))
-          out.push(
-            suggestion(
-              'tripCharge',
-              sku,
-              1,
-              0.9,
-              `job type ${jobTypeLabel} is set to carry a trip charge`,
-              [],
-            ),
-          );
-      } else {
-        const h = historyRate(input, sku, jobTypeFeature, jobTypeLabel);
-        if (h.rate >= 0.5)
-          out.push(
-            suggestion('tripCharge', sku, 1, h.rate, `${jobTypeLabel} jobs usually carry it`, h.evidence),
-          );
-      }
-    }
+  if (rules.tripCharge.enabled && !pack.covered('tripCharge')) {
+    const listed = rules.tripCharge.jobTypeIds;
+    if (listed?.length) {
+      const sku = pack.skus('tripCharge')[0];
+      if (sku && listed.includes(context.job.jobTypeId))
+        out.push(
+          suggestion('tripCharge', sku, 1, 0.9, `job type ${jobLabel} is set to carry a trip charge`, []),
+        );
+    } else byHistory('tripCharge', `${jobLabel} jobs like this one usually carry it`);
   }
 
-  if (rules.diagnosticFee.enabled) {
-    const sku = resolveSku('diagnosticFee', input, rules.diagnosticFee.skuId);
-    if (missing(sku) && !input.billedKinds.has('diagnostic')) {
-      const h = historyRate(input, sku, jobTypeFeature, jobTypeLabel);
-      const repairDone = input.billedKinds.has('material') || input.billedKinds.has('equipment');
-      const onlyProposals =
-        input.mentions.some((m) => !m.billable) && !input.mentions.some((m) => m.billable);
-      if (h.rate >= 0.5)
-        out.push(
-          suggestion('diagnosticFee', sku, 1, h.rate, `${jobTypeLabel} jobs usually carry it`, h.evidence),
-        );
-      else if (!repairDone && onlyProposals) {
-        out.push(
-          suggestion(
-            'diagnosticFee',
-            sku,
-            1,
-            0.55,
-            'no repair was done; the visit diagnosed and quoted only',
-            [],
-          ),
-        );
-      }
-    }
-  }
+  if (rules.diagnosticFee.enabled)
+    byHistory('diagnosticFee', `${jobLabel} visits like this one usually carry it`);
 
-  if (rules.afterHours.enabled) {
-    const timing = afterHours(
-      context.appointments.map((a) => a.start),
-      input.hours,
-    );
-    if (timing.afterHours || timing.weekend) {
-      const candidates =
-        rules.afterHours.skuId !== undefined
-          ? [resolveSku('afterHours', input, rules.afterHours.skuId)]
-          : conceptSkus('afterHours', input.catalog);
-      const preferred =
-        candidates.find((s) => s && timing.weekend && /weekend|holiday/i.test(s.name)) ??
-        candidates.find((s) => s && /after[\s-]?hours?|evening|night/i.test(s.name)) ??
-        candidates[0] ??
-        null;
-      if (missing(preferred) && !candidates.some((s) => s && input.billedSkuIds.has(s.id))) {
-        const h = historyRate(
-          input,
-          preferred,
-          timing.weekend ? 'we' : 'ah',
-          timing.weekend ? 'weekend' : 'after-hours',
-        );
-        const confidence = h.jobs >= MIN_HISTORY_JOBS ? Math.max(0.5, h.rate) : 0.7;
-        out.push(
-          suggestion(
-            'afterHours',
-            preferred,
-            1,
-            confidence,
-            timing.evidence ?? 'outside working hours',
-            h.evidence,
-          ),
-        );
-      }
-    }
-  }
+  if (rules.afterHours.enabled && !pack.covered('afterHours')) out.push(...afterHoursRule(input, pack));
 
-  if (rules.disposal.enabled && input.billedKinds.has('equipment')) {
-    const sku = resolveSku('disposal', input, rules.disposal.skuId);
-    if (missing(sku)) {
-      const h = historyRate(input, sku, 'k:Equipment', 'equipment');
-      const confidence = h.jobs >= MIN_HISTORY_JOBS ? Math.max(0.45, h.rate) : 0.65;
+  const equipmentReplaced = input.billedKinds.has('equipment');
+  if (rules.disposal.enabled && equipmentReplaced && !pack.covered('disposal')) {
+    const choice = pack.choose('disposal', [...pack.similarJobs(), 'k:Equipment']);
+    const sku = choice?.sku ?? pack.skus('disposal')[0];
+    if (sku) {
+      const units = removedUnits(input.mentions);
+      const confidence = choice && choice.jobs >= MIN_HISTORY_JOBS ? Math.max(0.45, choice.rate) : 0.65;
       out.push(
         suggestion(
           'disposal',
           sku,
-          1,
+          Math.max(1, units),
           confidence,
-          'equipment was replaced and the old unit needs hauling away',
-          h.evidence,
+          `equipment was replaced${units > 1 ? ` (${units} old units)` : ''} and the old unit needs hauling away`,
+          choice ? historyEvidence(choice, 'equipment replacement') : [],
         ),
       );
     }
   }
 
-  if (rules.permits.enabled && input.billedKinds.has('equipment')) {
-    const sku = resolveSku('permits', input, rules.permits.skuId);
-    if (missing(sku)) {
-      const h = historyRate(input, sku, jobTypeFeature, jobTypeLabel);
-      const e = historyRate(input, sku, 'k:Equipment', 'equipment');
-      const best = h.rate >= e.rate ? h : e;
-      if (best.rate >= 0.5)
-        out.push(
-          suggestion(
-            'permits',
-            sku,
-            1,
-            best.rate,
-            'equipment installs here usually need a permit',
-            best.evidence,
-          ),
-        );
-    }
-  }
-
-  if (rules.consumables.enabled) {
-    const sku = resolveSku('consumables', input, rules.consumables.skuId);
-    if (missing(sku)) {
-      const h = historyRate(input, sku, jobTypeFeature, jobTypeLabel);
-      if (h.rate >= 0.5)
-        out.push(
-          suggestion(
-            'consumables',
-            sku,
-            1,
-            h.rate,
-            `${jobTypeLabel} jobs usually use consumables`,
-            h.evidence,
-          ),
-        );
-    }
-  }
-
-  if (rules.refrigerant.enabled) out.push(...refrigerantRule(input));
+  if (rules.permits.enabled && equipmentReplaced)
+    byHistory('permits', 'installs like this one usually need a permit');
+  if (rules.consumables.enabled) byHistory('consumables', `${jobLabel} jobs usually use consumables`);
+  if (rules.refrigerant.enabled && !pack.covered('refrigerant')) out.push(...refrigerantRule(input, pack));
   return out;
 }
 
+/** Old units the notes say were taken out ("removed the old condenser and furnace"). */
+function removedUnits(mentions: Mention[]): number {
+  const removal = /\b(remov\w*|demo\w*|old|haul\w*|took out|pulled out|disconnected)\b/i;
+  const units = new Set<string>();
+  for (const m of mentions) {
+    if (!removal.test(m.clauseText)) continue;
+    for (const w of m.words)
+      if (/^(condenser|furnace|heater|air|handler|pump|unit|boiler|tank)$/.test(w))
+        units.add(w === 'tank' ? 'heater' : w);
+  }
+  return units.size;
+}
+
+/**
+ * After-hours and weekend premiums. With enough history the shop's own window is learned: an
+ * appointment hour (or a weekend) counts as after hours when its jobs usually carry a
+ * premium. Without it, the working hours in settings decide.
+ */
+function afterHoursRule(input: RuleInput, pack: RulePack): ProposedLine[] {
+  const starts = input.context.appointments.map((a) => a.start);
+  if (!starts.length) return [];
+  const [hourFeature, dayFeature] = startFeatures(starts, input.hours.timezone);
+  if (!hourFeature || !dayFeature) return [];
+  const learned = pack.choose(
+    'afterHours',
+    dayFeature === 'day:weekend' ? [dayFeature, hourFeature] : [hourFeature],
+  );
+  if (learned) {
+    if (learned.rate < 0.5) return [];
+    const when =
+      dayFeature === 'day:weekend'
+        ? 'weekend appointments'
+        : `appointments starting at ${hourFeature.slice(2)}:00`;
+    return [
+      suggestion(
+        'afterHours',
+        learned.sku,
+        1,
+        learned.rate,
+        `${when} usually carry it`,
+        historyEvidence(learned, when),
+      ),
+    ];
+  }
+  const timing = afterHours([starts.sort()[0]!], input.hours);
+  if (!timing.afterHours && !timing.weekend) return [];
+  const skus = pack.skus('afterHours');
+  const sku =
+    skus.find((s) => timing.weekend && /weekend|holiday/i.test(s.name)) ??
+    skus.find((s) => /after[\s-]?hours?|evening|night/i.test(s.name)) ??
+    skus[0];
+  return sku ? [suggestion('afterHours', sku, 1, 0.7, timing.evidence ?? 'outside working hours', [])] : [];
+}
+
 /** Refrigerant the notes say was added but no refrigerant line bills. */
-function refrigerantRule(input: RuleInput): ProposedLine[] {
-  const skus =
-    input.rules.refrigerant.skuId !== undefined
-      ? [resolveSku('refrigerant', input, input.rules.refrigerant.skuId)].filter((s) => s !== null)
-      : conceptSkus('refrigerant', input.catalog);
-  if (!skus.length || skus.some((s) => input.billedSkuIds.has(s.id))) return [];
+function refrigerantRule(input: RuleInput, pack: RulePack): ProposedLine[] {
+  const skus = pack.skus('refrigerant');
+  if (!skus.length) return [];
   const mention = input.mentions.find(
     (m) =>
       m.billable &&
-      (m.words.includes('refrigerant') ||
-        m.specs.some((s) => /^r-?\d{2,3}[a-z]?$/.test(s)) ||
-        m.words.some((w) => /^r\d{2,3}[a-z]?$/.test(w))),
+      m.use !== 'none' &&
+      (m.words.includes('refrigerant') || [...m.specs, ...m.words].some((s) => /^r-?\d{2,3}[a-z]?$/.test(s))),
   );
   if (!mention) return [];
   const spec = [...mention.specs, ...mention.words]
@@ -258,13 +273,12 @@ function refrigerantRule(input: RuleInput): ProposedLine[] {
         ? mention.quantity / 16
         : mention.quantity
       : (input.model.officeQuantity(sku.id) ?? 1);
-  const confidence = measured ? 0.8 : 0.5;
   return [
     suggestion(
       'refrigerant',
       sku,
       quantity,
-      confidence,
+      measured ? 0.8 : 0.5,
       `the notes say refrigerant was added ("${mention.text}")`,
       [
         {

@@ -23,6 +23,11 @@ export interface NoteLinesInput {
   scored: Map<string, ScoredCandidate[]>;
   catalog: Map<number, CatalogSku>;
   existing: ExistingItem[];
+  /**
+   * How often the tenant's past jobs of this type billed a SKU (null: not enough history). A part
+   * never billed on this kind of job is not added from a note.
+   */
+  plausibility?: (skuId: number) => { rate: number; jobs: number } | null;
 }
 
 export interface NoteLinesResult {
@@ -47,6 +52,9 @@ const NOTE_ADDABLE = new Set(['material', 'service']);
 const MIN_SERVICE_SCORE = 0.6;
 /** How close a runner-up must be to take over when the best SKU is already accounted for. */
 const REASSIGN_MARGIN = 0.12;
+/** An existing line this close to the best match is taken to cover the mention. */
+const COVER_MARGIN = 0.2;
+const MIN_PLAUSIBILITY_JOBS = 20;
 
 export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
   const byMention = new Map(input.mentions.map((m) => [m.id, m]));
@@ -77,6 +85,17 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       );
       if (alternative) skuId = alternative.sku.id;
     }
+    // The technician may have billed it under another SKU ("GFCI outlet install" covers the
+    // receptacle; a 60A breaker line covers "50A breaker"): such a line confirms, never adds.
+    const chosenScore = scored.find((c) => c.sku.id === skuId)?.score ?? 0;
+    const cover = scored.find(
+      (c) =>
+        c.sku.id !== skuId &&
+        input.existing.some((i) => i.skuId === c.sku.id) &&
+        c.score >= 0.35 &&
+        c.score >= chosenScore - COVER_MARGIN,
+    );
+    if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.sku.id;
     const sku = skuId !== null ? input.catalog.get(skuId) : undefined;
     if (!sku) {
       unmatched.push(mention);
@@ -96,6 +115,11 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       !NOTE_ADDABLE.has(sku.kind) ||
       (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE)
     ) {
+      continue;
+    }
+    const plausible = input.plausibility?.(sku.id);
+    if (plausible && plausible.jobs >= MIN_PLAUSIBILITY_JOBS && plausible.rate === 0) {
+      unmatched.push(mention);
       continue;
     }
     const runnerUp = scored.find((s) => s.sku.id !== sku.id);

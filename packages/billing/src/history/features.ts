@@ -17,7 +17,24 @@ export interface FeatureInput {
   technicianSkuIds: number[];
   technicianItemTypes: string[];
   membershipActive: boolean;
+  /** Residential, Commercial, … (ServiceTitan customer type), when known. */
+  customerType: string | null;
+  /** Technicians who worked the job (timesheets / gross pay). */
+  technicianIds?: number[];
+  /** A callback for earlier work. */
+  recall?: boolean;
   mentions: Mention[];
+}
+
+/** Local hour and weekday of the first appointment's start, as learnable features. */
+export function startFeatures(starts: string[], timezone: string): string[] {
+  const first = [...starts].sort()[0];
+  const local = first ? localParts(first, timezone) : null;
+  if (!local) return [];
+  return [
+    `h:${Math.floor(local.minutes / 60)}`,
+    local.weekday === 0 || local.weekday === 6 ? 'day:weekend' : 'day:weekday',
+  ];
 }
 
 function localParts(iso: string, timezone: string): { minutes: number; weekday: number } | null {
@@ -63,14 +80,44 @@ export function afterHours(
   return { afterHours: false, weekend: false, evidence: null };
 }
 
+/**
+ * "Jobs like this one" at decreasing precision: job type with membership, customer type and
+ * whether work was declined, then dropping one dimension at a time. Pricing rules (trip charges
+ * waived for members, dispatch fees for commercial accounts, diagnostic fees when the repair is
+ * declined) live in these combinations; rules use the most precise key with enough history.
+ */
+export function contextKeys(
+  jobTypeId: number,
+  member: boolean,
+  customerType: string | null,
+  declined: boolean,
+): string[] {
+  const jt = `jt:${jobTypeId}`;
+  const m = `m:${member ? 1 : 0}`;
+  const ct = `ct:${customerType ?? 'na'}`;
+  const d = `d:${declined ? 1 : 0}`;
+  return [`${jt}&${m}&${ct}&${d}`, `${jt}&${m}&${ct}`, `${jt}&${m}&${d}`, `${jt}&${m}`, `${jt}&${ct}`];
+}
+
 export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] {
   const features = new Set<string>();
-  if (input.jobTypeId !== null) features.add(`jt:${input.jobTypeId}`);
+  const declined = input.mentions.some((m) => m.polarity === 'declined' || m.polarity === 'proposed');
+  if (input.jobTypeId !== null) {
+    features.add(`jt:${input.jobTypeId}`);
+    for (const key of contextKeys(input.jobTypeId, input.membershipActive, input.customerType, declined))
+      features.add(key);
+  }
+  if (input.customerType) features.add(`ct:${input.customerType}`);
+  for (const id of input.technicianIds ?? []) features.add(`tech:${id}`);
+  for (const f of startFeatures(input.appointmentStarts, hours.timezone)) features.add(f);
   if (input.businessUnitId !== null) features.add(`bu:${input.businessUnitId}`);
   const timing = afterHours(input.appointmentStarts, hours);
   if (timing.afterHours) features.add('ah');
   if (timing.weekend) features.add('we');
   if (input.membershipActive) features.add('mem');
+  if (input.recall) features.add('recall');
+  // Work was proposed or declined: often a diagnosis-only visit, billed differently.
+  if (declined) features.add('declined');
   for (const id of input.technicianSkuIds) features.add(`s:${id}`);
   for (const type of input.technicianItemTypes) features.add(`k:${type}`);
   for (const m of input.mentions) {

@@ -1,11 +1,13 @@
-// Time-and-materials labor: hours from timesheets and gross pay items, billed on the labor SKU
-// the tenant uses for the job type (learned from history, or already on the invoice), with
-// overtime at the tenant's multiplier. Overtime uses a dedicated overtime SKU when the price
-// book has one, otherwise the regular SKU at the multiplied rate.
+// Time-and-materials labor: hours per technician from gross pay items (or timesheets), billed on
+// the hourly SKU the shop uses for that technician (learned from history: an apprentice may be
+// billed at a helper rate) or for the job type, overtime on the matching overtime SKU (or the
+// regular one at the tenant's multiplier), rounded up to the tenant's increment with its minimum.
+// A job is time-and-materials when its invoice already carries hourly labor or when jobs like it
+// usually do.
 import type { TenantSettings } from '@invoicer/core';
 import { Decimal, fromAmountString, roundCents, toMoneyString } from '@invoicer/core';
 import type { HistoryModel } from '../history/model.ts';
-import type { CatalogSku, JobContext, ProposedLine } from '../types.ts';
+import type { CatalogSku, JobContext, LaborEntry, ProposedLine } from '../types.ts';
 
 export function laborSkus(catalog: CatalogSku[]): CatalogSku[] {
   return catalog.filter(
@@ -21,7 +23,18 @@ export function laborSkus(catalog: CatalogSku[]): CatalogSku[] {
 }
 
 function isOvertimeSku(sku: CatalogSku): boolean {
-  return /\b(overtime|ot|after[\s-]?hours?)\b/i.test(sku.name);
+  return /\b(overtime|ot)\b/i.test(sku.name) || /-OT$/i.test(sku.code);
+}
+
+/** The overtime SKU that goes with a regular one: the longest shared code prefix. */
+function overtimeFor(regular: CatalogSku, overtime: CatalogSku[]): CatalogSku | null {
+  const shared = (a: string, b: string) => {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i += 1;
+    return i;
+  };
+  const ranked = overtime.map((o) => ({ o, n: shared(regular.code, o.code) })).sort((a, b) => b.n - a.n);
+  return ranked[0] && ranked[0].n >= 3 ? ranked[0].o : null;
 }
 
 export interface LaborInput {
@@ -29,61 +42,119 @@ export interface LaborInput {
   catalog: CatalogSku[];
   model: HistoryModel;
   pricing: TenantSettings['pricing'];
+  /** The job's learning features, most specific "jobs like this" first. */
+  similarJobs: string[];
 }
 
-/** Labor lines for a T&M job, or [] when the job is not billed by time. */
+const MIN_JOBS = 5;
+
+function roundUp(hours: Decimal, increment: number, minimum: number): Decimal {
+  const inc = new Decimal(increment);
+  const rounded = hours.dividedBy(inc).ceil().times(inc);
+  return Decimal.max(rounded, new Decimal(minimum));
+}
+
+/** Labor lines for a time-and-materials job, or [] when the job is not billed by time. */
 export function laborLines(input: LaborInput): ProposedLine[] {
-  const { context, model } = input;
-  const candidates = laborSkus(input.catalog);
-  if (!candidates.length || !context.labor.length) return [];
+  const { context, model, pricing } = input;
+  const hourly = laborSkus(input.catalog);
+  if (!hourly.length || !context.labor.length) return [];
+  const regular = hourly.filter((s) => !isOvertimeSku(s));
+  const overtime = hourly.filter(isOvertimeSku);
   const onInvoice = context.invoice.items.filter(
-    (i) => i.skuId !== null && candidates.some((c) => c.id === i.skuId),
+    (i) => i.skuId !== null && hourly.some((h) => h.id === i.skuId),
   );
-  const regularSkus = candidates.filter((c) => !isOvertimeSku(c));
-  const byHistory = regularSkus
-    .map((sku) => ({ sku, ...model.skuRate(sku.id, `jt:${context.job.jobTypeId}`) }))
-    .filter((x) => x.jobs >= 5 && x.rate >= 0.5)
-    .sort((a, b) => b.rate - a.rate)[0];
-  const regular = regularSkus.find((s) => onInvoice.some((i) => i.skuId === s.id)) ?? byHistory?.sku;
-  if (!regular) return [];
-  const overtimeSku = candidates.find(isOvertimeSku) ?? null;
 
-  const hoursBy = (types: string[]) =>
-    context.labor
-      .filter((l) => types.includes(l.paidTimeType))
-      .reduce((sum, l) => sum.plus(fromAmountString(l.hours)), new Decimal(0));
-  const regularHours = hoursBy(['Regular']);
-  const overtimeHours = hoursBy(['Overtime', 'DoubleOvertime']);
-  const technicianIds = [...new Set(context.labor.map((l) => l.technicianId))];
-  const confidence = onInvoice.length ? 0.9 : Math.max(0.6, byHistory?.rate ?? 0.6);
-  const lines: ProposedLine[] = [];
+  // Is this job billed by time? Its invoice says so, or jobs like it usually are.
+  let tmRate: { rate: number; jobs: number; feature: string } | null = null;
+  for (const feature of input.similarJobs) {
+    const rates = regular.map((s) => model.skuRate(s.id, feature)).filter((r) => r.jobs >= MIN_JOBS);
+    if (!rates.length) continue;
+    tmRate = { rate: Math.max(...rates.map((r) => r.rate)), jobs: rates[0]!.jobs, feature };
+    break;
+  }
+  if (!onInvoice.length && (!tmRate || tmRate.rate < 0.5)) return [];
 
-  const make = (
-    sku: CatalogSku,
-    hours: Decimal,
-    kind: string,
-    priceOverride?: string,
-  ): ProposedLine | null => {
-    if (hours.lte(0)) return null;
-    const qty = toMoneyString(hours);
-    const existing = onInvoice.find(
-      (i) => i.skuId === sku.id && (priceOverride === undefined || i.unitPrice === priceOverride),
+  const skuFor = (technicianId: number): CatalogSku | null => {
+    const byTech = regular
+      .map((s) => ({ s, ...model.skuRate(s.id, `tech:${technicianId}`) }))
+      .filter((x) => x.jobs >= MIN_JOBS && x.rate > 0)
+      .sort((a, b) => b.rate - a.rate)[0];
+    if (byTech) return byTech.s;
+    const billed = regular.find((s) => onInvoice.some((i) => i.skuId === s.id));
+    if (billed) return billed;
+    for (const feature of input.similarJobs) {
+      const best = regular
+        .map((s) => ({ s, ...model.skuRate(s.id, feature) }))
+        .filter((x) => x.jobs >= MIN_JOBS && x.rate > 0)
+        .sort((a, b) => b.rate - a.rate)[0];
+      if (best) return best.s;
+    }
+    return null;
+  };
+
+  // Hours per (SKU, unit price): several technicians on one rate share a line.
+  const groups = new Map<
+    string,
+    { sku: CatalogSku; hours: Decimal; kind: string; price?: string; technicianIds: number[] }
+  >();
+  const byTechnician = new Map<number, LaborEntry[]>();
+  for (const entry of context.labor)
+    byTechnician.set(entry.technicianId, [...(byTechnician.get(entry.technicianId) ?? []), entry]);
+  for (const [technicianId, entries] of byTechnician) {
+    const sku = skuFor(technicianId);
+    if (!sku) continue;
+    const sumOf = (types: string[]) =>
+      entries
+        .filter((e) => types.includes(e.paidTimeType))
+        .reduce((s, e) => s.plus(fromAmountString(e.hours)), new Decimal(0));
+    const regularHours = sumOf(['Regular']);
+    const overtimeHours = sumOf(['Overtime', 'DoubleOvertime']);
+    const add = (key: string, target: CatalogSku, hours: Decimal, kind: string, price?: string) => {
+      if (hours.lte(0)) return;
+      const g = groups.get(key) ?? { sku: target, hours: new Decimal(0), kind, price, technicianIds: [] };
+      g.hours = g.hours.plus(roundUp(hours, pricing.laborIncrementHours, 0));
+      g.technicianIds.push(technicianId);
+      groups.set(key, g);
+    };
+    add(
+      `${sku.id}`,
+      sku,
+      regularHours.gt(0) ? Decimal.max(regularHours, new Decimal(pricing.laborMinimumHours)) : regularHours,
+      'regular',
     );
-    if (existing && fromAmountString(existing.quantity).eq(fromAmountString(qty))) return null;
-    const ratePart = byHistory
-      ? `; ${Math.round(byHistory.rate * 100)}% of past "${context.job.jobTypeName}" jobs bill ${sku.code}`
+    if (overtimeHours.gt(0)) {
+      const ot = overtimeFor(sku, overtime);
+      if (ot) add(`${ot.id}`, ot, overtimeHours, 'overtime');
+      else {
+        const rate = toMoneyString(roundCents(fromAmountString(sku.price).times(pricing.overtimeMultiplier)));
+        add(`${sku.id}@${rate}`, sku, overtimeHours, 'overtime', rate);
+      }
+    }
+  }
+
+  const confidence = onInvoice.length ? 0.9 : Math.max(0.6, tmRate?.rate ?? 0.6);
+  const lines: ProposedLine[] = [];
+  for (const [key, g] of groups) {
+    const qty = toMoneyString(g.hours);
+    const existing = onInvoice.find(
+      (i) => i.skuId === g.sku.id && (g.price === undefined || i.unitPrice === g.price),
+    );
+    if (existing && fromAmountString(existing.quantity).eq(g.hours)) continue;
+    const history = tmRate
+      ? `; ${Math.round(tmRate.rate * 100)}% of ${tmRate.jobs} similar past jobs were billed by time`
       : '';
-    return {
-      key: `labor:${kind}:${sku.id}`,
-      skuId: sku.id,
+    lines.push({
+      key: `labor:${key}`,
+      skuId: g.sku.id,
       quantity: qty,
       origin: existing ? 'changed' : 'added',
       existingItemId: existing?.id ?? null,
-      provenance: { kind: 'labor', technicianIds, hours: qty },
+      provenance: { kind: 'labor', technicianIds: g.technicianIds, hours: qty },
       evidence: [
         {
           kind: 'structured',
-          detail: `timesheets: ${qty} ${kind} hours by ${technicianIds.length} technician(s)${ratePart}`,
+          detail: `timesheets: ${qty} ${g.kind} hours (technicians ${g.technicianIds.join(', ')}), rounded up to ${pricing.laborIncrementHours} h${history}`,
         },
         ...(existing
           ? [{ kind: 'structured' as const, detail: `technician entered ${existing.quantity} h` }]
@@ -91,22 +162,10 @@ export function laborLines(input: LaborInput): ProposedLine[] {
       ],
       confidence,
       reason: existing
-        ? `Labor set to the ${qty} ${kind} hours on the timesheets (technician entered ${existing.quantity}).`
-        : `Time-and-materials labor: ${qty} ${kind} hours from the timesheets.`,
-      ...(priceOverride ? { unitPriceOverride: priceOverride } : {}),
-    };
-  };
-  const regularLine = make(regular, regularHours, 'regular');
-  if (regularLine) lines.push(regularLine);
-  if (overtimeHours.gt(0)) {
-    if (overtimeSku) {
-      const line = make(overtimeSku, overtimeHours, 'overtime');
-      if (line) lines.push(line);
-    } else {
-      const rate = roundCents(fromAmountString(regular.price).times(input.pricing.overtimeMultiplier));
-      const line = make(regular, overtimeHours, 'overtime', toMoneyString(rate));
-      if (line) lines.push({ ...line, key: `labor:overtime:${regular.id}` });
-    }
+        ? `Labor set to the ${qty} ${g.kind} hours on the timesheets (technician entered ${existing.quantity}).`
+        : `Time-and-materials labor: ${qty} ${g.kind} hours from the timesheets.`,
+      ...(g.price ? { unitPriceOverride: g.price } : {}),
+    });
   }
   return lines;
 }

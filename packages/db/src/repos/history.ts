@@ -126,11 +126,13 @@ export async function historyEvents(
       features: string[];
     }[]
   >(
-    `SELECT l.st_job_id, l.sku_id, l.quantity::text, l.created_on, l.office_added, j.features
+    // A line is known from the later of its creation and its job's completion: the technician's
+    // items exist before completion but count only once the job is done.
+    `SELECT l.st_job_id, l.sku_id, l.quantity::text, GREATEST(l.created_on, j.completed_on) AS created_on, l.office_added, j.features
      FROM history_lines l JOIN history_jobs j ON j.tenant_id = l.tenant_id AND j.st_job_id = l.st_job_id
-     WHERE l.tenant_id = $1 AND l.sku_id IS NOT NULL AND l.created_on > $2 AND l.created_on <= $3
-       AND j.completed_on <= l.created_on
-     ORDER BY l.created_on`,
+     WHERE l.tenant_id = $1 AND l.sku_id IS NOT NULL
+       AND GREATEST(l.created_on, j.completed_on) > $2 AND GREATEST(l.created_on, j.completed_on) <= $3
+     ORDER BY 4`,
     tenantId,
     from,
     until,

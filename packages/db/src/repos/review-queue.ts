@@ -86,11 +86,13 @@ interface SortSpec {
   cast: Prisma.Sql;
 }
 
+// Qualified names: the select list re-uses `amount` and `id` as text aliases, and an unqualified
+// ORDER BY name would pick the alias (sorting "100.00" before "20.00").
 const SORTS: Record<QueueSort, SortSpec> = {
-  oldest: { column: Prisma.sql`created_at`, key: 'createdAt', desc: false, cast: Prisma.sql`timestamptz` },
-  newest: { column: Prisma.sql`created_at`, key: 'createdAt', desc: true, cast: Prisma.sql`timestamptz` },
-  amount_desc: { column: Prisma.sql`amount`, key: 'amount', desc: true, cast: Prisma.sql`numeric` },
-  amount_asc: { column: Prisma.sql`amount`, key: 'amount', desc: false, cast: Prisma.sql`numeric` },
+  oldest: { column: Prisma.sql`r.created_at`, key: 'createdAt', desc: false, cast: Prisma.sql`timestamptz` },
+  newest: { column: Prisma.sql`r.created_at`, key: 'createdAt', desc: true, cast: Prisma.sql`timestamptz` },
+  amount_desc: { column: Prisma.sql`r.amount`, key: 'amount', desc: true, cast: Prisma.sql`numeric` },
+  amount_asc: { column: Prisma.sql`r.amount`, key: 'amount', desc: false, cast: Prisma.sql`numeric` },
 };
 
 export class InvalidCursorError extends Error {
@@ -178,17 +180,19 @@ export async function listReviewQueue(
   const shared = conditions(filters, now, { withReason: true });
   if (cursor) {
     const op = sort.desc ? Prisma.sql`<` : Prisma.sql`>`;
-    shared.push(Prisma.sql`(${sort.column}, id) ${op} (${cursor.v}::${sort.cast}, ${cursor.id}::uuid)`);
+    shared.push(Prisma.sql`(${sort.column}, r.id) ${op} (${cursor.v}::${sort.cast}, ${cursor.id}::uuid)`);
   }
   const branches = [...new Set(statuses)].map(
-    (status) => Prisma.sql`(SELECT ${COLUMNS}, ${sort.column} AS sort_value FROM review_items
-      WHERE tenant_id = ${filters.tenantId} AND status = ${status} AND ${and(shared)}
-      ORDER BY ${sort.column} ${dir}, id ${dir} LIMIT ${limit + 1})`,
+    (
+      status,
+    ) => Prisma.sql`(SELECT ${COLUMNS}, ${sort.column} AS sort_value, r.id AS sort_id FROM review_items r
+      WHERE r.tenant_id = ${filters.tenantId} AND r.status = ${status} AND ${and(shared)}
+      ORDER BY ${sort.column} ${dir}, r.id ${dir} LIMIT ${limit + 1})`,
   );
-  const rows = await db.$queryRaw<(RawRow & { sort_value: unknown })[]>`
+  const rows = await db.$queryRaw<(RawRow & { sort_value: unknown; sort_id: unknown })[]>`
     SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) AS page
-    ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit + 1}`;
-  const items = rows.slice(0, limit).map(({ sort_value: _s, ...r }) => toRow(r));
+    ORDER BY sort_value ${dir}, sort_id ${dir} LIMIT ${limit + 1}`;
+  const items = rows.slice(0, limit).map(({ sort_value: _s, sort_id: _i, ...r }) => toRow(r));
   const last = items.at(-1);
   const next =
     rows.length > limit && last

@@ -1,0 +1,88 @@
+// Payment review items: apply one of the candidate invoices (then payment.reconcile does the
+// applying), leave the payment open, or reject the item. Same claim/audit/enqueue order as the
+// invoice actions.
+import { errorMessage } from '@invoicer/core';
+import { lockClaimedItem } from '@invoicer/db';
+import { auditUser } from '../audit/record.ts';
+import { isManager } from '../auth/roles.ts';
+import type { SessionUser } from '../auth/session.ts';
+import { HttpError } from '../http/errors.ts';
+import type { ConsoleServices } from '../services.ts';
+import { type ActionResult, claimTtl, itemRefs, snapshot } from './decision.ts';
+import { paymentCandidates } from './payment.ts';
+
+export type PaymentDecision =
+  | { action: 'apply'; candidateIndex: number }
+  | { action: 'leave_open'; note: string }
+  | { action: 'reject'; reason: string };
+
+export async function resolvePayment(
+  services: ConsoleServices,
+  user: SessionUser,
+  itemId: string,
+  decision: PaymentDecision,
+): Promise<ActionResult> {
+  const outcome = await services.db.$transaction(async (tx) => {
+    const item = await lockClaimedItem(tx, itemId, user.id, claimTtl(services));
+    if (item.kind !== 'payment') throw new HttpError(400, 'This is an invoice item, not a payment.');
+    if (item.needsManager && !isManager(user.role))
+      throw new HttpError(403, 'A billing manager must resolve this payment.');
+    const candidates = paymentCandidates(item.details);
+    let resolution: Record<string, unknown>;
+    let status: 'approved' | 'resolved' | 'rejected';
+    if (decision.action === 'apply') {
+      if (!candidates[decision.candidateIndex])
+        throw new HttpError(400, `There is no candidate ${decision.candidateIndex + 1} on this payment.`);
+      resolution = { action: 'apply', candidateIndex: decision.candidateIndex, by: user.id };
+      status = 'approved';
+    } else if (decision.action === 'leave_open') {
+      resolution = { action: 'leave_open', note: decision.note, by: user.id };
+      status = 'resolved';
+    } else {
+      resolution = { action: 'reject', reason: decision.reason, by: user.id };
+      status = 'rejected';
+    }
+    const resolvedAt = new Date();
+    const after = await tx.reviewItem.update({
+      where: { id: item.id },
+      data: {
+        status,
+        resolution: resolution as object,
+        resolvedAt,
+        resolvedBy: user.id,
+        claimedBy: null,
+        claimExpiresAt: null,
+      },
+    });
+    await auditUser(tx, user, {
+      ...itemRefs(item),
+      action: `payment.${decision.action}`,
+      data: {
+        resolution,
+        candidate: decision.action === 'apply' ? candidates[decision.candidateIndex] : null,
+        before: snapshot(item),
+        after: snapshot(after),
+      },
+    });
+    return { tenantId: item.tenantId, status, version: String(resolvedAt.getTime()) };
+  });
+  services.metrics.actions.inc({ action: `payment_${decision.action}` });
+  if (decision.action !== 'apply') return { itemId, status: outcome.status };
+  try {
+    await services.queues.enqueue('payment.reconcile', {
+      tenantId: outcome.tenantId,
+      subject: 'review',
+      subjectId: itemId,
+      version: outcome.version,
+    });
+    return { itemId, status: outcome.status };
+  } catch (error) {
+    services.log.error({ itemId, err: errorMessage(error) }, 'payment decision saved, enqueue failed');
+    return {
+      itemId,
+      status: outcome.status,
+      warning:
+        'Saved, but the reconcile queue is unreachable; the payment is applied once it is re-enqueued.',
+    };
+  }
+}

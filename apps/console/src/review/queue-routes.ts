@@ -1,0 +1,128 @@
+// The queue list (HTML or JSON), "next item", the price-book search behind the SKU pickers,
+// and the home redirect.
+import {
+  claimNextReviewItem,
+  countReviewQueue,
+  listReviewQueue,
+  listTenants,
+  releaseReviewClaim,
+  userNames,
+} from '@invoicer/db';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { HttpError, parseInput } from '../http/errors.ts';
+import { sendHtml, wantsJson } from '../http/respond.ts';
+import type { ConsoleServices } from '../services.ts';
+import { href, html } from '../views/html.ts';
+import { layout, viewerOf } from '../views/layout.ts';
+import { queuePage } from '../views/queue.ts';
+import { FLASH } from './item-routes.ts';
+import { nextStatuses, QueueQuery, queryParams, toFilters } from './queue-query.ts';
+
+const STAFF = new Set(['billing_specialist', 'billing_manager', 'admin']);
+
+const SkuQuery = z.object({
+  tenant: z.string().min(1, 'is missing').max(64),
+  q: z.string().max(100).optional(),
+  sku: z.string().max(100).optional(),
+});
+
+export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServices): void {
+  const { db, runtime } = services;
+
+  async function tenantFor(requested: string | undefined) {
+    const tenants = await listTenants(db);
+    const chosen = tenants.find((t) => t.id === requested) ?? tenants[0];
+    if (requested && chosen?.id !== requested) throw new HttpError(404, `There is no tenant "${requested}".`);
+    return { tenants, tenantId: chosen?.id ?? null };
+  }
+
+  app.get('/', async (request, reply) =>
+    reply.redirect(request.auth!.user.role === 'engineer' ? '/ops' : '/queue', 302),
+  );
+
+  app.get('/queue', async (request, reply) => {
+    const user = request.auth!.user;
+    const query = parseInput(QueueQuery, request.query);
+    const { tenants, tenantId } = await tenantFor(query.tenant);
+    if (!tenantId) {
+      if (wantsJson(request))
+        return reply.send({ items: [], next: null, counts: { total: 0, byReason: {} } });
+      const body = html`<h1>Review queue</h1><p>No tenants are registered yet.</p>`;
+      return sendHtml(reply, layout(viewerOf(request), { title: 'Review queue', active: 'queue', body }));
+    }
+    const filters = toFilters(query, tenantId, user.id);
+    const [page, counts, catalog] = await Promise.all([
+      listReviewQueue(db, filters, { sort: query.sort, limit: query.limit, after: query.after }),
+      countReviewQueue(db, filters),
+      runtime.catalog(tenantId).catch(() => null),
+    ]);
+    if (wantsJson(request)) return reply.send({ tenantId, ...page, counts });
+    const holders = await userNames(
+      db,
+      page.items.flatMap((i) => (i.claimedBy ? [i.claimedBy] : [])),
+    );
+    const done = (request.query as { done?: string }).done;
+    return sendHtml(
+      reply,
+      queuePage(viewerOf(request), {
+        query,
+        params: queryParams(query, tenantId),
+        tenantId,
+        tenants: tenants.map((t) => ({ id: t.id, name: t.name })),
+        page,
+        counts,
+        holders,
+        businessUnits: [...(catalog?.businessUnitNames ?? [])],
+        jobTypes: [...(catalog?.jobTypeNames ?? [])],
+        canWork: STAFF.has(user.role),
+        flash: done ? FLASH[done] : undefined,
+      }),
+    );
+  });
+
+  app.post('/queue/next', async (request, reply) => {
+    const user = request.auth!.user;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const { current } = parseInput(z.object({ current: z.uuid().optional() }), body);
+    const query = parseInput(QueueQuery, body);
+    const { tenantId } = await tenantFor(query.tenant);
+    if (!tenantId) return reply.redirect('/queue', 303);
+    // Skipping: hand the current item back before taking the next one.
+    if (current) await releaseReviewClaim(db, current, user.id);
+    const filters = { ...toFilters(query, tenantId, user.id), statuses: nextStatuses(query, user.role) };
+    const next = await claimNextReviewItem(
+      db,
+      filters,
+      user.id,
+      services.env.CLAIM_TTL * 1000,
+      current ? [current] : [],
+    );
+    if (wantsJson(request)) return reply.send({ itemId: next });
+    if (next) return reply.redirect(`/items/${next}`, 303);
+    return reply.redirect(
+      href('/queue', { ...queryParams(query, tenantId), done: current ? 'nothing_next' : 'clear' }),
+      303,
+    );
+  });
+
+  app.get('/skus', async (request, reply) => {
+    const query = parseInput(SkuQuery, request.query);
+    const needle = (query.q ?? query.sku ?? '').trim().toLowerCase();
+    const catalog = await runtime.catalog(query.tenant);
+    const hits = needle
+      ? catalog.skus
+          .filter(
+            (s) =>
+              s.active && (String(s.id) === needle || `${s.code} ${s.name}`.toLowerCase().includes(needle)),
+          )
+          .slice(0, 20)
+      : [];
+    if (wantsJson(request))
+      return reply.send(hits.map((s) => ({ id: s.id, code: s.code, name: s.name, price: s.price })));
+    return sendHtml(
+      reply,
+      html`${hits.map((s) => html`<option value="${s.code}">${s.code} — ${s.name} ($${s.price})</option>`)}`,
+    );
+  });
+}

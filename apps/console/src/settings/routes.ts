@@ -1,0 +1,116 @@
+// GET/POST /settings (admins): the rollout policy per tenant, saved with putTenantSettings,
+// refused if someone else saved since the form was loaded, and audited with before/after.
+import { PolicySettings } from '@invoicer/core';
+import { getTenantSettings, listTenants, putTenantSettings } from '@invoicer/db';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { auditUser } from '../audit/record.ts';
+import { HttpError, parseInput, ValidationError } from '../http/errors.ts';
+import { sendHtml, wantsJson } from '../http/respond.ts';
+import type { ConsoleServices } from '../services.ts';
+import { href } from '../views/html.ts';
+import { type Flash, viewerOf } from '../views/layout.ts';
+import { settingsPage } from '../views/settings.ts';
+import { type PolicyValues, policyFromValues, policyValues, valuesFromForm } from './form.ts';
+
+const Target = z.object({
+  tenant: z.string().max(64).optional(),
+  version: z.coerce.number({ message: 'must be a number' }).int().min(0).optional(),
+});
+
+export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleServices): void {
+  const { db, runtime } = services;
+
+  async function tenantOf(requested: string | undefined) {
+    const tenants = await listTenants(db);
+    const tenant = requested ? tenants.find((t) => t.id === requested) : tenants[0];
+    if (!tenant)
+      throw new HttpError(
+        404,
+        requested ? `There is no tenant "${requested}".` : 'No tenants are registered yet.',
+      );
+    return { tenants, tenantId: tenant.id };
+  }
+
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenantId: string,
+    extra: { values?: PolicyValues; issues?: ValidationError['issues']; flash?: Flash; status?: number } = {},
+  ) {
+    const { tenants } = await tenantOf(tenantId);
+    const [settings, row, catalog] = await Promise.all([
+      getTenantSettings(db, tenantId),
+      db.tenantSettings.findUnique({ where: { tenantId } }),
+      runtime.catalog(tenantId).catch(() => null),
+    ]);
+    return sendHtml(
+      reply,
+      settingsPage(viewerOf(request), {
+        tenantId,
+        tenants: tenants.map((t) => ({ id: t.id, name: t.name })),
+        version: row?.version ?? 0,
+        updatedBy: row?.updatedBy ?? 'nobody',
+        values: extra.values ?? policyValues(settings.policy),
+        businessUnits: [...(catalog?.businessUnitNames ?? [])],
+        jobTypes: [...(catalog?.jobTypeNames ?? [])],
+        issues: extra.issues,
+        flash: extra.flash,
+      }),
+      extra.status ?? 200,
+    );
+  }
+
+  app.get('/settings', async (request, reply) => {
+    const { tenant } = parseInput(Target, request.query);
+    const { tenantId } = await tenantOf(tenant);
+    if (wantsJson(request)) {
+      const row = await db.tenantSettings.findUnique({ where: { tenantId } });
+      return reply.send({
+        tenantId,
+        version: row?.version ?? 0,
+        policy: (await getTenantSettings(db, tenantId)).policy,
+      });
+    }
+    const saved = (request.query as { saved?: string }).saved;
+    return render(request, reply, tenantId, saved ? { flash: { kind: 'ok', text: 'Settings saved.' } } : {});
+  });
+
+  app.post('/settings', async (request, reply) => {
+    const user = request.auth!.user;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const target = parseInput(Target, body);
+    const { tenantId } = await tenantOf(target.tenant);
+    const current = await getTenantSettings(db, tenantId);
+    const json = typeof body.policy === 'object' && body.policy !== null;
+    const values = json ? policyValues(current.policy) : valuesFromForm(body);
+    try {
+      const policy = json
+        ? parseInput(PolicySettings, { ...current.policy, ...(body.policy as object) })
+        : policyFromValues(values, current.policy);
+      const version = await db.$transaction(async (tx) => {
+        const row = await tx.tenantSettings.findUnique({ where: { tenantId } });
+        if (target.version !== undefined && (row?.version ?? 0) !== target.version)
+          throw new HttpError(
+            409,
+            `${row?.updatedBy ?? 'Someone'} changed these settings since you opened them. Reload and apply your change again.`,
+          );
+        const saved = await putTenantSettings(tx, tenantId, { ...current, policy }, user.email);
+        await auditUser(tx, user, {
+          tenantId,
+          action: 'settings.policy_changed',
+          data: { before: current.policy, after: saved.settings.policy, version: saved.version },
+        });
+        return saved.version;
+      });
+      services.metrics.actions.inc({ action: 'settings' });
+      if (wantsJson(request)) return reply.send({ tenantId, version, policy });
+      return reply.redirect(href('/settings', { tenant: tenantId, saved: '1' }), 303);
+    } catch (error) {
+      if (!(error instanceof HttpError) || wantsJson(request)) throw error;
+      const issues =
+        error instanceof ValidationError ? error.issues : [{ field: 'settings', message: error.message }];
+      return render(request, reply, tenantId, { values, issues, status: error.status });
+    }
+  });
+}

@@ -69,6 +69,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       SYNC_INTERVAL_MS: String(365 * DAY_MS),
       ST_RATE_LIMIT_PER_SECOND: '5000',
       POLL_INTERVAL_MS: '0',
+      INGEST_POLL_FEEDS: 'jobs',
     },
     credentialsKey: randomBytes(32),
     webhooks: false,
@@ -90,17 +91,28 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     const days = new Set(replayed.map((j) => dayOf(j.completedOn!))).size;
     let day = 0;
     let total = 0;
+    const phases: Record<string, number> = { play: 0, poll: 0, settle: 0, reveal: 0, sync: 0 };
+    const timed = async <T>(phase: string, fn: () => T | Promise<T>): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await fn();
+      } finally {
+        phases[phase] = (phases[phase] ?? 0) + performance.now() - t;
+      }
+    };
     for (;;) {
       const next = cluster.sim.tenant.nextCompletion;
       if (!next || Date.parse(next) >= toTime) break;
       const endOfDay = new Date((dayOf(next) + 1) * DAY_MS);
-      const played = cluster.sim.playUntil(new Date(Math.min(endOfDay.getTime(), toTime)));
+      const played = await timed('play', () =>
+        cluster.sim.playUntil(new Date(Math.min(endOfDay.getTime(), toTime))),
+      );
       total += played.length;
       day += 1;
-      await cluster.ingest.pollNow();
-      await settled(cluster, total);
-      cluster.sim.tenant.revealUntil(endOfDay);
-      await syncTenant(db, runtime, options.log, TENANT);
+      await timed('poll', () => cluster.ingest.pollNow());
+      await timed('settle', () => settled(cluster, total));
+      await timed('reveal', () => cluster.sim.tenant.revealUntil(endOfDay));
+      await timed('sync', () => syncTenant(db, runtime, options.log, TENANT));
       options.onProgress?.({
         day,
         days,
@@ -109,6 +121,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
         elapsedMs: Date.now() - started,
       });
     }
+    if (process.env.BACKTEST_PROFILE)
+      console.error(
+        '\nphases (ms):',
+        Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])),
+      );
     const outcomes = await collectOutcomes(cluster, options);
     return { outcomes, elapsedMs: Date.now() - started, stCalls: cluster.sim.stats.total, days: day };
   } finally {

@@ -36,6 +36,8 @@ export interface Cluster {
   db: Db;
   tenantId: string;
   log: Logger;
+  /** The environment every app of the cluster was started with (including CREDENTIALS_KEY). */
+  env: NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     db: ingest.db,
     tenantId: options.tenantId,
     log,
+    env: options.env,
     async close() {
       await ingest.close();
       await workers.close();

@@ -61,7 +61,7 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
   });
   http.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   registerWebhookRoutes(http, { db, queues, env, log, metrics, tenantIdFor });
-  const poller = startPoller(db, queues, clientFor, log, env.POLL_INTERVAL_MS);
+  const poller = startPoller(db, queues, clientFor, log, env.POLL_INTERVAL_MS, env.INGEST_POLL_FEEDS);
   const url = await http.listen({ port: env.INGEST_PORT, host: env.INGEST_HOST });
   log.info(
     { url, polling: env.POLL_INTERVAL_MS > 0, webhooks: Boolean(env.WEBHOOK_SECRET) },

@@ -12,5 +12,16 @@ export const IngestEnv = BaseEnv.extend({
   WEBHOOK_SIGNATURE_ENCODING: z.enum(['hex', 'base64']).default('hex'),
   /** Poll export feeds this often (0 disables polling). */
   POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Which feeds the poller follows: completed jobs, and payments for reconciliation. */
+  INGEST_POLL_FEEDS: z
+    .string()
+    .default('jobs,payments')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['jobs', 'payments'])).min(1)),
 });
 export type IngestEnv = z.infer<typeof IngestEnv>;

@@ -16,12 +16,13 @@ export async function pollTenant(
   clientFor: ClientFor,
   tenantId: string,
   log: Logger,
+  feeds: readonly ('jobs' | 'payments')[] = ['jobs', 'payments'],
 ): Promise<{ jobs: number; queued: number; payments: number }> {
   const client = await clientFor(tenantId);
   let jobs = 0;
   let queued = 0;
-  const from = await getCursor(db, tenantId, 'ingest/jobs');
-  for await (const page of client.exportFeed('jpm', 'jobs', Job, from)) {
+  const from = feeds.includes('jobs') ? await getCursor(db, tenantId, 'ingest/jobs') : undefined;
+  for await (const page of feeds.includes('jobs') ? client.exportFeed('jpm', 'jobs', Job, from) : []) {
     for (const job of page.data) {
       jobs += 1;
       if (job.jobStatus !== 'Completed' || !job.completedOn || job.active === false) continue;
@@ -36,8 +37,12 @@ export async function pollTenant(
     await setCursor(db, tenantId, 'ingest/jobs', page.continueFrom);
   }
   let payments = 0;
-  const paymentsFrom = await getCursor(db, tenantId, 'ingest/payments');
-  for await (const page of client.exportFeed('accounting', 'payments', Payment, paymentsFrom)) {
+  const paymentsFrom = feeds.includes('payments')
+    ? await getCursor(db, tenantId, 'ingest/payments')
+    : undefined;
+  for await (const page of feeds.includes('payments')
+    ? client.exportFeed('accounting', 'payments', Payment, paymentsFrom)
+    : []) {
     for (const payment of page.data) {
       if (payment.active === false) continue;
       await queues.enqueue('payment.reconcile', {
@@ -77,6 +82,7 @@ export function startPoller(
   clientFor: ClientFor,
   log: Logger,
   intervalMs: number,
+  feeds: readonly ('jobs' | 'payments')[] = ['jobs', 'payments'],
 ): { stop(): Promise<void>; pollNow(): Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -84,7 +90,7 @@ export function startPoller(
     for (const tenant of await listTenants(db)) {
       if (!tenant.credentialsSealed) continue;
       try {
-        await pollTenant(db, queues, clientFor, tenant.id, log);
+        await pollTenant(db, queues, clientFor, tenant.id, log, feeds);
       } catch (error) {
         log.error(
           { tenant: tenant.id, err: (error as Error).message },

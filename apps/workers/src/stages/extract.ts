@@ -54,12 +54,19 @@ export async function extract(
     const mentions = findJobMentions(context, knowledge);
 
     const scored = new Map<string, ScoredCandidate[]>();
-    for (const mention of mentions) {
-      const [hits, lineVotes] = await Promise.all([
-        searchSkus(db, run.tenantId, mention.text, mention.words, CANDIDATES_PER_MENTION),
-        historyLineVotes(db, run.tenantId, mention.text, completedOn),
-      ]);
-      const learned = knowledge.model.wordVotes(mention.words);
+    const learnedCandidates = (words: string[]) => knowledge.model.wordVotes(words);
+    // Mentions are retrieved in parallel: each is two indexed queries.
+    const retrieved = await Promise.all(
+      mentions.map((mention) =>
+        Promise.all([
+          searchSkus(db, run.tenantId, mention.text, mention.words, CANDIDATES_PER_MENTION),
+          historyLineVotes(db, run.tenantId, mention.text, completedOn),
+        ]),
+      ),
+    );
+    mentions.forEach((mention, index) => {
+      const [hits, lineVotes] = retrieved[index]!;
+      const learned = learnedCandidates(mention.words);
       const maxLineVotes = Math.max(1, ...lineVotes.values());
       const candidates = new Map<number, SkuCandidate>();
       const consider = (skuId: number, similarity: number) => {
@@ -75,7 +82,7 @@ export async function extract(
       for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
         consider(skuId, 0);
       scored.set(mention.id, scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary));
-    }
+    });
 
     const input: ChooseInput = {
       jobType: context.job.jobTypeName,

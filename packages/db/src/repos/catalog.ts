@@ -92,12 +92,14 @@ export async function searchSkus(
     .filter((w) => w.length > 1)
     .join(' | ');
   const rows = await db.$queryRawUnsafe<{ kind: string; st_id: bigint; similarity: number }[]>(
-    `SELECT kind, st_id, GREATEST(word_similarity($2, search_text),
+    // Trigram similarity against the short name and code (long descriptions make it slow and
+    // noisy); full-text over everything, descriptions included.
+    `SELECT kind, st_id, GREATEST(word_similarity($2, name || ' ' || coalesce(code, '')),
               CASE WHEN $3 <> '' THEN ts_rank_cd(to_tsvector('simple', search_text), to_tsquery('simple', $3), 1) ELSE 0 END
             )::float8 AS similarity
      FROM catalog_items
      WHERE tenant_id = $1 AND kind = ANY($5::text[])
-       AND ($2 <% search_text OR ($3 <> '' AND to_tsvector('simple', search_text) @@ to_tsquery('simple', $3)))
+       AND ($2 <% (name || ' ' || coalesce(code, '')) OR ($3 <> '' AND to_tsvector('simple', search_text) @@ to_tsquery('simple', $3)))
      ORDER BY similarity DESC, st_id
      LIMIT $4`,
     tenantId,

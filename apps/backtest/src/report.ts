@@ -7,8 +7,8 @@ import {
   autoShare,
   calibration,
   Decimal,
-  groupMetrics,
   type GroupMetrics,
+  groupMetrics,
   type JobOutcome,
   type JobScore,
   scoreJob,
@@ -55,7 +55,9 @@ function groupBy(
   by: (o: JobOutcome) => string,
 ): Record<string, GroupMetrics> {
   const groups = new Map<string, JobScore[]>();
-  outcomes.forEach((o, i) => groups.set(by(o), [...(groups.get(by(o)) ?? []), scores[i]!]));
+  outcomes.forEach((o, i) => {
+    groups.set(by(o), [...(groups.get(by(o)) ?? []), scores[i]!]);
+  });
   return Object.fromEntries(
     [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, groupMetrics(v)]),
   );

@@ -12,8 +12,8 @@ import {
   RulePackSettings,
   type TenantSettings,
 } from '@invoicer/core';
-import { type Cluster, startCluster } from '@invoicer/demo';
 import { setCursor } from '@invoicer/db';
+import { type Cluster, startCluster } from '@invoicer/demo';
 import type { Logger } from '@invoicer/platform';
 import type { TenantFixture } from '@invoicer/servicetitan';
 import { syncTenant } from '@invoicer/workers';

@@ -244,16 +244,27 @@ export function priceStage(
 export function draftStage(
   context: JobContext,
   knowledge: TenantKnowledge,
-  input: { lines: PricedLine[]; flags: Flag[]; unmatchedBillableMentions: number },
+  input: { lines: PricedLine[]; flags: Flag[]; unmatchedBillableMentions: number; features?: string[] },
 ): DraftDocument {
+  const features = input.features ?? [];
+  const correction = knowledge.model.correctionRate(
+    similarJobFeatures(features, context),
+    features.filter((f) => f.startsWith('tech:')),
+  );
   return buildDraft({
     context,
     lines: input.lines,
     flags: input.flags,
     tax: knowledge.settings.tax,
     unmatchedBillableMentions: input.unmatchedBillableMentions,
+    // Most past corrections are the kinds the rules and patterns now add themselves (fitted on a
+    // development tenant, not the quality-test one); the rest is the risk that something is missing.
+    residualRisk: (correction?.rate ?? 0.1) * RESIDUAL_SHARE,
   });
 }
+
+/** Share of the historical correction rate that is left after our own additions. */
+export const RESIDUAL_SHARE = 0.3;
 
 export function routeStage(
   context: JobContext,

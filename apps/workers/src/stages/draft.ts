@@ -22,6 +22,7 @@ export async function draft(services: WorkerServices, payload: PayloadOf<'invoic
       lines: priced.lines,
       flags: detected.flags,
       unmatchedBillableMentions: unmatchedBillable,
+      features: detected.features,
     });
     return {
       output: document,

@@ -32,6 +32,9 @@ const MIN_HISTORY_JOBS = 5;
 
 interface Choice {
   sku: CatalogSku;
+  /** Share of similar past jobs that carried the SKU (which of the concept's SKUs applies). */
+  presence: number;
+  /** Share of similar past jobs where the office added it when the technician had not. */
   rate: number;
   jobs: number;
   feature: string;
@@ -62,7 +65,7 @@ function historyEvidence(choice: Choice, label: string): Evidence[] {
   return [
     {
       kind: 'history_pattern',
-      detail: `${Math.round(choice.rate * 100)}% of ${choice.jobs} past ${label} jobs were billed ${choice.sku.code}`,
+      detail: `${Math.round(choice.presence * 100)}% of ${choice.jobs} past ${label} jobs were billed ${choice.sku.code}; when the technician left it off, the office added it ${Math.round(choice.rate * 100)}% of the time`,
       support: choice.jobs,
       confidence: choice.rate,
     },
@@ -111,13 +114,24 @@ export class RulePack {
    */
   choose(concept: RuleConcept, features: string[]): Choice | null {
     const skus = this.skus(concept);
-    // The most precise view of "jobs like this one" with enough history decides.
+    // The most precise view of "jobs like this one" with enough history decides which of the
+    // concept's SKUs applies (by how often such jobs carry it) and how sure adding it is (how
+    // often the office added it when the technician had not).
     for (const feature of features) {
       let best: Choice | null = null;
       for (const sku of skus) {
-        const { rate, jobs } = this.input.model.skuRate(sku.id, feature);
+        const { rate: presence, jobs } = this.input.model.skuRate(sku.id, feature);
         if (jobs < MIN_HISTORY_JOBS) continue;
-        if (!best || rate > best.rate) best = { sku, rate, jobs, feature };
+        if (!best || presence > best.presence) {
+          const added = this.input.model.addRate(sku.id, feature);
+          best = {
+            sku,
+            presence,
+            rate: added.opportunities >= 3 ? added.rate : presence * 0.8,
+            jobs,
+            feature,
+          };
+        }
       }
       if (best) return best;
     }

@@ -1,8 +1,9 @@
 // Confidence, line and invoice. A line's confidence comes from its sources (match score and
 // lead, rule, learned support, technician entry) and is adjusted for agreement between the
 // structured invoice and the notes. The invoice's confidence is the chance that nothing on it
-// is wrong and nothing is missing: its weakest added or changed line, lowered for every flag
-// and for every billable mention we could not place.
+// is wrong and nothing is missing: the product of its added and changed lines' confidences,
+// times the chance (from the shop's history) that nothing else needed adding, lowered for every
+// flag and for every used item the notes mention that we could not place.
 import type { Flag, PricedLine, ProposedLine } from '../types.ts';
 
 /** Combine independent sources for one SKU: the best one, nudged up by each confirmation. */
@@ -40,13 +41,21 @@ export function mergeProposals(lines: ProposedLine[]): ProposedLine[] {
 
 export const TECHNICIAN_ITEM_CONFIDENCE = 0.95;
 
+/**
+ * residualRisk: the chance, from the shop's history, that jobs like this one needed the office
+ * to add something afterwards. Our own additions answer part of it; what is left lowers the
+ * confidence that nothing is missing.
+ */
 export function invoiceConfidence(
   lines: PricedLine[],
   flags: Flag[],
   unmatchedBillableMentions: number,
+  residualRisk = 0,
 ): number {
+  // Every added or changed line must be right (independent chances), and nothing else missing.
   const changed = lines.filter((l) => l.origin !== 'technician');
-  let c = Math.min(TECHNICIAN_ITEM_CONFIDENCE, ...changed.map((l) => l.confidence));
+  let c = changed.reduce((p, l) => p * l.confidence, 1);
+  c *= 1 - Math.min(0.9, residualRisk);
   for (const flag of flags) c *= flag.severity === 'error' ? 0.3 : flag.severity === 'warning' ? 0.75 : 0.95;
   c *= 0.85 ** Math.min(unmatchedBillableMentions, 4);
   return Math.max(0, Math.min(0.99, c));

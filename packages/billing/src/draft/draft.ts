@@ -59,6 +59,7 @@ export function buildDraft(input: {
   flags: Flag[];
   tax: TenantSettings['tax'];
   unmatchedBillableMentions: number;
+  residualRisk?: number;
 }): DraftDocument {
   const { context, lines } = input;
   const tax = computeTax(
@@ -101,7 +102,12 @@ export function buildDraft(input: {
       technicianTotal: context.invoice.total,
       draftTotal: toMoneyString(total),
     },
-    confidence: invoiceConfidence(lines, input.flags, input.unmatchedBillableMentions),
+    confidence: invoiceConfidence(
+      lines,
+      input.flags,
+      input.unmatchedBillableMentions,
+      input.residualRisk ?? 0,
+    ),
     flags: input.flags,
   };
 }

@@ -76,6 +76,9 @@ export class HistoryModel {
   readonly officeAdds = new Map<number, SkuCounts>();
   readonly technicianLines = new Map<number, SkuCounts>();
   readonly laborByJobType = new Map<number, Reservoir>();
+  /** Per feature: past jobs where the office had to add at least one line afterwards. */
+  readonly correctedJobs = new Map<string, number>();
+  private readonly corrected = new Set<number>();
 
   applyJob(event: HistoryJobEvent): void {
     this.jobs += 1;
@@ -91,6 +94,11 @@ export class HistoryModel {
   }
 
   applyLine(event: HistoryLineEvent): void {
+    if (event.officeAdded && !this.corrected.has(event.jobId)) {
+      this.corrected.add(event.jobId);
+      for (const f of new Set(event.features))
+        this.correctedJobs.set(f, (this.correctedJobs.get(f) ?? 0) + 1);
+    }
     const table = event.officeAdded ? this.officeAdds : this.technicianLines;
     let counts = table.get(event.skuId);
     if (!counts) {
@@ -122,6 +130,18 @@ export class HistoryModel {
     const office = this.officeAdds.get(skuId)?.byFeature.get(feature) ?? 0;
     const tech = this.technicianLines.get(skuId)?.byFeature.get(feature) ?? 0;
     return { rate: Math.min(1, (office + tech) / jobs), jobs };
+  }
+
+  /**
+   * The chance the office had to add the SKU when the technician had not billed it, for jobs
+   * with `feature` (Laplace-smoothed): what a rule should believe about adding it now.
+   */
+  addRate(skuId: number, feature: string): { rate: number; opportunities: number } {
+    const jobs = this.featureJobs.get(feature) ?? 0;
+    const office = this.officeAdds.get(skuId)?.byFeature.get(feature) ?? 0;
+    const tech = this.technicianLines.get(skuId)?.byFeature.get(feature) ?? 0;
+    const opportunities = Math.max(office, jobs - tech);
+    return { rate: (office + 0.5) / (opportunities + 1), opportunities };
   }
 
   /** Office-add patterns that apply to a job with these features, best first. */
@@ -181,6 +201,35 @@ export class HistoryModel {
       }
     }
     return votes;
+  }
+
+  /**
+   * How often past jobs with these features needed the office to add something: the most
+   * specific of `contextFeatures` with enough history, and the worst of the technicians'
+   * own records (some technicians forget more than others).
+   */
+  correctionRate(
+    contextFeatures: string[],
+    technicianFeatures: string[],
+    minJobs = 5,
+  ): { rate: number; basis: string } | null {
+    const rate = (f: string) => {
+      const jobs = this.featureJobs.get(f) ?? 0;
+      return jobs >= minJobs ? (this.correctedJobs.get(f) ?? 0) / jobs : null;
+    };
+    let best: { rate: number; basis: string } | null = null;
+    for (const f of contextFeatures) {
+      const r = rate(f);
+      if (r !== null) {
+        best = { rate: r, basis: f };
+        break;
+      }
+    }
+    for (const f of technicianFeatures) {
+      const r = rate(f);
+      if (r !== null && (!best || r > best.rate)) best = { rate: r, basis: f };
+    }
+    return best;
   }
 
   quantityStats(skuId: number): { median: number; p95: number; n: number } | null {

@@ -15,6 +15,8 @@ const USAGE = `Usage: npm run backtest -- --tenant <fixture dir> [options]
   --provider <name>      local (default) or openai (OPENAI_API_KEY / OPENAI_BASE_URL)
   --out <dir>            where to write report.md, report.html, report.json, drafts.jsonl
   --concurrency <n>      worker concurrency per stage (default 8)
+  --period-days <n>      replay a period at a time; each job learns from history before its
+                         period (default 7; 1 is most faithful, slower)
 
 Uses its own database (BACKTEST_DATABASE_URL, default <DATABASE_URL>_backtest), recreated each run.`;
 
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
       provider: { type: 'string', default: 'local' },
       out: { type: 'string' },
       concurrency: { type: 'string', default: '8' },
+      'period-days': { type: 'string', default: '7' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +71,7 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     },
     concurrency: Number(values.concurrency),
+    periodDays: Number(values['period-days']),
     log,
     onProgress: (p) => {
       const rate = p.done / Math.max(p.elapsedMs / 1000, 0.001);

@@ -48,7 +48,14 @@ export async function startConsoleApp(
   await waitReady(redis);
   const queues = new QueueSet(redis, env.QUEUE_PREFIX);
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
-  const runtime = new TenantRuntime({ db, redis, prefix: env.QUEUE_PREFIX, credentialsKey: key, log });
+  const runtime = new TenantRuntime({
+    db,
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    credentialsKey: key,
+    log,
+    rateLimitPerSecond: env.ST_RATE_LIMIT_PER_SECOND,
+  });
   const metrics = new ConsoleMetrics(options.metrics ?? new Metrics());
   const services: ConsoleServices = { env, db, redis, queues, runtime, metrics, log };
   const app = await buildConsoleServer(services);

@@ -18,6 +18,7 @@ import {
 import { BaseEnv, checkRedis, createLogger, installShutdown, loadConfig } from '@invoicer/platform';
 import { loadTenantFixture, resolveCredentialsKey, type TenantFixture } from '@invoicer/servicetitan';
 import { generateTenant } from '@invoicer/st-sim/generator';
+import { reconcileBankStatement } from './bank.ts';
 import { startCluster } from './cluster.ts';
 import { startDemoConsole } from './console.ts';
 import { prepareDatabase } from './database.ts';
@@ -64,14 +65,17 @@ async function main(): Promise<number> {
   }
 
   let fixture: TenantFixture;
+  let bankStatement: string | null = null;
   if (values.tenant) {
     fixture = loadTenantFixture(values.tenant);
   } else {
-    fixture = generateTenant({
+    const generated = generateTenant({
       jobs: Number(values.jobs),
       seed: Number(values.seed),
       payments: true,
-    }).fixture;
+    });
+    fixture = generated.fixture;
+    bankStatement = generated.bank?.bai2 ?? null;
   }
   const live = Number(values.live);
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
@@ -116,6 +120,10 @@ async function main(): Promise<number> {
   const settled = await waitForIdle(cluster, DEMO_TENANT, expected, log);
   const summary = await demoSummary(cluster.db, DEMO_TENANT, startedAt);
   console.log(printSummary(summary, summary.jobs - runsBefore));
+  if (bankStatement) {
+    console.log("\nImporting last month's bank statement (BAI2)…");
+    console.log(await reconcileBankStatement(cluster, DEMO_TENANT, bankStatement, log));
+  }
   const processedAll =
     settled && summary.jobs >= expected && !summary.byStatus.running && !summary.byStatus.queued;
 

@@ -43,7 +43,12 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
     if (cached) return cached;
     const tenant = (await listTenants(db)).find((t) => t.id === tenantId);
     if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
-    const client = clientForTenant(tenant, { credentialsKey: key, redis, prefix: env.QUEUE_PREFIX });
+    const client = clientForTenant(tenant, {
+      credentialsKey: key,
+      redis,
+      prefix: env.QUEUE_PREFIX,
+      rateLimitPerSecond: env.ST_RATE_LIMIT_PER_SECOND,
+    });
     clients.set(tenantId, client);
     return client;
   };

@@ -74,6 +74,7 @@ export async function startWorkerApp(
     credentialsKey: key,
     log,
     rateLimitPerSecond: env.ST_RATE_LIMIT_PER_SECOND,
+    historyPeriodMs: env.HISTORY_PERIOD_HOURS * 3600_000,
     onStCall: (tenant, info) => {
       metrics.stCalls.inc({ tenant, endpoint: info.endpoint, status: String(info.status) });
       if (info.status === 429) metrics.st429.inc({ tenant });

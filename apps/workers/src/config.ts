@@ -22,7 +22,12 @@ export const WorkerEnv = BaseEnv.extend({
     .int()
     .min(0)
     .default(5 * 60_000),
-  /** ServiceTitan allows 60/s per tenant; only a local simulator (backtests) may go higher. */
-  ST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(55),
+  /** A job is judged by history up to the start of its period of this many hours (epoch-aligned). */
+  HISTORY_PERIOD_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

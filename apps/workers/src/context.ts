@@ -65,7 +65,9 @@ export async function loadJobContext(
     )
   )
     .flat()
-    .filter((p) => p.jobId === jobId && (p.paidDurationHours ?? 0) > 0);
+    .filter((p) => p.jobId === jobId && (p.paidDurationHours ?? 0) > 0)
+    // Drive time is paid but not billed: only time on site is labor on the invoice.
+    .filter((p) => !/driv|travel|commut|\bdrv\b/i.test(`${p.activity ?? ''} ${p.activityCode ?? ''}`));
 
   const labor: LaborEntry[] = payItems.length
     ? payItems.map((p) => ({

@@ -1,7 +1,7 @@
 // What happens when a job will not be retried again: the run is marked failed and a review
 // item with reason stage_failed is opened, so a failure is never silent. Invalid payloads are
 // recorded in rejected_events for inspection.
-import { errorMessage, type InvalidInputError, type QueueName } from '@invoicer/core';
+import { errorMessage, type InvalidInputError, type PayloadOf, type QueueName } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
 import {
   appendAuditTx,
@@ -14,6 +14,7 @@ import {
 import type { WorkerHooks } from '@invoicer/platform';
 import type { TenantRuntime } from '@invoicer/tenant';
 import type { Job } from 'bullmq';
+import { recordReconcileFailure } from './reconcile/failure.ts';
 
 export function failureHooks(
   db: Db,
@@ -29,6 +30,10 @@ export function failureHooks(
       });
     },
     async onFinalFailure(queue: QueueName, payload: unknown, error: unknown) {
+      if (queue === 'payment.reconcile') {
+        await recordReconcileFailure(db, runtime, payload as PayloadOf<'payment.reconcile'>, error);
+        return;
+      }
       const p = payload as { tenantId?: string; runId?: string };
       if (!p.runId || !p.tenantId) return;
       const run = await getRun(db, p.runId);

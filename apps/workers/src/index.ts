@@ -2,4 +2,10 @@ export { TenantRuntime } from '@invoicer/tenant';
 export { handlerRegistry, startWorkerApp, type WorkerApp } from './app.ts';
 export { WorkerEnv } from './config.ts';
 export { syncTenant } from './freshness.ts';
+export {
+  describeImport,
+  importBankStatement,
+  reconciliationSummary,
+  recordReconcileFailure,
+} from './reconcile/index.ts';
 export type { WorkerServices } from './services.ts';

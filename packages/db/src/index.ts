@@ -1,6 +1,7 @@
 export * from './client.ts';
 export type * from './generated/prisma/client.ts';
 export * from './repos/audit.ts';
+export * from './repos/bank.ts';
 export * from './repos/catalog.ts';
 export * from './repos/drafts.ts';
 export * from './repos/history.ts';

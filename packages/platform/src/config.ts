@@ -30,6 +30,11 @@ export const BaseEnv = z.object({
   /** Key for sealing tenant credentials (32 bytes, base64 or hex). */
   CREDENTIALS_KEY: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  /**
+   * Calls per second per ServiceTitan tenant, shared by every process through Redis.
+   * ServiceTitan allows 60; only a local simulator (backtests, benchmarks) may go higher.
+   */
+  ST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(55),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
 

@@ -1,8 +1,8 @@
 // Per-tenant runtime state in a process (workers, console): a ServiceTitan client (credentials opened from
 // their sealed form, calls limited through Redis), the tenant's settings, and its knowledge
 // (catalogue, vocabulary, history model). The history model is time-respecting: for a job
-// completed on day D it holds exactly the history before the start of D (UTC), and it is
-// rebuilt from scratch whenever an earlier day is asked for.
+// completed on day D it holds exactly the history before the start of D (UTC; the period is
+// configurable), and it is rebuilt from scratch whenever an earlier period is asked for.
 
 import {
   buildVocabulary,
@@ -53,6 +53,11 @@ export interface TenantRuntimeOptions {
   credentialsKey: Buffer;
   log: Logger;
   rateLimitPerSecond?: number;
+  /**
+   * The history model for a job holds everything before the start of the job's period (epoch-
+   * aligned). A day by default; backtests use a week so a week's jobs can run in parallel.
+   */
+  historyPeriodMs?: number;
   onStCall?: (tenantId: string, info: CallInfo) => void;
   clientOverrides?: Partial<StClientConfig>;
 }
@@ -135,7 +140,8 @@ export class TenantRuntime {
   }
 
   private async updateModel(tenantId: string, at: Date): Promise<HistoryModel> {
-    const cutoff = Math.floor(at.getTime() / DAY_MS) * DAY_MS - 1;
+    const period = this.options.historyPeriodMs ?? DAY_MS;
+    const cutoff = Math.floor(at.getTime() / period) * period - 1;
     let model = this.models.get(tenantId);
     if (!model || model.asOf > cutoff) {
       model = new HistoryModel();

@@ -67,7 +67,8 @@ export async function resolvePayment(
     return { tenantId: item.tenantId, status, version: String(resolvedAt.getTime()) };
   });
   services.metrics.actions.inc({ action: `payment_${decision.action}` });
-  if (decision.action !== 'apply') return { itemId, status: outcome.status };
+  // Every decision goes to the reconcile worker: apply writes the payment, leave_open and
+  // reject close the reconciliation record so it stops counting as undecided.
   try {
     await services.queues.enqueue('payment.reconcile', {
       tenantId: outcome.tenantId,
@@ -82,7 +83,7 @@ export async function resolvePayment(
       itemId,
       status: outcome.status,
       warning:
-        'Saved, but the reconcile queue is unreachable; the payment is applied once it is re-enqueued.',
+        'Saved, but the reconcile queue is unreachable; the decision is carried out once it is re-enqueued.',
     };
   }
 }

@@ -104,7 +104,9 @@ export class RulePack {
     if (skus.some((s) => this.input.billedSkuIds.has(s.id) || this.input.waivedSkuIds?.has(s.id)))
       return true;
     return this.input.mentions.some(
-      (m) => !m.billable && CONCEPTS[concept].phrases.some((p) => p.test(m.clauseText)),
+      (m) =>
+        !m.billable &&
+        CONCEPTS[concept].phrases.some((p) => p.test(m.clauseText) || p.test(m.words.join(' '))),
     );
   }
 

@@ -76,10 +76,19 @@ export function laborLines(input: LaborInput): ProposedLine[] {
   if (!onInvoice.length && (!tmRate || tmRate.rate < 0.5)) return [];
 
   const skuFor = (technicianId: number): CatalogSku | null => {
+    // The technician's own rate SKU: frequent on their jobs and more frequent than on jobs of
+    // this type in general (a journeyman is on every apprentice's job too; the lift tells the
+    // helper rate apart).
+    const jobType = `jt:${context.job.jobTypeId}`;
     const byTech = regular
-      .map((s) => ({ s, ...model.skuRate(s.id, `tech:${technicianId}`) }))
+      .map((s) => {
+        const own = model.skuRate(s.id, `tech:${technicianId}`);
+        const overall = model.skuRate(s.id, jobType);
+        const lift = overall.rate > 0 ? own.rate / overall.rate : 1;
+        return { s, jobs: own.jobs, rate: own.rate, score: own.rate * lift };
+      })
       .filter((x) => x.jobs >= MIN_JOBS && x.rate > 0)
-      .sort((a, b) => b.rate - a.rate)[0];
+      .sort((a, b) => b.score - a.score)[0];
     if (byTech) return byTech.s;
     const billed = regular.find((s) => onInvoice.some((i) => i.skuId === s.id));
     if (billed) return billed;

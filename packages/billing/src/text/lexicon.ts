@@ -57,6 +57,8 @@ export const ABBREVIATIONS: Record<string, string> = {
   refrig: 'refrigerant',
   freon: 'refrigerant',
   '410a': 'r410a',
+  '410': 'r410a',
+  '454': 'r454b',
   'r-410a': 'r410a',
   'r410-a': 'r410a',
   puron: 'r410a',
@@ -129,7 +131,7 @@ export const ACTION_WORDS = new Set(
   `replace install add added adding charge charged recharge topped top swap swapped change changed put upgrade upgraded clean cleaned flush flushed
    repair repaired fix fixed ran run rewire rewired wired mount mounted hook hooked seal sealed tighten tightened unclog unclogged snake snaked
    jet jetted clear cleared rebuild rebuilt braze brazed solder soldered patch patched supply supplied provide provided furnish furnished use used
-   vacuum evacuate evacuated pull pulled haul hauled dispose disposed remove removed permit diagnose diagnosed set
+   vacuum evacuate evacuated pull pulled haul hauled dispose disposed remove removed diagnose diagnosed set
    installed replaced swapped mounted hung`
     .split(/\s+/)
     .filter(Boolean),
@@ -160,6 +162,24 @@ export const SKU_TEXT_SYNONYMS: [RegExp, string][] = [
   [/\bsurge\s+protect\w*/i, 'spd surge'],
   [/\bwater\s+heater\b/i, 'wh'],
   [/\bexpansion\s+valve\b/i, 'txv'],
+];
+
+/**
+ * Markers that a charge is waived or falls to someone else: "trip chg waived", "diag applied
+ * to repair", "no charge", "permit by builder, not us", "HO pulling own permit", "covered
+ * under warranty". A waived item is never billed.
+ */
+export const WAIVER_PATTERNS: RegExp[] = [
+  /\bwai+v\w*/i,
+  /\bno\s+(charge|chg|cost)\b/i,
+  /\bn\/c\b/i,
+  /\bcomp(ed|'?d|limentary)\b/i,
+  /\b(applied|apply|credited|counts?)\s+(to|toward|towards)\s+(the\s+)?(repair|job|invoice|work)/i,
+  /\b(by|through)\s+(the\s+)?(customer['’]?s?\s+)?(builder|homeowner|ho|gc|general\s+contractor|contractor|owner|landlord|property\s+manager)\b/i,
+  /\b(pull\w*|getting|obtain\w*|handl\w*)\s+(their|his|her|its)?\s*own\s+permit/i,
+  /\bnot\s+us\b/i,
+  /\bcovered\s+(by|under)\s+(the\s+)?(warranty|membership|plan|agreement)/i,
+  /\bunder\s+warranty\b/i,
 ];
 
 /** Markers that the customer declined or has not yet approved the work. */

@@ -9,6 +9,7 @@ import {
   NEGATION_PATTERNS,
   PROPOSAL_PATTERNS,
   USAGE_MARKERS,
+  WAIVER_PATTERNS,
 } from './lexicon.ts';
 import { isNumberWord, numberValue, type Token, tokenize } from './tokens.ts';
 import { resolveWord, type Vocabulary } from './vocabulary.ts';
@@ -71,6 +72,7 @@ export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'pol
 }
 
 function basePolarity(text: string): Polarity {
+  if (WAIVER_PATTERNS.some((p) => p.test(text))) return 'negated';
   if (DECLINE_PATTERNS.some((p) => p.test(text))) return 'declined';
   if (APPROVAL.test(text)) return 'done';
   if (PROPOSAL_PATTERNS.some((p) => p.test(text))) return 'proposed';
@@ -257,6 +259,15 @@ function quantityNear(
 ): { quantity: number | null; unit: Mention['unit']; start: number | null } {
   const i = tokens.indexOf(first);
   const j = tokens.indexOf(last);
+  // A measured amount wins over a nearer bare number: "added 5 pounds of 410 refrigerant".
+  for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
+    const value = numberValue(tokens[k]!.text);
+    const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
+    if (value !== null && unit && unit !== 'each' && !/^(a|an)$/.test(tokens[k]!.text)) {
+      return { quantity: value, unit, start: tokens[k]!.start };
+    }
+    if (ACTION_WORDS.has(tokens[k]!.text)) break;
+  }
   // Before: "2x", "2 x", "three lbs of", "10' of", "(2)", "qty 2".
   for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
     const t = tokens[k]!.text;

@@ -1,0 +1,235 @@
+// Importing a bank file: parse it (format detected or given), store each statement and its
+// transactions (unique per tenant by fingerprint, so the same file twice adds nothing), report
+// every parse issue by line, and queue each new credit for reconciliation. A file that cannot
+// be read at all is refused with a StatementParseError naming the line; records that parsed are
+// kept when the parser only reports problems with some of them. The CLI and the console upload
+// both call `importBankStatement`.
+import { createHash } from 'node:crypto';
+import { InvalidInputError } from '@invoicer/core';
+import {
+  type BankTransactionInput,
+  type Db,
+  getTenant,
+  storeBankStatement,
+  unreconciledCredits,
+} from '@invoicer/db';
+import type { QueueSet } from '@invoicer/platform';
+import {
+  allIssues,
+  type BankStatement,
+  type CsvMapping,
+  type CsvPreset,
+  describeIssue,
+  type ParseIssue,
+  parseStatement,
+  type StatementFormat,
+} from '@invoicer/reconcile';
+
+export interface ImportOptions {
+  fileName?: string;
+  format?: StatementFormat;
+  /** Column mapping or preset name (`stripe_balance_transactions`, `paypal_activity`); CSV only. */
+  csvMapping?: CsvMapping | CsvPreset;
+  /** Parse and report, store nothing, queue nothing. */
+  dryRun?: boolean;
+  importedBy?: string;
+}
+
+export interface ImportedStatement {
+  accountId: string | null;
+  currency: string;
+  statementRef: string | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  transactions: number;
+  credits: number;
+  newTransactions: number;
+  /** This exact statement was imported before. */
+  alreadyImported: boolean;
+}
+
+export interface ImportReport {
+  tenantId: string;
+  format: StatementFormat;
+  fileName: string | null;
+  dryRun: boolean;
+  statements: ImportedStatement[];
+  /** Problems the parser reported (records it skipped, control totals), in line order. */
+  issues: (ParseIssue & { text: string })[];
+  transactions: number;
+  newTransactions: number;
+  duplicates: number;
+  newCredits: number;
+  /** Reconciliation jobs queued: new credits, and earlier ones that never got a decision. */
+  enqueued: number;
+}
+
+function statementDigest(format: StatementFormat, s: BankStatement): string {
+  const hash = createHash('sha256');
+  hash.update(
+    [format, s.accountId ?? '', s.statementId ?? '', s.periodStart ?? '', s.periodEnd ?? ''].join('\u001f'),
+  );
+  for (const fp of s.transactions.map((t) => t.fingerprint).sort()) hash.update(fp);
+  return hash.digest('hex');
+}
+
+function toInput(format: StatementFormat, t: BankStatement['transactions'][number]): BankTransactionInput {
+  return {
+    fingerprint: t.fingerprint,
+    format,
+    accountId: t.accountId ?? null,
+    bookingDate: t.bookingDate,
+    valueDate: t.valueDate ?? null,
+    amount: t.amount.toFixed(),
+    currency: t.currency,
+    description: t.description,
+    reference: t.reference ?? null,
+    counterpartyName: t.counterpartyName ?? null,
+    remittance: t.remittance,
+    checkNumber: t.checkNumber ?? null,
+    typeCode: t.typeCode ?? null,
+    fee: t.fee ? t.fee.toFixed() : null,
+    line: t.line ?? null,
+    raw: t.raw ?? null,
+  };
+}
+
+export async function importBankStatement(
+  db: Db,
+  queues: QueueSet | null,
+  tenantId: string,
+  buffer: Uint8Array,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  if (!(await getTenant(db, tenantId))) throw new InvalidInputError(`unknown tenant ${tenantId}`);
+  const file = parseStatement(buffer, {
+    format: options.format,
+    fileName: options.fileName,
+    csvMapping: options.csvMapping,
+  });
+  const all = file.statements.flatMap((s) => s.transactions);
+  const fingerprints = all.map((t) => t.fingerprint);
+  const known = new Set(
+    (
+      await db.bankTransaction.findMany({
+        where: { tenantId, fingerprint: { in: fingerprints } },
+        select: { fingerprint: true },
+      })
+    ).map((r) => r.fingerprint),
+  );
+  const existingDigests = new Set(
+    (
+      await db.bankStatement.findMany({
+        where: { tenantId, digest: { in: file.statements.map((s) => statementDigest(file.format, s)) } },
+        select: { digest: true },
+      })
+    ).map((r) => r.digest),
+  );
+  const issues = allIssues(file).map((issue) => ({ ...issue, text: describeIssue(issue) }));
+
+  let inserted = new Set<string>();
+  if (!options.dryRun) {
+    inserted = await db.$transaction(
+      async (tx) => {
+        const added = new Set<string>();
+        for (const s of file.statements) {
+          const result = await storeBankStatement(
+            tx,
+            {
+              tenantId,
+              digest: statementDigest(file.format, s),
+              format: file.format,
+              fileName: options.fileName ?? null,
+              accountId: s.accountId ?? null,
+              currency: s.currency,
+              statementRef: s.statementId ?? null,
+              periodStart: s.periodStart ?? null,
+              periodEnd: s.periodEnd ?? null,
+              openingBalance: s.openingBalance?.toFixed() ?? null,
+              closingBalance: s.closingBalance?.toFixed() ?? null,
+              issues: [...file.errors, ...s.errors],
+              transactionCount: s.transactions.length,
+              importedBy: options.importedBy ?? 'system',
+            },
+            s.transactions.map((t) => toInput(file.format, t)),
+          );
+          for (const fp of result.inserted) added.add(fp);
+        }
+        return added;
+      },
+      { timeout: 120_000 },
+    );
+  } else {
+    inserted = new Set(fingerprints.filter((fp) => !known.has(fp)));
+  }
+
+  const credits = new Set(all.filter((t) => t.amount.greaterThan(0)).map((t) => t.fingerprint));
+  const newCredits = [...inserted].filter((fp) => credits.has(fp));
+  let enqueued = 0;
+  if (!options.dryRun && queues) {
+    // New credits, plus credits of this file stored before that never got a decision (their
+    // job was lost): re-importing a file is a safe way to resume it.
+    const pending = await unreconciledCredits(db, tenantId, [...credits]);
+    const resumeVersion = `r${Date.now()}`;
+    for (const fp of pending) {
+      await queues.enqueue('payment.reconcile', {
+        tenantId,
+        subject: 'bank_line',
+        subjectId: fp,
+        version: inserted.has(fp) ? '1' : resumeVersion,
+      });
+      enqueued += 1;
+    }
+  }
+  return {
+    tenantId,
+    format: file.format,
+    fileName: options.fileName ?? null,
+    dryRun: options.dryRun ?? false,
+    statements: file.statements.map((s) => ({
+      accountId: s.accountId ?? null,
+      currency: s.currency,
+      statementRef: s.statementId ?? null,
+      periodStart: s.periodStart ?? null,
+      periodEnd: s.periodEnd ?? null,
+      transactions: s.transactions.length,
+      credits: s.transactions.filter((t) => t.amount.greaterThan(0)).length,
+      newTransactions: s.transactions.filter((t) => inserted.has(t.fingerprint)).length,
+      alreadyImported: existingDigests.has(statementDigest(file.format, s)),
+    })),
+    issues,
+    transactions: all.length,
+    newTransactions: inserted.size,
+    duplicates: all.length - inserted.size,
+    newCredits: newCredits.length,
+    enqueued,
+  };
+}
+
+/** The report as lines for a terminal or a flash message. */
+export function describeImport(report: ImportReport): string[] {
+  const out: string[] = [];
+  const verb = report.dryRun ? 'would add' : 'added';
+  out.push(
+    `${report.fileName ?? 'file'}: ${report.format}, ${report.statements.length} statement(s), tenant ${report.tenantId}`,
+  );
+  for (const s of report.statements) {
+    const period = s.periodStart || s.periodEnd ? ` ${s.periodStart ?? '?'} to ${s.periodEnd ?? '?'}` : '';
+    const before = s.alreadyImported ? ' (this statement was imported before)' : '';
+    out.push(
+      `  account ${s.accountId ?? '(none)'} ${s.currency}${period}: ${s.transactions} transaction(s), ${s.credits} credit(s), ${verb} ${s.newTransactions}${before}`,
+    );
+  }
+  if (report.transactions > 0 && report.newTransactions === 0)
+    out.push(`nothing new: all ${report.transactions} transaction(s) were imported before`);
+  else
+    out.push(
+      `${verb} ${report.newTransactions} transaction(s) (${report.newCredits} credit(s)); ${report.duplicates} already known`,
+    );
+  if (!report.dryRun) out.push(`queued ${report.enqueued} credit(s) for reconciliation`);
+  if (report.issues.length) {
+    out.push(`${report.issues.length} issue(s) reported by the parser (the records that parsed were kept):`);
+    for (const issue of report.issues) out.push(`  ${issue.text}`);
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CATALOG,
+  CATALOG_BY_ID,
+  extractNotes,
+  ID,
+  item,
+  jobContext,
+  knowledge,
+  vocabularyOf,
+} from '../test-fixtures.ts';
+import { findMentions } from '../text/mentions.ts';
+import type { ExistingItem } from '../types.ts';
+import { buildNoteLines, decideFromScores, type NoteLinesInput } from './note-lines.ts';
+import { MemoryRetriever, trigramSimilarity } from './retrieval.ts';
+
+const VOCABULARY = vocabularyOf();
+const RETRIEVER = new MemoryRetriever(CATALOG);
+const K = knowledge();
+
+/** The extract stage as the worker runs it, with the in-memory retriever and the local chooser. */
+function extract(
+  notes: string[],
+  existing: ExistingItem[] = [],
+  plausibility?: NoteLinesInput['plausibility'],
+) {
+  return extractNotes(jobContext({ notes, invoice: { items: existing } }), K, plausibility);
+}
+
+const added = (r: Awaited<ReturnType<typeof extract>>) => r.added.map((l) => [l.skuId, l.quantity]);
+
+describe('note lines: what the notes say was used and the invoice does not bill', () => {
+  it('"repl 2x 45/5 MFD cap" adds two of the 45/5 capacitor, with the note span as provenance', async () => {
+    const note = 'No cool. repl 2x 45/5 MFD cap';
+    const r = await extract([note]);
+    expect(added(r)).toEqual([[ID.cap, '2']]);
+    const [line] = r.added;
+    expect(line).toMatchObject({ key: `note:${ID.cap}`, origin: 'added', existingItemId: null });
+    expect(line!.provenance).toMatchObject({ kind: 'note_span', noteIndex: 0, text: '2x 45/5 MFD cap' });
+    const p = line!.provenance as { start: number; end: number };
+    expect(note.slice(p.start, p.end)).toBe('2x 45/5 MFD cap');
+    expect(line!.confidence).toBeGreaterThan(0.5);
+    expect(line!.reason).toContain('Run Capacitor 45/5 MFD');
+  });
+
+  it('tells variants apart by their spec: a 35/5 capacitor is not the 45/5', async () => {
+    expect(added(await extract(['put in a new 35/5 cap']))).toEqual([[ID.cap35, '1']]);
+  });
+
+  it('bills copper by the foot', async () => {
+    expect(added(await extract(["ran 10' of 3/4 copper"]))).toEqual([[ID.copper, '10']]);
+  });
+
+  it('converts ounces to pounds for per-pound refrigerant', async () => {
+    expect(added(await extract(['added 12 oz of r410a']))).toEqual([[ID.r410a, '0.75']]);
+  });
+
+  it('merges repeated mentions of one SKU, keeping the largest quantity', async () => {
+    const r = await extract(['replaced capacitor 45/5', 'installed 2 capacitors 45/5 total']);
+    expect(added(r)).toEqual([[ID.cap, '2']]);
+  });
+});
+
+describe('note lines: never from declined, quoted or negated work', () => {
+  it.each([
+    ['quoted new condenser, cust declined', 'condenser'],
+    ['Recommend replacing the 45/5 cap next visit', 'capacitor'],
+    ['did not need refrigerant', 'refrigerant'],
+    ['Leak found. Quoted leak repair + 4 lbs 410a, customer declined', 'r410a'],
+    ['cap tested good, no cap needed', 'capacitor'],
+  ])('"%s"', async (note, word) => {
+    const r = await extract([note]);
+    expect(r.added).toEqual([]);
+    expect(r.nonBillable.some((n) => n.mention.words.includes(word))).toBe(true);
+  });
+
+  it('records the SKU a declined mention was matched to (for the declined-item flag)', async () => {
+    const r = await extract(['quoted new 35/5 capacitor, customer declined']);
+    expect(r.nonBillable.map((n) => n.skuId)).toContain(ID.cap35);
+  });
+});
+
+describe('note lines: what the invoice already bills', () => {
+  it('confirms the technician’s item instead of adding a second one', async () => {
+    const r = await extract(['replaced capacitor 45/5'], [item(1, { skuId: ID.cap })]);
+    expect(r.added).toEqual([]);
+    expect(r.confirmations.get(1)?.map((m) => m.text)).toEqual(['capacitor 45/5']);
+  });
+
+  it('does not add equipment, fees or bare mentions from the notes', async () => {
+    expect((await extract(['installed new condenser'])).added).toEqual([]);
+    expect((await extract(['looked at the capacitor'])).added).toEqual([]);
+  });
+
+  it('does not add a part jobs like this never carry', async () => {
+    const never = (skuId: number) => (skuId === ID.cap ? { rate: 0, jobs: 40 } : null);
+    const r = await extract(['replaced capacitor 45/5'], [], never);
+    expect(r.added).toEqual([]);
+    expect(r.unmatched.map((m) => m.text)).toEqual(['capacitor 45/5']);
+  });
+
+  it('leaves a mention that matches nothing as unmatched, never billed', async () => {
+    const { mentions } = findMentions([{ index: 0, text: 'replaced capacitor' }], VOCABULARY);
+    const r = buildNoteLines({
+      mentions,
+      decisions: mentions.map((m) => decideFromScores(m, [])),
+      scored: new Map(),
+      catalog: CATALOG_BY_ID,
+      existing: [],
+    });
+    expect(r.added).toEqual([]);
+    expect(r.unmatched).toHaveLength(1);
+  });
+});
+
+describe('decideFromScores', () => {
+  const mention = { id: 'm', quantity: 2, billable: true };
+
+  it('picks the best candidate, more surely the further ahead it is', () => {
+    const clear = decideFromScores(mention, [
+      { skuId: 1, code: 'A', score: 0.9 },
+      { skuId: 2, code: 'B', score: 0.3 },
+    ]);
+    const close = decideFromScores(mention, [
+      { skuId: 1, code: 'A', score: 0.9 },
+      { skuId: 2, code: 'B', score: 0.85 },
+    ]);
+    expect(clear).toMatchObject({ skuId: 1, quantity: 2, billable: true });
+    expect(clear.confidence).toBeGreaterThan(close.confidence);
+    expect(clear.confidence).toBeLessThanOrEqual(0.97);
+  });
+
+  it('picks nothing below the minimum score', () => {
+    expect(decideFromScores(mention, [{ skuId: 1, code: 'A', score: 0.41 }])).toMatchObject({
+      skuId: null,
+      confidence: 0,
+    });
+    expect(decideFromScores(mention, [{ skuId: 1, code: 'A', score: 0.41 }], 0.4).skuId).toBe(1);
+  });
+});
+
+describe('retrieval', () => {
+  it('trigram similarity is 1 for equal text, 0 for nothing shared, symmetric', () => {
+    expect(trigramSimilarity('capacitor', 'capacitor')).toBe(1);
+    expect(trigramSimilarity('capacitor', 'xyz')).toBe(0);
+    expect(trigramSimilarity('capacitor 45/5', 'run capacitor')).toBeCloseTo(
+      trigramSimilarity('run capacitor', 'capacitor 45/5'),
+      12,
+    );
+  });
+
+  it('finds the price-book entries a mention names, best first', async () => {
+    const hits = await RETRIEVER.search('45/5 cap', 3);
+    expect(hits[0]!.sku.id).toBe(ID.cap);
+    expect(hits.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { historyOf, times } from '../test-fixtures.ts';
+import { HistoryModel } from './model.ts';
+
+describe('HistoryModel', () => {
+  it('counts how often jobs with a feature carried a SKU, either way', () => {
+    const model = historyOf([
+      ...times(3, { features: ['jt:1'], technician: [5] }),
+      ...times(2, { features: ['jt:1'], office: [{ skuId: 5 }] }),
+      ...times(5, { features: ['jt:1'] }),
+    ]);
+    expect(model.skuRate(5, 'jt:1')).toEqual({ rate: 0.5, jobs: 10 });
+    expect(model.skuRate(5, 'jt:2')).toEqual({ rate: 0, jobs: 0 });
+    // The office added it in 2 of the 7 jobs where the technician had not (smoothed).
+    expect(model.addRate(5, 'jt:1')).toEqual({ rate: 2.5 / 8, opportunities: 7 });
+  });
+
+  it('counts a SKU once per job however many lines carry it', () => {
+    const model = new HistoryModel();
+    model.applyJob({
+      jobId: 1,
+      completedOn: '2024-01-01T00:00:00Z',
+      jobTypeId: 1,
+      features: ['f'],
+      laborHours: null,
+    });
+    for (const quantity of [1, 2])
+      model.applyLine({
+        jobId: 1,
+        skuId: 9,
+        quantity,
+        createdOn: '2024-01-01T00:00:00Z',
+        officeAdded: false,
+        features: ['f'],
+      });
+    expect(model.skuRate(9, 'f')).toEqual({ rate: 1, jobs: 1 });
+    expect(model.quantityStats(9)).toEqual({ median: 2, p95: 2, n: 2 });
+  });
+
+  it('applies events in time order up to a cut-off, never looking ahead', () => {
+    const model = new HistoryModel();
+    const jobs = [
+      { jobId: 1, completedOn: '2024-01-01T00:00:00Z', jobTypeId: 1, features: ['f'], laborHours: 2 },
+      { jobId: 2, completedOn: '2024-02-01T00:00:00Z', jobTypeId: 1, features: ['f'], laborHours: 3 },
+    ];
+    model.advance(Date.parse('2024-01-15T00:00:00Z'), jobs, []);
+    expect(model.jobs).toBe(1);
+    model.advance(Date.parse('2024-03-01T00:00:00Z'), jobs, []);
+    expect(model.jobs).toBe(2);
+    model.advance(Date.parse('2024-03-01T00:00:00Z'), jobs, []);
+    expect(model.jobs).toBe(2);
+  });
+
+  it('learns office-add patterns with smoothed confidence, best first', () => {
+    const model = historyOf([
+      ...times(9, { features: ['w:leak'], office: [{ skuId: 6, quantity: 2 }] }),
+      ...times(1, { features: ['w:leak'] }),
+      ...times(5, { features: ['w:filter'], office: [{ skuId: 7 }] }),
+      ...times(5, { features: ['w:filter'] }),
+    ]);
+    const rules = model.officeAddRules(['w:leak', 'w:filter'], 5);
+    expect(rules.map((r) => [r.skuId, r.feature, r.support])).toEqual([
+      [6, 'w:leak', 9],
+      [7, 'w:filter', 5],
+    ]);
+    expect(rules[0]!.confidence).toBeCloseTo(9.5 / 11, 12);
+    expect(model.officeAddRules(['w:leak'], 10)).toEqual([]);
+    expect(model.officeQuantity(6)).toBe(2);
+  });
+
+  it('knows labor norms per job type and the correction rate of similar jobs', () => {
+    const model = historyOf([
+      ...times(8, { features: ['jt:1'], jobTypeId: 1, laborHours: 2 }),
+      ...times(2, { features: ['jt:1', 'tech:4'], jobTypeId: 1, laborHours: 6, office: [{ skuId: 1 }] }),
+    ]);
+    expect(model.laborNorm(1)).toEqual({ median: 2, p90: 6, n: 10 });
+    expect(model.laborNorm(2)).toBeNull();
+    expect(model.correctionRate(['jt:1'], [])).toEqual({ rate: 0.2, basis: 'jt:1' });
+    expect(model.correctionRate(['jt:9'], [])).toBeNull();
+  });
+
+  it('votes for SKUs from note words', () => {
+    const model = historyOf([
+      ...times(3, { features: ['w:capacitor'], technician: [10] }),
+      ...times(1, { features: ['w:capacitor'] }),
+    ]);
+    expect(model.wordVotes(['capacitor']).get(10)).toEqual({ score: 0.75, word: 'capacitor', jobs: 4 });
+    expect(model.wordVotes(['capacitor'], 5).size).toBe(0);
+  });
+});

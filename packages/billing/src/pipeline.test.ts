@@ -1,0 +1,106 @@
+// The billing stages end to end on one job, as the workers chain them: extract (in-memory
+// retrieval, local chooser) → detect → price → draft → route.
+import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
+import { describe, expect, it } from 'vitest';
+import { detectStage, draftStage, priceStage, routeStage } from './pipeline.ts';
+import {
+  type ContextOverrides,
+  extractNotes,
+  ID,
+  item,
+  jobContext,
+  knowledge,
+  settings,
+} from './test-fixtures.ts';
+
+const AUSTIN = {
+  id: 3,
+  name: 'Austin',
+  isTaxRateSeparated: false,
+  rates: [{ taxName: 'Texas', taxBaseType: ['Subtotal'], taxRate: '0.0825' }],
+};
+const TUE_1830_CST = '2025-03-05T00:30:00Z';
+
+async function runJob(o: ContextOverrides, tenant: TenantSettings = settings()) {
+  const k = knowledge({ settings: tenant });
+  const context = jobContext({ taxZone: AUSTIN, ...o });
+  const extracted = await extractNotes(context, k);
+  const detected = detectStage(context, k, {
+    mentions: extracted.mentions,
+    noteLines: extracted.added,
+    confirmations: extracted.confirmations,
+    nonBillable: extracted.nonBillable.map((n) => ({ mentionId: n.mention.id, skuId: n.skuId })),
+  });
+  const priced = priceStage(context, k, detected.lines);
+  const draft = draftStage(context, k, {
+    lines: priced,
+    flags: detected.flags,
+    unmatchedBillableMentions: extracted.unmatched.filter((m) => m.use !== 'none').length,
+    features: detected.features,
+  });
+  return { context, extracted, detected, priced, draft, route: routeStage(context, draft, tenant) };
+}
+
+describe('billing pipeline', () => {
+  it('adds what the notes and the appointment say was missed, and nothing declined, negated or waived', async () => {
+    const r = await runJob(
+      {
+        appointments: [{ id: 1, start: TUE_1830_CST, end: TUE_1830_CST }],
+        invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '65.00' },
+        notes: [
+          'No cool. Replaced capacitor 45/5 - added 2 lbs 410a',
+          'Quoted new condenser, customer declined. No trip charge - callback from last week.',
+        ],
+      },
+      settings({ rules: { tripCharge: { jobTypeIds: [10] } }, policy: { mode: 'auto' } }),
+    );
+    const bySku = Object.fromEntries(r.priced.map((l) => [l.skuId, l]));
+    expect(
+      Object.keys(bySku)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([ID.afterHours, ID.r410a, ID.cap].sort((a, b) => a - b));
+    expect(bySku[ID.cap]).toMatchObject({ origin: 'technician', unitPrice: '65.00' });
+    expect(bySku[ID.r410a]).toMatchObject({ origin: 'added', quantity: '2', total: '170.00' });
+    expect(bySku[ID.afterHours]).toMatchObject({ origin: 'added', total: '150.00' });
+    // The technician's capacitor is confirmed by the notes.
+    expect(r.extracted.confirmations.get(1)).toHaveLength(1);
+
+    expect(r.draft.subTotal).toBe(sum(r.priced.map((l) => fromAmountString(l.total))).toFixed(2));
+    expect(r.draft.subTotal).toBe('385.00');
+    expect(r.draft.total).toBe(
+      fromAmountString(r.draft.subTotal).plus(fromAmountString(r.draft.salesTax)).toFixed(2),
+    );
+    expect(r.draft.diff.added.map((a) => a.skuCode).sort()).toEqual(['AH-PREM', 'REF-410A']);
+    expect(r.draft.confidence).toBeGreaterThan(0);
+    expect(r.draft.confidence).toBeLessThan(1);
+    // Added lines are not certain enough to post without a person.
+    expect(r.route).toMatchObject({ route: 'review', reasons: ['low_confidence'] });
+  });
+
+  it('flags a technician item for work the notes say the customer declined', async () => {
+    const r = await runJob(
+      {
+        invoice: { items: [item(1, { skuId: ID.cap35, unitPrice: '60.00' })] },
+        notes: ['Tested capacitor weak. Quoted new 35/5 capacitor, customer declined'],
+      },
+      settings({ policy: { mode: 'auto' } }),
+    );
+    expect(r.detected.flags.map((f) => f.code)).toContain('declined_item_on_invoice');
+    expect(r.route.reasons).toContain('validation_flag');
+    expect(r.route.route).toBe('review');
+  });
+
+  it('auto-posts a clean job the technician billed completely', async () => {
+    const r = await runJob(
+      {
+        invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '70.36' },
+        notes: ['replaced run capacitor 45/5, tested ok'],
+      },
+      settings({ policy: { mode: 'auto' } }),
+    );
+    expect(r.priced.map((l) => l.origin)).toEqual(['technician']);
+    expect(r.draft.total).toBe('70.36');
+    expect(r.route).toMatchObject({ route: 'auto_post', reasons: [] });
+  });
+});

@@ -1,0 +1,238 @@
+import { fromAmountString } from '@invoicer/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { HistoryModel } from '../history/model.ts';
+import {
+  CATALOG,
+  CATALOG_BY_ID,
+  historyOf,
+  ID,
+  item,
+  jobContext,
+  labor,
+  settings,
+  sku,
+  times,
+} from '../test-fixtures.ts';
+import type { CatalogSku, LaborEntry, ProposedLine } from '../types.ts';
+import { laborLines, laborSkus } from './labor.ts';
+import { priceLines } from './pricing.ts';
+
+const NO_OT_SKU = CATALOG.filter((s) => s.id !== ID.laborOt);
+/** The technician put one hour of hourly labor on the invoice: the job is billed by time. */
+const HOURLY_ON_INVOICE = [item(1, { skuId: ID.labor, quantity: '1' })];
+
+function lines(
+  entries: LaborEntry[],
+  o: {
+    items?: ReturnType<typeof item>[];
+    catalog?: CatalogSku[];
+    model?: HistoryModel;
+    pricing?: Record<string, unknown>;
+  } = {},
+): ProposedLine[] {
+  return laborLines({
+    context: jobContext({ labor: entries, invoice: { items: o.items ?? HOURLY_ON_INVOICE } }),
+    catalog: o.catalog ?? CATALOG,
+    model: o.model ?? historyOf([]),
+    pricing: settings({ pricing: o.pricing ?? {} }).pricing,
+    similarJobs: ['jt:10', 'bu:100'],
+  });
+}
+
+const byKey = (ls: ProposedLine[]) => Object.fromEntries(ls.map((l) => [l.key, l]));
+
+/** Bill the labor lines the way the draft would. */
+function billed(ls: ProposedLine[], catalog = CATALOG_BY_ID) {
+  return priceLines({
+    lines: ls,
+    catalog,
+    membershipActive: false,
+    customerId: 700,
+    pricing: settings().pricing,
+    existingDescriptions: new Map(),
+  });
+}
+
+describe('laborSkus', () => {
+  it('finds hourly labor by flag or unit of measure, not flat-rate tasks named "(labor)"', () => {
+    const catalog = [
+      ...CATALOG,
+      sku(80, { kind: 'service', name: 'Electrician per hour', code: 'EL-HR' }),
+      sku(81, { kind: 'service', name: 'Faucet install (labor)', code: 'FAUC-L' }),
+      sku(82, { kind: 'service', name: 'Plumber', code: 'PL', unitOfMeasure: 'Hours' }),
+    ];
+    expect(
+      laborSkus(catalog)
+        .map((s) => s.id)
+        .sort((a, b) => a - b),
+    ).toEqual([ID.labor, ID.laborOt, ID.helperLabor, 80, 82]);
+  });
+});
+
+describe('laborLines: whether the job is billed by time', () => {
+  it('is, when the technician already put hourly labor on the invoice', () => {
+    expect(lines([labor(1, '2.5')])).toHaveLength(1);
+  });
+
+  it('is not, without hourly labor on the invoice and without history saying so', () => {
+    expect(lines([labor(1, '2.5')], { items: [] })).toEqual([]);
+  });
+
+  it('is, when jobs like this one are usually billed by time (added line, history as evidence)', () => {
+    const model = historyOf(times(10, { features: ['jt:10'], technician: [ID.labor] }));
+    const [line] = lines([labor(1, '2.5')], { items: [], model });
+    expect(line).toMatchObject({
+      key: `labor:${ID.labor}`,
+      origin: 'added',
+      quantity: '2.50',
+      existingItemId: null,
+    });
+    expect(line!.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(line!.confidence).toBeLessThanOrEqual(1);
+    expect(line!.evidence[0]!.detail).toContain('100% of 10 similar past jobs were billed by time');
+  });
+
+  it('is not, when similar jobs are usually flat-rate', () => {
+    const model = historyOf([
+      ...times(2, { features: ['jt:10'], technician: [ID.labor] }),
+      ...times(8, { features: ['jt:10'], technician: [ID.tuneUp] }),
+    ]);
+    expect(lines([labor(1, '2.5')], { items: [], model })).toEqual([]);
+  });
+
+  it('is not, without timesheets or without an hourly SKU', () => {
+    expect(lines([])).toEqual([]);
+    expect(lines([labor(1, '2')], { catalog: CATALOG.filter((s) => !s.isLabor) })).toEqual([]);
+  });
+});
+
+describe('laborLines: hours × rate', () => {
+  it('corrects the technician’s hours to the timesheets, on the same item', () => {
+    const [line] = lines([labor(1, '2.5')]);
+    expect(line).toMatchObject({
+      key: `labor:${ID.labor}`,
+      skuId: ID.labor,
+      quantity: '2.50',
+      origin: 'changed',
+      existingItemId: 1,
+      confidence: 0.9,
+      provenance: { kind: 'labor', technicianIds: [1], hours: '2.50' },
+    });
+    expect(line!.reason).toContain('technician entered 1');
+    const [priced] = billed([line!]);
+    expect(priced).toMatchObject({ unitPrice: '120.00', total: '300.00' });
+  });
+
+  it('adds nothing when the technician already billed the right hours', () => {
+    expect(lines([labor(1, '2.5')], { items: [item(1, { skuId: ID.labor, quantity: '2.5' })] })).toEqual([]);
+  });
+
+  it('rounds hours up to the tenant’s increment', () => {
+    expect(lines([labor(1, '2.1')])[0]!.quantity).toBe('2.25');
+    expect(lines([labor(1, '2.1')], { pricing: { laborIncrementHours: 0.5 } })[0]!.quantity).toBe('2.50');
+    expect(lines([labor(1, '2.01')], { pricing: { laborIncrementHours: 1 } })[0]!.quantity).toBe('3.00');
+    expect(lines([labor(1, '2.25')])[0]!.quantity).toBe('2.25');
+  });
+
+  it('bills at least the minimum hours per technician', () => {
+    expect(
+      lines([labor(1, '0.4')], { items: [item(1, { skuId: ID.labor, quantity: '0.5' })] })[0]!.quantity,
+    ).toBe('1.00');
+    expect(lines([labor(1, '0.4')], { pricing: { laborMinimumHours: 2 } })[0]!.quantity).toBe('2.00');
+  });
+
+  it('adds up several technicians on one rate into one line, each rounded and held to the minimum', () => {
+    const [line, ...rest] = lines([labor(1, '2.1'), labor(2, '0.5'), labor(1, '0.3')]);
+    expect(rest).toEqual([]);
+    // Technician 1: 2.4 → 2.5; technician 2: 0.5 → minimum 1.
+    expect(line).toMatchObject({ quantity: '3.50', provenance: { kind: 'labor', technicianIds: [1, 2] } });
+  });
+
+  it('bills each technician at the rate SKU the shop uses for them (an apprentice at the helper rate)', () => {
+    const model = historyOf([
+      ...times(6, { features: ['jt:10', 'tech:1'], technician: [ID.labor] }),
+      ...times(6, { features: ['jt:10', 'tech:2'], technician: [ID.labor, ID.helperLabor] }),
+    ]);
+    const out = byKey(lines([labor(1, '2'), labor(2, '3')], { model }));
+    expect(out[`labor:${ID.labor}`]).toMatchObject({ quantity: '2.00', provenance: { technicianIds: [1] } });
+    expect(out[`labor:${ID.helperLabor}`]).toMatchObject({
+      quantity: '3.00',
+      origin: 'added',
+      provenance: { technicianIds: [2] },
+    });
+    const priced = billed(Object.values(out));
+    expect(priced.map((l) => l.total).sort()).toEqual(['210.00', '240.00']);
+  });
+});
+
+describe('laborLines: overtime', () => {
+  it('bills overtime hours on the matching overtime SKU', () => {
+    const out = byKey(lines([labor(1, '1.5'), labor(1, '2', { paidTimeType: 'Overtime' })]));
+    expect(out[`labor:${ID.labor}`]!.quantity).toBe('1.50');
+    expect(out[`labor:${ID.laborOt}`]).toMatchObject({
+      skuId: ID.laborOt,
+      quantity: '2.00',
+      origin: 'added',
+    });
+    expect(out[`labor:${ID.laborOt}`]!.unitPriceOverride).toBeUndefined();
+    expect(billed([out[`labor:${ID.laborOt}`]!])[0]!.total).toBe('400.00');
+  });
+
+  it('without an overtime SKU, bills the regular SKU at the overtime multiplier', () => {
+    const out = byKey(
+      lines([labor(1, '1'), labor(1, '2', { paidTimeType: 'Overtime' })], { catalog: NO_OT_SKU }),
+    );
+    const ot = out[`labor:${ID.labor}@180.00`]!;
+    expect(ot).toMatchObject({ skuId: ID.labor, quantity: '2.00', unitPriceOverride: '180.00' });
+    expect(billed([ot])[0]).toMatchObject({ unitPrice: '180.00', total: '360.00' });
+    const custom = lines([labor(1, '1'), labor(1, '2', { paidTimeType: 'Overtime' })], {
+      catalog: NO_OT_SKU,
+      pricing: { overtimeMultiplier: 1.75 },
+    });
+    expect(custom.find((l) => l.unitPriceOverride !== undefined)!.unitPriceOverride).toBe('210.00');
+  });
+
+  it('does not apply the minimum to overtime-only hours, but still rounds them up', () => {
+    const out = lines([labor(1, '0.3', { paidTimeType: 'Overtime' })]);
+    expect(out.map((l) => [l.skuId, l.quantity])).toEqual([[ID.laborOt, '0.50']]);
+  });
+});
+
+describe('labor properties', () => {
+  const entryArb = fc.record({
+    technicianId: fc.integer({ min: 1, max: 3 }),
+    centiHours: fc.integer({ min: 1, max: 1200 }),
+    paidTimeType: fc.constantFrom('Regular' as const, 'Overtime' as const),
+  });
+
+  it('billed hours are whole increments, never fewer than worked, and at least the minimum per regular line', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entryArb, { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(0.1, 0.25, 0.5, 1),
+        (raw, increment) => {
+          const entries = raw.map((r) =>
+            labor(r.technicianId, (r.centiHours / 100).toFixed(2), { paidTimeType: r.paidTimeType }),
+          );
+          const out = lines(entries, {
+            items: [item(1, { skuId: ID.labor, quantity: '0.01' })],
+            pricing: { laborIncrementHours: increment },
+          });
+          const billedHours = out.reduce(
+            (s, l) => s.plus(fromAmountString(l.quantity)),
+            fromAmountString('0'),
+          );
+          const worked = entries.reduce((s, e) => s.plus(fromAmountString(e.hours)), fromAmountString('0'));
+          expect(billedHours.gte(worked)).toBe(true);
+          for (const l of out) {
+            const q = fromAmountString(l.quantity);
+            expect(q.div(increment).isInteger()).toBe(true);
+            if (l.skuId === ID.labor) expect(q.gte(1)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { mentionsOf } from '../test-fixtures.ts';
+import { classifyClauses, findMentions, isSpec, type Mention, splitClauses } from './mentions.ts';
+import { buildVocabulary } from './vocabulary.ts';
+
+/** The single mention whose resolved words include `word`. */
+function mention(notes: string | string[], word: string): Mention {
+  const found = mentionsOf(notes).filter((m) => m.words.includes(word));
+  expect(found, `one mention of "${word}" in ${JSON.stringify(notes)}`).toHaveLength(1);
+  return found[0]!;
+}
+
+/** Mentions the notes say were used: the only ones that may add a line. */
+function used(notes: string | string[]): Mention[] {
+  return mentionsOf(notes).filter((m) => m.billable && m.use !== 'none');
+}
+
+describe('findMentions: declined and quoted-only work is never billable', () => {
+  it.each([
+    ['quoted new condenser, cust declined', 'declined'],
+    ['Gave option for new condenser, HO wants a second opinion', 'declined'],
+    ['customer turned down the condenser replacement', 'declined'],
+    ['Recommended new condenser; customer will think about it', 'declined'],
+    ['Condenser replacement quoted - customer holding off', 'declined'],
+    ['Tech recommends replacing the condenser next season', 'proposed'],
+    ['Quoted condenser replacement', 'proposed'],
+    ['estimate given for a new condenser', 'proposed'],
+  ] as const)('"%s" → %s', (note, polarity) => {
+    const m = mention(note, 'condenser');
+    expect(m.polarity).toBe(polarity);
+    expect(m.billable).toBe(false);
+    expect(m.use).toBe('none');
+  });
+
+  it('carries a decline back to the proposal it answers, not to work done earlier in the note', () => {
+    const notes = 'Replaced capacitor 45/5 - quoted new condenser, customer declined';
+    expect(mention(notes, 'capacitor')).toMatchObject({ polarity: 'done', billable: true, use: 'action' });
+    expect(mention(notes, 'condenser')).toMatchObject({ polarity: 'declined', billable: false });
+  });
+
+  it('keeps a decline inside its own note', () => {
+    const mentions = mentionsOf(['Installed new condenser', 'Customer declined maintenance plan']);
+    const condenser = mentions.find((m) => m.words.includes('condenser'))!;
+    expect(condenser).toMatchObject({ noteIndex: 0, polarity: 'done', billable: true });
+  });
+
+  it('bills proposed work once the customer approves it', () => {
+    expect(mention('quoted condenser. customer approved.', 'condenser')).toMatchObject({
+      polarity: 'done',
+      billable: true,
+    });
+    expect(mention('Condenser replacement approved by customer', 'condenser').polarity).toBe('done');
+  });
+
+  it('records a declined refrigerant top-off with its quantity but never as used', () => {
+    const m = mention('Leak found. Quoted leak repair + 4 lbs 410a, customer declined', 'r410a');
+    expect(m).toMatchObject({ polarity: 'declined', billable: false, use: 'none', quantity: 4, unit: 'lb' });
+  });
+});
+
+describe('findMentions: negated work is never billable', () => {
+  it.each([
+    'did not need refrigerant',
+    "didn't have to add any freon",
+    'no leak found, did not add refrigerant',
+    'Checked charge, system full, no refrigerant added',
+    'No refrigerant was added to the system',
+    'customer opted not to add refrigerant',
+    'Customer does not want refrigerant added',
+    'completed without refrigerant',
+  ])('"%s"', (note) => {
+    const m = mention(note, 'refrigerant');
+    expect(m.polarity).toBe('negated');
+    expect(m.billable).toBe(false);
+    expect(used(note).filter((x) => x.words.includes('refrigerant'))).toEqual([]);
+  });
+
+  it('negates only from the negation onwards: "cap was fine, no cap needed" uses no capacitor', () => {
+    const mentions = mentionsOf('cap was fine, no cap needed');
+    expect(mentions.map((m) => m.polarity)).toEqual(['neutral', 'negated']);
+    expect(used('cap was fine, no cap needed')).toEqual([]);
+  });
+
+  it('reads "no heat" / "no cool" as the complaint, not as negating the repair that follows', () => {
+    expect(mention('No heat call, replaced capacitor', 'capacitor')).toMatchObject({
+      polarity: 'done',
+      billable: true,
+    });
+    expect(mention('no cool. added 2 lbs 410a', 'r410a')).toMatchObject({
+      polarity: 'done',
+      billable: true,
+      quantity: 2,
+      unit: 'lb',
+    });
+  });
+});
+
+describe('findMentions: waived charges are never billable', () => {
+  it.each([
+    ['no charge for trip', 'trip'],
+    ['trip charge waived - callback', 'trip'],
+    ['Trip charge waived (callback)', 'trip'],
+    ['No trip fee - callback', 'trip'],
+    ['trip fee n/c per manager', 'trip'],
+    ['courtesy visit, trip comped', 'trip'],
+    ['diag fee applied to repair', 'diagnostic'],
+    ['permit pulled by homeowner, not us', 'permit'],
+    ['Permit by GC', 'permit'],
+    ['Homeowner pulling own permit', 'permit'],
+    ['Disposal covered under warranty', 'disposal'],
+    ['no shop supplies charge', 'shop'],
+  ])('"%s"', (note, word) => {
+    const m = mention(note, word);
+    expect(m.polarity).toBe('negated');
+    expect(m.billable).toBe(false);
+    expect(m.use).toBe('none');
+  });
+});
+
+describe('findMentions: abbreviations, typos, quantities and units', () => {
+  it('"repl 2x 45/5 MFD cap": a capacitor, spec 45/5, two of them, used', () => {
+    const m = mention('repl 2x 45/5 MFD cap', 'capacitor');
+    expect(m).toMatchObject({ quantity: 2, unit: 'each', polarity: 'done', billable: true, use: 'action' });
+    expect(m.specs).toContain('45/5');
+    expect(m.text).toBe('2x 45/5 MFD cap');
+  });
+
+  it('"added three lbs 410a": refrigerant R-410A by the pound from a number word', () => {
+    const m = mention('added three lbs 410a', 'r410a');
+    expect(m).toMatchObject({ quantity: 3, unit: 'lb', billable: true, use: 'action' });
+  });
+
+  it('"10\' of 3/4 copper": ten feet, 3/4 is the size not the count, measured means used', () => {
+    const m = mention("10' of 3/4 copper", 'copper');
+    expect(m).toMatchObject({
+      quantity: 10,
+      unit: 'foot',
+      polarity: 'neutral',
+      billable: true,
+      use: 'measured',
+    });
+    expect(m.specs).toEqual(['3/4']);
+  });
+
+  it.each([
+    ['Topped off with 2.5 lbs R-22', 'r22', 2.5, 'lb'],
+    ['charged system w/ 1.5# r22', 'r22', 1.5, 'lb'],
+    ['added 12 oz of r410a', 'r410a', 12, 'oz'],
+    ['refrig charge 3# 410', 'refrigerant', 3, 'lb'],
+    ['used: 3/4 copper 8 ft', 'copper', 8, 'foot'],
+    ['6 feet of copper', 'copper', 6, 'foot'],
+    ['Cust approved quote, installed 3/4 copper 12 ft', 'copper', 12, 'foot'],
+    ['+ 2 capacitors', 'capacitor', 2, 'each'],
+    ['caps x2 replaced', 'capacitor', 2, 'each'],
+    ['qty 3 capacitor replaced', 'capacitor', 3, 'each'],
+    ['installed a pair of capacitors', 'capacitor', 2, 'each'],
+    ['installed (2) caps', 'capacitor', 2, 'each'],
+  ] as const)('"%s" → %s × %d %s', (note, word, quantity, unit) => {
+    const m = mention(note, word);
+    expect(m.quantity).toBe(quantity);
+    expect(m.unit).toBe(unit);
+    expect(m.billable).toBe(true);
+    expect(m.use).not.toBe('none');
+  });
+
+  it.each([
+    ['swapped capasitor', 'capacitor'],
+    ['rplcd condensor fan side', 'condenser'],
+    ['replaced contacter', 'contactor'],
+    ['put in a new 35/5 cap', 'capacitor'],
+    ['new condenser installed', 'condenser'],
+  ])('"%s" is used work on a %s', (note, word) => {
+    const m = mention(note, word);
+    expect(m).toMatchObject({ polarity: 'done', billable: true, use: 'action' });
+  });
+
+  it('keeps the note offsets of every mention so the console can highlight it', () => {
+    const note = 'Arrived, tested. Replaced capacitor and added 2 lbs 410a';
+    for (const m of mentionsOf(note)) expect(note.slice(m.start, m.end)).toBe(m.text);
+    expect(mention(note, 'r410a').text).toBe('2 lbs 410a');
+  });
+
+  it('does not count a bare mention ("checked the condenser") as use', () => {
+    expect(mention('looked at condenser coil', 'condenser').use).toBe('none');
+    expect(used('looked at condenser coil')).toEqual([]);
+  });
+
+  it('finds only what the shop sells, and a conversation about it is not use', () => {
+    expect(mentionsOf('all good, left site clean')).toEqual([]);
+    const talk = mentionsOf('Spoke with homeowner about thermostat schedule app');
+    expect(talk.map((m) => [m.words, m.use])).toEqual([[['thermostat'], 'none']]);
+  });
+
+  it('follows another shop’s price book: words it does not sell are not items', () => {
+    const plumbing = buildVocabulary(['Water Heater Tank 50 Gallon', 'Expansion Tank', 'Flapper']);
+    const { mentions } = findMentions([{ index: 0, text: 'replaced flapper and capacitor' }], plumbing);
+    expect(mentions.map((m) => m.words)).toEqual([['flapper']]);
+  });
+});
+
+describe('splitClauses / classifyClauses', () => {
+  it('splits on sentence ends, semicolons, commas and spaced dashes, keeping offsets and decimals', () => {
+    const text = 'Added 2.5 lbs; replaced cap, tested - ok';
+    const clauses = splitClauses(text, 3);
+    expect(clauses.map((c) => c.text)).toEqual(['Added 2.5 lbs', 'replaced cap', 'tested', 'ok']);
+    for (const c of clauses) {
+      expect(text.slice(c.start, c.end)).toBe(c.text);
+      expect(c.noteIndex).toBe(3);
+    }
+  });
+
+  it('carries an answer back only to the clauses it answers', () => {
+    const clauses = classifyClauses(
+      splitClauses('replaced filter, recommended new coil, customer declined', 0),
+      (c) => /filter|coil/.test(c.text),
+    );
+    expect(clauses.map((c) => c.polarity)).toEqual(['done', 'declined', 'declined']);
+  });
+});
+
+describe('isSpec', () => {
+  it.each(['45/5', '3/4', 'r-410a', 'r22', '40gal', '20a', '2p', '3t', '80%'])('%s is a spec', (t) =>
+    expect(isSpec(t)).toBe(true),
+  );
+  it.each(['2', 'two', 'capacitor', '2x', "10'"])('%s is not a spec', (t) => expect(isSpec(t)).toBe(false));
+});

@@ -7,8 +7,8 @@ import { type IngestApp, IngestEnv, startIngestApp } from '@invoicer/ingest';
 import { createLogger, type Logger, loadConfig } from '@invoicer/platform';
 import type { TenantFixture } from '@invoicer/servicetitan';
 import { type RunningSim, type SimOptions, startSim } from '@invoicer/st-sim';
+import { registerTenant } from '@invoicer/tenant';
 import { startWorkerApp, type WorkerApp, WorkerEnv } from '@invoicer/workers';
-import { registerTenant } from './tenant.ts';
 
 export interface ClusterOptions {
   fixture: TenantFixture;

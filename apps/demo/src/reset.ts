@@ -14,6 +14,7 @@ export async function resetDemoTenant(databaseUrl: string, tenantId: string): Pr
       db.stRecord.deleteMany({ where: { tenantId } }),
       db.historyJob.deleteMany({ where: { tenantId } }),
       db.historyLine.deleteMany({ where: { tenantId } }),
+      db.historyDescription.deleteMany({ where: { tenantId } }),
       db.catalogItem.deleteMany({ where: { tenantId } }),
     ]);
   } finally {

@@ -2,7 +2,14 @@
 // retrieval, local chooser) → detect → price → draft → route.
 import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
 import { describe, expect, it } from 'vitest';
-import { detectStage, draftStage, priceStage, routeStage } from './pipeline.ts';
+import {
+  detectStage,
+  draftStage,
+  findJobMentions,
+  priceStage,
+  requestNotes,
+  routeStage,
+} from './pipeline.ts';
 import {
   type ContextOverrides,
   extractNotes,
@@ -102,5 +109,23 @@ describe('billing pipeline', () => {
     expect(r.priced.map((l) => l.origin)).toEqual(['technician']);
     expect(r.draft.total).toBe('70.36');
     expect(r.route).toMatchObject({ route: 'auto_post', reasons: [] });
+  });
+});
+
+describe('notes written before the visit', () => {
+  it('treats the booking request as something asked for, not something done', () => {
+    const k = knowledge();
+    const context = jobContext({});
+    context.notes = [
+      { index: 0, text: 'Replace capacitor 45/5', createdOn: '2025-03-01T10:00:00Z' },
+      { index: -1, text: '<p>Replace contactor</p>', createdOn: null },
+    ];
+    const requested = findJobMentions(context, k);
+    expect(requested.map((m) => m.words[0]).sort()).toEqual(['capacitor', 'contactor']);
+    expect(requested.every((m) => m.use === 'none')).toBe(true);
+    expect(requestNotes(context)).toEqual(new Set([0, -1]));
+
+    context.notes = [{ index: 0, text: 'Replaced capacitor 45/5', createdOn: '2025-03-04T16:30:00Z' }];
+    expect(findJobMentions(context, k).map((m) => m.use)).toEqual(['action']);
   });
 });

@@ -39,7 +39,27 @@ export function noteTexts(context: JobContext): { index: number; text: string }[
 }
 
 export function findJobMentions(context: JobContext, knowledge: TenantKnowledge): Mention[] {
-  return findMentions(noteTexts(context), knowledge.vocabulary).mentions;
+  const requests = requestNotes(context);
+  return findMentions(noteTexts(context), knowledge.vocabulary).mentions.map((m) =>
+    // What the customer asked for at booking ("Replace smoke detectors") is not evidence that
+    // it was done: such a mention can confirm a billed item but never add one.
+    requests.has(m.noteIndex) && m.use !== 'none' ? { ...m, use: 'none' as const } : m,
+  );
+}
+
+/**
+ * Notes written before anyone was due on site: the job summary, and notes created before the
+ * first appointment started. They describe the request, not the work.
+ */
+export function requestNotes(context: JobContext): Set<number> {
+  const starts = context.appointments.map((a) => Date.parse(a.start)).filter((t) => !Number.isNaN(t));
+  const firstStart = starts.length ? Math.min(...starts) : null;
+  const out = new Set<number>();
+  for (const note of context.notes) {
+    const created = note.createdOn ? Date.parse(note.createdOn) : Number.NaN;
+    if (note.index === -1 || (firstStart !== null && created < firstStart)) out.add(note.index);
+  }
+  return out;
 }
 
 export function featuresOf(context: JobContext, mentions: Mention[], settings: TenantSettings): string[] {

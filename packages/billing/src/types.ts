@@ -163,6 +163,8 @@ export interface PricedLine extends ProposedLine {
   total: string;
   taxable: boolean;
   priceBasis: string;
+  /** For a technician's item entered at another price: what the price book gives this customer. */
+  bookPrice?: string;
 }
 
 export type FlagCode =

@@ -10,7 +10,9 @@ export type Tx = Prisma.TransactionClient;
 
 export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter });
+  // Writes that extend the audit chain queue on one lock per tenant; under a burst the default
+  // 2 s wait / 5 s lifetime expires transactions that are merely waiting their turn.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
 }
 
 const START_POSTGRES =

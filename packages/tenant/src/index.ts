@@ -1,2 +1,3 @@
 export * from './catalog-map.ts';
+export * from './register.ts';
 export * from './runtime.ts';

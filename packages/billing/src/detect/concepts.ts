@@ -16,6 +16,8 @@ interface ConceptSpec {
   label: string;
   phrases: RegExp[];
   kinds: SkuKind[];
+  /** Statements that the concept is not billed even though they do not negate its name. */
+  waivers?: RegExp[];
 }
 
 export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
@@ -32,8 +34,12 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
   },
   diagnosticFee: {
     label: 'diagnostic fee',
-    phrases: [/\bdiagnos\w*/i, /\btrouble\s*shoot\w*/i, /\bservice\s+call\b/i],
+    phrases: [/\bdiagnos\w*/i, /\bdiag\b/i, /\btrouble\s*shoot\w*/i, /\bservice\s+call\b/i],
     kinds: ['service', 'fee'],
+    // The diagnostic is what shops credit toward the repair ("diag applied to repair").
+    waivers: [
+      /\b(applied|apply|credited|credit|counts?|goes)\s+(to|toward|towards|against)\s+(the\s+)?(repair|job|work|install\w*)/i,
+    ],
   },
   afterHours: {
     label: 'after-hours / weekend premium',
@@ -58,6 +64,11 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
       /\brecycl\w*/i,
     ],
     kinds: ['fee', 'service'],
+    // Nothing to haul when the customer keeps (or disposes of) the old equipment.
+    waivers: [
+      /\b(keep|keeps|keeping|kept|retain\w*|wants?)\b[^.;,]{0,30}\b(old|existing|original)\s+([\w-]+\s+){0,2}(unit|equipment|one|system|heater|tank|furnace|condenser|appliance|fixture)/i,
+      /\b(cust(omer)?|ho|homeowner|owner|tenant|landlord|gc|contractor)\s+(will\s+|to\s+)?(dispos\w*|haul\w*|scrap\w*)/i,
+    ],
   },
   refrigerant: {
     label: 'refrigerant by the pound',

@@ -217,6 +217,13 @@ describe('diagnostic fee', () => {
       ruleLine(rules({ model, notes: ['Diagnostic waived for member'] }), 'diagnosticFee'),
     ).toBeUndefined();
   });
+
+  it.each(['deag applied to repair', 'service call credited toward the repair', 'no diag charge, callback'])(
+    'does not fire when the notes say "%s", even misspelt',
+    (note) => {
+      expect(ruleLine(rules({ model, notes: [note] }), 'diagnosticFee')).toBeUndefined();
+    },
+  );
 });
 
 describe('after-hours / weekend premium (appointment times in the tenant timezone)', () => {
@@ -335,6 +342,22 @@ describe('disposal', () => {
     ).toBeUndefined();
   });
 
+  it.each([
+    'cust keeping old unit',
+    'HO KEEPING OLD UNIT FOR SCRAP, NO HAUL OFF',
+    'Customer wants to keep the existing water heater for the cabin',
+    'homeowner will dispose of the old one',
+    'no haul away needed',
+  ])('does not fire when the notes say "%s"', (note) => {
+    expect(ruleLine(rules({ ...EQUIPMENT_REPLACED, notes: [note] }), 'disposal')).toBeUndefined();
+  });
+
+  it('still fires when the old unit is mentioned without keeping it', () => {
+    expect(
+      ruleLine(rules({ ...EQUIPMENT_REPLACED, notes: ['old unit was rusted through'] }), 'disposal')?.skuId,
+    ).toBe(ID.disposal);
+  });
+
   it('does not fire when already billed, waived, disabled, or the notes say it is covered', () => {
     const withDisposal = {
       invoice: { items: [item(1, { skuId: ID.condenser }), item(2, { skuId: ID.disposal })] },
@@ -398,8 +421,19 @@ describe('refrigerant by the pound', () => {
     'Leak found. Quoted leak repair + 4 lbs 410a, customer declined',
     'Recommend adding 2 lbs 410a next visit',
     'checked refrigerant pressures',
+    'Refrigerant charge good, none added',
+    'R-410A not added, charge within spec',
+    '410a: none added',
+    '0 lbs refrigerant added',
   ])('does not fire for "%s"', (note) => {
     expect(ruleLine(rules({ notes: [note] }), 'refrigerant')).toBeUndefined();
+  });
+
+  it.each([
+    ['Added 2 lb of 410a to reach 35. Quoted coil replacement, customer declined.', '2'],
+    ['recharged system with 410a', '1'],
+  ])('fires for "%s"', (note, quantity) => {
+    expect(ruleLine(rules({ notes: [note] }), 'refrigerant')?.quantity).toBe(quantity);
   });
 
   it('does not fire when refrigerant is already billed, waived or disabled', () => {

@@ -7,7 +7,8 @@
 import type { TenantSettings } from '@invoicer/core';
 import { afterHours, startFeatures, type WorkingHours } from '../history/features.ts';
 import type { HistoryModel } from '../history/model.ts';
-import type { Mention } from '../text/mentions.ts';
+import { type Mention, nonBillableTexts } from '../text/mentions.ts';
+import { htmlToText } from '../text/tokens.ts';
 import type { CatalogSku, Evidence, JobContext, ProposedLine } from '../types.ts';
 import { CONCEPTS, conceptSkus, type RuleConcept } from './concepts.ts';
 
@@ -103,11 +104,26 @@ export class RulePack {
     const skus = this.skus(concept);
     if (skus.some((s) => this.input.billedSkuIds.has(s.id) || this.input.waivedSkuIds?.has(s.id)))
       return true;
-    return this.input.mentions.some(
-      (m) =>
-        !m.billable &&
-        CONCEPTS[concept].phrases.some((p) => p.test(m.clauseText) || p.test(m.words.join(' '))),
-    );
+    const spec = CONCEPTS[concept];
+    if (
+      this.input.mentions.some(
+        (m) => !m.billable && spec.phrases.some((p) => p.test(m.clauseText) || p.test(m.words.join(' '))),
+      )
+    )
+      return true;
+    const notes = this.notes();
+    if (spec.waivers?.some((w) => notes.some((n) => w.test(n.text)))) return true;
+    this.negative ??= nonBillableTexts(notes);
+    return this.negative.some((text) => spec.phrases.some((p) => p.test(text)));
+  }
+
+  private negative: string[] | undefined;
+
+  private notes(): { index: number; text: string }[] {
+    return this.input.context.notes.map((n) => ({
+      index: n.index,
+      text: n.index === -1 ? htmlToText(n.text) : n.text,
+    }));
   }
 
   /**

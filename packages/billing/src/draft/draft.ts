@@ -1,6 +1,7 @@
 // The itemized draft: priced lines, tax, totals, a plain-language summary for the customer and
 // the difference from the invoice as the technician left it.
 import { fromAmountString, sum, type TenantSettings, toMoneyString } from '@invoicer/core';
+import { priceFlags } from '../price/pricing.ts';
 import { computeTax, type TaxZoneInput } from '../tax/index.ts';
 import type { Flag, JobContext, PricedLine } from '../types.ts';
 import { invoiceConfidence } from './confidence.ts';
@@ -62,6 +63,7 @@ export function buildDraft(input: {
   residualRisk?: number;
 }): DraftDocument {
   const { context, lines } = input;
+  const flags = [...input.flags, ...priceFlags(lines)];
   const tax = computeTax(
     lines.map((l) => ({
       key: l.key,
@@ -102,12 +104,7 @@ export function buildDraft(input: {
       technicianTotal: context.invoice.total,
       draftTotal: toMoneyString(total),
     },
-    confidence: invoiceConfidence(
-      lines,
-      input.flags,
-      input.unmatchedBillableMentions,
-      input.residualRisk ?? 0,
-    ),
-    flags: input.flags,
+    confidence: invoiceConfidence(lines, flags, input.unmatchedBillableMentions, input.residualRisk ?? 0),
+    flags,
   };
 }

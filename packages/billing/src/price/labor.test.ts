@@ -193,9 +193,60 @@ describe('laborLines: overtime', () => {
     expect(custom.find((l) => l.unitPriceOverride !== undefined)!.unitPriceOverride).toBe('210.00');
   });
 
+  it('bills double-time hours at the double-time multiplier, not the overtime rate', () => {
+    const out = byKey(
+      lines([labor(1, '1'), labor(1, '2', { paidTimeType: 'DoubleOvertime' })], { catalog: NO_OT_SKU }),
+    );
+    const dt = out[`labor:${ID.labor}@240.00`]!;
+    expect(dt).toMatchObject({ skuId: ID.labor, quantity: '2.00', unitPriceOverride: '240.00' });
+    const custom = lines([labor(1, '1'), labor(1, '1', { paidTimeType: 'DoubleOvertime' })], {
+      catalog: NO_OT_SKU,
+      pricing: { doubleOvertimeMultiplier: 2.5 },
+    });
+    expect(custom.find((l) => l.unitPriceOverride !== undefined)!.unitPriceOverride).toBe('300.00');
+  });
+
+  it("bills double time on the shop's double-time SKU when it has one", () => {
+    const dtSku = sku(90, {
+      kind: 'service',
+      name: 'Labor double time',
+      code: 'LAB-DT',
+      price: '250.00',
+      isLabor: true,
+    });
+    const out = lines([labor(1, '1'), labor(1, '2', { paidTimeType: 'DoubleOvertime' })], {
+      catalog: [...CATALOG, dtSku],
+    });
+    expect(out.find((l) => l.skuId === 90)).toMatchObject({ quantity: '2.00' });
+    expect(out.find((l) => l.skuId === 90)!.unitPriceOverride).toBeUndefined();
+  });
+
   it('does not apply the minimum to overtime-only hours, but still rounds them up', () => {
     const out = lines([labor(1, '0.3', { paidTimeType: 'Overtime' })]);
     expect(out.map((l) => [l.skuId, l.quantity])).toEqual([[ID.laborOt, '0.50']]);
+  });
+});
+
+describe("laborLines: the technician's own rate", () => {
+  it('bills the technician rate (and overtime at its multiple) when the tenant chooses it', () => {
+    const entries = [
+      labor(1, '2', { hourlyRate: '95.00' }),
+      labor(1, '1', { paidTimeType: 'Overtime', hourlyRate: '95.00' }),
+    ];
+    const out = lines(entries, { pricing: { laborRateSource: 'technician' } });
+    expect(out.map((l) => [l.skuId, l.quantity, l.unitPriceOverride]).sort()).toEqual(
+      [
+        [ID.labor, '2.00', '95.00'],
+        [ID.labor, '1.00', '142.50'],
+      ].sort(),
+    );
+  });
+
+  it('falls back to the SKU price when the technician has no rate, and ignores rates by default', () => {
+    const withoutRate = lines([labor(1, '2')], { pricing: { laborRateSource: 'technician' } });
+    expect(withoutRate[0]!.unitPriceOverride).toBeUndefined();
+    const byDefault = lines([labor(1, '2', { hourlyRate: '95.00' })]);
+    expect(byDefault[0]!.unitPriceOverride).toBeUndefined();
   });
 });
 

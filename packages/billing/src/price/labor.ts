@@ -22,8 +22,12 @@ export function laborSkus(catalog: CatalogSku[]): CatalogSku[] {
   );
 }
 
+function isDoubleTimeSku(sku: CatalogSku): boolean {
+  return /\b(double[\s-]*(time|overtime)|dt)\b/i.test(sku.name) || /-DT$/i.test(sku.code);
+}
+
 function isOvertimeSku(sku: CatalogSku): boolean {
-  return /\b(overtime|ot)\b/i.test(sku.name) || /-OT$/i.test(sku.code);
+  return (/\b(overtime|ot)\b/i.test(sku.name) || /-OT$/i.test(sku.code)) && !isDoubleTimeSku(sku);
 }
 
 /** The overtime SKU that goes with a regular one: the longest shared code prefix. */
@@ -59,8 +63,9 @@ export function laborLines(input: LaborInput): ProposedLine[] {
   const { context, model, pricing } = input;
   const hourly = laborSkus(input.catalog);
   if (!hourly.length || !context.labor.length) return [];
-  const regular = hourly.filter((s) => !isOvertimeSku(s));
+  const regular = hourly.filter((s) => !isOvertimeSku(s) && !isDoubleTimeSku(s));
   const overtime = hourly.filter(isOvertimeSku);
+  const doubleTime = hourly.filter(isDoubleTimeSku);
   const onInvoice = context.invoice.items.filter(
     (i) => i.skuId !== null && hourly.some((h) => h.id === i.skuId),
   );
@@ -118,7 +123,16 @@ export function laborLines(input: LaborInput): ProposedLine[] {
         .filter((e) => types.includes(e.paidTimeType))
         .reduce((s, e) => s.plus(fromAmountString(e.hours)), new Decimal(0));
     const regularHours = sumOf(['Regular']);
-    const overtimeHours = sumOf(['Overtime', 'DoubleOvertime']);
+    const overtimeHours = sumOf(['Overtime']);
+    const doubleHours = sumOf(['DoubleOvertime']);
+    // The technician's own rate (pricing.laborRateSource = 'technician') replaces the SKU's
+    // price; premium hours then go on the same SKU at the tenant's multipliers.
+    const ownRate =
+      pricing.laborRateSource === 'technician' && entries[0]?.hourlyRate
+        ? fromAmountString(entries[0].hourlyRate)
+        : null;
+    const base = ownRate ?? fromAmountString(sku.price);
+    const atMultiplier = (multiplier: number) => toMoneyString(roundCents(base.times(multiplier)));
     const add = (key: string, target: CatalogSku, hours: Decimal, kind: string, price?: string) => {
       if (hours.lte(0)) return;
       const g = groups.get(key) ?? { sku: target, hours: new Decimal(0), kind, price, technicianIds: [] };
@@ -126,20 +140,25 @@ export function laborLines(input: LaborInput): ProposedLine[] {
       g.technicianIds.push(technicianId);
       groups.set(key, g);
     };
+    const regularRate = ownRate ? atMultiplier(1) : undefined;
     add(
-      `${sku.id}`,
+      regularRate ? `${sku.id}@${regularRate}` : `${sku.id}`,
       sku,
       regularHours.gt(0) ? Decimal.max(regularHours, new Decimal(pricing.laborMinimumHours)) : regularHours,
       'regular',
+      regularRate,
     );
-    if (overtimeHours.gt(0)) {
-      const ot = overtimeFor(sku, overtime);
-      if (ot) add(`${ot.id}`, ot, overtimeHours, 'overtime');
+    const premium = (hours: Decimal, skus: CatalogSku[], multiplier: number, kind: string) => {
+      if (hours.lte(0)) return;
+      const own = ownRate ? null : overtimeFor(sku, skus);
+      if (own) add(`${own.id}`, own, hours, kind);
       else {
-        const rate = toMoneyString(roundCents(fromAmountString(sku.price).times(pricing.overtimeMultiplier)));
-        add(`${sku.id}@${rate}`, sku, overtimeHours, 'overtime', rate);
+        const rate = atMultiplier(multiplier);
+        add(`${sku.id}@${rate}`, sku, hours, kind, rate);
       }
-    }
+    };
+    premium(overtimeHours, overtime, pricing.overtimeMultiplier, 'overtime');
+    premium(doubleHours, doubleTime, pricing.doubleOvertimeMultiplier, 'double-time');
   }
 
   const confidence = onInvoice.length ? 0.9 : Math.max(0.6, tmRate?.rate ?? 0.6);

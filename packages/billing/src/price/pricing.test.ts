@@ -14,7 +14,7 @@ import {
   sku,
 } from '../test-fixtures.ts';
 import type { CatalogSku, PricedLine, ProposedLine } from '../types.ts';
-import { type PricingInput, priceLines, unitPrice } from './pricing.ts';
+import { type PricingInput, priceFlags, priceLines, unitPrice } from './pricing.ts';
 
 type Agreement = PricingInput['pricing']['agreements'][number];
 
@@ -134,9 +134,18 @@ describe('add-on price', () => {
 
   it('bills a member the add-on price when there is no add-on member price', () => {
     const s = sku(91, { price: '45.00', addOnPrice: '35.00' });
-    expect(one(proposed(91, { addOn: true }), { member: true, catalog: new Map([[91, s]]) }).unitPrice).toBe(
-      '35.00',
-    );
+    expect(one(proposed(91, { addOn: true }), { member: true, catalog: new Map([[91, s]]) })).toMatchObject({
+      unitPrice: '35.00',
+      priceBasis: 'add-on price',
+    });
+  });
+
+  it('bills a member the member price for an add-on of a SKU without add-on prices', () => {
+    const s = sku(93, { price: '65.00', memberPrice: '55.00' });
+    expect(one(proposed(93, { addOn: true }), { member: true, catalog: new Map([[93, s]]) })).toMatchObject({
+      unitPrice: '55.00',
+      priceBasis: 'member price',
+    });
   });
 
   it('bills the list price for an add-on of a SKU without add-on prices, and ignores a zero add-on price', () => {
@@ -225,6 +234,15 @@ describe('fees and discounts', () => {
     expect(large.find((l) => l.key === 'disc')!.total).toBe('-100.00'); // 480 capped at 100
   });
 
+  it('never turns a percentage discount into a charge when the other lines net to a credit', () => {
+    const lines = price([
+      proposed(ID.coupon, { key: 'coupon' }),
+      proposed(ID.memberDiscount, { key: 'disc' }),
+    ]);
+    expect(lines.find((l) => l.key === 'coupon')!.total).toBe('-50.00');
+    expect(lines.find((l) => l.key === 'disc')!.total).toBe('0.00');
+  });
+
   it('applies every percentage modifier to the same subtotal (they do not compound)', () => {
     const lines = price([
       ...base,
@@ -269,6 +287,23 @@ describe('lines whose price is set elsewhere', () => {
       total: '210.00',
       priceBasis: 'as entered by the technician',
     });
+  });
+
+  it('flags a technician price that differs from the price book, and not one that matches it', () => {
+    const tech = (unitPriceOverride: string) =>
+      proposed(ID.cap, { origin: 'technician', existingItemId: 1, unitPriceOverride });
+    const off = one(tech('70.00'));
+    expect(off.bookPrice).toBe('65.00');
+    const flags = priceFlags([off]);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({
+      code: 'price_differs_from_pricebook',
+      severity: 'info',
+      lineKey: off.key,
+    });
+    expect(flags[0]!.message).toContain('65.00');
+    expect(one(tech('65.00')).bookPrice).toBeUndefined();
+    expect(priceFlags([one(tech('65.00'))])).toEqual([]);
   });
 
   it('keeps a price a person set on an added line', () => {

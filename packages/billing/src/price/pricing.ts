@@ -4,7 +4,7 @@
 // deviation from the price book is flagged, not silently changed).
 import type { CustomerAgreement, TenantSettings } from '@invoicer/core';
 import { Decimal, fromAmountString, roundCents, sum, toMoneyString, ZERO } from '@invoicer/core';
-import { type CatalogSku, itemTypeOf, type PricedLine, type ProposedLine } from '../types.ts';
+import { type CatalogSku, type Flag, itemTypeOf, type PricedLine, type ProposedLine } from '../types.ts';
 
 export interface PricingInput {
   lines: ProposedLine[];
@@ -40,12 +40,16 @@ export function unitPrice(
   let price = fromAmountString(sku.price);
   let basis = 'price book';
   const member = options.member && options.memberPricing;
-  if (options.addOn) {
-    const addOn = member ? (pick(sku.addOnMemberPrice) ?? pick(sku.addOnPrice)) : pick(sku.addOnPrice);
-    if (addOn) {
-      price = addOn;
-      basis = member ? 'add-on member price' : 'add-on price';
-    }
+  // An add-on takes its add-on price (the member one for members); without add-on prices it is
+  // priced like any other line, so a member still gets the member price.
+  const addOnMember = options.addOn && member ? pick(sku.addOnMemberPrice) : null;
+  const addOn = options.addOn ? pick(sku.addOnPrice) : null;
+  if (addOnMember) {
+    price = addOnMember;
+    basis = 'add-on member price';
+  } else if (addOn) {
+    price = addOn;
+    basis = 'add-on price';
   } else if (member) {
     const memberPrice = sku.memberPrice !== null ? fromAmountString(sku.memberPrice) : null;
     // A member price of 0 is a real price (e.g. free diagnostics for members) only when the
@@ -83,8 +87,9 @@ export function priceLines(input: PricingInput): PricedLine[] {
     }
     base.push(priceOne(line, sku, input));
   }
-  // Percentage modifiers apply to the subtotal of everything else.
-  const subtotal = sum(base.map((l) => fromAmountString(l.total)));
+  // Percentage modifiers apply to the subtotal of everything else (never below zero: a
+  // percentage of a credit would turn a discount into a charge).
+  const subtotal = Decimal.max(ZERO, sum(base.map((l) => fromAmountString(l.total))));
   for (const line of modifiers) {
     const sku = input.catalog.get(line.skuId)!;
     let amount = roundCents(subtotal.times(fromAmountString(sku.amount ?? '0')));
@@ -115,6 +120,7 @@ function priceOne(line: ProposedLine, sku: CatalogSku | undefined, input: Pricin
     'Unknown item';
   if (line.unitPriceOverride !== undefined || !sku) {
     const price = fromAmountString(line.unitPriceOverride ?? '0');
+    const book = line.origin === 'technician' && sku ? bookPrice(line, sku, input) : null;
     return {
       ...line,
       skuCode: sku?.code ?? String(line.skuId),
@@ -125,22 +131,10 @@ function priceOne(line: ProposedLine, sku: CatalogSku | undefined, input: Pricin
       total: toMoneyString(roundCents(price.times(quantity))),
       taxable: sku?.taxable ?? true,
       priceBasis: line.origin === 'technician' ? 'as entered by the technician' : 'set by a person',
+      ...(book && sku && !matchesBook(price, book, sku) ? { bookPrice: toMoneyString(book) } : {}),
     };
   }
-  let price: Decimal;
-  let basis: string;
-  if (sku.kind === 'fee' || sku.kind === 'discount') {
-    const amount = fromAmountString(sku.amount ?? sku.price);
-    price = sku.kind === 'discount' ? amount.abs().negated() : amount;
-    basis = 'fixed fee';
-  } else {
-    ({ price, basis } = unitPrice(sku, {
-      member: input.membershipActive,
-      addOn: line.addOn === true,
-      memberPricing: input.pricing.memberPricing,
-      agreement: agreementFor(input.pricing.agreements, input.customerId, sku),
-    }));
-  }
+  const { price, basis } = priceFromBook(line, sku, input);
   return {
     ...line,
     skuCode: sku.code,
@@ -152,6 +146,56 @@ function priceOne(line: ProposedLine, sku: CatalogSku | undefined, input: Pricin
     taxable: sku.taxable,
     priceBasis: basis,
   };
+}
+
+function priceFromBook(
+  line: ProposedLine,
+  sku: CatalogSku,
+  input: PricingInput,
+): { price: Decimal; basis: string } {
+  if (sku.kind === 'fee' || sku.kind === 'discount') {
+    const amount = fromAmountString(sku.amount ?? sku.price);
+    return { price: sku.kind === 'discount' ? amount.abs().negated() : amount, basis: 'fixed fee' };
+  }
+  return unitPrice(sku, {
+    member: input.membershipActive,
+    addOn: line.addOn === true,
+    memberPricing: input.pricing.memberPricing,
+    agreement: agreementFor(input.pricing.agreements, input.customerId, sku),
+  });
+}
+
+/** The price-book price of a technician's item, when it has one to compare with. */
+function bookPrice(line: ProposedLine, sku: CatalogSku, input: PricingInput): Decimal | null {
+  // Percentage modifiers and hourly labor are priced from other lines / timesheets.
+  if ((sku.kind === 'fee' || sku.kind === 'discount') && sku.amountType === 'Percentage') return null;
+  return priceFromBook(line, sku, input).price;
+}
+
+/** Any of the SKU's own prices counts (the invoice does not say whether an item was an add-on). */
+function matchesBook(price: Decimal, book: Decimal, sku: CatalogSku): boolean {
+  if (price.eq(book)) return true;
+  return [sku.price, sku.memberPrice, sku.addOnPrice, sku.addOnMemberPrice].some(
+    (p) => p !== null && fromAmountString(p).eq(price),
+  );
+}
+
+/**
+ * Technician items whose price differs from the price book are kept as entered (the customer
+ * may have been quoted that price) and flagged so a person can see it.
+ */
+export function priceFlags(lines: PricedLine[]): Flag[] {
+  return lines
+    .filter((l) => l.bookPrice !== undefined)
+    .map((l) => ({
+      code: 'price_differs_from_pricebook' as const,
+      severity: 'info' as const,
+      lineKey: l.key,
+      message: `${l.skuCode} was entered at ${l.unitPrice}; the price book gives this customer ${l.bookPrice}.`,
+      evidence: [
+        { kind: 'structured' as const, detail: `entered ${l.unitPrice}, price book ${l.bookPrice}` },
+      ],
+    }));
 }
 
 export const ZERO_MONEY = toMoneyString(ZERO);

@@ -128,7 +128,7 @@ export const STOPWORDS = new Set(
 
 /** Verbs that mean work was done (and so may be billable). */
 export const ACTION_WORDS = new Set(
-  `replace install add added adding charge charged recharge topped top swap swapped change changed put upgrade upgraded clean cleaned flush flushed
+  `replace install add added adding charge charged recharge recharged topped top swap swapped change changed put upgrade upgraded clean cleaned flush flushed
    repair repaired fix fixed ran run rewire rewired wired mount mounted hook hooked seal sealed tighten tightened unclog unclogged snake snaked
    jet jetted clear cleared rebuild rebuilt braze brazed solder soldered patch patched supply supplied provide provided furnish furnished use used
    vacuum evacuate evacuated pull pulled haul hauled dispose disposed remove removed diagnose diagnosed set

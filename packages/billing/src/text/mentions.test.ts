@@ -38,6 +38,12 @@ describe('findMentions: declined and quoted-only work is never billable', () => 
     expect(mention(notes, 'condenser')).toMatchObject({ polarity: 'declined', billable: false });
   });
 
+  it('ends a clause at a period after a number, so a later decline does not reach back', () => {
+    const notes = 'Replaced capacitor 45/5. Customer declined new condenser.';
+    expect(mention(notes, 'capacitor')).toMatchObject({ polarity: 'done', billable: true, use: 'action' });
+    expect(mention(notes, 'condenser')).toMatchObject({ polarity: 'declined', billable: false });
+  });
+
   it('keeps a decline inside its own note', () => {
     const mentions = mentionsOf(['Installed new condenser', 'Customer declined maintenance plan']);
     const condenser = mentions.find((m) => m.words.includes('condenser'))!;
@@ -155,6 +161,9 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     ['qty 3 capacitor replaced', 'capacitor', 3, 'each'],
     ['installed a pair of capacitors', 'capacitor', 2, 'each'],
     ['installed (2) caps', 'capacitor', 2, 'each'],
+    ['replaced 2 45/5 caps', 'capacitor', 2, 'each'],
+    ['installed (2) 45/5 caps', 'capacitor', 2, 'each'],
+    ['installed 3/4 copper x 15 ft', 'copper', 15, 'foot'],
   ] as const)('"%s" → %s × %d %s', (note, word, quantity, unit) => {
     const m = mention(note, word);
     expect(m.quantity).toBe(quantity);
@@ -178,6 +187,14 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     const note = 'Arrived, tested. Replaced capacitor and added 2 lbs 410a';
     for (const m of mentionsOf(note)) expect(note.slice(m.start, m.end)).toBe(m.text);
     expect(mention(note, 'r410a').text).toBe('2 lbs 410a');
+  });
+
+  it('reads "1 1/2" as a size but "2 45/5" as a count', () => {
+    expect(mention('installed 1 1/2 copper 6 ft', 'copper')).toMatchObject({ quantity: 6, unit: 'foot' });
+  });
+
+  it('treats a stated zero as nothing used', () => {
+    expect(mention('0 lbs refrigerant added', 'refrigerant')).toMatchObject({ billable: false, use: 'none' });
   });
 
   it('does not count a bare mention ("checked the condenser") as use', () => {

@@ -53,7 +53,8 @@ const APPROVAL = /\b(approved|ok'?d|okayed|go[-\s]?ahead|authori[sz]ed|agreed|ac
 /** Split on sentence ends, semicolons, newlines, dashes and commas; keep offsets. */
 export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'polarity'>[] {
   const clauses: Omit<Clause, 'polarity'>[] = [];
-  const boundary = /(?<!\d)[.](?!\d)|[;!?\n]|,|\s[-–—/]\s|\s\+\s(?=[a-z])/gi;
+  // A period ends a clause unless a digit follows ("3.5 lbs"); "45/5. Customer…" still splits.
+  const boundary = /[.](?!\d)|[;!?\n]|,|\s[-–—/]\s|\s\+\s(?=[a-z])/gi;
   let last = 0;
   const push = (end: number) => {
     const raw = text.slice(last, end);
@@ -87,6 +88,13 @@ export function classifyClauses(
   const out: Clause[] = clauses.map((c) => ({ ...c, polarity: basePolarity(c.text) }));
   for (let i = 0; i < out.length; i++) {
     const clause = out[i]!;
+    // "refrigerant charge good, none added": a bare "none added" answers the clause before it.
+    if (i > 0 && !hasItem(clause) && BARE_NEGATION.test(clause.text)) {
+      const prev = out[i - 1]!;
+      if (prev.noteIndex === clause.noteIndex && prev.polarity === 'neutral' && hasItem(prev))
+        prev.polarity = 'negated';
+      continue;
+    }
     if ((clause.polarity === 'declined' || clause.polarity === 'done') && !hasItem(clause)) {
       // "quoted new condenser, cust declined": the decline answers the earlier proposal(s).
       for (let j = i - 1; j >= 0 && out[j]!.noteIndex === clause.noteIndex; j--) {
@@ -108,9 +116,19 @@ export function classifyClauses(
   return out;
 }
 
+/** "none added", "not needed", "nothing required": a negation with no item of its own. */
+const BARE_NEGATION =
+  /^\s*(none|nothing|not|no|n\/a|did\s*n[o']?t\s+need(\s+any)?)\b(\s+\w+)?\s*(added|needed|required|necessary|used|installed|replaced)?\s*$/i;
+
+/** Words after "charge" that make it a reading ("charge good"), not the act of charging. */
+const STATE_WORDS =
+  /^(good|ok|okay|fine|correct|normal|within|proper|full|low|high|looks|is|was|checked|verified|spec|level)$/;
+
 function hasAction(text: string): boolean {
-  return tokenize(text).some((t) => {
+  const tokens = tokenize(text);
+  return tokens.some((t, i) => {
     const canonical = ABBREVIATIONS[t.text] ?? t.text;
+    if (canonical === 'charge' && STATE_WORDS.test(tokens[i + 1]?.text ?? '')) return false;
     return ACTION_WORDS.has(canonical) || /^(repl|rplc|inst|swap|chg|chng)/.test(t.text);
   });
 }
@@ -191,8 +209,9 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       const specs = [...group.map((w) => w.token.text).filter(isSpec), ...specsBefore(tokens, first)].map(
         (s) => s.replace(/['"]$/, ''),
       );
+      // "0 lbs added" says nothing was used.
       const polarity: Polarity =
-        negatedFrom !== null && first.start >= negatedFrom ? 'negated' : clause.polarity;
+        (negatedFrom !== null && first.start >= negatedFrom) || quantity === 0 ? 'negated' : clause.polarity;
       return {
         id: `${clause.noteIndex}:${spanStart}`,
         noteIndex: clause.noteIndex,
@@ -277,8 +296,8 @@ function quantityNear(
     if (feet) return { quantity: Number(feet[1]), unit: 'foot', start: tokens[k]!.start };
     const value = numberValue(t);
     if (value !== null && !/^\d+\/\d+$/.test(t)) {
-      // "40 gal", "2 ton", "1 1/2": a size, not a count.
-      if (SPEC_UNIT.test(next) || /^\d+\/\d+$/.test(next)) continue;
+      // "40 gal", "2 ton", "1 1/2": a size, not a count ("2 45/5 caps" is a count of 45/5s).
+      if (SPEC_UNIT.test(next) || properFraction(next)) continue;
       if (/^(a|an)$/.test(t) && k !== i - 1) continue;
       const unit = QTY_UNITS[next] ?? (next === 'x' ? 'each' : null);
       return { quantity: value, unit: unit ?? 'each', start: tokens[k]!.start };
@@ -291,7 +310,9 @@ function quantityNear(
     if (/^x\d+$/.test(t)) return { quantity: Number(t.slice(1)), unit: 'each', start: null };
     if (t === 'x' || t === 'qty' || t === 'quantity') {
       const n = numberValue(tokens[k + 1]?.text ?? '');
-      if (n !== null) return { quantity: n, unit: 'each', start: null };
+      // "x 15 ft" is a length, "x 2" a count.
+      if (n !== null)
+        return { quantity: n, unit: QTY_UNITS[tokens[k + 2]?.text ?? ''] ?? 'each', start: null };
     }
     const n = numberValue(t);
     const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
@@ -300,8 +321,19 @@ function quantityNear(
   return { quantity: null, unit: null, start: null };
 }
 
+function properFraction(text: string): boolean {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  return m !== null && Number(m[1]) < Number(m[2]);
+}
+
+/** A negation right after the item, before any work verb: "R-410A not added", "410a: none used". */
+const POSTPOSED_NEGATION =
+  /\b(not|none|never|no|did\s*n[o']?t|was\s*n[o']?t|wasnt|didnt)\s+(be\s+|been\s+)?(added|needed|required|necessary|used|installed|replaced|charged|put\s+in)\b/i;
+
 /** Offset from which the clause is negated ("did not need refrigerant"), or null. */
 function negationStart(clause: Clause, tokens: Token[]): number | null {
+  const post = POSTPOSED_NEGATION.exec(clause.text);
+  if (post && !hasAction(clause.text.slice(0, post.index))) return clause.start;
   for (const pattern of NEGATION_PATTERNS) {
     const m = pattern.exec(clause.text);
     if (!m) continue;
@@ -323,6 +355,27 @@ function negationStart(clause: Clause, tokens: Token[]): number | null {
     if (tokens.some((t) => t.start >= start)) return start;
   }
   return null;
+}
+
+/**
+ * The note text that says something is not to be billed: clauses that are declined, only
+ * quoted, negated or waived, and the negated tail of other clauses ("… no haul off"). Rules
+ * check their concept against it even when the words are not in the price book.
+ */
+export function nonBillableTexts(notes: { index: number; text: string }[]): string[] {
+  const out: string[] = [];
+  for (const note of notes) {
+    const clauses = classifyClauses(splitClauses(note.text, note.index), () => true);
+    for (const clause of clauses) {
+      if (clause.polarity === 'declined' || clause.polarity === 'proposed' || clause.polarity === 'negated') {
+        out.push(clause.text);
+        continue;
+      }
+      const from = negationStart(clause, tokenize(clause.text, clause.start));
+      if (from !== null) out.push(note.text.slice(from, clause.end));
+    }
+  }
+  return out;
 }
 
 export function findMentions(

@@ -123,9 +123,11 @@ export async function historyLineVotes(
   before: Date,
 ): Promise<Map<number, number>> {
   const rows = await db.$queryRawUnsafe<{ sku_id: bigint; votes: bigint }[]>(
-    `SELECT sku_id, count(*) AS votes FROM history_lines
-     WHERE tenant_id = $1 AND sku_id IS NOT NULL AND created_on < $3 AND $2 <% description
-     GROUP BY sku_id ORDER BY votes DESC LIMIT 10`,
+    `SELECT l.sku_id, count(*) AS votes
+     FROM history_descriptions d
+     JOIN history_lines l ON l.tenant_id = d.tenant_id AND md5(l.description) = d.digest
+     WHERE d.tenant_id = $1 AND $2 <% d.description AND l.sku_id IS NOT NULL AND l.created_on < $3
+     GROUP BY l.sku_id ORDER BY votes DESC, l.sku_id LIMIT 10`,
     tenantId,
     text,
     before,

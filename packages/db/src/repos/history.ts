@@ -90,6 +90,13 @@ export async function replaceHistoryLines(
       c.map((r) => r.createdOn),
       c.map((r) => r.officeAdded),
     );
+    await db.$executeRawUnsafe(
+      `INSERT INTO history_descriptions (tenant_id, digest, description)
+       SELECT DISTINCT $1, md5(d), d FROM unnest($2::text[]) AS d WHERE d <> ''
+       ON CONFLICT DO NOTHING`,
+      tenantId,
+      c.map((r) => r.description),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
-// Register a ServiceTitan tenant: its hosts, sealed credentials and settings.
+// Register a ServiceTitan tenant: its hosts, sealed credentials and settings. Used by the
+// `tenant:add` command, the demo and the tests.
 import type { TenantSettings } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
 import { getTenantSettings, putTenantSettings, upsertTenant } from '@invoicer/db';
@@ -15,6 +16,7 @@ export async function registerTenant(
     credentials: StCredentials;
     credentialsKey: Buffer;
     settings?: Partial<TenantSettings>;
+    updatedBy?: string;
   },
 ): Promise<void> {
   await upsertTenant(db, {
@@ -26,5 +28,10 @@ export async function registerTenant(
     credentialsSealed: sealCredentials(input.credentials, input.credentialsKey),
   });
   const current = await getTenantSettings(db, input.id);
-  await putTenantSettings(db, input.id, { ...current, ...(input.settings ?? {}) }, 'setup');
+  await putTenantSettings(
+    db,
+    input.id,
+    { ...current, ...(input.settings ?? {}) },
+    input.updatedBy ?? 'setup',
+  );
 }

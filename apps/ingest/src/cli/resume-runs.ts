@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, ServiceUnavailableError } from '@invoicer/core';
 import { checkPostgres, createDb } from '@invoicer/db';
 import { BaseEnv, checkRedis, createProducerConnection, loadConfig, QueueSet } from '@invoicer/platform';
-import { resumeRuns } from './resume.ts';
+import { resumeRuns } from '../resume.ts';
 
 try {
   const env = loadConfig(BaseEnv);

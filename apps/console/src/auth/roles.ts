@@ -55,6 +55,8 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
   { method: 'POST', url: '/items/:id/resume', access: STAFF, what: 'Take off hold' },
   { method: 'POST', url: '/items/:id/payment', access: STAFF, what: 'Resolve a payment item' },
   { method: 'GET', url: '/skus', access: STAFF, what: 'Price-book search' },
+  { method: 'GET', url: '/bank-statements', access: STAFF, what: 'Bank files: upload form, recent imports' },
+  { method: 'POST', url: '/bank-statements', access: STAFF, what: 'Import a bank file (multipart)' },
   { method: 'GET', url: '/audit', access: READERS, what: 'Audit history (HTML, CSV, JSON)' },
   { method: 'GET', url: '/settings', access: ADMINS, what: 'Rollout settings' },
   { method: 'POST', url: '/settings', access: ADMINS, what: 'Save rollout settings' },

@@ -14,6 +14,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from '../audit/routes.ts';
 import { registerLoginRoutes, sendLoginForm } from '../auth/login-routes.ts';
 import { ruleFor } from '../auth/roles.ts';
+import { registerBankStatementRoutes } from '../bank/routes.ts';
 import { registerBullBoard } from '../ops/bull-board.ts';
 import { registerOpsRoutes } from '../ops/routes.ts';
 import { registerItemRoutes } from '../review/item-routes.ts';
@@ -129,6 +130,8 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     registerItemRoutes(ui, services);
     registerAuditRoutes(ui, services);
     registerSettingsRoutes(ui, services);
+    // Its own scope: multipart bodies are parsed for the bank-file upload and nowhere else.
+    await ui.register((bank) => registerBankStatementRoutes(bank, services));
     registerUserRoutes(ui, services);
     registerOpsRoutes(ui, services);
   });

@@ -25,12 +25,13 @@ export interface Flash {
   text: string;
 }
 
-type Section = 'queue' | 'ops' | 'settings' | 'users';
+type Section = 'queue' | 'bank' | 'ops' | 'settings' | 'users';
 
 function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   const role = viewer.user?.role;
   if (!role) return html``;
   const links: [Section, string, string][] = [['queue', '/queue', 'Review queue']];
+  if (role !== 'engineer') links.push(['bank', '/bank-statements', 'Bank files']);
   if (role === 'engineer' || role === 'admin') links.push(['ops', '/ops', 'Cluster']);
   if (role === 'admin') links.push(['settings', '/settings', 'Settings'], ['users', '/users', 'Users']);
   return html`<nav aria-label="Main"><ul>${links.map(

@@ -26,6 +26,8 @@ export function freshnessChecker(db: Db, runtime: TenantRuntime, log: Logger, re
   };
 }
 
+const ANALYZE_AFTER_JOBS = 200;
+
 export async function syncTenant(
   db: Db,
   runtime: TenantRuntime,
@@ -39,6 +41,10 @@ export async function syncTenant(
   const knowledge = await runtime.catalog(tenantId);
   const settings = await runtime.settings(tenantId);
   const derived = await deriveHistory(db, tenantId, knowledge.vocabulary, settings);
+  // A first sync (or a large catch-up) changes the history tables' size by orders of magnitude;
+  // without fresh statistics the planner picks scans that take seconds per retrieval query.
+  if (derived >= ANALYZE_AFTER_JOBS)
+    await db.$executeRawUnsafe('ANALYZE history_jobs, history_lines, history_descriptions, catalog_items');
   log.info(
     {
       tenant: tenantId,

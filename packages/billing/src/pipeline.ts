@@ -188,19 +188,16 @@ export function detectStage(
     pricing: settings.pricing,
     similarJobs: similarJobFeatures(features, context),
   });
-  // A changed labor line replaces the technician's line for the same item.
-  const replaced = new Set(labor.filter((l) => l.existingItemId !== null).map((l) => l.existingItemId));
-  const suggestions = mergeProposals([
+  const proposals = mergeProposals([
     ...input.noteLines,
     ...rules,
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),
   ]);
-  const lines = [
-    ...techLines.filter((l) => !replaced.has(l.existingItemId)),
-    ...labor.filter((l) => l.origin === 'changed'),
-    ...suggestions,
-  ];
+  // Only what is more likely right than wrong goes on the draft; the rest stays a suggestion
+  // the reviewer sees (and counts against the invoice's confidence).
+  const suggestions = proposals.filter((l) => l.confidence < ADD_THRESHOLD);
+  const lines = [...techLines, ...proposals.filter((l) => l.confidence >= ADD_THRESHOLD)];
   const described = lines.map((l) => {
     const sku = catalogById.get(l.skuId);
     const existing = context.invoice.items.find((i) => i.id === l.existingItemId);
@@ -221,8 +218,23 @@ export function detectStage(
       .filter((s) => s.kind === 'discount' && /member/i.test(`${s.name} ${s.code}`))
       .map((s) => s.id),
   });
+  // Hours the technician entered are kept (offices mostly bill what the technician entered);
+  // a difference from the timesheets is shown, not silently changed.
+  for (const line of labor.filter((l) => l.origin === 'changed')) {
+    const entered = context.invoice.items.find((i) => i.id === line.existingItemId);
+    flags.push({
+      code: 'labor_hours_differ',
+      severity: 'info',
+      lineKey: `item:${line.existingItemId}`,
+      message: `${entered?.skuCode ?? 'Labor'} is billed at ${entered?.quantity ?? '?'} h; the timesheets show ${line.quantity} h.`,
+      evidence: line.evidence,
+    });
+  }
   return { lines, suggestions, flags, features };
 }
+
+/** Proposed lines below this confidence are suggestions, not draft lines. */
+export const ADD_THRESHOLD = 0.5;
 
 function declinedSkus(mentions: Mention[], nonBillable: { mentionId: string; skuId: number | null }[]) {
   const byId = new Map(mentions.map((m) => [m.id, m]));
@@ -267,9 +279,19 @@ export function draftStage(
   input: { lines: PricedLine[]; flags: Flag[]; unmatchedBillableMentions: number; features?: string[] },
 ): DraftDocument {
   const features = input.features ?? [];
-  const correction = knowledge.model.correctionRate(
-    similarJobFeatures(features, context),
-    features.filter((f) => f.startsWith('tech:')),
+  const present = new Set(input.lines.map((l) => l.skuId));
+  // Concepts judged from direct signals (appointment times, the notes, replaced equipment) are
+  // not a hidden risk when their rule did not fire.
+  const skip = new Set(
+    (['afterHours', 'refrigerant', 'disposal'] as RuleConcept[])
+      .filter((c) => knowledge.settings.rules[c].enabled)
+      .flatMap((c) => conceptSkus(c, knowledge.catalog).map((s) => s.id)),
+  );
+  const model = knowledge.model;
+  // Jobs like this one, and each technician's own record (some forget more than others).
+  const missing = Math.max(
+    model.missingRisk(similarJobFeatures(features, context), present, skip).risk,
+    ...features.filter((f) => f.startsWith('tech:')).map((f) => model.missingRisk([f], present, skip).risk),
   );
   return buildDraft({
     context,
@@ -277,14 +299,9 @@ export function draftStage(
     flags: input.flags,
     tax: knowledge.settings.tax,
     unmatchedBillableMentions: input.unmatchedBillableMentions,
-    // Most past corrections are the kinds the rules and patterns now add themselves (fitted on a
-    // development tenant, not the quality-test one); the rest is the risk that something is missing.
-    residualRisk: (correction?.rate ?? 0.1) * RESIDUAL_SHARE,
+    residualRisk: missing,
   });
 }
-
-/** Share of the historical correction rate that is left after our own additions. */
-export const RESIDUAL_SHARE = 0.3;
 
 export function routeStage(
   context: JobContext,

@@ -178,7 +178,8 @@ export type FlagCode =
   | 'price_differs_from_pricebook'
   | 'invoice_not_editable'
   | 'no_charge_job'
-  | 'declined_item_on_invoice';
+  | 'declined_item_on_invoice'
+  | 'labor_hours_differ';
 
 export interface Flag {
   code: FlagCode;

@@ -33,6 +33,7 @@ import type { Redis } from 'ioredis';
 import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
 
 const SETTINGS_TTL_MS = 15_000;
+const MODELS_KEPT = 2;
 const DAY_MS = 24 * 3600_000;
 
 interface CachedCatalog {
@@ -66,7 +67,8 @@ export class TenantRuntime {
   private readonly clients = new Map<string, StClient>();
   private readonly settingsCache = new Map<string, { at: number; value: TenantSettings }>();
   private readonly catalogs = new Map<string, CachedCatalog>();
-  private readonly models = new Map<string, HistoryModel>();
+  /** Per tenant, the models of the latest periods asked for (newest last), at most MODELS_KEPT. */
+  private readonly models = new Map<string, HistoryModel[]>();
   /** Serialises model updates per tenant: concurrent jobs must not apply events twice. */
   private readonly modelLocks = new Map<string, Promise<unknown>>();
 
@@ -142,16 +144,23 @@ export class TenantRuntime {
   private async updateModel(tenantId: string, at: Date): Promise<HistoryModel> {
     const period = this.options.historyPeriodMs ?? DAY_MS;
     const cutoff = Math.floor(at.getTime() / period) * period - 1;
-    let model = this.models.get(tenantId);
-    if (!model || model.asOf > cutoff) {
-      model = new HistoryModel();
-      this.models.set(tenantId, model);
+    // Jobs from two periods interleave around midnight and in catch-ups: each period keeps its
+    // own model, so they do not rebuild each other from scratch over and over.
+    const kept = this.models.get(tenantId) ?? [];
+    let model = kept.find((m) => m.asOf === cutoff);
+    if (!model) {
+      const newest = kept[kept.length - 1];
+      model = newest && newest.asOf < cutoff ? newest : new HistoryModel();
+      if (model !== newest) kept.push(model);
     }
     if (model.asOf < cutoff) {
       const after = Number.isFinite(model.asOf) ? new Date(model.asOf) : null;
       const events = await historyEvents(this.options.db, tenantId, after, new Date(cutoff));
       model.advance(cutoff, events.jobs, events.lines);
     }
+    kept.sort((a, b) => a.asOf - b.asOf);
+    while (kept.length > MODELS_KEPT) kept.shift(); // the oldest period goes first
+    this.models.set(tenantId, kept);
     return model;
   }
 

@@ -68,6 +68,8 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
     waivers: [
       /\b(keep|keeps|keeping|kept|retain\w*|wants?)\b[^.;,]{0,30}\b(old|existing|original)\s+([\w-]+\s+){0,2}(unit|equipment|one|system|heater|tank|furnace|condenser|appliance|fixture)/i,
       /\b(cust(omer)?|ho|homeowner|owner|tenant|landlord|gc|contractor)\s+(will\s+|to\s+)?(dispos\w*|haul\w*|scrap\w*)/i,
+      /\b(old|existing|original)\s+([\w-]+\s+){0,2}(left|stays?|stayed|remain\w*)\b/i,
+      /\bleft\s+(w\/|with|for)\s+(the\s+)?(ho|homeowner|customer|cust|owner|tenant)\b/i,
     ],
   },
   refrigerant: {

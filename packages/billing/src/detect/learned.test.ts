@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { wilsonLowerBound } from '../history/model.ts';
 import { CATALOG, CATALOG_BY_ID, historyOf, ID, type PastJob, times } from '../test-fixtures.ts';
 import { describeFeature, type LearnedInput, learnedSuggestions } from './learned.ts';
 
-/** Ten past jobs whose notes said "capacitor"; the office added a contactor to `added` of them. */
-function history(added: number, quantity = 1): PastJob[] {
+/** `total` past jobs whose notes said "capacitor"; the office added a contactor to `added` of them. */
+function history(added: number, quantity = 1, total = 20): PastJob[] {
   return [
     ...times(added, { features: ['w:capacitor'], office: [{ skuId: ID.contactor, quantity }] }),
-    ...times(10 - added, { features: ['w:capacitor'] }),
+    ...times(total - added, { features: ['w:capacitor'] }),
   ];
 }
 
 function suggest(o: Partial<LearnedInput> = {}) {
   return learnedSuggestions({
-    model: historyOf(history(8)),
+    model: historyOf(history(19)),
     features: ['w:capacitor', 'jt:10'],
     catalog: CATALOG_BY_ID,
     billedSkuIds: new Set(),
@@ -31,16 +32,31 @@ describe('learnedSuggestions', () => {
       skuId: ID.contactor,
       quantity: '1',
       origin: 'added',
-      provenance: { kind: 'history_pattern', pattern: 'w:capacitor → CONTACTOR', support: 8 },
+      provenance: { kind: 'history_pattern', pattern: 'w:capacitor → CONTACTOR', support: 19 },
     });
-    // Laplace-smoothed: (8 + 0.5) / (10 + 1).
-    expect(line!.confidence).toBeCloseTo(8.5 / 11, 10);
+    // The lower bound of 19 in 20, not 95%.
+    expect(line!.confidence).toBeCloseTo(wilsonLowerBound(19, 20), 10);
     expect(line!.evidence[0]!.detail).toContain('notes mention "capacitor"');
-    expect(line!.evidence[0]!.detail).toContain('8 of 10');
+    expect(line!.evidence[0]!.detail).toContain('19 of 20');
   });
 
   it('uses the quantity the office usually adds', () => {
-    expect(suggest({ model: historyOf(history(8, 3)) })[0]!.quantity).toBe('3');
+    expect(suggest({ model: historyOf(history(19, 3)) })[0]!.quantity).toBe('3');
+  });
+
+  it('is only as sure of the line as the usual quantity is usual', () => {
+    const mixed = [
+      ...times(10, { features: ['w:capacitor'], office: [{ skuId: ID.contactor, quantity: 2 }] }),
+      ...times(9, { features: ['w:capacitor'], office: [{ skuId: ID.contactor, quantity: 5 }] }),
+      ...times(1, { features: ['w:capacitor'] }),
+    ];
+    const [line] = suggest({ model: historyOf(mixed) });
+    expect(line!.quantity).toBe('2');
+    expect(line!.confidence).toBeCloseTo(wilsonLowerBound(19, 20) * (10 / 19), 10);
+  });
+
+  it('does not trust a few lucky co-occurrences', () => {
+    expect(suggest({ model: historyOf(history(8, 1, 10)) })).toEqual([]); // 8 in 10: bound < 0.6
   });
 
   it('does not suggest for a job without the feature', () => {
@@ -48,9 +64,9 @@ describe('learnedSuggestions', () => {
   });
 
   it('does not suggest below the support or confidence the tenant set', () => {
-    expect(suggest({ minSupport: 9 })).toEqual([]);
-    expect(suggest({ model: historyOf(history(5)) })).toEqual([]); // 5.5 / 11 = 0.5 < 0.6
-    expect(suggest({ minConfidence: 0.8 })).toEqual([]);
+    expect(suggest({ minSupport: 20 })).toEqual([]);
+    expect(suggest({ model: historyOf(history(12)) })).toEqual([]); // 12 in 20: bound < 0.6
+    expect(suggest({ minConfidence: 0.9 })).toEqual([]);
   });
 
   it('does not suggest what is already billed or inactive in the price book', () => {

@@ -51,7 +51,10 @@ export function learnedSuggestions(
     const sku = input.catalog.get(rule.skuId);
     if (!sku?.active || input.billedSkuIds.has(sku.id)) continue;
     const when = describeFeature(rule.feature, input.catalog, jobTypeNames);
-    const quantity = input.model.officeQuantity(sku.id) ?? 1;
+    // The line is right only if the quantity is too: the usual quantity, as sure as it is usual.
+    const usual = input.model.officeQuantityMode(sku.id);
+    const quantity = usual?.quantity ?? 1;
+    const confidence = rule.confidence * (usual && usual.n >= 3 ? usual.share : 1);
     const pct = Math.round(rule.confidence * 100);
     out.push({
       key: `learned:${sku.id}`,
@@ -73,7 +76,7 @@ export function learnedSuggestions(
           confidence: rule.confidence,
         },
       ],
-      confidence: rule.confidence,
+      confidence,
       reason: `Added ${sku.name}: when ${when} the office usually adds it (${pct}% of ${rule.opportunities} past jobs).`,
     });
   }

@@ -348,6 +348,7 @@ describe('disposal', () => {
     'Customer wants to keep the existing water heater for the cabin',
     'homeowner will dispose of the old one',
     'no haul away needed',
+    'old unit left w/ HO per request',
   ])('does not fire when the notes say "%s"', (note) => {
     expect(ruleLine(rules({ ...EQUIPMENT_REPLACED, notes: [note] }), 'disposal')).toBeUndefined();
   });

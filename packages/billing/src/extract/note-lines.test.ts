@@ -74,6 +74,16 @@ describe('note lines: never from declined, quoted or negated work', () => {
     expect(r.nonBillable.some((n) => n.mention.words.includes(word))).toBe(true);
   });
 
+  it('keeps a part the notes both use and decline below the draft threshold', async () => {
+    const r = await extract([
+      'Replace 45/5 capacitor confirmed',
+      'offered a 45/5 capacitor, customer said no',
+    ]);
+    const line = r.added.find((l) => l.skuId === ID.cap);
+    expect(line?.confidence).toBeLessThan(0.5);
+    expect(line?.evidence.some((e) => e.detail.includes('declined'))).toBe(true);
+  });
+
   it('records the SKU a declined mention was matched to (for the declined-item flag)', async () => {
     const r = await extract(['quoted new 35/5 capacitor, customer declined']);
     expect(r.nonBillable.map((n) => n.skuId)).toContain(ID.cap35);

@@ -158,8 +158,22 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       reason: `The notes say "${mention.text.trim()}" but the invoice does not bill ${sku.name}.`,
     });
   }
+  // The notes also say this item was declined or only quoted ("offered a smoke/CO detector,
+  // customer said no"): the explicit decision outweighs the other mention, so the line becomes a
+  // suggestion for a person instead of going on the invoice.
+  const declined = new Set(
+    nonBillable.filter((n) => n.mention.polarity !== 'negated' && n.skuId !== null).map((n) => n.skuId),
+  );
+  for (const line of added.values()) {
+    if (!declined.has(line.skuId)) continue;
+    line.confidence = Math.min(line.confidence, CONFLICT_CONFIDENCE);
+    line.evidence.push({ kind: 'note_span', detail: 'the notes also say this was declined or only quoted' });
+  }
   return { added: [...added.values()], confirmations, unmatched, nonBillable };
 }
+
+/** A line the notes both use and decline: kept below the draft threshold (a suggestion). */
+const CONFLICT_CONFIDENCE = 0.35;
 
 /** The deterministic choice: the best-scoring candidate when it is good enough and clearly ahead. */
 export function decideFromScores(

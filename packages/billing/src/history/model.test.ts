@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf, times } from '../test-fixtures.ts';
-import { HistoryModel } from './model.ts';
+import { HistoryModel, wilsonLowerBound } from './model.ts';
 
 describe('HistoryModel', () => {
   it('counts how often jobs with a feature carried a SKU, either way', () => {
@@ -51,7 +51,7 @@ describe('HistoryModel', () => {
     expect(model.jobs).toBe(2);
   });
 
-  it('learns office-add patterns with smoothed confidence, best first', () => {
+  it('learns office-add patterns with a lower-bound confidence, best first', () => {
     const model = historyOf([
       ...times(9, { features: ['w:leak'], office: [{ skuId: 6, quantity: 2 }] }),
       ...times(1, { features: ['w:leak'] }),
@@ -63,7 +63,9 @@ describe('HistoryModel', () => {
       [6, 'w:leak', 9],
       [7, 'w:filter', 5],
     ]);
-    expect(rules[0]!.confidence).toBeCloseTo(9.5 / 11, 12);
+    expect(rules[0]!.confidence).toBeCloseTo(wilsonLowerBound(9, 10), 12);
+    expect(rules[0]!.confidence).toBeLessThan(0.9);
+    expect(wilsonLowerBound(90, 100)).toBeGreaterThan(wilsonLowerBound(9, 10));
     expect(model.officeAddRules(['w:leak'], 10)).toEqual([]);
     expect(model.officeQuantity(6)).toBe(2);
   });

@@ -35,6 +35,16 @@ export interface LearnedRule {
   lift: number;
 }
 
+/** Wilson score lower bound (one-sided 95%) of a rate of `hits` in `n`. */
+export function wilsonLowerBound(hits: number, n: number, z = 1.645): number {
+  if (n <= 0) return 0;
+  const p = hits / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - margin) / (1 + z2 / n));
+}
+
 class Reservoir {
   readonly values: number[] = [];
   seen = 0;
@@ -158,8 +168,9 @@ export class HistoryModel {
         const withFeature = this.featureJobs.get(f) ?? 0;
         const technicianHad = this.technicianLines.get(skuId)?.byFeature.get(f) ?? 0;
         const opportunities = Math.max(support, withFeature - technicianHad);
-        // Laplace smoothing keeps small samples from claiming certainty.
-        const confidence = (support + 0.5) / (opportunities + 1);
+        // The lower bound of the rate, not the rate: of the many features a job has, the one
+        // with the best-looking rate is partly lucky, and small samples must not claim certainty.
+        const confidence = wilsonLowerBound(support, opportunities);
         const rule = {
           skuId,
           feature: f,
@@ -232,6 +243,41 @@ export class HistoryModel {
     return best;
   }
 
+  /**
+   * The chance that the office will still add something to this invoice. For the most specific
+   * of `features` with enough history: how often such jobs needed the office to add anything,
+   * times the share of what it used to add (expected lines, by SKU, each at its rate when the
+   * technician had not billed it) that is not on the draft already. `skip` leaves out SKUs whose
+   * need is judged from direct signals instead (an appointment time, the notes).
+   */
+  missingRisk(
+    features: string[],
+    present: Set<number>,
+    skip: Set<number> = new Set(),
+    minJobs = 5,
+  ): { risk: number; basis: string | null; top: { skuId: number; rate: number }[] } {
+    const feature = features.find((f) => (this.featureJobs.get(f) ?? 0) >= minJobs);
+    if (!feature) return { risk: 0, basis: null, top: [] };
+    const jobs = this.featureJobs.get(feature)!;
+    const corrected = (this.correctedJobs.get(feature) ?? 0) / jobs;
+    let expected = 0;
+    let remaining = 0;
+    const top: { skuId: number; rate: number }[] = [];
+    for (const [skuId, adds] of this.officeAdds) {
+      const office = adds.byFeature.get(feature) ?? 0;
+      if (!office) continue;
+      const tech = this.technicianLines.get(skuId)?.byFeature.get(feature) ?? 0;
+      const rate = office / (Math.max(office, jobs - tech) + 1);
+      expected += rate;
+      if (present.has(skuId) || skip.has(skuId)) continue;
+      remaining += rate;
+      top.push({ skuId, rate });
+    }
+    top.sort((a, b) => b.rate - a.rate);
+    const risk = expected > 0 ? corrected * (remaining / expected) : 0;
+    return { risk, basis: feature, top: top.slice(0, 5) };
+  }
+
   quantityStats(skuId: number): { median: number; p95: number; n: number } | null {
     const values: number[] = [];
     let n = 0;
@@ -250,6 +296,16 @@ export class HistoryModel {
 
   officeQuantity(skuId: number): number | null {
     return this.officeAdds.get(skuId)?.quantities.quantile(0.5) ?? null;
+  }
+
+  /** The quantity the office most often added of a SKU, and how often it was exactly that. */
+  officeQuantityMode(skuId: number): { quantity: number; share: number; n: number } | null {
+    const values = this.officeAdds.get(skuId)?.quantities.values;
+    if (!values?.length) return null;
+    const counts = new Map<number, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const [quantity, n] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
+    return { quantity, share: n / values.length, n: values.length };
   }
 
   laborNorm(jobTypeId: number): { median: number; p90: number; n: number } | null {

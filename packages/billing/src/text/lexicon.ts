@@ -126,6 +126,21 @@ export const STOPWORDS = new Set(
     .filter(Boolean),
 );
 
+/**
+ * Everyday words that are never a misspelt item ("later" is not "water", "order" not "border"):
+ * they may still match a price-book word exactly, but are not typo-corrected onto one.
+ */
+export const COMMON_WORDS = new Set(
+  `later after other order taken there where these those their which while would could should about above below under
+   again until since ready today phone email texted asked decide decided price prices quote quotes think thing things
+   plans weeks month months early happy great sorry thank thanks visit visits return scheduled schedule request
+   requested appointment estimate option options owner tenant manager person people office hours minutes
+   reading readings normal within spec level levels value values measured inside outside upstairs downstairs
+   garage attic basement kitchen bathroom hallway closet front right left`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
 /** Verbs that mean work was done (and so may be billable). */
 export const ACTION_WORDS = new Set(
   `replace install add added adding charge charged recharge recharged topped top swap swapped change changed put upgrade upgraded clean cleaned flush flushed
@@ -196,6 +211,10 @@ export const DECLINE_PATTERNS: RegExp[] = [
   /\bdeferr?ed\b/i,
   /\bcust(omer)?\s+(said\s+)?no\b/i,
   /\bwants?\s+(a\s+)?(second|2nd)\s+opinion\b/i,
+  /\bdecid\w*\s+(later|after|next|on\s+it|at\s+a\s+later)/i,
+  /\b(will|to)\s+let\s+(us|me|office)\s+know\b/i,
+  /\bget(ting)?\s+(other|more|a\s+few|additional)\s+(bids|quotes|estimates|prices)\b/i,
+  /\bshop(ping)?\s+(it\s+)?around\b/i,
   /\bdid\s*n[o']?t\s+(want|approve|authorize)\b/i,
 ];
 
@@ -207,6 +226,7 @@ export const PROPOSAL_PATTERNS: RegExp[] = [
   /\bsuggest\w*/i,
   /\badvis\w*/i,
   /\bpropos\w*/i,
+  /\bdiscuss\w*/i,
   /\boption(s)?\b/i,
   /\bbid\b/i,
   /\bpriced?\s+(out|up)\b/i,

@@ -24,6 +24,9 @@ describe('findMentions: declined and quoted-only work is never billable', () => 
     ['Condenser replacement quoted - customer holding off', 'declined'],
     ['Tech recommends replacing the condenser next season', 'proposed'],
     ['Quoted condenser replacement', 'proposed'],
+    ['new condenser - customer to decide later', 'declined'],
+    ['Priced a condenser; customer is getting other quotes', 'declined'],
+    ['condenser replacement discussed, HO will let us know', 'declined'],
     ['estimate given for a new condenser', 'proposed'],
   ] as const)('"%s" → %s', (note, polarity) => {
     const m = mention(note, 'condenser');

@@ -2,7 +2,7 @@
 // which words name things this shop sells, how rare each word is (IDF), and how to map a
 // technician's variant of a word ("capasitor", "cmprsr", "disconects") onto it. This is what
 // lets extraction follow another shop's catalogue and its technicians' spelling.
-import { ABBREVIATIONS, ACTION_WORDS, SKU_TEXT_SYNONYMS, STOPWORDS } from './lexicon.ts';
+import { ABBREVIATIONS, ACTION_WORDS, COMMON_WORDS, SKU_TEXT_SYNONYMS, STOPWORDS } from './lexicon.ts';
 import { tokenize } from './tokens.ts';
 
 export interface Vocabulary {
@@ -98,7 +98,13 @@ export function resolveWord(vocabulary: Vocabulary, raw: string): string | null 
 function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
   const expanded = expandAbbreviation(stem(expandAbbreviation(raw)));
   if (vocabulary.docFreq.has(expanded)) return expanded;
-  if (STOPWORDS.has(expanded) || ACTION_WORDS.has(raw) || expanded.length < 3 || /\d/.test(expanded))
+  if (
+    STOPWORDS.has(expanded) ||
+    COMMON_WORDS.has(raw) ||
+    ACTION_WORDS.has(raw) ||
+    expanded.length < 3 ||
+    /\d/.test(expanded)
+  )
     return null;
   let best: string | null = null;
   let bestFreq = 0;

@@ -1,0 +1,395 @@
+// `npm run bench`: throughput, latency, ServiceTitan calls per invoice and worker memory of the
+// pipeline on a generated tenant, a bare-BullMQ baseline on the same machine, and the review
+// console's queue list with a large backlog. Runs on its own database and Redis prefix and
+// removes both at the end. See README "Benchmark" for what each figure means.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, errorMessage, ServiceUnavailableError } from '@invoicer/core';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@invoicer/platform';
+import { ROOT, stopAllChildren } from './child.ts';
+import { type ConsoleResult, runConsoleBench } from './console.ts';
+import { type BenchInfra, setUpInfra } from './infra.ts';
+import { type PipelineResult, runPipeline, TENANT } from './pipeline.ts';
+import { type RawResult, runRaw } from './raw.ts';
+import { fmtMs, ratio, round, table } from './stats.ts';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --jobs <n>            jobs completed at once (the burst): throughput and latency (default 300)
+  --steady <n>          jobs then completed one at a time at half the burst's throughput:
+                        latency when the cluster keeps up (default 40; 0 skips)
+  --concurrency <n>     BullMQ concurrency per queue, ours and the baseline (default 4, as WORKER_CONCURRENCY)
+  --review-items <n>    open review items inserted for the console measurement (default 100000; 0 skips it)
+  --out <dir>           where bench.json and the worker logs go (default .data/bench)
+  --history <n>         completed jobs before the measured ones, the history the pipeline learns from (default 400)
+  --seed <n>            tenant generator seed (default 7)
+  --st-rate-limit <n>   ServiceTitan calls/s per tenant, enforced by the client and the simulator
+                        (default: off, to measure the cluster itself; ServiceTitan allows 60)
+  --rounds <n>          measured calls per console scenario (default 5)
+  --auto-post           auto-approve drafts whatever their confidence, so posting (writes, read-back)
+                        is measured too (default: the demo's policy, which sends most drafts to review)
+
+Needs Postgres and Redis (DATABASE_URL / REDIS_URL, defaults 127.0.0.1); creates and drops
+its own database (invoicer_bench_<time>) and Redis prefix (bench-<time>).`;
+
+const STAGES = 5; // extract, detect, price, draft, route: the chain up to a routed draft
+const ST_LIMIT = 55; // the product's default client budget (ServiceTitan allows 60/s per tenant)
+
+function positive(name: string, value: string | undefined, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError([`--${name} must be a whole number ≥ ${min}`]);
+  return n;
+}
+
+interface Report {
+  version: 1;
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  /** Where it ran (both removed at the end). */
+  isolation: { database: string; redisPrefix: string };
+  /** The code measured: commit and how many files differed from it. */
+  source: { commit: string | null; changedFiles: number | null };
+  options: Record<string, unknown>;
+  definitions: Record<string, string>;
+  pipeline: Omit<PipelineResult, 'businessUnitIds' | 'jobTypeIds' | 'workerLog'>;
+  baseline: RawResult;
+  ratios: {
+    throughput: number | null;
+    latencyP50: number | null;
+    latencyP95: number | null;
+    latencyP99: number | null;
+    steadyLatencyP50: number | null;
+    steadyLatencyP95: number | null;
+    workerPeakRss: number | null;
+  };
+  /** Invoices/s one tenant can sustain against ServiceTitan's call budget at this call count. */
+  stCeilingInvoicesPerSecond: number | null;
+  console: ConsoleResult | null;
+  durationSeconds: number;
+}
+
+const DEFINITIONS = {
+  throughput:
+    'burst: N jobs complete at the same instant; invoices/s = routed runs / (last route-stage output saved − that instant)',
+  latency:
+    'per job: from its completion event (the simulator completes the job and sends the signed "job completed" ' +
+    'webhook) to its route-stage output saved in Postgres (run awaiting_review, approved for posting, or shadow); ' +
+    'includes webhook delivery, ingest and the queueing between stages. In the burst all N start together, so it ' +
+    'includes waiting behind the rest of the burst',
+  steadyLatency:
+    'the same latency for M further jobs completed one at a time at half the burst throughput (a cluster keeping up)',
+  baseline:
+    'the same jobs through a bare BullMQ chain of 5 queues (extract…route) with no-op processors: same Redis (own ' +
+    'prefix), connection settings, job options and per-queue concurrency, workers in a child process, same burst and ' +
+    "steady rate; latency from adding the first-stage job to the last stage's completed event",
+  stCallsPerInvoice:
+    'requests to the simulated ServiceTitan API counted by the simulator (CallStats, GET /_sim/stats) from the burst to ' +
+    'its last run settled (posting included), divided by N; OAuth token requests excluded',
+  stCeiling:
+    'ServiceTitan budget (55 calls/s, the client default; ServiceTitan allows 60) / calls per invoice: the most ' +
+    'invoices/s one tenant can get through, whatever the cluster can do',
+  workerPeakRss:
+    'VmHWM from /proc of the worker process (apps/workers/src/main.ts, every stage, run as its own process) after the ' +
+    'burst and steady phases; the baseline likewise',
+  consoleServerMs:
+    'GET /queue as JSON (one page + counts per reason) with K open review items: time inside the console process ' +
+    'from request parsed to response finished (Node http diagnostics channels); clientMs is the loopback round trip',
+};
+
+const OPTIONS = {
+  jobs: { type: 'string', default: '300' },
+  steady: { type: 'string', default: '40' },
+  concurrency: { type: 'string', default: '4' },
+  'review-items': { type: 'string', default: '100000' },
+  out: { type: 'string', default: '.data/bench' },
+  history: { type: 'string', default: '400' },
+  seed: { type: 'string', default: '7' },
+  'st-rate-limit': { type: 'string' },
+  rounds: { type: 'string', default: '5' },
+  'auto-post': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+function flags() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    throw new ConfigError([errorMessage(error)]);
+  }
+}
+
+async function main(): Promise<number> {
+  const values = flags();
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const jobs = positive('jobs', values.jobs);
+  const steadyJobs = positive('steady', values.steady, 0);
+  const concurrency = positive('concurrency', values.concurrency);
+  if (concurrency > 64) throw new ConfigError(['--concurrency must be at most 64']);
+  const reviewItems = positive('review-items', values['review-items'], 0);
+  const history = positive('history', values.history, 0);
+  const seed = positive('seed', values.seed, 0);
+  const rounds = positive('rounds', values.rounds);
+  const stRateLimit =
+    values['st-rate-limit'] === undefined ? null : positive('st-rate-limit', values['st-rate-limit']);
+  const outDir = path.resolve(ROOT, values.out!);
+  mkdirSync(outDir, { recursive: true });
+  const started = Date.now();
+  const say = (line: string) =>
+    console.log(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}`);
+
+  say('Preparing an isolated database and Redis prefix…');
+  const infra: BenchInfra = await setUpInfra({
+    baseDatabaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  });
+  cleanup = async () => {
+    await stopAllChildren();
+    await infra.cleanup();
+  };
+  let report: Report;
+  try {
+    say(
+      `Pipeline: ${jobs} jobs, concurrency ${concurrency}, ${history} jobs of history (${infra.databaseName})`,
+    );
+    const session = await runPipeline({
+      infra,
+      jobs,
+      steadyJobs,
+      concurrency,
+      history,
+      warmup: Math.min(10, Math.max(3, concurrency)),
+      seed,
+      outDir,
+      logLevel: 'info',
+      stRateLimit,
+      autoPost: values['auto-post'],
+      onProgress: say,
+    });
+    const ours = session.result;
+    let consoleResult: ConsoleResult | null = null;
+    try {
+      if (reviewItems > 0) {
+        say(`Review console: inserting ${reviewItems} open review items and calling GET /queue…`);
+        consoleResult = await runConsoleBench({
+          env: session.env,
+          databaseUrl: infra.databaseUrl,
+          tenantId: TENANT,
+          items: reviewItems,
+          rounds,
+          businessUnitIds: ours.businessUnitIds,
+          jobTypeIds: ours.jobTypeIds,
+        });
+      }
+    } finally {
+      await session.close();
+    }
+    say(`Baseline: ${jobs} jobs through a bare ${STAGES}-stage BullMQ chain…`);
+    const raw = await runRaw({
+      redisUrl: infra.redisUrl,
+      prefix: `${infra.prefix}-raw`,
+      jobs,
+      stages: STAGES,
+      concurrency,
+      warmup: 20,
+      outDir,
+      steady: ours.steady ? { jobs: ours.steady.jobs, ratePerSecond: ours.steady.ratePerSecond } : null,
+    });
+    const { businessUnitIds: _b, jobTypeIds: _j, workerLog: _w, ...pipeline } = ours;
+    const cpus = os.cpus();
+    report = {
+      version: 1,
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+        node: process.version,
+        platform: `${os.type()} ${os.release()}`,
+      },
+      isolation: { database: infra.databaseName, redisPrefix: infra.prefix },
+      source: gitSource(),
+      options: {
+        jobs,
+        steadyJobs,
+        concurrency,
+        reviewItems,
+        history,
+        seed,
+        rounds,
+        stRateLimit,
+        autoPost: values['auto-post'],
+        stages: STAGES,
+      },
+      definitions: DEFINITIONS,
+      pipeline,
+      baseline: raw,
+      ratios: {
+        throughput: ratio(ours.invoicesPerSecond, raw.jobsPerSecond),
+        latencyP50: ratio(ours.latencyMs.p50, raw.latencyMs.p50),
+        latencyP95: ratio(ours.latencyMs.p95, raw.latencyMs.p95),
+        latencyP99: ratio(ours.latencyMs.p99, raw.latencyMs.p99),
+        steadyLatencyP50:
+          ours.steady && raw.steady ? ratio(ours.steady.latencyMs.p50, raw.steady.latencyMs.p50) : null,
+        steadyLatencyP95:
+          ours.steady && raw.steady ? ratio(ours.steady.latencyMs.p95, raw.steady.latencyMs.p95) : null,
+        workerPeakRss:
+          ours.workerPeakRssMiB !== null && raw.workerPeakRssMiB !== null
+            ? ratio(ours.workerPeakRssMiB, raw.workerPeakRssMiB)
+            : null,
+      },
+      stCeilingInvoicesPerSecond:
+        ours.st.callsPerInvoice > 0 ? round((stRateLimit ?? ST_LIMIT) / ours.st.callsPerInvoice) : null,
+      console: consoleResult,
+      durationSeconds: round((Date.now() - started) / 1000, 1),
+    };
+  } finally {
+    if (!interrupted) {
+      say('Cleaning up (database, Redis keys)…');
+      await cleanup();
+      cleanup = async () => {};
+    }
+  }
+  const file = path.join(outDir, 'bench.json');
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${render(report)}\n\nWrote ${path.relative(process.cwd(), file) || file}`);
+  return report.pipeline.failedRuns > 0 ? 1 : 0;
+}
+
+function gitSource(): Report['source'] {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const changed = git('status', '--porcelain').split('\n').filter(Boolean).length;
+    return { commit: git('rev-parse', 'HEAD').trim(), changedFiles: changed };
+  } catch {
+    return { commit: null, changedFiles: null };
+  }
+}
+
+function render(r: Report): string {
+  const p = r.pipeline;
+  const b = r.baseline;
+  const x = (v: number | null) => (v === null ? null : `${Number(v.toPrecision(3))}×`);
+  const out: string[] = [];
+  out.push(
+    `Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC · ${r.machine.cpus} CPU (${r.machine.cpuModel}) · ` +
+      `Node ${r.machine.node} · ${p.jobs} jobs · concurrency ${p.concurrency} · ${p.historyJobs} jobs of history · ` +
+      `${p.policy} policy`,
+    '',
+  );
+  out.push(
+    table(
+      ['', 'ours', `raw BullMQ (${b.stages} no-op stages)`, 'ours/raw'],
+      [
+        ['throughput (invoices/s)', p.invoicesPerSecond, b.jobsPerSecond, x(r.ratios.throughput)],
+        ['latency p50', fmtMs(p.latencyMs.p50), fmtMs(b.latencyMs.p50), x(r.ratios.latencyP50)],
+        ['latency p95', fmtMs(p.latencyMs.p95), fmtMs(b.latencyMs.p95), x(r.ratios.latencyP95)],
+        ['latency p99', fmtMs(p.latencyMs.p99), fmtMs(b.latencyMs.p99), x(r.ratios.latencyP99)],
+        ...(p.steady && b.steady
+          ? [
+              [
+                `steady latency p50 (${p.steady.jobs} at ${p.steady.ratePerSecond}/s)`,
+                fmtMs(p.steady.latencyMs.p50),
+                fmtMs(b.steady.latencyMs.p50),
+                x(r.ratios.steadyLatencyP50),
+              ],
+              [
+                'steady latency p95',
+                fmtMs(p.steady.latencyMs.p95),
+                fmtMs(b.steady.latencyMs.p95),
+                x(r.ratios.steadyLatencyP95),
+              ],
+            ]
+          : []),
+        ['worker peak RSS (MiB)', p.workerPeakRssMiB, b.workerPeakRssMiB, x(r.ratios.workerPeakRss)],
+      ],
+    ),
+  );
+  out.push(
+    '',
+    `Burst of ${p.jobs}: all routed after ${p.routedSeconds} s, all settled (posting included) after ` +
+      `${p.settledSeconds} s (${p.invoicesPerSecondSettled} invoices/s). Warm-up (first sync) ${p.warmup.seconds} s.`,
+    `Runs: ${Object.entries(p.statuses)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}; review reasons: ${
+      Object.entries(p.reviewReasons)
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(', ') || 'none'
+    }.`,
+    `Ingest (completion → run queued) p50 ${fmtMs(p.ingestLatencyMs.p50)}, p95 ${fmtMs(
+      p.ingestLatencyMs.p95,
+    )}.`,
+    `ServiceTitan calls per invoice: ${p.st.callsPerInvoice} (reads ${p.st.readsPerInvoice}, writes ${p.st.writesPerInvoice}` +
+      `${p.st.writesPerPostedInvoice !== null ? `; ${p.st.writesPerPostedInvoice} writes per posted invoice` : ''}); ` +
+      `peak ${p.st.peakCallsPerSecond} calls/s${p.st.rateLimitPerSecond ? ` (limit ${p.st.rateLimitPerSecond}/s)` : ' (no limit)'}. ` +
+      (r.stCeilingInvoicesPerSecond !== null
+        ? `At ${p.st.rateLimitPerSecond ?? ST_LIMIT} calls/s one tenant is capped at ${r.stCeilingInvoicesPerSecond} invoices/s.`
+        : ''),
+    '',
+    table(
+      ['stage compute (ms)', 'p50', 'p95', 'max'],
+      Object.entries(p.stageComputeMs)
+        .filter(([, s]) => s.n > 0)
+        .map(([stage, s]) => [stage, s.p50, s.p95, s.max]),
+    ),
+  );
+  if (r.console) {
+    const c = r.console;
+    out.push(
+      '',
+      `Review console GET /queue (JSON) with ${c.reviewItems} open review items ` +
+        `(${c.openItemsInQueue} in the queue; inserted in ${c.insertSeconds} s): ` +
+        `server p50 ${fmtMs(c.serverMs.p50)}, p95 ${fmtMs(c.serverMs.p95)}, max ${fmtMs(c.serverMs.max)} over ${c.calls} calls`,
+      '',
+      table(
+        ['scenario', 'matching', 'calls', 'server p50', 'server p95', 'client p50'],
+        c.scenarios.map((s) => [
+          s.name,
+          s.matching,
+          s.calls,
+          fmtMs(s.serverMs.p50),
+          fmtMs(s.serverMs.p95),
+          fmtMs(s.clientMs.p50),
+        ]),
+      ),
+    );
+  }
+  out.push('', `Total ${r.durationSeconds} s.`);
+  return out.join('\n');
+}
+
+let cleanup: () => Promise<void> = async () => {};
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(`\n${signal}: stopping and cleaning up…`);
+    // Dropping the database cuts the connections still open in this process; we are leaving.
+    process.on('uncaughtException', () => {});
+    process.on('unhandledRejection', () => {});
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error) => {
+    if (interrupted) return; // the signal handler cleans up and exits
+    if (error instanceof ConfigError || error instanceof ServiceUnavailableError) {
+      console.error(error.message);
+      if (error instanceof ConfigError) console.error(`\n${USAGE}`);
+      await cleanup().catch(() => {});
+      process.exit(2);
+    }
+    console.error(`bench failed: ${errorMessage(error)}`);
+    if (process.env.LOG_LEVEL === 'debug') console.error(error);
+    await cleanup().catch(() => {});
+    process.exit(1);
+  },
+);

@@ -30,6 +30,7 @@ const MAPPING = {
 let cluster: TestCluster;
 let tenant: GeneratedTenant;
 let remainderPayment: Payment;
+let refusedPayment: Payment;
 let paidPayment: Payment;
 let target: Invoice;
 const dir = mkdtempSync(path.join(tmpdir(), 'reconcile-'));
@@ -39,34 +40,40 @@ const open = (i: Invoice) => fromAmountString(i.balance ?? '0').greaterThan(0);
 beforeAll(async () => {
   ({ cluster, tenant } = await generatedCluster(150, 11, (t) => {
     const invoices = t.fixture['accounting/invoices'].filter(open);
-    // A payment recorded in ServiceTitan "on account", not applied: its remainder names an invoice.
-    const onAccount = invoices[0]!;
-    remainderPayment = {
-      id: 69_000_001,
+    // Payments recorded in ServiceTitan "on account", not applied: each memo names an invoice.
+    const onAccountPayment = (invoice: Invoice, id: number, check: string): Payment => ({
+      id,
       syncStatus: 'Pending',
-      referenceNumber: '5521',
-      date: `${(onAccount.invoiceDate ?? '2026-10-01').slice(0, 10)}T15:00:00Z`,
+      referenceNumber: check,
+      date: `${(invoice.invoiceDate ?? '2026-10-01').slice(0, 10)}T15:00:00Z`,
       type: 'Check',
       typeId: '62',
-      total: onAccount.balance!,
-      unappliedAmount: onAccount.balance!,
-      memo: `Check 5521 for INV ${onAccount.referenceNumber}`,
-      customer: onAccount.customer,
-      checkNumber: '5521',
+      total: invoice.balance!,
+      unappliedAmount: invoice.balance!,
+      memo: `Check ${check} for INV ${invoice.referenceNumber}`,
+      customer: invoice.customer,
+      checkNumber: check,
       appliedTo: [],
       modifiedOn: '2026-10-30T12:00:00Z',
       createdOn: '2026-10-30T12:00:00Z',
       active: true,
-    };
-    t.fixture['accounting/payments'].push(remainderPayment);
-    paidPayment = t.fixture['accounting/payments'].find((p) => (p.appliedTo ?? []).length > 0)!;
+    });
+    const onAccount = invoices[0]!;
     target = invoices.find((i) => i.customer?.id !== onAccount.customer?.id)!;
+    const refused = invoices.find(
+      (i) => i.customer?.id !== onAccount.customer?.id && i.customer?.id !== target.customer?.id,
+    )!;
+    remainderPayment = onAccountPayment(onAccount, 69_000_001, '5521');
+    refusedPayment = onAccountPayment(refused, 69_000_002, '5522');
+    t.fixture['accounting/payments'].push(remainderPayment, refusedPayment);
+    paidPayment = t.fixture['accounting/payments'].find((p) => (p.appliedTo ?? []).length > 0)!;
   }));
 });
 afterAll(async () => {
   await cluster?.stop();
 });
 
+const PATCH_PAYMENT = 'PATCH /accounting/v2/tenant/:tenant/payments/:id';
 const services = () => cluster.workers.services;
 const lineFor = (invoice: Invoice, check: string) =>
   `2026-10-29,${invoice.balance},CHECK ${check} FROM ${invoice.customer!.name!.toUpperCase()} INV ${invoice.referenceNumber},BR${check}`;
@@ -88,7 +95,7 @@ describe('ServiceTitan payments as subjects', () => {
     );
   });
 
-  it('matches an unapplied remainder; when ServiceTitan refuses the splits it opens a review item', async () => {
+  it('applies an unapplied remainder to the invoice it names, and reads it back', async () => {
     await reconcile(services(), {
       tenantId: TENANT,
       subject: 'st_payment',
@@ -98,22 +105,56 @@ describe('ServiceTitan payments as subjects', () => {
     const record = await cluster.db.reconciliation.findFirst({
       where: { subjectId: String(remainderPayment.id) },
     });
-    const item = await cluster.db.reviewItem.findUnique({
-      where: { subjectKey: `payment:st_payment:${remainderPayment.id}` },
-    });
     const onAccount = remainderPayment.memo!.split('INV ')[1];
+    const invoice = tenant.fixture['accounting/invoices'].find((i) => i.referenceNumber === onAccount)!;
+    expect(record?.status).toBe('applied');
+    const inSim = cluster.sim.tenant.payments.get(remainderPayment.id)!;
+    expect(inSim.appliedTo?.map((a) => [a.appliedTo, a.appliedAmount])).toEqual([
+      [invoice.id, remainderPayment.total],
+    ]);
+    expect(inSim.unappliedAmount).toBe('0.00');
+    const write = await cluster.db.stWrite.findFirst({
+      where: { key: { startsWith: `apply:${remainderPayment.id}:` } },
+    });
+    expect(write?.status).toBe('completed');
+    // A second delivery finds the splits already there and writes nothing.
+    const calls = cluster.sim.stats.byEndpoint.get(PATCH_PAYMENT) ?? 0;
+    expect(calls).toBe(1);
+    await reconcile(services(), {
+      tenantId: TENANT,
+      subject: 'st_payment',
+      subjectId: String(remainderPayment.id),
+      version: '2',
+    });
+    expect(cluster.sim.stats.byEndpoint.get(PATCH_PAYMENT) ?? 0).toBe(calls);
+  });
+
+  it('opens a review item with the candidates when ServiceTitan refuses the splits', async () => {
+    cluster.sim.faults.script({ status: 400, match: PATCH_PAYMENT });
+    await reconcile(services(), {
+      tenantId: TENANT,
+      subject: 'st_payment',
+      subjectId: String(refusedPayment.id),
+      version: '1',
+    });
+    const record = await cluster.db.reconciliation.findFirst({
+      where: { subjectId: String(refusedPayment.id) },
+    });
+    const item = await cluster.db.reviewItem.findUnique({
+      where: { subjectKey: `payment:st_payment:${refusedPayment.id}` },
+    });
+    const named = refusedPayment.memo!.split('INV ')[1];
     const candidates = (
       item!.details as { candidates: { referenceNumber: string; evidence: { kind: string }[] }[] }
     ).candidates;
-    // The engine was sure (number, customer, amount); the simulator has no PATCH /payments/{id}.
     expect(record?.status).toBe('review');
     expect(item!.reasons).toContain('apply_failed');
-    expect(candidates[0]!.referenceNumber).toBe(onAccount);
+    expect(candidates[0]!.referenceNumber).toBe(named);
     expect(candidates[0]!.evidence.map((e) => e.kind)).toEqual(
       expect.arrayContaining(['reference', 'customer']),
     );
     const failed = await cluster.db.stWrite.findFirst({
-      where: { key: { startsWith: `apply:${remainderPayment.id}:` } },
+      where: { key: { startsWith: `apply:${refusedPayment.id}:` } },
     });
     expect(failed?.status).toBe('failed');
   });

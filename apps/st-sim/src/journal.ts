@@ -11,6 +11,7 @@ import {
   patchInvoiceCustomFields,
   patchInvoiceItem,
   type UnitPricePolicy,
+  updatePayment,
 } from './writes.ts';
 
 export interface JournalEntry {
@@ -63,6 +64,9 @@ export class Journal {
           break;
         case 'createPayment':
           createPayment(tenant, args.body);
+          break;
+        case 'updatePayment':
+          updatePayment(tenant, Number(args.paymentId), args.body);
           break;
         default:
           throw new Error(`unknown journal op ${op} in ${this.file}`);

@@ -2,7 +2,7 @@
 // PATCH /invoices/{id}/items call; an append needs skuId or skuName (else a 500 "Sku … is not
 // found"); a field named `price` is ignored (the field is `unitPrice`); unknown fields are
 // ignored; only Pending invoices are editable. Totals are recomputed after each write.
-import { fromNumber, roundCents, toMoneyString } from '@invoicer/core';
+import { fromAmountString, fromNumber, roundCents, toMoneyString } from '@invoicer/core';
 import type { Invoice, InvoiceItem, Payment } from '@invoicer/servicetitan';
 import { SimHttpError } from './http-helpers.ts';
 import { itemTotal } from './invoice-math.ts';
@@ -239,6 +239,73 @@ export function createPayment(tenant: SimTenant, body: unknown): Record<string, 
     id: payment.id,
     typeId: type.id,
     active: true,
+    memo: payment.memo,
+    paidOn: payment.date,
+    authCode: payment.authCode,
+    checkNumber: payment.checkNumber,
+    exportId: typeof b.exportId === 'string' ? b.exportId : null,
+    transactionStatus: 'Success',
+    status: payment.syncStatus,
+    splits: splits.map((s) => ({ invoiceId: s.invoice.id, amount: Number(toMoneyString(s.amount)) })),
+  };
+}
+
+/**
+ * `PATCH /payments/{id}` ("patch mode", though the schema requires `typeId` and `splits`): the
+ * splits given replace the payment's applications, what is not applied stays unapplied, and
+ * every invoice that gained or lost an application is recomputed.
+ */
+export function updatePayment(tenant: SimTenant, id: number, body: unknown): Record<string, unknown> {
+  const payment = tenant.payments.get(id) as (Payment & { id: number }) | undefined;
+  if (!payment) throw new SimHttpError(404, `Payment with id ${id} not found`);
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.typeId !== 'number') throw validation('typeId', 'The TypeId field is required.');
+  const type = tenant.paymentTypes.get(b.typeId);
+  if (!type) throw validation('typeId', `Payment type ${b.typeId} does not exist.`);
+  if (!Array.isArray(b.splits)) throw validation('splits', 'The Splits field is required.');
+  const splits = (b.splits as { invoiceId?: unknown; amount?: unknown }[]).map((s, i) => {
+    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number' || s.amount < 0)
+      throw validation(`splits[${i}]`, 'invoiceId and a non-negative amount are required.');
+    const invoice = tenant.invoices.get(s.invoiceId);
+    if (!invoice) throw new SimHttpError(404, `Invoice with id ${s.invoiceId} not found`);
+    return { invoice, amount: fromNumber(s.amount) };
+  });
+  const applied = splits.reduce((acc, s) => acc.plus(s.amount), fromNumber(0));
+  const total = fromAmountString(payment.total ?? '0');
+  if (applied.gt(total))
+    throw validation(
+      'splits',
+      `The splits (${toMoneyString(applied)}) exceed the payment total (${payment.total}).`,
+    );
+  const now = new Date().toISOString();
+  const before = (payment.appliedTo ?? []).map((a) => a.appliedTo);
+  payment.typeId = String(type.id);
+  payment.type = type.name;
+  if (typeof b.memo === 'string') payment.memo = b.memo;
+  if (typeof b.paidOn === 'string') payment.date = b.paidOn;
+  if (typeof b.authCode === 'string') payment.authCode = b.authCode;
+  if (typeof b.checkNumber === 'string') payment.checkNumber = b.checkNumber;
+  if (typeof b.status === 'string') payment.syncStatus = b.status;
+  if (typeof b.active === 'boolean') payment.active = b.active;
+  payment.appliedTo = splits.map((s) => ({
+    appliedId: tenant.newId(),
+    appliedTo: s.invoice.id,
+    appliedAmount: toMoneyString(s.amount),
+    appliedOn: now,
+    appliedBy: 'api',
+    appliedToReferenceNumber: s.invoice.referenceNumber ?? null,
+  }));
+  payment.unappliedAmount = toMoneyString(total.minus(applied));
+  payment.modifiedOn = now;
+  tenant.payments.touch(id);
+  for (const invoiceId of new Set([...before, ...splits.map((s) => s.invoice.id)])) {
+    const invoice = tenant.invoices.get(invoiceId);
+    if (invoice) finish(tenant, invoice);
+  }
+  return {
+    id,
+    typeId: type.id,
+    active: payment.active ?? true,
     memo: payment.memo,
     paidOn: payment.date,
     authCode: payment.authCode,

@@ -16,6 +16,7 @@ import {
   patchInvoice,
   patchInvoiceCustomFields,
   patchInvoiceItem,
+  updatePayment,
 } from '../writes.ts';
 import { exported, found, idParam, moduleRoutes, publicRecord, type RouteContext } from './api.ts';
 
@@ -121,6 +122,12 @@ export function registerAccounting(app: FastifyInstance, ctx: RouteContext): voi
     const created = createPayment(tenant, body);
     ctx.onWrite('createPayment', { body });
     return created;
+  });
+  api.patch('/payments/:id', ({ params, body }) => {
+    const id = idParam(params);
+    const updated = updatePayment(tenant, id, body);
+    ctx.onWrite('updatePayment', { paymentId: id, body });
+    return updated;
   });
   api.get('/export/payments', ({ query }) => exportResponse(tenant.payments, query, exported));
   api.get('/payment-types', ({ query }) =>

@@ -47,6 +47,11 @@ describe('findMentions: declined and quoted-only work is never billable', () => 
     expect(mention(notes, 'condenser')).toMatchObject({ polarity: 'declined', billable: false });
   });
 
+  it('does not let later work turn an estimate into work done', () => {
+    const notes = 'Estimate sent for new condenser. Checked the charge.';
+    expect(mention(notes, 'condenser')).toMatchObject({ polarity: 'proposed', billable: false });
+  });
+
   it('keeps a decline inside its own note', () => {
     const mentions = mentionsOf(['Installed new condenser', 'Customer declined maintenance plan']);
     const condenser = mentions.find((m) => m.words.includes('condenser'))!;

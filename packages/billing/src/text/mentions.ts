@@ -95,7 +95,11 @@ export function classifyClauses(
         prev.polarity = 'negated';
       continue;
     }
-    if ((clause.polarity === 'declined' || clause.polarity === 'done') && !hasItem(clause)) {
+    // Only a decline or an explicit approval answers an earlier proposal; other work ("checked
+    // the charge") does not turn "estimate sent for X" into X done.
+    const answers =
+      clause.polarity === 'declined' || (clause.polarity === 'done' && APPROVAL.test(clause.text));
+    if (answers && !hasItem(clause)) {
       // "quoted new condenser, cust declined": the decline answers the earlier proposal(s).
       for (let j = i - 1; j >= 0 && out[j]!.noteIndex === clause.noteIndex; j--) {
         const prev = out[j]!;
@@ -128,7 +132,13 @@ function hasAction(text: string): boolean {
   const tokens = tokenize(text);
   return tokens.some((t, i) => {
     const canonical = ABBREVIATIONS[t.text] ?? t.text;
-    if (canonical === 'charge' && STATE_WORDS.test(tokens[i + 1]?.text ?? '')) return false;
+    // "charge good", "checked the charge": a reading of the charge, not charging.
+    if (
+      canonical === 'charge' &&
+      (STATE_WORDS.test(tokens[i + 1]?.text ?? '') ||
+        /^(the|its|system|full)$/.test(tokens[i - 1]?.text ?? ''))
+    )
+      return false;
     return ACTION_WORDS.has(canonical) || /^(repl|rplc|inst|swap|chg|chng)/.test(t.text);
   });
 }

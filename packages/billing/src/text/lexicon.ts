@@ -195,6 +195,10 @@ export const WAIVER_PATTERNS: RegExp[] = [
   /\bnot\s+us\b/i,
   /\bcovered\s+(by|under)\s+(the\s+)?(warranty|membership|plan|agreement)/i,
   /\bunder\s+warranty\b/i,
+  // Customer-supplied parts are theirs, not ours to bill: "cust supplied charger", "their own unit".
+  /\b(customer|cust|homeowner|ho|owner|client|tenant)['’]?s?\s+(own|supplied|provided|furnished|bought|purchased)\b/i,
+  /\b(supplied|provided|furnished|bought|purchased)\s+by\s+(the\s+)?(customer|cust|homeowner|ho|owner|client)\b/i,
+  /\b(their|his|her)\s+own\s+(?!permit)\w+/i,
 ];
 
 /** Markers that the customer declined or has not yet approved the work. */
@@ -238,6 +242,10 @@ export const PROPOSAL_PATTERNS: RegExp[] = [
   /\bnext\s+(visit|time|season|year)\b/i,
   /\bfollow[-\s]?up\b/i,
   /\bwould\s+(like|need)\b/i,
+  // Shorthand: "rec duct cleaning", "est sent for run cap", "gave a price on panel upgrade".
+  /^\s*recc?o?\b(?!\s*[x#]?\s*\d)/i,
+  /^\s*est\b|\best\.?\s+(sent|given|provided|emailed|texted|left|for)\b/i,
+  /\bpric(e|es|ing)\s+(on|for)\b/i,
 ];
 
 /** Negation of the work itself: "did not need refrigerant", "no leak found". */

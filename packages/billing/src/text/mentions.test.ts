@@ -28,6 +28,15 @@ describe('findMentions: declined and quoted-only work is never billable', () => 
     ['Priced a condenser; customer is getting other quotes', 'declined'],
     ['condenser replacement discussed, HO will let us know', 'declined'],
     ['estimate given for a new condenser', 'proposed'],
+    ['rec cond coil clean - declined', 'declined'],
+    ['condenser coil clean - cust to decide later', 'declined'],
+    ['Gave the customer a price on a new condenser. Declined.', 'declined'],
+    ['Advied a new condenser, customer not interested', 'declined'],
+    ['Qjoted new condenser', 'proposed'],
+    ['est sent for new condenser', 'proposed'],
+    ['Customer supplied their own condenser', 'negated'],
+    ['Wiaved the condenser coil cleaning', 'negated'],
+    ['condenser permit handled by the customer’s buider', 'negated'],
   ] as const)('"%s" → %s', (note, polarity) => {
     const m = mention(note, 'condenser');
     expect(m.polarity).toBe(polarity);
@@ -45,6 +54,13 @@ describe('findMentions: declined and quoted-only work is never billable', () => 
     const notes = 'Replaced capacitor 45/5. Customer declined new condenser.';
     expect(mention(notes, 'capacitor')).toMatchObject({ polarity: 'done', billable: true, use: 'action' });
     expect(mention(notes, 'condenser')).toMatchObject({ polarity: 'declined', billable: false });
+  });
+
+  it('reads a state after a linking verb, and a charge reading, as no work', () => {
+    expect(used('condenser coil looked clean')).toEqual([]);
+    expect(used('condenser coil was clean')).toEqual([]);
+    expect(used('chg ok, no 410 added')).toEqual([]);
+    expect(used('condenser coil was cleaned').flatMap((m) => m.words)).toContain('condenser');
   });
 
   it('does not let later work turn an estimate into work done', () => {

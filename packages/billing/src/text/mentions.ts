@@ -12,7 +12,7 @@ import {
   WAIVER_PATTERNS,
 } from './lexicon.ts';
 import { isNumberWord, numberValue, type Token, tokenize } from './tokens.ts';
-import { resolveWord, type Vocabulary } from './vocabulary.ts';
+import { editDistanceAtMost, resolveWord, type Vocabulary } from './vocabulary.ts';
 
 export type Polarity = 'done' | 'declined' | 'proposed' | 'negated' | 'neutral';
 
@@ -72,11 +72,65 @@ export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'pol
   return clauses;
 }
 
+/**
+ * Words whose misspelling would flip a clause ("qjoted", "advied", "recommeded", "appled",
+ * "permit by the buider"); a note word within one edit of one (two for long words), same first
+ * letter, is read as it.
+ */
+const MARKER_WORDS = [
+  'quoted',
+  'recommended',
+  'recommend',
+  'advised',
+  'declined',
+  'estimate',
+  'estimated',
+  'interested',
+  'approved',
+  'applied',
+  'waived',
+  'deferred',
+  'builder',
+  'contractor',
+  'landlord',
+  'homeowner',
+  'customer',
+  'warranty',
+];
+
+function correctMarkers(text: string): string {
+  return text.replace(/[a-z]{6,}/gi, (word) => {
+    const lower = word.toLowerCase();
+    if (MARKER_WORDS.includes(lower) || ACTION_WORDS.has(lower)) return word;
+    const marker = MARKER_WORDS.find(
+      (m) =>
+        m[0] === lower[0] &&
+        (editDistanceAtMost(lower, m, lower.length >= 8 ? 2 : 1) || isTransposition(lower, m)),
+    );
+    return marker ?? word;
+  });
+}
+
+/** "wiaved" for "waived": two neighbouring letters swapped. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return (
+    diff.length === 2 &&
+    diff[1] === diff[0]! + 1 &&
+    a[diff[0]!] === b[diff[1]!] &&
+    a[diff[1]!] === b[diff[0]!]
+  );
+}
+
 function basePolarity(text: string): Polarity {
-  if (WAIVER_PATTERNS.some((p) => p.test(text))) return 'negated';
-  if (DECLINE_PATTERNS.some((p) => p.test(text))) return 'declined';
-  if (APPROVAL.test(text)) return 'done';
-  if (PROPOSAL_PATTERNS.some((p) => p.test(text))) return 'proposed';
+  // Patterns see the note as written and as corrected ("quotes" must stay "quotes").
+  const readings = [text, correctMarkers(text)];
+  const any = (patterns: RegExp[]) => patterns.some((p) => readings.some((r) => p.test(r)));
+  if (any(WAIVER_PATTERNS)) return 'negated';
+  if (any(DECLINE_PATTERNS)) return 'declined';
+  if (any([APPROVAL])) return 'done';
+  if (any(PROPOSAL_PATTERNS)) return 'proposed';
   return hasAction(text) || USAGE_MARKERS.some((p) => p.test(text)) ? 'done' : 'neutral';
 }
 
@@ -103,8 +157,14 @@ export function classifyClauses(
       // "quoted new condenser, cust declined": the decline answers the earlier proposal(s).
       for (let j = i - 1; j >= 0 && out[j]!.noteIndex === clause.noteIndex; j--) {
         const prev = out[j]!;
+        // A bare decline right after an item ("rec duct cleaning - declined", "coil clean - cust
+        // to decide later") answers that clause even when it reads as work: nobody declines
+        // what was done.
+        const answered =
+          clause.polarity === 'declined' && j === i - 1 && hasItem(prev) && prev.polarity === 'done';
         if (
           prev.polarity === 'proposed' ||
+          answered ||
           (prev.polarity === 'neutral' &&
             clause.polarity === 'declined' &&
             hasItem(prev) &&
@@ -134,9 +194,16 @@ function hasAction(text: string): boolean {
     const canonical = ABBREVIATIONS[t.text] ?? t.text;
     // "charge good", "checked the charge": a reading of the charge, not charging.
     if (
-      canonical === 'charge' &&
+      (canonical === 'charge' || t.text === 'chg') &&
       (STATE_WORDS.test(tokens[i + 1]?.text ?? '') ||
         /^(the|its|system|full)$/.test(tokens[i - 1]?.text ?? ''))
+    )
+      return false;
+    // "line looked clean", "drain is clear": a state after a linking verb (but "was cleaned" is work).
+    const before = tokens[i - 1]?.text ?? '';
+    if (
+      /^(looks?|looked|appears?|appeared|seems?|seemed)$/.test(before) ||
+      (/^(is|was|are|were|be|been)$/.test(before) && !/ed$/.test(t.text))
     )
       return false;
     return ACTION_WORDS.has(canonical) || /^(repl|rplc|inst|swap|chg|chng)/.test(t.text);

@@ -28,7 +28,7 @@ import { waitForIdle } from './wait.ts';
 
 const USAGE = `Usage: npm run demo -- [options]
   --once            process the jobs, print the summary and exit (0 when every job was processed)
-  --jobs <n>        jobs in the generated tenant (default 400)
+  --jobs <n>        jobs in the generated tenant (default 1500, about two months of history)
   --live <n>        how many of the most recent jobs complete live; the rest is history (default 36)
   --seed <n>        generator seed (default 42)
   --tenant <dir>    use a tenant fixture directory instead of generating one
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       once: { type: 'boolean', default: false },
-      jobs: { type: 'string', default: '400' },
+      jobs: { type: 'string', default: '1500' },
       live: { type: 'string', default: '36' },
       seed: { type: 'string', default: '42' },
       tenant: { type: 'string' },

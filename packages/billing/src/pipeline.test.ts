@@ -2,6 +2,7 @@
 // retrieval, local chooser) → detect → price → draft → route.
 import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
 import { describe, expect, it } from 'vitest';
+import type { HistoryModel } from './history/model.ts';
 import {
   detectStage,
   draftStage,
@@ -13,11 +14,13 @@ import {
 import {
   type ContextOverrides,
   extractNotes,
+  historyOf,
   ID,
   item,
   jobContext,
   knowledge,
   settings,
+  times,
 } from './test-fixtures.ts';
 
 const AUSTIN = {
@@ -28,8 +31,8 @@ const AUSTIN = {
 };
 const TUE_1830_CST = '2025-03-05T00:30:00Z';
 
-async function runJob(o: ContextOverrides, tenant: TenantSettings = settings()) {
-  const k = knowledge({ settings: tenant });
+async function runJob(o: ContextOverrides, tenant: TenantSettings = settings(), model?: HistoryModel) {
+  const k = knowledge({ settings: tenant, model });
   const context = jobContext({ taxZone: AUSTIN, ...o });
   const extracted = await extractNotes(context, k);
   const detected = detectStage(context, k, {
@@ -98,14 +101,17 @@ describe('billing pipeline', () => {
     expect(r.route.route).toBe('review');
   });
 
-  it('auto-posts a clean job the technician billed completely', async () => {
-    const r = await runJob(
-      {
-        invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '70.36' },
-        notes: ['replaced run capacitor 45/5, tested ok'],
-      },
-      settings({ policy: { mode: 'auto' } }),
-    );
+  it('auto-posts a clean job the technician billed completely, once the shop has a record', async () => {
+    const job = {
+      invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '70.36' },
+      notes: ['replaced run capacitor 45/5, tested ok'],
+    };
+    const auto = settings({ policy: { mode: 'auto' } });
+    // A shop we know nothing about yet: nothing says the office would not have added something.
+    const cold = await runJob(job, auto);
+    expect(cold.route).toMatchObject({ route: 'review', reasons: ['low_confidence'] });
+    const history = historyOf(times(200, { features: cold.detected.features, technician: [ID.cap] }));
+    const r = await runJob(job, auto, history);
     expect(r.priced.map((l) => l.origin)).toEqual(['technician']);
     expect(r.draft.total).toBe('70.36');
     expect(r.route).toMatchObject({ route: 'auto_post', reasons: [] });

@@ -70,6 +70,7 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
       /\b(cust(omer)?|ho|homeowner|owner|tenant|landlord|gc|contractor)\s+(will\s+|to\s+)?(dispos\w*|haul\w*|scrap\w*)/i,
       /\b(old|existing|original)\s+([\w-]+\s+){0,2}(left|stays?|stayed|remain\w*)\b/i,
       /\bleft\s+(w\/|with|for)\s+(the\s+)?(ho|homeowner|customer|cust|owner|tenant)\b/i,
+      /\bleft\s+(the\s+)?((old|existing|original|removed)\s+)?([\w-]+\s+){0,2}(units?|equipment|one|system|heater|tank|furnace|condenser|appliance|fixture|it|them)\s+(w\/|with|for)\s+(the\s+)?(ho|homeowner|customer|cust|owner|tenant|landlord|property\s+manager)\b/i,
     ],
   },
   refrigerant: {

@@ -349,15 +349,18 @@ describe('disposal', () => {
     'homeowner will dispose of the old one',
     'no haul away needed',
     'old unit left w/ HO per request',
+    'Left the old equipment with the homeowner per request.',
+    'left old tank for the customer',
   ])('does not fire when the notes say "%s"', (note) => {
     expect(ruleLine(rules({ ...EQUIPMENT_REPLACED, notes: [note] }), 'disposal')).toBeUndefined();
   });
 
-  it('still fires when the old unit is mentioned without keeping it', () => {
-    expect(
-      ruleLine(rules({ ...EQUIPMENT_REPLACED, notes: ['old unit was rusted through'] }), 'disposal')?.skuId,
-    ).toBe(ID.disposal);
-  });
+  it.each(['old unit was rusted through', 'Left the invoice and the warranty papers with the homeowner'])(
+    'still fires when the notes say "%s"',
+    (note) => {
+      expect(ruleLine(rules({ ...EQUIPMENT_REPLACED, notes: [note] }), 'disposal')?.skuId).toBe(ID.disposal);
+    },
+  );
 
   it('does not fire when already billed, waived, disabled, or the notes say it is covered', () => {
     const withDisposal = {

@@ -45,6 +45,16 @@ export function wilsonLowerBound(hits: number, n: number, z = 1.645): number {
   return Math.max(0, (centre - margin) / (1 + z2 / n));
 }
 
+/** Wilson score upper bound (one-sided 95%): the most a rate could plausibly be. */
+export function wilsonUpperBound(hits: number, n: number, z = 1.645): number {
+  if (n <= 0) return 1;
+  const p = hits / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + margin) / (1 + z2 / n));
+}
+
 class Reservoir {
   readonly values: number[] = [];
   seen = 0;
@@ -257,9 +267,12 @@ export class HistoryModel {
     minJobs = 5,
   ): { risk: number; basis: string | null; top: { skuId: number; rate: number }[] } {
     const feature = features.find((f) => (this.featureJobs.get(f) ?? 0) >= minJobs);
-    if (!feature) return { risk: 0, basis: null, top: [] };
+    // No jobs like this one yet: the shop's record overall, or, for a shop we have not seen
+    // enough of, no assurance at all (a cold start must not look certain).
+    if (!feature) return { risk: wilsonUpperBound(this.corrected.size, this.jobs), basis: null, top: [] };
     const jobs = this.featureJobs.get(feature)!;
-    const corrected = (this.correctedJobs.get(feature) ?? 0) / jobs;
+    // The share of such jobs the office corrected, as high as the evidence allows: few jobs, less assurance.
+    const corrected = wilsonUpperBound(this.correctedJobs.get(feature) ?? 0, jobs);
     let expected = 0;
     let remaining = 0;
     const top: { skuId: number; rate: number }[] = [];
@@ -274,7 +287,7 @@ export class HistoryModel {
       top.push({ skuId, rate });
     }
     top.sort((a, b) => b.rate - a.rate);
-    const risk = expected > 0 ? corrected * (remaining / expected) : 0;
+    const risk = expected > 0 ? corrected * (remaining / expected) : corrected;
     return { risk, basis: feature, top: top.slice(0, 5) };
   }
 

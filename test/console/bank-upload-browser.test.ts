@@ -8,11 +8,10 @@ import type { ConsoleApp } from '@invoicer/console';
 import { upsertTenant } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { generateTenant } from '@invoicer/st-sim/generator';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoleUsers, PASSWORD, startTestConsole } from './support.ts';
+import { CHROMIUM, createRoleUsers, openBrowserPage, PASSWORD, startTestConsole } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
 if (missing)
   console.warn(
@@ -45,24 +44,7 @@ describe.skipIf(missing)('bank file upload in Chromium (needs /usr/bin/chromium)
       QUEUE_PREFIX: testQueuePrefix('bank-ui'),
     });
     email = (await createRoleUsers(t.db)).billing_manager;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-    });
+    ({ browser, page } = await openBrowserPage(problems));
   });
   afterAll(async () => {
     await browser?.close();

@@ -5,14 +5,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ConsoleApp } from '@invoicer/console';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
 import { miniTenant } from '../support/mini-tenant.ts';
 import { waitFor } from '../support/wait.ts';
-import { createRoleUsers, PASSWORD, startTestConsole } from './support.ts';
+import { CHROMIUM, createRoleUsers, openBrowserPage, PASSWORD, startTestConsole } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
 if (missing)
   console.warn(`Skipping console browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
@@ -38,25 +37,8 @@ describe.skipIf(missing)('console in Chromium (needs /usr/bin/chromium)', () => 
     email = (await createRoleUsers(cluster.db)).billing_specialist;
     cluster.sim.play();
     await cluster.settle(5);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Script errors and CSP violations fail the run.
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-    });
+    ({ browser, page } = await openBrowserPage(problems));
   });
   afterAll(async () => {
     await browser?.close();

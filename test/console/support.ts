@@ -7,6 +7,7 @@ import { TenantSettings } from '@invoicer/core';
 import { type Db, invoiceSubjectKey, openReviewItem, saveDraft, upsertTenant } from '@invoicer/db';
 import { createLogger, loadConfig } from '@invoicer/platform';
 import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -328,4 +329,32 @@ export async function seedInvoiceItem(db: Db, o: SeedOptions): Promise<{ runId: 
     slaHours: 24,
   });
   return { runId: run.id, itemId: item.id };
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Debian's Chromium, headless, and a page whose script errors and console errors (CSP
+ * violations among them) are collected into `problems` so a test can fail on them.
+ */
+export async function openBrowserPage(problems: string[]): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  return { browser, page };
 }

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage, InvalidInputError, ServiceUnavailableError } from '@invoicer/core';
-import { BaseEnv, checkRedis, createLogger, loadConfig } from '@invoicer/platform';
+import { InvalidInputError } from '@invoicer/core';
+import { BaseEnv, checkRedis, createLogger, loadConfig, runCli } from '@invoicer/platform';
 import { loadTenantFixture } from '@invoicer/servicetitan';
 import { backtestDatabaseUrl, freshDatabase } from './database.ts';
 import { buildReport, terminalSummary, writeReport } from './report.ts';
@@ -95,18 +95,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (
-      error instanceof ConfigError ||
-      error instanceof ServiceUnavailableError ||
-      error instanceof InvalidInputError
-    ) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error(`backtest failed: ${errorMessage(error)}`);
-    process.exit(1);
-  },
-);
+runCli('backtest', main);

@@ -188,19 +188,11 @@ export function patchInvoiceCustomFields(tenant: SimTenant, body: unknown): void
 
 export function createPayment(tenant: SimTenant, body: unknown): Record<string, unknown> {
   const b = (body ?? {}) as Record<string, unknown>;
-  if (typeof b.typeId !== 'number') throw validation('typeId', 'The TypeId field is required.');
-  const type = tenant.paymentTypes.get(b.typeId);
-  if (!type) throw validation('typeId', `Payment type ${b.typeId} does not exist.`);
+  const type = paymentType(tenant, b);
   if (!Array.isArray(b.splits) || b.splits.length === 0)
     throw validation('splits', 'The Splits field is required.');
   const now = new Date().toISOString();
-  const splits = (b.splits as { invoiceId?: unknown; amount?: unknown }[]).map((s, i) => {
-    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number')
-      throw validation(`splits[${i}]`, 'invoiceId and amount are required.');
-    const invoice = tenant.invoices.get(s.invoiceId);
-    if (!invoice) throw new SimHttpError(404, `Invoice with id ${s.invoiceId} not found`);
-    return { invoice, amount: fromNumber(s.amount) };
-  });
+  const splits = parseSplits(tenant, b.splits, false);
   const total = splits.reduce((acc, s) => acc.plus(s.amount), fromNumber(0));
   const customer = splits[0]!.invoice.customer ?? null;
   const payment: Payment & { id: number; _customerId?: number } = {
@@ -220,14 +212,7 @@ export function createPayment(tenant: SimTenant, body: unknown): Record<string, 
     customFields: [],
     authCode: typeof b.authCode === 'string' ? b.authCode : null,
     checkNumber: typeof b.checkNumber === 'string' ? b.checkNumber : null,
-    appliedTo: splits.map((s) => ({
-      appliedId: tenant.newId(),
-      appliedTo: s.invoice.id,
-      appliedAmount: toMoneyString(s.amount),
-      appliedOn: now,
-      appliedBy: 'api',
-      appliedToReferenceNumber: s.invoice.referenceNumber ?? null,
-    })),
+    appliedTo: applications(tenant, splits, now),
     modifiedOn: now,
     createdOn: now,
     active: true,
@@ -235,19 +220,7 @@ export function createPayment(tenant: SimTenant, body: unknown): Record<string, 
   };
   tenant.payments.put(payment);
   for (const s of splits) finish(tenant, s.invoice);
-  return {
-    id: payment.id,
-    typeId: type.id,
-    active: true,
-    memo: payment.memo,
-    paidOn: payment.date,
-    authCode: payment.authCode,
-    checkNumber: payment.checkNumber,
-    exportId: typeof b.exportId === 'string' ? b.exportId : null,
-    transactionStatus: 'Success',
-    status: payment.syncStatus,
-    splits: splits.map((s) => ({ invoiceId: s.invoice.id, amount: Number(toMoneyString(s.amount)) })),
-  };
+  return paymentResponse(payment, type.id, b, splits);
 }
 
 /**
@@ -259,17 +232,9 @@ export function updatePayment(tenant: SimTenant, id: number, body: unknown): Rec
   const payment = tenant.payments.get(id) as (Payment & { id: number }) | undefined;
   if (!payment) throw new SimHttpError(404, `Payment with id ${id} not found`);
   const b = (body ?? {}) as Record<string, unknown>;
-  if (typeof b.typeId !== 'number') throw validation('typeId', 'The TypeId field is required.');
-  const type = tenant.paymentTypes.get(b.typeId);
-  if (!type) throw validation('typeId', `Payment type ${b.typeId} does not exist.`);
+  const type = paymentType(tenant, b);
   if (!Array.isArray(b.splits)) throw validation('splits', 'The Splits field is required.');
-  const splits = (b.splits as { invoiceId?: unknown; amount?: unknown }[]).map((s, i) => {
-    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number' || s.amount < 0)
-      throw validation(`splits[${i}]`, 'invoiceId and a non-negative amount are required.');
-    const invoice = tenant.invoices.get(s.invoiceId);
-    if (!invoice) throw new SimHttpError(404, `Invoice with id ${s.invoiceId} not found`);
-    return { invoice, amount: fromNumber(s.amount) };
-  });
+  const splits = parseSplits(tenant, b.splits, true);
   const applied = splits.reduce((acc, s) => acc.plus(s.amount), fromNumber(0));
   const total = fromAmountString(payment.total ?? '0');
   if (applied.gt(total))
@@ -287,14 +252,7 @@ export function updatePayment(tenant: SimTenant, id: number, body: unknown): Rec
   if (typeof b.checkNumber === 'string') payment.checkNumber = b.checkNumber;
   if (typeof b.status === 'string') payment.syncStatus = b.status;
   if (typeof b.active === 'boolean') payment.active = b.active;
-  payment.appliedTo = splits.map((s) => ({
-    appliedId: tenant.newId(),
-    appliedTo: s.invoice.id,
-    appliedAmount: toMoneyString(s.amount),
-    appliedOn: now,
-    appliedBy: 'api',
-    appliedToReferenceNumber: s.invoice.referenceNumber ?? null,
-  }));
+  payment.appliedTo = applications(tenant, splits, now);
   payment.unappliedAmount = toMoneyString(total.minus(applied));
   payment.modifiedOn = now;
   tenant.payments.touch(id);
@@ -302,9 +260,57 @@ export function updatePayment(tenant: SimTenant, id: number, body: unknown): Rec
     const invoice = tenant.invoices.get(invoiceId);
     if (invoice) finish(tenant, invoice);
   }
+  return paymentResponse(payment, type.id, b, splits);
+}
+
+interface Split {
+  invoice: Invoice;
+  amount: ReturnType<typeof fromNumber>;
+}
+
+function paymentType(tenant: SimTenant, b: Record<string, unknown>) {
+  if (typeof b.typeId !== 'number') throw validation('typeId', 'The TypeId field is required.');
+  const type = tenant.paymentTypes.get(b.typeId);
+  if (!type) throw validation('typeId', `Payment type ${b.typeId} does not exist.`);
+  return type;
+}
+
+function parseSplits(tenant: SimTenant, raw: unknown[], nonNegative: boolean): Split[] {
+  return (raw as { invoiceId?: unknown; amount?: unknown }[]).map((s, i) => {
+    if (typeof s.invoiceId !== 'number' || typeof s.amount !== 'number' || (nonNegative && s.amount < 0))
+      throw validation(
+        `splits[${i}]`,
+        nonNegative
+          ? 'invoiceId and a non-negative amount are required.'
+          : 'invoiceId and amount are required.',
+      );
+    const invoice = tenant.invoices.get(s.invoiceId);
+    if (!invoice) throw new SimHttpError(404, `Invoice with id ${s.invoiceId} not found`);
+    return { invoice, amount: fromNumber(s.amount) };
+  });
+}
+
+function applications(tenant: SimTenant, splits: Split[], now: string) {
+  return splits.map((s) => ({
+    appliedId: tenant.newId(),
+    appliedTo: s.invoice.id,
+    appliedAmount: toMoneyString(s.amount),
+    appliedOn: now,
+    appliedBy: 'api',
+    appliedToReferenceNumber: s.invoice.referenceNumber ?? null,
+  }));
+}
+
+/** What ServiceTitan answers to a payment write (the request's shape, with ids). */
+function paymentResponse(
+  payment: Payment & { id: number },
+  typeId: number,
+  b: Record<string, unknown>,
+  splits: Split[],
+) {
   return {
-    id,
-    typeId: type.id,
+    id: payment.id,
+    typeId,
     active: payment.active ?? true,
     memo: payment.memo,
     paidOn: payment.date,

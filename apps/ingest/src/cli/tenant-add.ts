@@ -6,15 +6,9 @@
 // learn from, not work to bill. Running it again updates the tenant (e.g. rotated secrets).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  ConfigError,
-  errorMessage,
-  InvalidInputError,
-  ServiceUnavailableError,
-  type TenantSettings,
-} from '@invoicer/core';
+import { errorMessage, InvalidInputError, type TenantSettings } from '@invoicer/core';
 import { checkPostgres, createDb, getTenant } from '@invoicer/db';
-import { BaseEnv, checkRedis, createProducerConnection, loadConfig } from '@invoicer/platform';
+import { BaseEnv, checkRedis, createProducerConnection, loadConfig, runCli } from '@invoicer/platform';
 import { clientForTenant, resolveCredentialsKey, ST_HOSTS, StClient } from '@invoicer/servicetitan';
 import { registerTenant } from '@invoicer/tenant';
 import { z } from 'zod';
@@ -139,18 +133,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (
-      error instanceof ConfigError ||
-      error instanceof ServiceUnavailableError ||
-      error instanceof InvalidInputError
-    ) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error(`tenant:add failed: ${errorMessage(error)}`);
-    process.exit(1);
-  },
-);
+runCli('tenant:add', main);

@@ -3,7 +3,7 @@
 // who changed it; the rollout policy can also be edited in the console). Workers pick changes up
 // within 15 s.
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage, InvalidInputError, ServiceUnavailableError } from '@invoicer/core';
+import { InvalidInputError } from '@invoicer/core';
 import {
   appendAudit,
   checkPostgres,
@@ -12,7 +12,7 @@ import {
   getTenantSettings,
   putTenantSettings,
 } from '@invoicer/db';
-import { BaseEnv, loadConfig } from '@invoicer/platform';
+import { BaseEnv, loadConfig, runCli } from '@invoicer/platform';
 import { readSettingsFile } from './settings-file.ts';
 
 const USAGE = `Usage: npm run tenant:settings -- --tenant <id> [--set <file.json>]
@@ -59,18 +59,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (
-      error instanceof ConfigError ||
-      error instanceof ServiceUnavailableError ||
-      error instanceof InvalidInputError
-    ) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error(`tenant:settings failed: ${errorMessage(error)}`);
-    process.exit(1);
-  },
-);
+runCli('tenant:settings', main);

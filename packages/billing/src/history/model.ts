@@ -35,24 +35,27 @@ export interface LearnedRule {
   lift: number;
 }
 
-/** Wilson score lower bound (one-sided 95%) of a rate of `hits` in `n`. */
-export function wilsonLowerBound(hits: number, n: number, z = 1.645): number {
-  if (n <= 0) return 0;
+/** Wilson score interval (one-sided 95% each way) of a rate of `hits` in `n`. */
+function wilson(hits: number, n: number, z: number): { low: number; high: number } {
+  if (n <= 0) return { low: 0, high: 1 };
   const p = hits / n;
   const z2 = z * z;
   const centre = p + z2 / (2 * n);
   const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.max(0, (centre - margin) / (1 + z2 / n));
+  return {
+    low: Math.max(0, (centre - margin) / (1 + z2 / n)),
+    high: Math.min(1, (centre + margin) / (1 + z2 / n)),
+  };
 }
 
-/** Wilson score upper bound (one-sided 95%): the most a rate could plausibly be. */
+/** The least a rate could plausibly be. */
+export function wilsonLowerBound(hits: number, n: number, z = 1.645): number {
+  return wilson(hits, n, z).low;
+}
+
+/** The most a rate could plausibly be. */
 export function wilsonUpperBound(hits: number, n: number, z = 1.645): number {
-  if (n <= 0) return 1;
-  const p = hits / n;
-  const z2 = z * z;
-  const centre = p + z2 / (2 * n);
-  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.min(1, (centre + margin) / (1 + z2 / n));
+  return wilson(hits, n, z).high;
 }
 
 class Reservoir {

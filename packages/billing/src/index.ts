@@ -1,5 +1,6 @@
 export * from './detect/concepts.ts';
 export * from './detect/learned.ts';
+export * from './detect/policy-lines.ts';
 export * from './detect/rules.ts';
 export * from './detect/validate.ts';
 export * from './draft/confidence.ts';
@@ -10,6 +11,8 @@ export * from './extract/note-lines.ts';
 export * from './extract/retrieval.ts';
 export * from './history/features.ts';
 export * from './history/model.ts';
+export * from './history/policy-tree.ts';
+export * from './history/policy.ts';
 export * from './pipeline.ts';
 export * from './price/labor.ts';
 export * from './price/pricing.ts';

@@ -5,12 +5,14 @@
 import type { TenantSettings } from '@invoicer/core';
 import { conceptSkus, type RuleConcept } from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
+import { policyLines, policyMissingRisk } from './detect/policy-lines.ts';
 import { applyRulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
-import { jobFeatures, type WorkingHours } from './history/features.ts';
+import { jobFeatures, skuTags, technicianItemInputs, type WorkingHours } from './history/features.ts';
 import type { HistoryModel } from './history/model.ts';
+import { predictPolicies, shopPolicies } from './history/policy.ts';
 import { laborLines, laborSkus } from './price/labor.ts';
 import { priceLines } from './price/pricing.ts';
 import { type RouteDecision, routeDraft } from './route/policy.ts';
@@ -62,9 +64,21 @@ export function requestNotes(context: JobContext): Set<number> {
   return out;
 }
 
-export function featuresOf(context: JobContext, mentions: Mention[], settings: TenantSettings): string[] {
+export function featuresOf(
+  context: JobContext,
+  mentions: Mention[],
+  settings: TenantSettings,
+  catalogById?: Map<number, CatalogSku>,
+): string[] {
+  const tagsOf = (id: number) => {
+    const sku = catalogById?.get(id);
+    return sku ? skuTags(sku) : [];
+  };
   return jobFeatures(
     {
+      ...technicianItemInputs(context.invoice.items, tagsOf),
+      appointmentCount: context.appointments.length,
+      taxZoneId: context.location.taxZoneId ?? context.taxZone?.id ?? null,
       jobTypeId: context.job.jobTypeId,
       businessUnitId: context.job.businessUnitId,
       appointmentStarts: context.appointments.map((a) => a.start),
@@ -143,13 +157,14 @@ export function detectStage(
   },
 ): DetectResult {
   const { settings, catalogById, model } = knowledge;
-  const features = featuresOf(context, input.mentions, settings);
+  const features = featuresOf(context, input.mentions, settings, catalogById);
   const techLines = technicianLines(context, input.confirmations);
   const billed = [...techLines, ...input.noteLines];
   const billedSkus = billed
     .map((l) => catalogById.get(l.skuId))
     .filter((s): s is CatalogSku => s !== undefined);
   const billedSkuIds = new Set(billed.map((l) => l.skuId));
+  const waived = new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : [])));
   const rules = applyRulePack({
     context,
     catalog: knowledge.catalog,
@@ -159,9 +174,32 @@ export function detectStage(
     mentions: input.mentions,
     features,
     billedSkuIds,
-    waivedSkuIds: new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : []))),
+    waivedSkuIds: waived,
     billedKinds: coveredTags(billedSkus, knowledge.catalog),
   });
+  // The shop's learned policy decides, for each SKU it has seen the office add, whether this job
+  // gets it; the hand-written rules are the prior for SKUs it has too little history on.
+  const policy = policyLines({
+    model,
+    features,
+    catalog: catalogById,
+    jobTypeNames: knowledge.jobTypeNames,
+    billedSkuIds,
+    waivedSkuIds: waived,
+    forbiddenSkuIds: forbiddenSkus(knowledge),
+  });
+  const policyAdds = new Set(policy.lines.map((l) => l.skuId));
+  // Where the policy governs a SKU its decision stands. Two rules read this job's own facts and
+  // stay: refrigerant the notes say was charged, and disposal (the units the notes say were
+  // hauled away), the latter only when the policy adds it too.
+  const measured = (l: ProposedLine) =>
+    l.provenance.kind === 'rule' && (l.provenance.rule === 'refrigerant' || l.provenance.rule === 'disposal');
+  const rulesKept = rules.filter(
+    (l) =>
+      !policy.governed.has(l.skuId) ||
+      (l.provenance.kind === 'rule' && l.provenance.rule === 'refrigerant') ||
+      (policyAdds.has(l.skuId) && measured(l)),
+  );
   const learned = learnedSuggestions(
     {
       model,
@@ -173,13 +211,17 @@ export function detectStage(
     },
     knowledge.jobTypeNames,
   );
-  // Concepts with an enabled rule, hourly labor and anything the notes waived have careful logic
-  // of their own; history patterns do not second-guess them.
+  // Concepts with an enabled rule, hourly labor, anything the notes waived and anything the
+  // learned policy governs have careful logic of their own; single-feature patterns defer.
   const hourly = new Set(laborSkus(knowledge.catalog).map((s) => s.id));
-  const waived = new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : [])));
   const learnedKept = learned.filter((l) => {
     const concept = conceptOfSku(knowledge.catalog, l.skuId);
-    return !(concept && settings.rules[concept].enabled) && !hourly.has(l.skuId) && !waived.has(l.skuId);
+    return (
+      !(concept && settings.rules[concept].enabled) &&
+      !hourly.has(l.skuId) &&
+      !waived.has(l.skuId) &&
+      !policy.governed.has(l.skuId)
+    );
   });
   const labor = laborLines({
     context,
@@ -190,7 +232,8 @@ export function detectStage(
   });
   const proposals = mergeProposals([
     ...input.noteLines,
-    ...rules,
+    ...rulesKept,
+    ...policy.lines.filter((l) => !hourly.has(l.skuId)),
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),
   ]);
@@ -244,6 +287,15 @@ function declinedSkus(mentions: Mention[], nonBillable: { mentionId: string; sku
   });
 }
 
+/** SKUs of concepts whose rule a setting turned off: nothing adds them. */
+function forbiddenSkus(knowledge: TenantKnowledge): Set<number> {
+  return new Set(
+    ALL_CONCEPTS.filter((c) => !knowledge.settings.rules[c].enabled).flatMap((c) =>
+      conceptSkus(c, knowledge.catalog).map((s) => s.id),
+    ),
+  );
+}
+
 const ALL_CONCEPTS: RuleConcept[] = [
   'tripCharge',
   'diagnosticFee',
@@ -288,11 +340,17 @@ export function draftStage(
       .flatMap((c) => conceptSkus(c, knowledge.catalog).map((s) => s.id)),
   );
   const model = knowledge.model;
-  // Jobs like this one, and each technician's own record (some forget more than others).
-  const missing = Math.max(
+  // What the learned policy knows about is judged SKU by SKU; the rest from how often jobs like
+  // this one, and each technician (some forget more than others), needed other additions.
+  const predictions = predictPolicies(shopPolicies(model), features).filter(
+    (p) => knowledge.catalogById.get(p.skuId)?.active === true,
+  );
+  for (const p of predictions) skip.add(p.skuId);
+  const other = Math.max(
     model.missingRisk(similarJobFeatures(features, context), present, skip).risk,
     ...features.filter((f) => f.startsWith('tech:')).map((f) => model.missingRisk([f], present, skip).risk),
   );
+  const missing = 1 - (1 - other) * (1 - policyMissingRisk(predictions, present));
   return buildDraft({
     context,
     lines: input.lines,

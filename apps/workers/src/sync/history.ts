@@ -4,7 +4,16 @@
 // known at completion and its invoice lines, each marked office-added when it was created
 // after the job was completed.
 
-import { findMentions, htmlToText, jobFeatures, type Vocabulary, workingHours } from '@invoicer/billing';
+import {
+  type CatalogSku,
+  findMentions,
+  htmlToText,
+  jobFeatures,
+  skuTags,
+  technicianItemInputs,
+  type Vocabulary,
+  workingHours,
+} from '@invoicer/billing';
 import type { TenantSettings } from '@invoicer/core';
 import type { Db, HistoryJobRow, HistoryLineRow } from '@invoicer/db';
 import {
@@ -95,17 +104,25 @@ export async function syncMirror(
   return counts;
 }
 
+const FEATURES_VERSION = 2;
+
 /** Re-derive history for every completed job whose mirror records changed since last time. */
 export async function deriveHistory(
   db: Db,
   tenantId: string,
   vocabulary: Vocabulary,
   settings: TenantSettings,
+  catalogById: Map<number, CatalogSku> = new Map(),
 ): Promise<number> {
-  const cursorName = 'history/derived-at';
+  // Versioned: when the features change, every job is described again.
+  const cursorName = `history/derived-at/v${FEATURES_VERSION}`;
   const since = new Date((await getCursor(db, tenantId, cursorName)) ?? 0);
   const started = new Date();
   const touched = new Set<number>();
+  const tagsOf = (id: number) => {
+    const sku = catalogById.get(id);
+    return sku ? skuTags(sku) : [];
+  };
   for (const resource of [
     'jpm/jobs',
     'jpm/job-notes',
@@ -165,6 +182,9 @@ export async function deriveHistory(
           .slice(0, 8000),
         features: jobFeatures(
           {
+            ...technicianItemInputs(techItems, tagsOf),
+            appointmentCount: appointments.filter((a) => a.jobId === job.id).length,
+            taxZoneId: (invoice as { taxZoneId?: number | null } | undefined)?.taxZoneId ?? null,
             jobTypeId: job.jobTypeId,
             businessUnitId: job.businessUnitId,
             appointmentStarts: appointments.filter((a) => a.jobId === job.id).map((a) => a.start),

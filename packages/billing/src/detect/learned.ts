@@ -36,8 +36,45 @@ export function describeFeature(
       return `${value} on the invoice`;
     case 'w':
       return `notes mention "${value}"`;
+    case 'd':
+      return `notes mention "${value}" as not done`;
+    case 't':
+      return value === 'labor'
+        ? 'hourly labor on the invoice'
+        : value?.startsWith('cat:')
+          ? `an item from "${value.slice(4).replace(/_/g, ' ')}" on the invoice`
+          : `${value?.replace(/^kind:/, '')} on the invoice`;
+    case 'zone':
+      return `tax zone ${value}`;
+    case 'ct':
+      return `customer type ${value}`;
+    case 'tech':
+      return `technician ${value}`;
+    case 'holiday':
+      return 'a holiday appointment';
+    case 'recall':
+      return 'a recall';
+    case 'declined':
+      return 'work declined or proposed';
     default:
-      return feature;
+      return describeOrdinal(feature) ?? feature;
+  }
+}
+
+function describeOrdinal(feature: string): string | null {
+  const m = /^(h|svc|sub|appts)(<|>=)(\d+)$/.exec(feature);
+  if (!m) return null;
+  const [, what, op, n] = m;
+  const at = op === '<' ? 'under' : 'at least';
+  switch (what) {
+    case 'h':
+      return `first appointment ${op === '<' ? 'before' : 'from'} ${n}:00`;
+    case 'svc':
+      return `services ${at} $${n}`;
+    case 'sub':
+      return `technician's items ${at} $${n}`;
+    default:
+      return `${at} ${n} visits`;
   }
 }
 

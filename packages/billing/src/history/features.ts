@@ -24,6 +24,51 @@ export interface FeatureInput {
   /** A callback for earlier work. */
   recall?: boolean;
   mentions: Mention[];
+  /** How many appointments (visits) the job had. */
+  appointmentCount?: number;
+  /** Price-book tags of the technician's SKUs (categories, labor), from skuTags(). */
+  technicianSkuTags?: string[];
+  /** Sum of the technician's Service lines, for "waived above $X" kinds of policy. */
+  technicianServiceTotal?: number;
+  /** Sum of everything the technician entered. */
+  technicianTotal?: number;
+  /** Tax zone of the job's location (permits and travel fees by city or zone). */
+  taxZoneId?: number | null;
+  /** Completed jobs at the same location before this one. */
+  priorJobsAtLocation?: number;
+}
+
+/** Learnable tags of a SKU: its price-book categories and whether it is hourly labor. */
+export function skuTags(sku: { categoryNames: string[]; isLabor: boolean; kind: string }): string[] {
+  return [
+    ...sku.categoryNames.map((c) => `cat:${c.toLowerCase().replace(/\s+/g, '_')}`),
+    ...(sku.isLabor ? ['labor'] : []),
+    `kind:${sku.kind}`,
+  ];
+}
+
+/** The technician's items as feature inputs: tags of their SKUs and their totals. */
+export function technicianItemInputs(
+  items: { skuId?: number | null; type: string; total: string | number }[],
+  tagsOf: (skuId: number) => string[],
+): Pick<FeatureInput, 'technicianSkuTags' | 'technicianServiceTotal' | 'technicianTotal'> {
+  const amount = (x: string | number) => (typeof x === 'number' ? x : Number(x)) || 0;
+  return {
+    technicianSkuTags: [...new Set(items.flatMap((i) => (i.skuId != null ? tagsOf(i.skuId) : [])))],
+    technicianServiceTotal: items
+      .filter((i) => i.type === 'Service')
+      .reduce((s, i) => s + amount(i.total), 0),
+    technicianTotal: items.reduce((s, i) => s + amount(i.total), 0),
+  };
+}
+
+// Ordinal encodings let a shallow tree learn a window ("before 8 or from 17 on") or a
+// threshold ("repairs over $750") with one split per edge. The cut points are generic.
+const HOUR_CUTS = [6, 7, 8, 9, 10, 15, 16, 17, 18, 19, 20];
+const AMOUNT_CUTS = [100, 250, 500, 750, 1000, 1500, 2500, 5000];
+
+function ordinal(prefix: string, value: number, cuts: number[]): string[] {
+  return cuts.map((c) => (value < c ? `${prefix}<${c}` : `${prefix}>=${c}`));
 }
 
 /** Local hour and weekday of the first appointment's start, as learnable features. */
@@ -50,6 +95,47 @@ function localParts(iso: string, timezone: string): { minutes: number; weekday: 
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return { minutes: Number(get('hour')) * 60 + Number(get('minute')), weekday };
+}
+
+function firstStartLocal(
+  starts: string[],
+  timezone: string,
+): { minutes: number; weekday: number; holiday: boolean } | null {
+  const first = [...starts].sort()[0];
+  if (!first) return null;
+  const local = localParts(first, timezone);
+  if (!local) return null;
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date(first));
+  return { ...local, holiday: usFederalHolidays(Number(date.slice(0, 4))).has(date) };
+}
+
+/** US federal holidays (observed dates) of a year, as YYYY-MM-DD. */
+export function usFederalHolidays(year: number): Set<string> {
+  const iso = (m: number, d: number) => `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const weekday = (m: number, d: number) => new Date(Date.UTC(year, m - 1, d)).getUTCDay();
+  const nth = (m: number, dow: number, n: number) => 1 + ((dow - weekday(m, 1) + 7) % 7) + 7 * (n - 1);
+  const last = (m: number, dow: number) => {
+    const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
+    return days - ((weekday(m, days) - dow + 7) % 7);
+  };
+  const observed = (m: number, d: number) => {
+    const w = weekday(m, d);
+    const date = new Date(Date.UTC(year, m - 1, d + (w === 6 ? -1 : w === 0 ? 1 : 0)));
+    return date.toISOString().slice(0, 10);
+  };
+  return new Set([
+    observed(1, 1),
+    iso(1, nth(1, 1, 3)),
+    iso(2, nth(2, 1, 3)),
+    iso(5, last(5, 1)),
+    observed(6, 19),
+    observed(7, 4),
+    iso(9, nth(9, 1, 1)),
+    iso(10, nth(10, 1, 2)),
+    observed(11, 11),
+    iso(11, nth(11, 4, 4)),
+    observed(12, 25),
+  ]);
 }
 
 function toMinutes(hhmm: string): number {
@@ -110,6 +196,25 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   if (input.customerType) features.add(`ct:${input.customerType}`);
   for (const id of input.technicianIds ?? []) features.add(`tech:${id}`);
   for (const f of startFeatures(input.appointmentStarts, hours.timezone)) features.add(f);
+  const local = firstStartLocal(input.appointmentStarts, hours.timezone);
+  if (local) {
+    for (const f of ordinal('h', local.minutes / 60, HOUR_CUTS)) features.add(f);
+    features.add(`dow:${local.weekday}`);
+    if (local.holiday) features.add('holiday');
+  }
+  if (input.appointmentCount !== undefined) {
+    features.add(`appts:${Math.min(input.appointmentCount, 4)}`);
+    if (input.appointmentCount >= 2) features.add('appts>=2');
+  }
+  if ((input.technicianIds?.length ?? 0) >= 2) features.add('techs>=2');
+  for (const tag of input.technicianSkuTags ?? []) features.add(`t:${tag}`);
+  if (input.technicianServiceTotal !== undefined)
+    for (const f of ordinal('svc', input.technicianServiceTotal, AMOUNT_CUTS)) features.add(f);
+  if (input.technicianTotal !== undefined)
+    for (const f of ordinal('sub', input.technicianTotal, AMOUNT_CUTS)) features.add(f);
+  if (input.taxZoneId !== undefined && input.taxZoneId !== null) features.add(`zone:${input.taxZoneId}`);
+  if (input.priorJobsAtLocation !== undefined)
+    features.add(input.priorJobsAtLocation > 0 ? 'prior:yes' : 'prior:no');
   if (input.businessUnitId !== null) features.add(`bu:${input.businessUnitId}`);
   const timing = afterHours(input.appointmentStarts, hours);
   if (timing.afterHours) features.add('ah');

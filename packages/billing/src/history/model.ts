@@ -58,6 +58,18 @@ export function wilsonUpperBound(hits: number, n: number, z = 1.645): number {
   return wilson(hits, n, z).high;
 }
 
+/** One past job as the policy learner sees it: what was known at completion and what was billed. */
+export interface JobRecord {
+  jobId: number;
+  /** ms since epoch; NaN until the job's completion event arrives. */
+  completedAt: number;
+  features: string[];
+  /** SKU → quantity the technician entered. */
+  technician: Map<number, number>;
+  /** SKU → quantity the office added after completion. */
+  office: Map<number, number>;
+}
+
 class Reservoir {
   readonly values: number[] = [];
   seen = 0;
@@ -102,8 +114,36 @@ export class HistoryModel {
   /** Per feature: past jobs where the office had to add at least one line afterwards. */
   readonly correctedJobs = new Map<string, number>();
   private readonly corrected = new Set<number>();
+  /** Every past job, for learners that need rows rather than counts (history/policy.ts). */
+  readonly records = new Map<number, JobRecord>();
+  /** How long after completion the office added lines (ms), for when a job's invoice settles. */
+  readonly officeLags: number[] = [];
+  /** Bumped whenever events are applied, so derived learners know when to retrain. */
+  version = 0;
+  private derived: { version: number; key: string; value: unknown }[] = [];
+
+  /** A value computed from the model, kept until the model changes. */
+  memo<T>(key: string, compute: () => T): T {
+    const hit = this.derived.find((d) => d.key === key && d.version === this.version);
+    if (hit) return hit.value as T;
+    const value = compute();
+    this.derived = [...this.derived.filter((d) => d.key !== key), { version: this.version, key, value }];
+    return value;
+  }
+
+  private record(jobId: number, features: string[]): JobRecord {
+    let r = this.records.get(jobId);
+    if (!r) {
+      r = { jobId, completedAt: Number.NaN, features, technician: new Map(), office: new Map() };
+      this.records.set(jobId, r);
+    }
+    return r;
+  }
 
   applyJob(event: HistoryJobEvent): void {
+    const record = this.record(event.jobId, event.features);
+    record.features = event.features;
+    record.completedAt = Date.parse(event.completedOn);
     this.jobs += 1;
     for (const f of new Set(event.features)) this.featureJobs.set(f, (this.featureJobs.get(f) ?? 0) + 1);
     if (event.jobTypeId !== null && event.laborHours !== null && event.laborHours > 0) {
@@ -117,6 +157,11 @@ export class HistoryModel {
   }
 
   applyLine(event: HistoryLineEvent): void {
+    const record = this.record(event.jobId, event.features);
+    const side = event.officeAdded ? record.office : record.technician;
+    side.set(event.skuId, (side.get(event.skuId) ?? 0) + event.quantity);
+    if (event.officeAdded && Number.isFinite(record.completedAt) && this.officeLags.length < 5000)
+      this.officeLags.push(Date.parse(event.createdOn) - record.completedAt);
     if (event.officeAdded && !this.corrected.has(event.jobId)) {
       this.corrected.add(event.jobId);
       for (const f of new Set(event.features))
@@ -143,6 +188,7 @@ export class HistoryModel {
     ].filter((e) => e.at > this.asOf && e.at <= until);
     events.sort((a, b) => a.at - b.at);
     for (const e of events) e.apply();
+    if (events.length) this.version += 1;
     this.asOf = Math.max(this.asOf, until);
   }
 

@@ -73,6 +73,35 @@ export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'pol
 }
 
 /**
+ * Terse notes put the item first and what was done after a dash or colon: "Capacitor weak -
+ * replaced", "coil: dirty - cleaned". A short clause with no item of its own that follows an
+ * item across a dash or colon finishes that clause, so the two are read as one.
+ */
+export function joinContinuations(
+  clauses: Omit<Clause, 'polarity'>[],
+  text: string,
+  hasItem: (c: Omit<Clause, 'polarity'>) => boolean,
+): Omit<Clause, 'polarity'>[] {
+  const out: Omit<Clause, 'polarity'>[] = [];
+  for (const clause of clauses) {
+    const prev = out[out.length - 1];
+    const between = prev ? text.slice(prev.end, clause.start) : '';
+    if (
+      prev &&
+      /^\s*[-–—:]\s*$/.test(between) &&
+      !hasItem(clause) &&
+      tokenize(clause.text).length <= 4 &&
+      hasItem(prev)
+    ) {
+      out[out.length - 1] = { ...prev, end: clause.end, text: text.slice(prev.start, clause.end) };
+      continue;
+    }
+    out.push(clause);
+  }
+  return out;
+}
+
+/**
  * Words whose misspelling would flip a clause ("qjoted", "advied", "recommeded", "appled",
  * "permit by the buider"); a note word within one edit of one (two for long words), same first
  * letter, is read as it.
@@ -286,9 +315,17 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       const specs = [...group.map((w) => w.token.text).filter(isSpec), ...specsBefore(tokens, first)].map(
         (s) => s.replace(/['"]$/, ''),
       );
-      // "0 lbs added" says nothing was used.
+      // "0 lbs added" says nothing was used; "capacitor (tested good)" that it was only checked.
+      // A bracketed check answers its item; a bare one only when the clause did no work.
+      const after = note.slice(last.end, clause.end);
+      const checkedOnly =
+        CHECKED_OK.test(after) && (/^\s*\(/.test(after) || clause.polarity !== 'done');
       const polarity: Polarity =
-        (negatedFrom !== null && first.start >= negatedFrom) || quantity === 0 ? 'negated' : clause.polarity;
+        (negatedFrom !== null && first.start >= negatedFrom) || quantity === 0
+          ? 'negated'
+          : checkedOnly
+            ? 'neutral'
+            : clause.polarity;
       return {
         id: `${clause.noteIndex}:${spanStart}`,
         noteIndex: clause.noteIndex,
@@ -303,7 +340,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
         billable: polarity === 'done' || polarity === 'neutral',
         use: (polarity === 'done'
           ? 'action'
-          : measured && polarity === 'neutral'
+          : measured && polarity === 'neutral' && !checkedOnly
             ? 'measured'
             : 'none') as Mention['use'],
         clauseText: clause.text,
@@ -313,6 +350,10 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     .filter((m) => m.words.length > 0)
     .map(({ index: _i, ...m }) => m);
 }
+
+/** Right after an item: "(tested good)", "- checked ok", ": ok", "tested fine": inspected, not replaced. */
+const CHECKED_OK =
+  /^\s*[(\-–—:,]?\s*(\(\s*)?((tested|checked|inspected|verified|measured|reads?|read|looks?|looked)\s+)?(good|ok|okay|fine|normal|within\s+spec|in\s+spec|passed|pass)\b/i;
 
 function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.
@@ -462,9 +503,9 @@ export function findMentions(
   const allClauses: Clause[] = [];
   const mentions: Mention[] = [];
   for (const note of notes) {
-    const raw = splitClauses(note.text, note.index);
     const hasItem = (c: Omit<Clause, 'polarity'>) =>
       tokenize(c.text).some((t) => itemWord(t.text, vocabulary) !== null);
+    const raw = joinContinuations(splitClauses(note.text, note.index), note.text, hasItem);
     const clauses = classifyClauses(raw, hasItem);
     allClauses.push(...clauses);
     for (const clause of clauses) mentions.push(...clauseMentions(clause, vocabulary, note.text));

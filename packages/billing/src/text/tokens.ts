@@ -10,14 +10,22 @@ export interface Token {
 
 const TOKEN = /[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
 
+/** A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs"): read as two tokens. */
+const GLUED_UNIT = /^(\d+(?:\.\d+)?)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;
+
 export function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
-    tokens.push({
-      text: m[0].toLowerCase().replace(/’/g, "'"),
-      start: offset + m.index!,
-      end: offset + m.index! + m[0].length,
-    });
+    const surface = m[0].toLowerCase().replace(/’/g, "'");
+    const start = offset + m.index!;
+    const glued = GLUED_UNIT.exec(surface);
+    if (glued) {
+      const n = glued[1]!.length;
+      tokens.push({ text: glued[1]!, start, end: start + n });
+      tokens.push({ text: glued[2]!, start: start + n, end: start + surface.length });
+      continue;
+    }
+    tokens.push({ text: surface, start, end: start + m[0].length });
   }
   return tokens;
 }

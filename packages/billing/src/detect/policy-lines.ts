@@ -1,0 +1,91 @@
+// Lines from the shop's learned billing policy (history/policy.ts): for each SKU the office
+// adds, the tree's leaf for this job says how often such jobs got it. At one half or more it is
+// added, with the condition and its support as evidence; below, it is not, and the chance that
+// it is missing all the same counts against the invoice's confidence.
+import type { HistoryModel } from '../history/model.ts';
+import { type PolicyPrediction, predictPolicies, shopPolicies } from '../history/policy.ts';
+import type { CatalogSku, ProposedLine } from '../types.ts';
+import { describeFeature } from './learned.ts';
+
+export interface PolicyInput {
+  model: HistoryModel;
+  features: string[];
+  catalog: Map<number, CatalogSku>;
+  jobTypeNames: Map<number, string>;
+  /** SKUs on the invoice already (technician items and note lines). */
+  billedSkuIds: Set<number>;
+  /** SKUs the notes say not to bill. */
+  waivedSkuIds: Set<number>;
+  /** SKUs a setting forbids adding (a disabled rule's concept). */
+  forbiddenSkuIds: Set<number>;
+}
+
+export interface PolicyResult {
+  lines: ProposedLine[];
+  /** SKUs the learned policy decides for this job (rules and patterns defer to it). */
+  governed: Set<number>;
+  /** Every prediction, for the invoice's missing-item risk. */
+  predictions: PolicyPrediction[];
+}
+
+/** Policy lines are proposed at this chance or more. */
+export const POLICY_ADD_AT = 0.5;
+
+export function describeCondition(
+  path: PolicyPrediction['path'],
+  catalog: Map<number, CatalogSku>,
+  jobTypeNames: Map<number, string>,
+): string {
+  if (!path.length) return 'on jobs like this one';
+  return path
+    .map((c) => `${c.present ? '' : 'not '}${describeFeature(c.feature, catalog, jobTypeNames)}`)
+    .join(', ');
+}
+
+export function policyLines(input: PolicyInput): PolicyResult {
+  const policies = shopPolicies(input.model);
+  const predictions = predictPolicies(policies, input.features).filter((p) => {
+    const sku = input.catalog.get(p.skuId);
+    return sku?.active === true && !input.forbiddenSkuIds.has(p.skuId);
+  });
+  const lines: ProposedLine[] = [];
+  for (const p of predictions) {
+    if (p.p < POLICY_ADD_AT || input.billedSkuIds.has(p.skuId) || input.waivedSkuIds.has(p.skuId)) continue;
+    const sku = input.catalog.get(p.skuId)!;
+    const when = describeCondition(p.path, input.catalog, input.jobTypeNames);
+    const support = `${p.positives} of ${p.n} past jobs`;
+    // A line is right only when its quantity is too.
+    const confidence = Math.min(0.99, p.p * (p.quantityShare >= 0.95 ? 1 : p.quantityShare));
+    lines.push({
+      key: `policy:${sku.id}`,
+      skuId: sku.id,
+      quantity: String(p.quantity),
+      origin: 'added',
+      existingItemId: null,
+      provenance: {
+        kind: 'history_pattern',
+        pattern: `${p.path.map((c) => `${c.present ? '' : '!'}${c.feature}`).join(' & ') || 'all'} → ${sku.code}`,
+        support: p.positives,
+        confidence: p.p,
+      },
+      evidence: [
+        {
+          kind: 'history_pattern',
+          detail: `the office added ${sku.code} on ${support} where ${when} (the technician had not billed it)`,
+          support: p.n,
+          confidence: p.p,
+        },
+      ],
+      confidence,
+      reason: `Added ${sku.name}: the office adds it on ${support} like this one (${when}).`,
+    });
+  }
+  return { lines, governed: new Set(predictions.map((p) => p.skuId)), predictions };
+}
+
+/** The chance that something the policy knows about is missing from a draft with `present`. */
+export function policyMissingRisk(predictions: PolicyPrediction[], present: Set<number>): number {
+  let none = 1;
+  for (const p of predictions) if (!present.has(p.skuId)) none *= 1 - p.p;
+  return 1 - none;
+}

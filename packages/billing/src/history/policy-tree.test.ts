@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { growTree, gStatistic, predictTree, type TreeRow, treeLeaves } from './policy-tree.ts';
+
+const row = (features: string[], label: boolean): TreeRow => ({ features: new Set(features), label });
+
+function repeat(n: number, features: string[], label: boolean): TreeRow[] {
+  return Array.from({ length: n }, () => row(features, label));
+}
+
+describe('gStatistic', () => {
+  it('is zero when the split changes nothing and grows with separation', () => {
+    expect(gStatistic(50, 25, 100, 50)).toBeCloseTo(0, 10);
+    expect(gStatistic(50, 50, 100, 50)).toBeCloseTo(2 * 100 * Math.log(2), 6);
+    expect(gStatistic(50, 40, 100, 50)).toBeGreaterThan(gStatistic(50, 30, 100, 50));
+  });
+});
+
+describe('growTree', () => {
+  it('learns a condition: billed when a material was used, not otherwise', () => {
+    const rows = [
+      ...repeat(40, ['jt:1', 'k:Material'], true),
+      ...repeat(2, ['jt:1', 'k:Material'], false),
+      ...repeat(30, ['jt:1'], false),
+    ];
+    const tree = growTree(rows);
+    expect(tree.kind).toBe('split');
+    if (tree.kind !== 'split') return;
+    expect(tree.feature).toBe('k:Material');
+    const yes = predictTree(tree, new Set(['jt:1', 'k:Material']));
+    const no = predictTree(tree, new Set(['jt:1']));
+    expect(yes.p).toBeGreaterThan(0.9);
+    expect(yes.positives).toBe(40);
+    expect(yes.n).toBe(42);
+    expect(no.p).toBeLessThan(0.1);
+    expect(yes.path).toEqual([{ feature: 'k:Material', present: true }]);
+  });
+
+  it('learns a conjunction (job type and not a member) two levels deep', () => {
+    const rows = [
+      ...repeat(30, ['jt:1', 'm:0'], true),
+      ...repeat(30, ['jt:1', 'm:1'], false),
+      ...repeat(30, ['jt:2', 'm:0'], false),
+      ...repeat(30, ['jt:2', 'm:1'], false),
+    ];
+    const tree = growTree(rows);
+    expect(predictTree(tree, new Set(['jt:1', 'm:0'])).p).toBeGreaterThan(0.9);
+    expect(predictTree(tree, new Set(['jt:1', 'm:1'])).p).toBeLessThan(0.1);
+    expect(predictTree(tree, new Set(['jt:2', 'm:0'])).p).toBeLessThan(0.1);
+  });
+
+  it('does not split on noise: a feature unrelated to the label stays out', () => {
+    // Alternating labels, a feature present on every third row: no significant split.
+    const rows = Array.from({ length: 60 }, (_, i) => row(i % 3 === 0 ? ['w:noise'] : [], i % 2 === 0));
+    const tree = growTree(rows);
+    expect(tree.kind).toBe('leaf');
+    expect(treeLeaves(tree)).toHaveLength(1);
+    expect(predictTree(tree, new Set(['w:noise'])).p).toBeCloseTo(0.5, 1);
+  });
+
+  it('a small sample is shrunk toward its parent instead of claiming certainty', () => {
+    const rows = [...repeat(6, ['a'], true), ...repeat(60, [], false)];
+    const tree = growTree(rows);
+    const leaf = predictTree(tree, new Set(['a']));
+    expect(leaf.positives).toBe(6);
+    expect(leaf.p).toBeLessThan(1);
+    expect(leaf.p).toBeGreaterThan(0.6);
+  });
+
+  it('respects exclusions (a SKU never explains itself)', () => {
+    const rows = [...repeat(30, ['s:7', 'x'], true), ...repeat(30, [], false)];
+    const tree = growTree(rows, {
+      maxDepth: 3,
+      minLeaf: 4,
+      minG: 10.83,
+      prior: 2,
+      exclude: (f) => f === 's:7',
+    });
+    expect(tree.kind === 'split' && tree.feature).toBe('x');
+  });
+
+  it('is deterministic when features tie', () => {
+    const rows = [...repeat(20, ['b', 'a'], true), ...repeat(20, [], false)];
+    const first = growTree(rows);
+    const second = growTree([...rows].reverse());
+    expect(first.kind === 'split' && first.feature).toBe('a');
+    expect(second.kind === 'split' && second.feature).toBe('a');
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryModel } from './model.ts';
+import { learnPolicies, predictPolicies, settleMs } from './policy.ts';
+
+const DAY = 24 * 3600_000;
+const SUPPLIES = 900;
+const TRIP = 901;
+const PART = 500;
+
+/** A shop that adds shop supplies only when a material was used, and a trip charge per visit. */
+function shop(jobs: number): HistoryModel {
+  const model = new HistoryModel();
+  const start = Date.parse('2026-01-05T15:00:00Z');
+  const events = {
+    jobs: [] as Parameters<HistoryModel['advance']>[1],
+    lines: [] as Parameters<HistoryModel['advance']>[2],
+  };
+  for (let i = 0; i < jobs; i++) {
+    const material = i % 2 === 0;
+    const visits = 1 + (i % 3 === 0 ? 1 : 0);
+    const features = ['jt:1', `appts:${visits}`, ...(material ? ['k:Material', `s:${PART}`] : [])];
+    const completed = new Date(start + i * 3600_000 * 6);
+    events.jobs.push({
+      jobId: i,
+      completedOn: completed.toISOString(),
+      jobTypeId: 1,
+      features,
+      laborHours: 1,
+    });
+    const later = new Date(completed.getTime() + DAY).toISOString();
+    if (material) {
+      events.lines.push({
+        jobId: i,
+        skuId: PART,
+        quantity: 1,
+        createdOn: completed.toISOString(),
+        officeAdded: false,
+        features,
+      });
+      events.lines.push({
+        jobId: i,
+        skuId: SUPPLIES,
+        quantity: 1,
+        createdOn: later,
+        officeAdded: true,
+        features,
+      });
+    }
+    events.lines.push({
+      jobId: i,
+      skuId: TRIP,
+      quantity: visits,
+      createdOn: later,
+      officeAdded: true,
+      features,
+    });
+  }
+  model.advance(start + jobs * 3600_000 * 6 + 10 * DAY, events.jobs, events.lines);
+  return model;
+}
+
+describe('learnPolicies', () => {
+  it('learns when a fee is added and how many', () => {
+    const policies = learnPolicies(shop(120));
+    const supplies = policies.get(SUPPLIES)!;
+    expect(supplies).toBeDefined();
+    expect(supplies.adds).toBe(60);
+    const withMaterial = predictPolicies(policies, ['jt:1', 'appts:1', 'k:Material', `s:${PART}`]).find(
+      (p) => p.skuId === SUPPLIES,
+    )!;
+    const without = predictPolicies(policies, ['jt:1', 'appts:1']).find((p) => p.skuId === SUPPLIES)!;
+    expect(withMaterial.p).toBeGreaterThan(0.9);
+    expect(without.p).toBeLessThan(0.1);
+    // The trip charge's quantity follows the number of visits.
+    const trip = policies.get(TRIP)!;
+    expect(trip.quantity.kind).toBe('appointments');
+    const twoVisits = predictPolicies(policies, ['jt:1', 'appts:2']).find((p) => p.skuId === TRIP)!;
+    expect(twoVisits.quantity).toBe(2);
+    expect(twoVisits.p).toBeGreaterThan(0.9);
+  });
+
+  it('uses only settled jobs: the office has not had its say on the last days yet', () => {
+    const model = shop(120);
+    const settled = learnPolicies(model).get(SUPPLIES)!;
+    // 120 jobs, 6 h apart: the last couple of days are still open when the lag is one day.
+    expect(settled.opportunities).toBeLessThanOrEqual(120);
+    expect(settleMs(model.officeLags)).toBe(DAY);
+  });
+
+  it('learns nothing from too little history (the rule pack stays the prior)', () => {
+    expect(learnPolicies(shop(4)).size).toBe(0);
+  });
+});

@@ -1,0 +1,144 @@
+// The shop's billing policy, learned from its own history: for every SKU the office adds after
+// completion, a shallow decision tree over the job's features at completion says *when* it is
+// added (when the technician had not billed it), and a quantity rule says how many. Only jobs
+// whose invoices have settled count (the office adds a few days later), and only jobs before the
+// model's cutoff, so the policy is time-respecting like the rest of the history model.
+import type { HistoryModel, JobRecord } from './model.ts';
+import { DEFAULT_TREE_OPTIONS, growTree, predictTree, type TreeNode, type TreeRow } from './policy-tree.ts';
+
+export type QuantityRule =
+  | { kind: 'constant'; value: number; share: number }
+  | { kind: 'appointments'; share: number }
+  | { kind: 'technicians'; share: number };
+
+export interface SkuPolicy {
+  skuId: number;
+  tree: TreeNode;
+  /** Settled past jobs where the technician had not billed the SKU. */
+  opportunities: number;
+  /** Of those, how many the office added it to. */
+  adds: number;
+  quantity: QuantityRule;
+}
+
+export interface PolicyPrediction {
+  skuId: number;
+  /** The chance the office adds it to this job (shrunk leaf rate). */
+  p: number;
+  n: number;
+  positives: number;
+  path: { feature: string; present: boolean }[];
+  quantity: number;
+  quantityShare: number;
+  policy: SkuPolicy;
+}
+
+export interface PolicyOptions {
+  /** Fewest settled office additions of a SKU before a policy is learned for it. */
+  minAdds: number;
+  /** Fewest settled opportunities. */
+  minOpportunities: number;
+}
+
+export const DEFAULT_POLICY_OPTIONS: PolicyOptions = { minAdds: 3, minOpportunities: 20 };
+
+const DAY_MS = 24 * 3600_000;
+
+/** How long after completion the office's additions are complete: its usual lag, 1–14 days. */
+export function settleMs(lags: readonly number[]): number {
+  if (!lags.length) return 3 * DAY_MS;
+  const sorted = [...lags].sort((a, b) => a - b);
+  const p90 = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * (sorted.length - 1) + 0.5))]!;
+  return Math.min(14 * DAY_MS, Math.max(DAY_MS, p90));
+}
+
+function count(features: readonly string[], prefix: string): number | null {
+  const f = features.find((x) => x.startsWith(prefix));
+  return f ? Number(f.slice(prefix.length)) : null;
+}
+
+function appointmentsOf(features: readonly string[]): number | null {
+  return count(features, 'appts:');
+}
+
+function techniciansOf(features: readonly string[]): number {
+  return features.filter((f) => f.startsWith('tech:')).length;
+}
+
+function learnQuantity(records: JobRecord[], skuId: number): QuantityRule {
+  const values = records.map((r) => r.office.get(skuId)!);
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const [mode, modeN] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
+  const share = (f: (r: JobRecord) => number | null) =>
+    records.filter((r, i) => f(r) !== null && f(r) === values[i]).length / records.length;
+  const constant: QuantityRule = { kind: 'constant', value: mode, share: modeN / records.length };
+  const byVisits: QuantityRule = { kind: 'appointments', share: share((r) => appointmentsOf(r.features)) };
+  const byTechs: QuantityRule = {
+    kind: 'technicians',
+    share: share((r) => techniciansOf(r.features) || null),
+  };
+  // A varying rule must explain strictly more than the constant does.
+  return [byVisits, byTechs].reduce<QuantityRule>((best, r) => (r.share > best.share ? r : best), constant);
+}
+
+export function learnPolicies(
+  model: HistoryModel,
+  options: PolicyOptions = DEFAULT_POLICY_OPTIONS,
+): Map<number, SkuPolicy> {
+  const records = [...model.records.values()].filter((r) => Number.isFinite(r.completedAt));
+  const settle = settleMs(model.officeLags);
+  const settled = records.filter((r) => r.completedAt <= model.asOf - settle);
+  const addCounts = new Map<number, number>();
+  for (const r of settled)
+    for (const sku of r.office.keys()) addCounts.set(sku, (addCounts.get(sku) ?? 0) + 1);
+  const policies = new Map<number, SkuPolicy>();
+  const featureSets = new Map(settled.map((r) => [r.jobId, new Set(r.features)]));
+  for (const [skuId, adds] of addCounts) {
+    if (adds < options.minAdds) continue;
+    const open = settled.filter((r) => !r.technician.has(skuId));
+    if (open.length < options.minOpportunities) continue;
+    const own = `s:${skuId}`;
+    const rows: TreeRow[] = open.map((r) => ({
+      features: featureSets.get(r.jobId)!,
+      label: r.office.has(skuId),
+    }));
+    const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own });
+    policies.set(skuId, {
+      skuId,
+      tree,
+      opportunities: open.length,
+      adds: rows.filter((r) => r.label).length,
+      quantity: learnQuantity(
+        open.filter((r) => r.office.has(skuId)),
+        skuId,
+      ),
+    });
+  }
+  return policies;
+}
+
+/** The shop's learned policies, kept with the model until it changes. */
+export function shopPolicies(model: HistoryModel): Map<number, SkuPolicy> {
+  return model.memo('policies', () => learnPolicies(model));
+}
+
+export function predictPolicies(
+  policies: Map<number, SkuPolicy>,
+  features: readonly string[],
+): PolicyPrediction[] {
+  const set = new Set(features);
+  const out: PolicyPrediction[] = [];
+  for (const policy of policies.values()) {
+    const prediction = predictTree(policy.tree, set);
+    const q = policy.quantity;
+    const quantity =
+      q.kind === 'constant'
+        ? q.value
+        : q.kind === 'appointments'
+          ? (appointmentsOf(features) ?? 1)
+          : Math.max(1, techniciansOf(features));
+    out.push({ skuId: policy.skuId, ...prediction, quantity, quantityShare: q.share, policy });
+  }
+  return out.sort((a, b) => b.p - a.p);
+}

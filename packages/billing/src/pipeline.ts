@@ -6,7 +6,7 @@ import type { TenantSettings } from '@invoicer/core';
 import { conceptSkus, type RuleConcept } from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
 import { policyLines, policyMissingRisk } from './detect/policy-lines.ts';
-import { applyRulePack, similarJobFeatures } from './detect/rules.ts';
+import { applyRulePack, RulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
@@ -165,7 +165,7 @@ export function detectStage(
     .filter((s): s is CatalogSku => s !== undefined);
   const billedSkuIds = new Set(billed.map((l) => l.skuId));
   const waived = new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : [])));
-  const rules = applyRulePack({
+  const ruleInput = {
     context,
     catalog: knowledge.catalog,
     rules: settings.rules,
@@ -176,7 +176,9 @@ export function detectStage(
     billedSkuIds,
     waivedSkuIds: waived,
     billedKinds: coveredTags(billedSkus, knowledge.catalog),
-  });
+  };
+  const rules = applyRulePack(ruleInput);
+  const pack = new RulePack(ruleInput);
   // The shop's learned policy decides, for each SKU it has seen the office add, whether this job
   // gets it; the hand-written rules are the prior for SKUs it has too little history on.
   const policy = policyLines({
@@ -187,6 +189,12 @@ export function detectStage(
     billedSkuIds,
     waivedSkuIds: waived,
     forbiddenSkuIds: forbiddenSkus(knowledge),
+    // The notes waive a concept ("no trip fee - callback", "permit pulled by the builder") or
+    // another of its SKUs is billed already.
+    covered: (skuId) => {
+      const concept = conceptOfSku(knowledge.catalog, skuId);
+      return concept !== null && pack.covered(concept);
+    },
   });
   const policyAdds = new Set(policy.lines.map((l) => l.skuId));
   // Where the policy governs a SKU its decision stands. Two rules read this job's own facts and

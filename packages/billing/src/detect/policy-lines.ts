@@ -18,6 +18,8 @@ export interface PolicyInput {
   waivedSkuIds: Set<number>;
   /** SKUs a setting forbids adding (a disabled rule's concept). */
   forbiddenSkuIds: Set<number>;
+  /** Whether the job already covers or waives what the SKU is for. */
+  covered?: (skuId: number) => boolean;
 }
 
 export interface PolicyResult {
@@ -51,6 +53,7 @@ export function policyLines(input: PolicyInput): PolicyResult {
   const lines: ProposedLine[] = [];
   for (const p of predictions) {
     if (p.p < POLICY_ADD_AT || input.billedSkuIds.has(p.skuId) || input.waivedSkuIds.has(p.skuId)) continue;
+    if (input.covered?.(p.skuId)) continue;
     const sku = input.catalog.get(p.skuId)!;
     const when = describeCondition(p.path, input.catalog, input.jobTypeNames);
     const support = `${p.positives} of ${p.n} past jobs`;

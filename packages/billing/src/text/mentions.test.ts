@@ -155,6 +155,33 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(m.text).toBe('2x 45/5 MFD cap');
   });
 
+  it.each([
+    ['Added 3lbs R-410A', 3, 'lb'],
+    ['added 2.5lb 410a', 2.5, 'lb'],
+    ['charged 3# 410a', 3, 'lb'],
+    ['added 24oz 410a', 24, 'oz'],
+  ])('"%s": a count glued to its unit is read as quantity and unit', (note, quantity, unit) => {
+    const m = mention(note, 'r410a');
+    expect(m).toMatchObject({ quantity, unit, billable: true, use: 'action' });
+  });
+
+  it.each(['contactor burnt - replaced', 'Contactor: pitted - swapped'])(
+    '"%s": what was done after a dash finishes the item\'s clause',
+    (note) => {
+      expect(mention(note, 'contactor')).toMatchObject({ polarity: 'done', use: 'action' });
+    },
+  );
+
+  it('a bracketed check answers its item, not the work verb around it', () => {
+    const note = 'Replaced contactor and capacitor (tested good)';
+    expect(mention(note, 'contactor').use).toBe('action');
+    expect(mention(note, 'capacitor')).toMatchObject({ polarity: 'neutral', use: 'none' });
+  });
+
+  it('a check after the dash is no work: "contactor - checked ok"', () => {
+    expect(mention('contactor - checked ok', 'contactor').use).toBe('none');
+  });
+
   it('"added three lbs 410a": refrigerant R-410A by the pound from a number word', () => {
     const m = mention('added three lbs 410a', 'r410a');
     expect(m).toMatchObject({ quantity: 3, unit: 'lb', billable: true, use: 'action' });

@@ -125,6 +125,7 @@ export async function extract(
         const { rate, jobs } = knowledge.model.skuRate(skuId, `jt:${context.job.jobTypeId}`);
         return jobs ? { rate, jobs } : null;
       },
+      pairRate: (given, skuId) => knowledge.model.pairRate(given, skuId),
     });
     const output: ExtractOutput = {
       context,

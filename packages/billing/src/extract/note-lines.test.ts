@@ -102,11 +102,16 @@ describe('note lines: what the invoice already bills', () => {
     expect((await extract(['looked at the capacitor'])).added).toEqual([]);
   });
 
-  it('does not add a part jobs like this never carry', async () => {
+  it('adds a part jobs like this never carry only when the notes say plainly it was used, and less surely', async () => {
     const never = (skuId: number) => (skuId === ID.cap ? { rate: 0, jobs: 40 } : null);
-    const r = await extract(['replaced capacitor 45/5'], [], never);
-    expect(r.added).toEqual([]);
-    expect(r.unmatched.map((m) => m.text)).toEqual(['capacitor 45/5']);
+    const usual = await extract(['replaced capacitor 45/5'], []);
+    const plain = await extract(['replaced capacitor 45/5'], [], never);
+    expect(plain.added.map((l) => l.skuId)).toEqual([ID.cap]);
+    expect(plain.added[0]!.confidence).toBeLessThan(usual.added[0]!.confidence);
+    // Without a work verb, an unheard-of part stays unmatched.
+    const bare = await extract(['2 capacitors 45/5'], [], never);
+    expect(bare.added).toEqual([]);
+    expect(bare.unmatched.map((m) => m.text)).toEqual(['2 capacitors 45/5']);
   });
 
   it('leaves a mention that matches nothing as unmatched, never billed', async () => {

@@ -28,6 +28,8 @@ export interface NoteLinesInput {
    * never billed on this kind of job is not added from a note.
    */
   plausibility?: (skuId: number) => { rate: number; jobs: number } | null;
+  /** Of past jobs billed `given`, the share also billed `sku` (a faucet with its install). */
+  pairRate?: (given: number, sku: number) => { rate: number; jobs: number };
 }
 
 export interface NoteLinesResult {
@@ -55,6 +57,10 @@ const REASSIGN_MARGIN = 0.12;
 /** An existing line this close to the best match is taken to cover the mention. */
 const COVER_MARGIN = 0.2;
 const MIN_PLAUSIBILITY_JOBS = 20;
+const MIN_PAIR_JOBS = 5;
+const PAIR_RATE = 0.3;
+/** Confidence kept by a part the shop has never billed on this kind of job. */
+const UNHEARD_OF_FACTOR = 0.75;
 
 export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
   const byMention = new Map(input.mentions.map((m) => [m.id, m]));
@@ -88,12 +94,20 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     // The technician may have billed it under another SKU ("GFCI outlet install" covers the
     // receptacle; a 60A breaker line covers "50A breaker"): such a line confirms, never adds.
     const chosenScore = scored.find((c) => c.sku.id === skuId)?.score ?? 0;
+    // Unless the shop bills the two together: "Replace lavatory faucet" (the work) does not
+    // cover the faucet (the part) where past invoices usually carry both.
+    const billedTogether = (cover: number) => {
+      if (skuId === null) return false;
+      const pair = input.pairRate?.(cover, skuId);
+      return pair !== undefined && pair.jobs >= MIN_PAIR_JOBS && pair.rate >= PAIR_RATE;
+    };
     const cover = scored.find(
       (c) =>
         c.sku.id !== skuId &&
         input.existing.some((i) => i.skuId === c.sku.id) &&
         c.score >= 0.35 &&
-        c.score >= chosenScore - COVER_MARGIN,
+        c.score >= chosenScore - COVER_MARGIN &&
+        !billedTogether(c.sku.id),
     );
     if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.sku.id;
     const sku = skuId !== null ? input.catalog.get(skuId) : undefined;
@@ -117,8 +131,15 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     ) {
       continue;
     }
+    // A part never billed on this kind of job needs the notes to say plainly it was used (a
+    // work verb); even then it is less sure than a part the shop bills on such jobs.
     const plausible = input.plausibility?.(sku.id);
-    if (plausible && plausible.jobs >= MIN_PLAUSIBILITY_JOBS && plausible.rate === 0) {
+    const unheardOf =
+      plausible !== null &&
+      plausible !== undefined &&
+      plausible.jobs >= MIN_PLAUSIBILITY_JOBS &&
+      plausible.rate === 0;
+    if (unheardOf && mention.use !== 'action') {
       unmatched.push(mention);
       continue;
     }
@@ -154,7 +175,9 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
               span: { noteIndex: mention.noteIndex, start: mention.start, end: mention.end },
             },
           ],
-      confidence: reassigned ? Math.min(decision.confidence, 0.6) : decision.confidence,
+      confidence:
+        (reassigned ? Math.min(decision.confidence, 0.6) : decision.confidence) *
+        (unheardOf ? UNHEARD_OF_FACTOR : 1),
       reason: `The notes say "${mention.text.trim()}" but the invoice does not bill ${sku.name}.`,
     });
   }

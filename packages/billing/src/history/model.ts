@@ -140,6 +140,26 @@ export class HistoryModel {
     return r;
   }
 
+  /** Of past jobs billed `given` (either way), how many were also billed `sku`. */
+  pairRate(given: number, sku: number): { rate: number; jobs: number } {
+    const index = this.memo('sku-jobs', () => {
+      const bySku = new Map<number, Set<number>>();
+      for (const r of this.records.values())
+        for (const id of [...r.technician.keys(), ...r.office.keys()]) {
+          let set = bySku.get(id);
+          if (!set) bySku.set(id, (set = new Set()));
+          set.add(r.jobId);
+        }
+      return bySku;
+    });
+    const withGiven = index.get(given);
+    if (!withGiven?.size) return { rate: 0, jobs: 0 };
+    const withSku = index.get(sku);
+    let both = 0;
+    if (withSku) for (const id of withGiven) if (withSku.has(id)) both += 1;
+    return { rate: both / withGiven.size, jobs: withGiven.size };
+  }
+
   applyJob(event: HistoryJobEvent): void {
     const record = this.record(event.jobId, event.features);
     record.features = event.features;

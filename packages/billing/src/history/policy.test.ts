@@ -91,3 +91,12 @@ describe('learnPolicies', () => {
     expect(learnPolicies(shop(4)).size).toBe(0);
   });
 });
+
+describe('HistoryModel.pairRate', () => {
+  it('says how often a SKU is billed alongside another', () => {
+    const model = shop(120);
+    expect(model.pairRate(PART, SUPPLIES)).toEqual({ rate: 1, jobs: 60 });
+    expect(model.pairRate(TRIP, SUPPLIES)).toEqual({ rate: 0.5, jobs: 120 });
+    expect(model.pairRate(12345, SUPPLIES)).toEqual({ rate: 0, jobs: 0 });
+  });
+});

@@ -172,6 +172,16 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     },
   );
 
+  it('"added a 2 gal expansion tank": a capacity before the item is its size, not a count', () => {
+    const vocabulary = buildVocabulary(['Expansion Tank 2 Gal', 'Coolant']);
+    const [m] = mentionsOf('added a 2 gal expansion tank', vocabulary);
+    expect(m?.words).toContain('tank');
+    expect(m?.quantity === null || m?.quantity === 1).toBe(true);
+    expect(m?.unit === null || m?.unit === 'each').toBe(true);
+    const [measured] = mentionsOf('added 2 gal of coolant', vocabulary);
+    expect(measured).toMatchObject({ quantity: 2, unit: 'gallon' });
+  });
+
   it('a bracketed check answers its item, not the work verb around it', () => {
     const note = 'Replaced contactor and capacitor (tested good)';
     expect(mention(note, 'contactor').use).toBe('action');

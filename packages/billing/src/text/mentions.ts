@@ -318,8 +318,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       // "0 lbs added" says nothing was used; "capacitor (tested good)" that it was only checked.
       // A bracketed check answers its item; a bare one only when the clause did no work.
       const after = note.slice(last.end, clause.end);
-      const checkedOnly =
-        CHECKED_OK.test(after) && (/^\s*\(/.test(after) || clause.polarity !== 'done');
+      const checkedOnly = CHECKED_OK.test(after) && (/^\s*\(/.test(after) || clause.polarity !== 'done');
       const polarity: Polarity =
         (negatedFrom !== null && first.start >= negatedFrom) || quantity === 0
           ? 'negated'
@@ -400,7 +399,9 @@ function quantityNear(
   for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
     const value = numberValue(tokens[k]!.text);
     const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
-    if (value !== null && unit && unit !== 'each' && !/^(a|an)$/.test(tokens[k]!.text)) {
+    // "2 gal expansion tank", "50 gallon heater": a capacity right before the item is its size.
+    const size = unit === 'gallon' && k + 2 === i;
+    if (value !== null && unit && unit !== 'each' && !size && !/^(a|an)$/.test(tokens[k]!.text)) {
       return { quantity: value, unit, start: tokens[k]!.start };
     }
     if (ACTION_WORDS.has(tokens[k]!.text)) break;

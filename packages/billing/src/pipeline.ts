@@ -78,6 +78,7 @@ export function featuresOf(
     {
       ...technicianItemInputs(context.invoice.items, tagsOf),
       appointmentCount: context.appointments.length,
+      recallDays: recallDays(context),
       taxZoneId: context.location.taxZoneId ?? context.taxZone?.id ?? null,
       jobTypeId: context.job.jobTypeId,
       businessUnitId: context.job.businessUnitId,
@@ -92,6 +93,15 @@ export function featuresOf(
     },
     workingHours(settings),
   );
+}
+
+/** Days between the recalled job's completion and this one's, when the prior job is known. */
+export function recallDays(context: JobContext): number | null {
+  const original = context.job.recallForId
+    ? context.priorJobs.find((p) => p.jobId === context.job.recallForId)
+    : undefined;
+  if (!original) return null;
+  return (Date.parse(context.job.completedOn) - Date.parse(original.completedOn)) / 86_400_000;
 }
 
 /** The technician's items as lines; notes that mention them raise their confidence. */
@@ -189,11 +199,12 @@ export function detectStage(
     billedSkuIds,
     waivedSkuIds: waived,
     forbiddenSkuIds: forbiddenSkus(knowledge),
-    // The notes waive a concept ("no trip fee - callback", "permit pulled by the builder") or
-    // another of its SKUs is billed already.
+    // The notes waive the concept ("no trip fee - callback", "permit pulled by the builder").
+    // (Whether another of its SKUs rules it out is the policy's own to learn: a troubleshooting
+    // credit goes with the troubleshooting fee, a second trip charge does not.)
     covered: (skuId) => {
       const concept = conceptOfSku(knowledge.catalog, skuId);
-      return concept !== null && pack.covered(concept);
+      return concept !== null && pack.waived(concept);
     },
   });
   const policyAdds = new Set(policy.lines.map((l) => l.skuId));

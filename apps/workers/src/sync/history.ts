@@ -104,7 +104,12 @@ export async function syncMirror(
   return counts;
 }
 
-const FEATURES_VERSION = 2;
+const FEATURES_VERSION = 3;
+
+function recallDaysOf(job: Job, completed: Date, recalled: Map<number, number | null>): number | null {
+  const original = job.recallForId ? recalled.get(job.recallForId) : null;
+  return original ? (completed.getTime() - original) / 86_400_000 : null;
+}
 
 /** Re-derive history for every completed job whose mirror records changed since last time. */
 export async function deriveHistory(
@@ -146,6 +151,13 @@ export async function deriveHistory(
       ...new Set(jobs.map((j) => j.customerId)),
     ]);
     const customerTypes = new Map(customers.map((c) => [c.id, c.type ?? null]));
+    const recalled = new Map(
+      (
+        await mirrorRecords<Job>(db, tenantId, 'jpm/jobs', [
+          ...new Set(jobs.flatMap((j) => (j.recallForId ? [j.recallForId] : []))),
+        ])
+      ).map((j) => [j.id, parseStDate(j.completedOn)?.getTime() ?? null]),
+    );
     const [notes, appointments, invoices, pay] = await Promise.all([
       mirrorChildren<JobNote>(db, tenantId, 'jpm/job-notes', jobIds),
       mirrorChildren<Appointment>(db, tenantId, 'jpm/appointments', jobIds),
@@ -194,6 +206,7 @@ export async function deriveHistory(
             customerType: customerTypes.get(job.customerId) ?? null,
             technicianIds: [...new Set(pay.filter((p) => p.jobId === job.id).map((p) => p.employeeId))],
             recall: Boolean(job.recallForId),
+            recallDays: recallDaysOf(job, completed, recalled),
             mentions,
           },
           workingHours(settings),

@@ -62,7 +62,8 @@ export function describeFeature(
 }
 
 function describeOrdinal(feature: string): string | null {
-  const m = /^(h|svc|sub|appts)(<|>=)(\d+)$/.exec(feature);
+  if (feature === 'items:none') return 'the technician entered nothing';
+  const m = /^(h|svc|sub|appts|recall)(<|>=)(\d+)$/.exec(feature);
   if (!m) return null;
   const [, what, op, n] = m;
   const at = op === '<' ? 'under' : 'at least';
@@ -73,6 +74,8 @@ function describeOrdinal(feature: string): string | null {
       return `services ${at} $${n}`;
     case 'sub':
       return `technician's items ${at} $${n}`;
+    case 'recall':
+      return `a recall ${op === '<' ? 'within' : 'after'} ${n} days of the original job`;
     default:
       return `${at} ${n} visits`;
   }

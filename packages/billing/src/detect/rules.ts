@@ -104,6 +104,11 @@ export class RulePack {
     const skus = this.skus(concept);
     if (skus.some((s) => this.input.billedSkuIds.has(s.id) || this.input.waivedSkuIds?.has(s.id)))
       return true;
+    return this.waived(concept);
+  }
+
+  /** The notes say not to charge the concept ("No trip fee – callback", "permit by the builder"). */
+  waived(concept: RuleConcept): boolean {
     const spec = CONCEPTS[concept];
     if (
       this.input.mentions.some(

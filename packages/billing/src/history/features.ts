@@ -36,6 +36,8 @@ export interface FeatureInput {
   taxZoneId?: number | null;
   /** Completed jobs at the same location before this one. */
   priorJobsAtLocation?: number;
+  /** Days since the job this one recalls was completed (warranty windows). */
+  recallDays?: number | null;
 }
 
 /** Learnable tags of a SKU: its price-book categories and whether it is hourly labor. */
@@ -66,6 +68,7 @@ export function technicianItemInputs(
 // threshold ("repairs over $750") with one split per edge. The cut points are generic.
 const HOUR_CUTS = [6, 7, 8, 9, 10, 15, 16, 17, 18, 19, 20];
 const AMOUNT_CUTS = [100, 250, 500, 750, 1000, 1500, 2500, 5000];
+const DAY_CUTS = [7, 14, 30, 60, 90, 180, 365];
 
 function ordinal(prefix: string, value: number, cuts: number[]): string[] {
   return cuts.map((c) => (value < c ? `${prefix}<${c}` : `${prefix}>=${c}`));
@@ -213,6 +216,9 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   if (input.technicianTotal !== undefined)
     for (const f of ordinal('sub', input.technicianTotal, AMOUNT_CUTS)) features.add(f);
   if (input.taxZoneId !== undefined && input.taxZoneId !== null) features.add(`zone:${input.taxZoneId}`);
+  if (input.recall && input.recallDays !== undefined && input.recallDays !== null)
+    for (const f of ordinal('recall', input.recallDays, DAY_CUTS)) features.add(f);
+  if (!input.technicianItemTypes.length) features.add('items:none');
   if (input.priorJobsAtLocation !== undefined)
     features.add(input.priorJobsAtLocation > 0 ? 'prior:yes' : 'prior:no');
   if (input.businessUnitId !== null) features.add(`bu:${input.businessUnitId}`);

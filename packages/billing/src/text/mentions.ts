@@ -36,7 +36,7 @@ export interface Mention {
   /** Spec tokens that identify a variant: "45/5", "r410a", "3/4", "40". */
   specs: string[];
   quantity: number | null;
-  unit: 'lb' | 'oz' | 'foot' | 'inch' | 'gallon' | 'hour' | 'each' | null;
+  unit: 'lb' | 'oz' | 'foot' | 'inch' | 'gallon' | 'quart' | 'hour' | 'each' | null;
   polarity: Polarity;
   billable: boolean;
   /**
@@ -258,6 +258,10 @@ const QTY_UNITS: Record<string, Mention['unit']> = {
   gals: 'gallon',
   gallon: 'gallon',
   gallons: 'gallon',
+  qt: 'quart',
+  qts: 'quart',
+  quart: 'quart',
+  quarts: 'quart',
   hr: 'hour',
   hrs: 'hour',
   hour: 'hour',
@@ -308,7 +312,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       const itemWords = group.filter((w) => w.resolved);
       const first = group[0]!.token;
       const last = group[group.length - 1]!.token;
-      const { quantity, unit, start } = quantityNear(tokens, first, last);
+      const { quantity, unit, start } = quantityNear(tokens, first, last, note);
       // A measure, or a count of two or more, says the part was used.
       const measured = quantity !== null && unit !== null && (unit !== 'each' || quantity >= 2);
       const spanStart = Math.min(start ?? first.start, first.start);
@@ -392,11 +396,16 @@ function quantityNear(
   tokens: Token[],
   first: Token,
   last: Token,
+  note: string,
 ): { quantity: number | null; unit: Mention['unit']; start: number | null } {
   const i = tokens.indexOf(first);
   const j = tokens.indexOf(last);
+  // A quantity never reaches across a bracket, a list separator or "and" to another item:
+  // "oil (5 qts 5w30) & oil filter" has one filter.
+  const separated = (k: number) => SEPARATOR.test(note.slice(tokens[k]!.end, first.start));
   // A measured amount wins over a nearer bare number: "added 5 pounds of 410 refrigerant".
   for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
+    if (separated(k)) break;
     const value = numberValue(tokens[k]!.text);
     const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
     // "2 gal expansion tank", "50 gallon heater": a capacity right before the item is its size.
@@ -408,6 +417,7 @@ function quantityNear(
   }
   // Before: "2x", "2 x", "three lbs of", "10' of", "(2)", "qty 2".
   for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+    if (separated(k)) break;
     const t = tokens[k]!.text;
     const next = tokens[k + 1]?.text ?? '';
     if (/^\d+x$/.test(t)) return { quantity: Number(t.slice(0, -1)), unit: 'each', start: tokens[k]!.start };
@@ -439,6 +449,8 @@ function quantityNear(
   }
   return { quantity: null, unit: null, start: null };
 }
+
+const SEPARATOR = /[&()[\]]|\band\b|\bw\/|\bwith\b/i;
 
 function properFraction(text: string): boolean {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -512,4 +524,51 @@ export function findMentions(
     for (const clause of clauses) mentions.push(...clauseMentions(clause, vocabulary, note.text));
   }
   return { clauses: allClauses, mentions };
+}
+
+/**
+ * A mention of the note span [start, end) that another reader (a model) found and judged: its
+ * words and specs come from this parser's tokenizer and the tenant's vocabulary, so retrieval
+ * and scoring treat it exactly like a parsed mention; its polarity, billability, use, quantity
+ * and unit are the reader's. The clause is the one (or ones) the span falls in. Null when the
+ * span is outside the note or names no vocabulary word.
+ */
+export function mentionFromSpan(
+  note: { index: number; text: string },
+  span: { start: number; end: number },
+  reading: Pick<Mention, 'polarity' | 'billable' | 'use' | 'quantity' | 'unit'>,
+  vocabulary: Vocabulary,
+): Mention | null {
+  const { start, end } = span;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > note.text.length || start >= end)
+    return null;
+  const clauses = splitClauses(note.text, note.index).filter((c) => c.start < end && start < c.end);
+  const clauseStart = Math.min(start, ...clauses.map((c) => c.start));
+  const clauseEnd = Math.max(end, ...clauses.map((c) => c.end));
+  const clauseText = note.text.slice(clauseStart, clauseEnd);
+  const tokens = tokenize(clauseText, clauseStart);
+  const inSpan = tokens.filter((t) => t.start >= start && t.end <= end);
+  const items = inSpan.filter(
+    (t) => !/^(and|&|w\/|with|plus|\+)$/.test(t.text) && itemWord(t.text, vocabulary) !== null,
+  );
+  const first = items[0];
+  if (!first) return null;
+  const specs = [...inSpan.map((t) => t.text).filter(isSpec), ...specsBefore(tokens, first)].map((s) =>
+    s.replace(/['"]$/, ''),
+  );
+  return {
+    id: `${note.index}:${start}`,
+    noteIndex: note.index,
+    start,
+    end,
+    text: note.text.slice(start, end),
+    words: items.map((t) => itemWord(t.text, vocabulary)!),
+    specs: [...new Set(specs)],
+    quantity: reading.quantity,
+    unit: reading.unit,
+    polarity: reading.polarity,
+    billable: reading.billable,
+    use: reading.use,
+    clauseText: clauseText.trim(),
+  };
 }

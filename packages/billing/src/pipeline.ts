@@ -5,14 +5,13 @@
 import type { TenantSettings } from '@invoicer/core';
 import { conceptSkus, type RuleConcept } from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
-import { policyLines, policyMissingRisk } from './detect/policy-lines.ts';
+import { policyLines, policyMissingRisk, policyPredictions } from './detect/policy-lines.ts';
 import { applyRulePack, RulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
 import { jobFeatures, skuTags, technicianItemInputs, type WorkingHours } from './history/features.ts';
 import type { HistoryModel } from './history/model.ts';
-import { predictPolicies, shopPolicies } from './history/policy.ts';
 import { laborLines, laborSkus } from './price/labor.ts';
 import { priceLines } from './price/pricing.ts';
 import { type RouteDecision, routeDraft } from './route/policy.ts';
@@ -361,9 +360,7 @@ export function draftStage(
   const model = knowledge.model;
   // What the learned policy knows about is judged SKU by SKU; the rest from how often jobs like
   // this one, and each technician (some forget more than others), needed other additions.
-  const predictions = predictPolicies(shopPolicies(model), features).filter(
-    (p) => knowledge.catalogById.get(p.skuId)?.active === true,
-  );
+  const predictions = policyPredictions(model, knowledge.catalogById, features, present);
   for (const p of predictions) skip.add(p.skuId);
   const other = Math.max(
     model.missingRisk(similarJobFeatures(features, context), present, skip).risk,

@@ -3,7 +3,7 @@
 // added, with the condition and its support as evidence; below, it is not, and the chance that
 // it is missing all the same counts against the invoice's confidence.
 import type { HistoryModel } from '../history/model.ts';
-import { type PolicyPrediction, predictPolicies, shopPolicies } from '../history/policy.ts';
+import { type PolicyPrediction, partFeatures, predictPolicies, shopPolicies } from '../history/policy.ts';
 import type { CatalogSku, ProposedLine } from '../types.ts';
 import { describeFeature } from './learned.ts';
 
@@ -44,12 +44,35 @@ export function describeCondition(
     .join(', ');
 }
 
+/** Materials and equipment are parts: features of the job for the policy (see partFeatures). */
+export function isPartOf(catalog: Map<number, CatalogSku>) {
+  return (skuId: number) => {
+    const kind = catalog.get(skuId)?.kind;
+    return kind === 'material' || kind === 'equipment';
+  };
+}
+
+/** The learned policy's predictions for a job whose draft bills `billed` so far. */
+export function policyPredictions(
+  model: HistoryModel,
+  catalog: Map<number, CatalogSku>,
+  features: string[],
+  billed: Iterable<number>,
+): PolicyPrediction[] {
+  const isPart = isPartOf(catalog);
+  const policies = shopPolicies(model, isPart);
+  return predictPolicies(policies, [...features, ...partFeatures(billed, isPart)]).filter(
+    (p) => catalog.get(p.skuId)?.active === true,
+  );
+}
+
 export function policyLines(input: PolicyInput): PolicyResult {
-  const policies = shopPolicies(input.model);
-  const predictions = predictPolicies(policies, input.features).filter((p) => {
-    const sku = input.catalog.get(p.skuId);
-    return sku?.active === true && !input.forbiddenSkuIds.has(p.skuId);
-  });
+  const predictions = policyPredictions(
+    input.model,
+    input.catalog,
+    input.features,
+    input.billedSkuIds,
+  ).filter((p) => !input.forbiddenSkuIds.has(p.skuId));
   const lines: ProposedLine[] = [];
   for (const p of predictions) {
     if (p.p < POLICY_ADD_AT || input.billedSkuIds.has(p.skuId) || input.waivedSkuIds.has(p.skuId)) continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryModel } from './model.ts';
-import { learnPolicies, predictPolicies, settleMs } from './policy.ts';
+import { learnPolicies, partFeatures, predictPolicies, settleMs } from './policy.ts';
 
 const DAY = 24 * 3600_000;
 const SUPPLIES = 900;
@@ -98,5 +98,44 @@ describe('HistoryModel.pairRate', () => {
     expect(model.pairRate(PART, SUPPLIES)).toEqual({ rate: 1, jobs: 60 });
     expect(model.pairRate(TRIP, SUPPLIES)).toEqual({ rate: 0.5, jobs: 120 });
     expect(model.pairRate(12345, SUPPLIES)).toEqual({ rate: 0, jobs: 0 });
+  });
+});
+
+describe('parts on the final invoice as features', () => {
+  it('learns "handling whenever refrigerant is billed", even when the office added the refrigerant', () => {
+    const REF = 700;
+    const HANDLING = 701;
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 90; i++) {
+      const features = ['jt:1'];
+      const completed = new Date(start + i * 6 * 3600_000).toISOString();
+      const later = new Date(start + i * 6 * 3600_000 + DAY).toISOString();
+      jobs.push({ jobId: i, completedOn: completed, jobTypeId: 1, features, laborHours: 1 });
+      if (i % 3 === 0) continue; // no refrigerant, no handling
+      // Half the refrigerant is the technician's, half the office's (read from the notes).
+      const techRef = i % 3 === 1;
+      lines.push({
+        jobId: i,
+        skuId: REF,
+        quantity: 2,
+        createdOn: techRef ? completed : later,
+        officeAdded: !techRef,
+        features,
+      });
+      lines.push({ jobId: i, skuId: HANDLING, quantity: 1, createdOn: later, officeAdded: true, features });
+    }
+    model.advance(start + 90 * 6 * 3600_000 + 10 * DAY, jobs, lines);
+    const isPart = (id: number) => id === REF;
+    const policies = learnPolicies(model, undefined, isPart);
+    const handling = (billed: number[]) =>
+      predictPolicies(policies, ['jt:1', ...partFeatures(billed, isPart)]).find((p) => p.skuId === HANDLING)!;
+    expect(handling([REF]).p).toBeGreaterThan(0.9);
+    expect(handling([]).p).toBeLessThan(0.1);
+    // Without parts as features the same history gives a coin flip.
+    const blind = learnPolicies(model);
+    expect(predictPolicies(blind, ['jt:1']).find((p) => p.skuId === HANDLING)!.p).toBeLessThan(0.9);
   });
 });

@@ -82,9 +82,23 @@ function learnQuantity(records: JobRecord[], skuId: number): QuantityRule {
   return [byVisits, byTechs].reduce<QuantityRule>((best, r) => (r.share > best.share ? r : best), constant);
 }
 
+/**
+ * Parts (materials and equipment) on the final invoice are features of the job: "refrigerant
+ * handling whenever refrigerant is billed", "shop supplies when a material was used" hold
+ * whether the technician or the office put the part on. At prediction time the draft's parts
+ * (the technician's and those read from the notes) stand in for them.
+ */
+export function partFeatures(skuIds: Iterable<number>, isPart: (skuId: number) => boolean, except?: number) {
+  const out: string[] = [];
+  for (const id of skuIds) if (id !== except && isPart(id)) out.push(`has:${id}`);
+  if (out.length) out.push('has:part');
+  return out;
+}
+
 export function learnPolicies(
   model: HistoryModel,
   options: PolicyOptions = DEFAULT_POLICY_OPTIONS,
+  isPart: (skuId: number) => boolean = () => false,
 ): Map<number, SkuPolicy> {
   const records = [...model.records.values()].filter((r) => Number.isFinite(r.completedAt));
   const settle = settleMs(model.officeLags);
@@ -99,10 +113,11 @@ export function learnPolicies(
     const open = settled.filter((r) => !r.technician.has(skuId));
     if (open.length < options.minOpportunities) continue;
     const own = `s:${skuId}`;
-    const rows: TreeRow[] = open.map((r) => ({
-      features: featureSets.get(r.jobId)!,
-      label: r.office.has(skuId),
-    }));
+    const rows: TreeRow[] = open.map((r) => {
+      const parts = partFeatures([...r.technician.keys(), ...r.office.keys()], isPart, skuId);
+      const base = featureSets.get(r.jobId)!;
+      return { features: parts.length ? new Set([...base, ...parts]) : base, label: r.office.has(skuId) };
+    });
     const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own });
     policies.set(skuId, {
       skuId,
@@ -119,8 +134,11 @@ export function learnPolicies(
 }
 
 /** The shop's learned policies, kept with the model until it changes. */
-export function shopPolicies(model: HistoryModel): Map<number, SkuPolicy> {
-  return model.memo('policies', () => learnPolicies(model));
+export function shopPolicies(
+  model: HistoryModel,
+  isPart: (skuId: number) => boolean = () => false,
+): Map<number, SkuPolicy> {
+  return model.memo('policies', () => learnPolicies(model, DEFAULT_POLICY_OPTIONS, isPart));
 }
 
 export function predictPolicies(

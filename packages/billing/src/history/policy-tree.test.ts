@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { growTree, gStatistic, predictTree, type TreeRow, treeLeaves } from './policy-tree.ts';
+import {
+  criticalG,
+  DEFAULT_TREE_OPTIONS,
+  growTree,
+  gStatistic,
+  normalQuantile,
+  predictTree,
+  type TreeRow,
+  treeLeaves,
+} from './policy-tree.ts';
 
 const row = (features: string[], label: boolean): TreeRow => ({ features: new Set(features), label });
 
@@ -12,6 +21,16 @@ describe('gStatistic', () => {
     expect(gStatistic(50, 25, 100, 50)).toBeCloseTo(0, 10);
     expect(gStatistic(50, 50, 100, 50)).toBeCloseTo(2 * 100 * Math.log(2), 6);
     expect(gStatistic(50, 40, 100, 50)).toBeGreaterThan(gStatistic(50, 30, 100, 50));
+  });
+});
+
+describe('criticalG', () => {
+  it('matches the chi-square table (1 df)', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
+    expect(criticalG(0.05)).toBeCloseTo(3.841, 2);
+    expect(criticalG(0.001)).toBeCloseTo(10.828, 2);
+    expect(criticalG(1e-6)).toBeCloseTo(23.93, 1);
   });
 });
 

@@ -14,15 +14,55 @@ export interface TreeOptions {
   maxDepth: number;
   /** Fewest rows on either side of a split. */
   minLeaf: number;
-  /** G statistic a split must reach (chi-square, 1 df): 10.83 is p < 0.001. */
-  minG: number;
+  /**
+   * Significance a split must reach, as a p-value shared by all the features that could have
+   * been chosen at the node (Bonferroni): the best of many features is partly luck.
+   */
+  alpha: number;
   /** Strength of the shrinkage toward the parent's rate (pseudo-rows). */
   prior: number;
   /** Features a split may not use (the label's own SKU, for instance). */
   exclude?: (feature: string) => boolean;
 }
 
-export const DEFAULT_TREE_OPTIONS: TreeOptions = { maxDepth: 3, minLeaf: 4, minG: 10.83, prior: 2 };
+export const DEFAULT_TREE_OPTIONS: TreeOptions = { maxDepth: 5, minLeaf: 4, alpha: 0.05, prior: 2 };
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p <= 0 || p >= 1) throw new RangeError('p must be in (0, 1)');
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
+
+/** The G (chi-square, 1 df) a statistic must reach for a two-sided p-value below `p`. */
+export function criticalG(p: number): number {
+  return normalQuantile(1 - p / 2) ** 2;
+}
 
 export interface TreeLeaf {
   kind: 'leaf';
@@ -99,15 +139,17 @@ function grow(rows: readonly TreeRow[], depth: number, parentRate: number, o: Tr
     }
   }
   let best: { feature: string; g: number } | null = null;
+  let candidates = 0;
   for (const [feature, c] of count) {
     if (c.n < o.minLeaf || n - c.n < o.minLeaf) continue;
     if (o.exclude?.(feature)) continue;
+    candidates += 1;
     const g = gStatistic(c.n, c.pos, n, pos);
     // Ties go to the feature that sorts first, so the tree is the same run to run.
     if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && feature < best.feature))
       best = { feature, g };
   }
-  if (!best || best.g < o.minG) return leaf;
+  if (!best || best.g < criticalG(o.alpha / candidates)) return leaf;
   const yesRows: TreeRow[] = [];
   const noRows: TreeRow[] = [];
   for (const r of rows) (r.features.has(best.feature) ? yesRows : noRows).push(r);

@@ -188,6 +188,21 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(mention(note, 'capacitor')).toMatchObject({ polarity: 'neutral', use: 'none' });
   });
 
+  it.each(['Replced the contactor', 'instaled new contactor', 'swaped contactor'])(
+    '"%s": a work verb one letter off is still work',
+    (note) => {
+      expect(mention(note, 'contactor').use).toBe('action');
+    },
+  );
+
+  it('a quantity does not reach across "&" to the next item', () => {
+    const vocabulary = buildVocabulary(['Gen Oil 5W-30 (QT)', 'Gen Oil Filter']);
+    const mentions = mentionsOf('changed oil (5 qts 5w30) & oil filter', vocabulary);
+    const filter = mentions.find((m) => m.words.includes('filter'));
+    expect(filter?.quantity).toBeNull();
+    expect(mentions.find((m) => !m.words.includes('filter'))).toMatchObject({ quantity: 5, unit: 'quart' });
+  });
+
   it('a check after the dash is no work: "contactor - checked ok"', () => {
     expect(mention('contactor - checked ok', 'contactor').use).toBe('none');
   });

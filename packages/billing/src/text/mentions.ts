@@ -235,8 +235,18 @@ function hasAction(text: string): boolean {
       (/^(is|was|are|were|be|been)$/.test(before) && !/ed$/.test(t.text))
     )
       return false;
-    return ACTION_WORDS.has(canonical) || /^(repl|rplc|inst|swap|chg|chng)/.test(t.text);
+    return (
+      ACTION_WORDS.has(canonical) || /^(repl|rplc|inst|swap|chg|chng)/.test(t.text) || misspeltAction(t.text)
+    );
   });
+}
+
+/** "Replced", "instaled", "toppd": a work verb one edit away (same first letter, 5+ letters). */
+function misspeltAction(word: string): boolean {
+  if (word.length < 5 || !/^[a-z]+$/.test(word)) return false;
+  for (const action of ACTION_WORDS)
+    if (action[0] === word[0] && action.length >= 5 && editDistanceAtMost(word, action, 1)) return true;
+  return false;
 }
 
 const SPEC_UNIT =
@@ -450,7 +460,7 @@ function quantityNear(
   return { quantity: null, unit: null, start: null };
 }
 
-const SEPARATOR = /[&()[\]]|\band\b|\bw\/|\bwith\b/i;
+const SEPARATOR = /[&]|\band\b|\bw\/|\bwith\b/i;
 
 function properFraction(text: string): boolean {
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -540,9 +550,19 @@ export function mentionFromSpan(
   vocabulary: Vocabulary,
 ): Mention | null {
   const { start, end } = span;
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > note.text.length || start >= end)
+  if (
+    !Number.isInteger(start) ||
+    !Number.isInteger(end) ||
+    start < 0 ||
+    end > note.text.length ||
+    start >= end
+  )
     return null;
-  const clauses = splitClauses(note.text, note.index).filter((c) => c.start < end && start < c.end);
+  const hasItem = (c: Omit<Clause, 'polarity'>) =>
+    tokenize(c.text).some((t) => itemWord(t.text, vocabulary) !== null);
+  const clauses = joinContinuations(splitClauses(note.text, note.index), note.text, hasItem).filter(
+    (c) => c.start < end && start < c.end,
+  );
   const clauseStart = Math.min(start, ...clauses.map((c) => c.start));
   const clauseEnd = Math.max(end, ...clauses.map((c) => c.end));
   const clauseText = note.text.slice(clauseStart, clauseEnd);

@@ -87,13 +87,7 @@ describe('growTree', () => {
 
   it('respects exclusions (a SKU never explains itself)', () => {
     const rows = [...repeat(30, ['s:7', 'x'], true), ...repeat(30, [], false)];
-    const tree = growTree(rows, {
-      maxDepth: 3,
-      minLeaf: 4,
-      minG: 10.83,
-      prior: 2,
-      exclude: (f) => f === 's:7',
-    });
+    const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === 's:7' });
     expect(tree.kind === 'split' && tree.feature).toBe('x');
   });
 

@@ -135,3 +135,41 @@ describe('notes written before the visit', () => {
     expect(findJobMentions(context, k).map((m) => m.use)).toEqual(['action']);
   });
 });
+
+describe('priceStage', () => {
+  it('drops a percentage discount we would add to an invoice with nothing in its base', () => {
+    const k = knowledge();
+    const discount = (skuId: number) => ({
+      key: `policy:${skuId}`,
+      skuId,
+      quantity: '1',
+      origin: 'added' as const,
+      existingItemId: null,
+      provenance: { kind: 'rule' as const, rule: 'test', detail: 'test' },
+      evidence: [],
+      confidence: 0.9,
+      reason: 'test',
+    });
+    const empty = priceStage(jobContext({}), k, [discount(ID.memberDiscount)]);
+    expect(empty).toEqual([]);
+    const withWork = priceStage(
+      jobContext({ invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '65.00' } }),
+      k,
+      [
+        {
+          ...discount(ID.cap),
+          key: 'item:1',
+          origin: 'technician',
+          existingItemId: 1,
+          provenance: { kind: 'technician_item', itemId: 1 },
+          unitPriceOverride: '65.00',
+        },
+        discount(ID.memberDiscount),
+      ],
+    );
+    expect(withWork.map((l) => [l.skuId, l.total])).toEqual([
+      [ID.cap, '65.00'],
+      [ID.memberDiscount, '-9.75'],
+    ]);
+  });
+});

@@ -333,7 +333,7 @@ export function priceStage(
   knowledge: TenantKnowledge,
   lines: ProposedLine[],
 ): PricedLine[] {
-  return priceLines({
+  const priced = priceLines({
     lines,
     catalog: knowledge.catalogById,
     membershipActive: context.membership?.active === true,
@@ -341,6 +341,17 @@ export function priceStage(
     pricing: knowledge.settings.pricing,
     existingDescriptions: new Map(context.invoice.items.map((i) => [i.id, i.description])),
   });
+  // A percentage fee or discount we would add that comes to nothing (nothing in its base) is no
+  // line at all: nobody bills "10% off" of $0.
+  return priced.filter(
+    (l) =>
+      !(
+        l.origin === 'added' &&
+        l.type === 'PriceModifier' &&
+        knowledge.catalogById.get(l.skuId)?.amountType === 'Percentage' &&
+        Number(l.total) === 0
+      ),
+  );
 }
 
 export function draftStage(

@@ -7,6 +7,8 @@ export * from './choose.ts';
 export * from './local.ts';
 export * from './openai.ts';
 export * from './provider.ts';
+export * from './read.ts';
+export * from './reading.ts';
 
 /** The provider a tenant's settings choose. */
 export function providerFor(

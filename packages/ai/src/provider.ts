@@ -4,6 +4,7 @@
 
 import type { MentionDecision, Polarity } from '@invoicer/billing';
 import { digestOf } from '@invoicer/core';
+import type { NoteText, ReadMention } from './reading.ts';
 
 export interface ChooseInput {
   jobType: string;
@@ -38,6 +39,12 @@ export interface ExtractionProvider {
   readonly model: string;
   readonly promptVersion: string;
   choose(input: ChooseInput): Promise<MentionDecision[]>;
+  /**
+   * A model that can read the notes itself lists the items they mention, each with the note
+   * text that names it and a status (see reading.ts). Providers without it use the local parser.
+   */
+  readonly readPromptVersion?: string;
+  readNotes?(notes: NoteText[], options?: { signal?: AbortSignal }): Promise<ReadMention[]>;
 }
 
 export function inputDigest(input: ChooseInput): string {

@@ -1,14 +1,24 @@
 // invoice.extract: load the job's context, find the items its notes mention, retrieve
 // price-book candidates for each (Postgres trigram + full-text, past invoice lines, learned
 // note-word associations), let the tenant's provider choose, and turn the choices into lines.
-import { type ChooseInput, chooseWithFallback, providerFor } from '@invoicer/ai';
+// With a model configured (settings.ai.provider 'openai') the model reads the notes first; its
+// grounded, guarded mentions replace the parser's, which remain the fallback.
+import {
+  type ChooseInput,
+  chooseWithFallback,
+  providerFor,
+  type ReaderInfo,
+  readWithFallback,
+} from '@invoicer/ai';
 import type { JobContext } from '@invoicer/billing';
 import {
   buildNoteLines,
   findJobMentions,
   type Mention,
   type NoteLinesResult,
+  noteTexts,
   type ProposedLine,
+  requestNotes,
   type ScoredCandidate,
   type SkuCandidate,
   scoreCandidates,
@@ -36,6 +46,11 @@ export interface ExtractOutput {
   confirmations: [number, string[]][];
   unmatchedMentionIds: string[];
   nonBillable: { mentionId: string; skuId: number | null }[];
+  /**
+   * Which reader found the mentions, when a model is configured (provider, prompt version,
+   * fallback, what grounding dropped and the guard rail overruled). Absent: the local parser.
+   */
+  reader?: ReaderInfo;
 }
 
 const CANDIDATES_PER_MENTION = 8;
@@ -51,7 +66,22 @@ export async function extract(
     const context = await loadJobContext(client, db, runtime, run.tenantId, Number(run.stJobId));
     const completedOn = new Date(context.job.completedOn);
     const knowledge = await runtime.knowledge(run.tenantId, completedOn);
-    const mentions = findJobMentions(context, knowledge);
+    const provider = providerFor(knowledge.settings.ai);
+    const parsed = findJobMentions(context, knowledge);
+    const reading =
+      knowledge.settings.ai.provider === 'openai'
+        ? await readWithFallback(
+            provider,
+            {
+              notes: noteTexts(context),
+              vocabulary: knowledge.vocabulary,
+              local: parsed,
+              requestNotes: requestNotes(context),
+            },
+            knowledge.settings.ai.timeoutMs,
+          )
+        : null;
+    const mentions = reading?.mentions ?? parsed;
 
     const scored = new Map<string, ScoredCandidate[]>();
     const learnedCandidates = (words: string[]) => knowledge.model.wordVotes(words);
@@ -113,7 +143,6 @@ export async function extract(
         quantity: i.quantity,
       })),
     };
-    const provider = providerFor(knowledge.settings.ai);
     const chosen = await chooseWithFallback(provider, input, knowledge.settings.ai.timeoutMs);
     const lines: NoteLinesResult = buildNoteLines({
       mentions,
@@ -145,7 +174,9 @@ export async function extract(
       // Only a mention the notes say was used can be a missed line.
       unmatchedMentionIds: lines.unmatched.filter((m) => m.use !== 'none').map((m) => m.id),
       nonBillable: lines.nonBillable.map((n) => ({ mentionId: n.mention.id, skuId: n.skuId })),
+      ...(reading ? { reader: reading.reader } : {}),
     };
+    const fellBack = chosen.fallback !== null || (reading?.reader.fallback ?? null) !== null;
     return {
       output,
       next: 'invoice.detect',
@@ -153,7 +184,7 @@ export async function extract(
       patch: {
         stInvoiceId: BigInt(context.invoice.id),
         jobCompletedOn: completedOn,
-        flags: chosen.fallback ? [...new Set([...run.flags, 'ai_fallback'])] : run.flags,
+        flags: fellBack ? [...new Set([...run.flags, 'ai_fallback'])] : run.flags,
       },
       also: (tx) =>
         appendAuditTx(tx, {
@@ -174,6 +205,7 @@ export async function extract(
               ? Math.min(...chosen.decisions.map((d) => d.confidence))
               : null,
             reasoning: chosen.decisions.map((d) => `${d.mentionId}: ${d.reason}`),
+            ...(reading ? { reader: reading.reader } : {}),
           },
         }).then(() => undefined),
     };

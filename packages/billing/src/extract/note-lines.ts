@@ -131,15 +131,16 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     ) {
       continue;
     }
-    // A part never billed on this kind of job needs the notes to say plainly it was used (a
-    // work verb); even then it is less sure than a part the shop bills on such jobs.
+    // A part (material) never billed on this kind of job needs the notes to say plainly it was
+    // used (a work verb); even then it is less sure than a part the shop bills on such jobs.
     const plausible = input.plausibility?.(sku.id);
     const unheardOf =
       plausible !== null &&
       plausible !== undefined &&
       plausible.jobs >= MIN_PLAUSIBILITY_JOBS &&
       plausible.rate === 0;
-    if (unheardOf && mention.use !== 'action') {
+    // Work (a service) new to the job type is a task nobody does on such jobs: not added.
+    if (unheardOf && (mention.use !== 'action' || sku.kind !== 'material')) {
       unmatched.push(mention);
       continue;
     }

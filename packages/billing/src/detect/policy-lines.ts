@@ -74,9 +74,14 @@ export function policyLines(input: PolicyInput): PolicyResult {
     input.billedSkuIds,
   ).filter((p) => !input.forbiddenSkuIds.has(p.skuId));
   const lines: ProposedLine[] = [];
+  const onInvoice = [...input.billedSkuIds];
   for (const p of predictions) {
     if (p.p < POLICY_ADD_AT || input.billedSkuIds.has(p.skuId) || input.waivedSkuIds.has(p.skuId)) continue;
     if (input.covered?.(p.skuId)) continue;
+    // Alternatives (a regular and an emergency dispatch fee) are never billed together in this
+    // shop's history: the likelier one is taken (predictions come most likely first).
+    if (onInvoice.some((other) => exclusive(input.model, other, p.skuId))) continue;
+    onInvoice.push(p.skuId);
     const sku = input.catalog.get(p.skuId)!;
     const when = describeCondition(p.path, input.catalog, input.jobTypeNames);
     const support = `${p.positives} of ${p.n} past jobs`;
@@ -107,6 +112,18 @@ export function policyLines(input: PolicyInput): PolicyResult {
     });
   }
   return { lines, governed: new Set(predictions.map((p) => p.skuId)), predictions };
+}
+
+/**
+ * Two SKUs are alternatives when the shop's history, given enough jobs with `a`, shows `b`
+ * with it far less often than `b` appears at all (at least three expected together, at most a
+ * tenth of that seen).
+ */
+export function exclusive(model: HistoryModel, a: number, b: number): boolean {
+  const { rate, jobs } = model.pairRate(a, b);
+  const base = model.skuShare(b);
+  const expected = base * jobs;
+  return expected >= 3 && rate * jobs <= expected * 0.1;
 }
 
 /** The chance that something the policy knows about is missing from a draft with `present`. */

@@ -140,9 +140,13 @@ export class HistoryModel {
     return r;
   }
 
-  /** Of past jobs billed `given` (either way), how many were also billed `sku`. */
-  pairRate(given: number, sku: number): { rate: number; jobs: number } {
-    const index = this.memo('sku-jobs', () => {
+  /** Share of past jobs billed the SKU (either way). */
+  skuShare(sku: number): number {
+    return this.records.size ? (this.skuJobs().get(sku)?.size ?? 0) / this.records.size : 0;
+  }
+
+  private skuJobs(): Map<number, Set<number>> {
+    return this.memo('sku-jobs', () => {
       const bySku = new Map<number, Set<number>>();
       for (const r of this.records.values())
         for (const id of [...r.technician.keys(), ...r.office.keys()]) {
@@ -152,6 +156,11 @@ export class HistoryModel {
         }
       return bySku;
     });
+  }
+
+  /** Of past jobs billed `given` (either way), how many were also billed `sku`. */
+  pairRate(given: number, sku: number): { rate: number; jobs: number } {
+    const index = this.skuJobs();
     const withGiven = index.get(given);
     if (!withGiven?.size) return { rate: 0, jobs: 0 };
     const withSku = index.get(sku);

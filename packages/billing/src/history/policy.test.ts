@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exclusive } from '../detect/policy-lines.ts';
 import { HistoryModel } from './model.ts';
 import { learnPolicies, partFeatures, predictPolicies, settleMs } from './policy.ts';
 
@@ -137,5 +138,42 @@ describe('parts on the final invoice as features', () => {
     // Without parts as features the same history gives a coin flip.
     const blind = learnPolicies(model);
     expect(predictPolicies(blind, ['jt:1']).find((p) => p.skuId === HANDLING)!.p).toBeLessThan(0.9);
+  });
+});
+
+describe('alternatives', () => {
+  it('two fees never billed together are alternatives; fees billed together are not', () => {
+    const REGULAR = 800;
+    const EMERGENCY = 801;
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 60; i++) {
+      const completed = new Date(start + i * 3600_000).toISOString();
+      jobs.push({ jobId: i, completedOn: completed, jobTypeId: 1, features: [], laborHours: 1 });
+      const fee = i % 4 === 0 ? EMERGENCY : REGULAR;
+      lines.push({
+        jobId: i,
+        skuId: fee,
+        quantity: 1,
+        createdOn: completed,
+        officeAdded: false,
+        features: [],
+      });
+      lines.push({
+        jobId: i,
+        skuId: PART,
+        quantity: 1,
+        createdOn: completed,
+        officeAdded: false,
+        features: [],
+      });
+    }
+    model.advance(start + 61 * 3600_000, jobs, lines);
+    expect(exclusive(model, REGULAR, EMERGENCY)).toBe(true);
+    expect(exclusive(model, EMERGENCY, REGULAR)).toBe(true);
+    expect(exclusive(model, PART, EMERGENCY)).toBe(false);
+    expect(model.skuShare(EMERGENCY)).toBe(0.25);
   });
 });

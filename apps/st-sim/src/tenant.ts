@@ -1,7 +1,7 @@
 // One simulated ServiceTitan tenant: the fixture's records in indexed collections, plus
 // replay ("time travel"): completed jobs are held back and completed one by one in
 // completedOn order, each showing its invoice as it stood at completion.
-import { fromAmountString, sum } from '@invoicer/core';
+import { fromAmountString, sum, toMoneyString } from '@invoicer/core';
 import type {
   Appointment,
   AppointmentAssignment,
@@ -82,6 +82,15 @@ export class SimTenant {
   private readonly completedOnOf = new Map<number, string>();
   /** Office-added items held back from invoices during replay (the answer key). */
   readonly heldBackItems = new Map<number, InvoiceItem[]>();
+  /**
+   * The fixture's own figures per invoice and the items they were for: while an invoice holds
+   * exactly those items, its subtotal and tax are the shop's, not our recomputation (shops round
+   * tax differently; a replay must not rewrite their history).
+   */
+  private readonly fixtureTotals = new Map<
+    number,
+    { itemIds: string; subTotal: string; salesTax: string; total: string }
+  >();
   private nextCreatedId = CREATED_ID_BASE;
 
   constructor(
@@ -124,6 +133,12 @@ export class SimTenant {
       this.notes.put({ ...structuredClone(note), id: note.id ?? noteId++ } as R<JobNote>);
     }
     for (const invoice of fixture['accounting/invoices']) {
+      this.fixtureTotals.set(invoice.id, {
+        itemIds: activeItemIds(invoice),
+        subTotal: invoice.subTotal,
+        salesTax: invoice.salesTax,
+        total: invoice.total,
+      });
       // Underscore fields are private index keys; responses drop them.
       const copy = structuredClone(invoice) as R<Invoice> & { _jobId?: number; _customerId?: number };
       copy._jobId = invoice.job?.id ?? undefined;
@@ -269,7 +284,16 @@ export class SimTenant {
     const location = invoice.location?.id ? this.locations.get(invoice.location.id) : undefined;
     const zoneId = invoice.taxZoneId ?? location?.taxZoneId ?? undefined;
     const zone = zoneId ? this.taxZones.get(zoneId) : undefined;
-    recomputeInvoice(invoice, zone, location?.taxExempt === true, this.appliedTotal(invoice.id));
+    const paid = this.appliedTotal(invoice.id);
+    const original = this.fixtureTotals.get(invoice.id);
+    if (original && original.itemIds === activeItemIds(invoice)) {
+      invoice.subTotal = original.subTotal;
+      invoice.salesTax = original.salesTax;
+      invoice.total = original.total;
+      invoice.balance = toMoneyString(fromAmountString(original.total).minus(paid));
+      return;
+    }
+    recomputeInvoice(invoice, zone, location?.taxExempt === true, paid);
   }
 
   /** Simulated now (ms); only moves forward. */
@@ -338,4 +362,12 @@ export class SimTenant {
     }
     this.recompute(invoice);
   }
+}
+
+function activeItemIds(invoice: Invoice): string {
+  return (invoice.items ?? [])
+    .filter((i) => i.active !== false)
+    .map((i) => `${i.id}:${i.quantity}:${i.total}`)
+    .sort()
+    .join(',');
 }

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ConsoleApp } from '@invoicer/console';
-import { verifyAuditChain } from '@invoicer/db';
+import { getTenantSettings, putTenantSettings, verifyAuditChain } from '@invoicer/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
 import { miniTenant } from '../support/mini-tenant.ts';
@@ -304,6 +304,83 @@ describe('settings', () => {
     const refused = await specialist.post(`/items/${item(i).id}/approve`, { revision: '1' });
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain('over the manager threshold of $100.00');
+  });
+
+  it('shows the recommended threshold beside the one in force and changes it only when an admin accepts', async () => {
+    const current = await getTenantSettings(cluster.db, 'acme');
+    const recommendation = {
+      autoApproveConfidence: 0.8765,
+      share: 0.42,
+      exactness: 1,
+      wilsonLow: 0.9712,
+      jobs: 93,
+      target: 0.995,
+      window: { from: '2026-08-24T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z' },
+      computedAt: '2026-11-30T12:00:00.000Z',
+      source: 'backtest',
+      businessUnits: [
+        {
+          businessUnitId: 20,
+          autoApproveConfidence: null,
+          share: 0,
+          exactness: null,
+          wilsonLow: null,
+          jobs: 45,
+        },
+      ],
+    };
+    await putTenantSettings(
+      cluster.db,
+      'acme',
+      { ...current, policy: { ...current.policy, recommendation } },
+      'backtest-import',
+    );
+    const inForce = current.policy.autoApproveConfidence;
+    const page = await admin.get('/settings?tenant=acme');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Auto-approval threshold');
+    expect(page.body).toMatch(
+      new RegExp(
+        `<th scope="row">Default</th><td class="num">${inForce}</td><td class="num"><strong>0\\.8765</strong>`,
+      ),
+    );
+    expect(page.body).toContain('Wilson low (95%)');
+    expect(page.body).toContain('Accept recommended threshold');
+    const version = /name="version" value="(\d+)"/.exec(page.body)?.[1];
+    expect(version).toBeDefined();
+    const accept = { tenant: 'acme', version: version!, action: 'accept_threshold' };
+    const unchanged = async () => {
+      const p = (await getTenantSettings(cluster.db, 'acme')).policy;
+      expect(p.autoApproveConfidence).toBe(inForce);
+      expect(p.overrides).toEqual(current.policy.overrides);
+    };
+    // Other roles never reach it; a missing CSRF token or a stale version changes nothing.
+    expect((await manager.post('/settings', accept)).statusCode).toBe(403);
+    expect((await admin.post('/settings', accept, { csrf: false })).statusCode).toBe(403);
+    expect((await admin.post('/settings', { ...accept, version: '0' })).statusCode).toBe(409);
+    await unchanged();
+    const ok = await admin.post('/settings', accept);
+    expect(ok.statusCode, ok.body.slice(0, 300)).toBe(303);
+    const policy = (await getTenantSettings(cluster.db, 'acme')).policy;
+    expect(policy.autoApproveConfidence).toBe(0.8765);
+    expect(policy.overrides).toEqual([
+      ...current.policy.overrides,
+      { businessUnitId: 20, autoApproveConfidence: 1 },
+    ]);
+    expect(policy.mode).toBe(current.policy.mode);
+    expect(policy.managerThreshold).toBe(current.policy.managerThreshold);
+    const audit = await cluster.db.auditEvent.findFirstOrThrow({
+      where: { action: 'settings.threshold_accepted' },
+    });
+    expect(audit.actor).toBe('admin@example.test');
+    expect(audit.data).toMatchObject({
+      before: { autoApproveConfidence: inForce },
+      after: { autoApproveConfidence: 0.8765 },
+      recommendation: { autoApproveConfidence: 0.8765, source: 'backtest' },
+    });
+    const after = await admin.get('/settings?tenant=acme&saved=threshold');
+    expect(after.body).toContain('The recommended threshold is in force.');
+    expect(after.body).not.toContain('Accept recommended threshold');
   });
 });
 

@@ -160,3 +160,107 @@ describe('tenant:settings', () => {
     expect(result.out).toContain('There is no tenant "nobody"');
   });
 });
+
+describe('tenant:settings: the recommended auto-approval threshold', () => {
+  const recommendation = {
+    autoApproveConfidence: 0.8765,
+    share: 0.42,
+    exactness: 1,
+    wilsonLow: 0.9712,
+    jobs: 93,
+    target: 0.995,
+    window: { from: '2026-08-24T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z' },
+    computedAt: '2026-11-30T12:00:00.000Z',
+    source: 'backtest',
+    businessUnits: [
+      { businessUnitId: 12, autoApproveConfidence: 0.8, share: 0.6, exactness: 1, wilsonLow: 0.95, jobs: 50 },
+    ],
+  };
+  const policyOf = async () =>
+    (
+      (await database.db.tenantSettings.findUniqueOrThrow({ where: { tenantId: 'acme' } })).settings as {
+        policy: Record<string, unknown> & { autoApproveConfidence: number; overrides: unknown[] };
+      }
+    ).policy;
+
+  it('refuses to accept when nothing was recommended, and changes nothing', async () => {
+    const before = await policyOf();
+    const result = await run('tenant-settings', ['--tenant', 'acme', '--accept-threshold']);
+    expect(result.code).toBe(2);
+    expect(result.out).toContain('no recommended threshold to accept');
+    expect(await policyOf()).toEqual(before);
+  });
+
+  it('stores a backtest report’s recommendation beside the threshold in force, changing nothing in force', async () => {
+    const file = path.join(dir, 'report.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ jobs: 120, recommendation: { threshold: 0.8765, settings: recommendation } }),
+    );
+    const before = await policyOf();
+    const result = await run('tenant-settings', ['--tenant', 'acme', '--recommendation', file]);
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toContain('Nothing in force changed');
+    const after = await policyOf();
+    expect(after.autoApproveConfidence).toBe(before.autoApproveConfidence);
+    expect(after.overrides).toEqual(before.overrides);
+    expect(after.recommendation).toMatchObject({ autoApproveConfidence: 0.8765, source: 'backtest' });
+    expect(
+      await database.db.auditEvent.count({
+        where: { action: 'settings.threshold_recommended', tenantId: 'acme' },
+      }),
+    ).toBe(1);
+    // Printed beside the one in force; the printout still works as a settings file.
+    const printed = await run('tenant-settings', ['--tenant', 'acme']);
+    expect(printed.code).toBe(0);
+    const json = JSON.parse(printed.out) as { autoApproval: Record<string, unknown> };
+    expect(json.autoApproval).toMatchObject({
+      inForce: before.autoApproveConfidence,
+      recommended: 0.8765,
+      accepted: false,
+      businessUnits: [{ businessUnitId: 12, inForce: before.autoApproveConfidence, recommended: 0.8 }],
+    });
+    expect(String(json.autoApproval.recommendation)).toMatch(
+      /42\.0% of 93 jobs .*\(Wilson 95% lower bound 97\.1%\)/,
+    );
+  });
+
+  it('refuses a malformed recommendation file, naming the field', async () => {
+    const file = path.join(dir, 'bad-recommendation.json');
+    writeFileSync(file, JSON.stringify({ ...recommendation, share: 'most' }));
+    const result = await run('tenant-settings', ['--tenant', 'acme', '--recommendation', file]);
+    expect(result.code).toBe(2);
+    expect(result.out).toContain('share');
+  });
+
+  it('puts it in force only on --accept-threshold, versioned and audited with before and after', async () => {
+    const before = await database.db.tenantSettings.findUniqueOrThrow({ where: { tenantId: 'acme' } });
+    const was = (before.settings as { policy: { autoApproveConfidence: number } }).policy
+      .autoApproveConfidence;
+    const result = await run('tenant-settings', ['--tenant', 'acme', '--accept-threshold']);
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toContain(`default: ${was} → 0.8765`);
+    expect(result.out).toContain(`business unit 12: ${was} → 0.8`);
+    const after = await database.db.tenantSettings.findUniqueOrThrow({ where: { tenantId: 'acme' } });
+    expect(after.version).toBe(before.version + 1);
+    const policy = await policyOf();
+    expect(policy.autoApproveConfidence).toBe(0.8765);
+    expect(policy.overrides).toContainEqual({ businessUnitId: 12, autoApproveConfidence: 0.8 });
+    const audit = await database.db.auditEvent.findFirstOrThrow({
+      where: { action: 'settings.threshold_accepted', tenantId: 'acme' },
+    });
+    expect(audit.actor).toMatch(/^cli:/);
+    expect(audit.data).toMatchObject({
+      before: { autoApproveConfidence: was },
+      after: {
+        autoApproveConfidence: 0.8765,
+        overrides: [{ businessUnitId: 12, autoApproveConfidence: 0.8 }],
+      },
+    });
+    const again = await run('tenant-settings', ['--tenant', 'acme', '--accept-threshold']);
+    expect(again.out).toContain('already in force');
+    expect(
+      (await database.db.tenantSettings.findUniqueOrThrow({ where: { tenantId: 'acme' } })).version,
+    ).toBe(after.version);
+  });
+});

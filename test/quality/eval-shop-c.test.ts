@@ -135,6 +135,59 @@ describe.skipIf(!present)('npm run eval on eval shop C (../shared/eval-shops/C)'
     expect(report.jobs).toBe(row.jobs);
   });
 
+  it('recommends the threshold from the 28 days before the evaluated jobs and measures it on them', () => {
+    expect((json.options as Json).calibrate_days).toBe(28);
+    expect(row.calibration_days).toBe(28);
+    expect(row.calibration_jobs as number).toBeGreaterThan(0);
+    for (const key of ['recommended_share', 'recommended_business_units', 'auto_post_share'])
+      expect(row[key], key).not.toBeNull();
+    expect(row.recommended_share as number).toBeGreaterThanOrEqual(0);
+    expect(row.recommended_share as number).toBeLessThanOrEqual(1);
+    if (row.recommended_threshold !== null) {
+      expect(row.recommended_exactness as number).toBeGreaterThanOrEqual(0.995);
+      expect(row.recommended_wilson_low as number).toBeLessThan(row.recommended_exactness as number);
+    } else expect(row.recommended_share).toBe(0);
+    // The calibration jobs were drafted but not scored: none of them is among the evaluated jobs.
+    const ids = (file: string) =>
+      readFileSync(path.join(outDir, 'C', file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { jobId: number }).jobId);
+    const calibration = ids('calibration-drafts.jsonl');
+    expect(calibration).toHaveLength(row.calibration_jobs as number);
+    const evaluated = new Set(ids('drafts.jsonl'));
+    expect(calibration.some((id) => evaluated.has(id))).toBe(false);
+    const report = JSON.parse(readFileSync(path.join(outDir, 'C/report.json'), 'utf8')) as Json;
+    const rec = report.recommendation as Json;
+    for (const key of [
+      'calibration_days',
+      'window_from',
+      'window_to',
+      'calibration_jobs',
+      'threshold',
+      'share',
+      'exactness',
+      'wilson_low',
+      'business_units',
+      'settings',
+    ])
+      expect(rec, `recommendation.${key}`).toHaveProperty(key);
+    expect(rec.window_to).toBe(row.from);
+    expect(rec.threshold).toBe(row.recommended_threshold);
+    expect((rec.settings as Json).source).toBe('backtest');
+    // Under it, the evaluated jobs' actual auto-posts; the reliability curve and the AUC.
+    expect(report.auto_posts).toBe(row.auto_posts);
+    expect(report.wrong_auto_posts).toBe(row.wrong_auto_posts);
+    if (row.invoice_confidence_auc === null) expect(report.invoice_confidence_auc).toBeNull();
+    else expect(report.invoice_confidence_auc).toBeCloseTo(row.invoice_confidence_auc as number, 12);
+    const reliability = report.reliability as { n: number; exactness: number | null }[];
+    expect(reliability).toHaveLength(10);
+    expect(reliability.reduce((a, b) => a + b.n, 0)).toBe(row.jobs);
+    expect(readFileSync(path.join(outDir, 'C/report.html'), 'utf8')).toContain(
+      'Reliability: invoices exactly right',
+    );
+  });
+
   it.skipIf(!hasPython)('agrees with score_shop.py on the same drafts', () => {
     // score_shop.py exits 1 when the shop is below its goal; its JSON line comes first either way.
     const run = spawnSync(

@@ -5,6 +5,7 @@ import { InvalidInputError } from '@invoicer/core';
 import { BaseEnv, checkRedis, createLogger, loadConfig, runCli } from '@invoicer/platform';
 import {
   assemble,
+  DEFAULT_CALIBRATE_DAYS,
   DEFAULT_EVAL_SHOPS_DIR,
   defaultShops,
   evalShopMissing,
@@ -33,6 +34,9 @@ database and Redis prefix) and prints one table: a row per shop, then the mean a
   --provider <name>      local (default) or openai
   --concurrency <n>      worker concurrency per stage (default 8)
   --period-days <n>      replay a period at a time (default 7, as the backtest)
+  --calibrate-days <n>   replay the n days before each shop's evaluated jobs as a calibration
+                         window; the threshold recommended from it (≥ 99.5% exact) is put in
+                         force for the evaluated jobs (default ${DEFAULT_CALIBRATE_DAYS}; 0 disables)
   --drafts <file>        score an existing drafts.jsonl for the one shop in --shops (no replay)`;
 
 async function main(): Promise<number> {
@@ -46,6 +50,7 @@ async function main(): Promise<number> {
       provider: { type: 'string', default: 'local' },
       concurrency: { type: 'string', default: '8' },
       'period-days': { type: 'string', default: '7' },
+      'calibrate-days': { type: 'string', default: String(DEFAULT_CALIBRATE_DAYS) },
       drafts: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -60,6 +65,9 @@ async function main(): Promise<number> {
   const periodDays = Number(values['period-days']);
   if (!(concurrency >= 1) || !(periodDays >= 1))
     throw new InvalidInputError('--concurrency and --period-days must be positive numbers');
+  const calibrateDays = Number(values['calibrate-days']);
+  if (!Number.isInteger(calibrateDays) || calibrateDays < 0)
+    throw new InvalidInputError('--calibrate-days must be a whole number of days (0 disables)');
   const evalShopsDir = path.resolve(values['eval-shops'] ?? DEFAULT_EVAL_SHOPS_DIR);
   const ids = (values.shops ? values.shops.split(',') : defaultShops(values.quick))
     .map((s) => s.trim())
@@ -90,7 +98,7 @@ async function main(): Promise<number> {
     const row = scoreDraftsFile(runnable[0]!, path.resolve(values.drafts));
     const result = assemble(
       [row],
-      { shops: runnable, provider: values.provider, concurrency, periodDays },
+      { shops: runnable, provider: values.provider, concurrency, periodDays, calibrateDays: 0 },
       new Date(),
       [],
     );
@@ -131,6 +139,7 @@ async function main(): Promise<number> {
     provider: values.provider,
     concurrency,
     periodDays,
+    calibrateDays,
     onCleanup: (fn) => {
       cleanup = fn;
     },

@@ -1,8 +1,10 @@
+import { recommendThreshold } from '@invoicer/billing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   auc,
   autoApproval,
+  calibrationMetrics,
   centsEqual,
   type EvalJob,
   lineKey,
@@ -338,6 +340,37 @@ describe('summaryRows', () => {
     expect(mean.auto_threshold_at_995).toBeNull();
     expect(Object.keys(mean)).toEqual(ROW_KEYS);
     expect(Object.keys(worst)).toEqual(ROW_KEYS);
+  });
+
+  it('takes the recommended-threshold cell whole from the shop whose recommendation posts least', () => {
+    const a = calibrationMetrics({
+      days: 28,
+      recommendation: recommendThreshold([
+        ...Array(50).fill({ confidence: 0.9, exact: true, eligible: true, businessUnitId: 1 }),
+        { confidence: 0.2, exact: false, eligible: true, businessUnitId: 1 },
+      ]),
+    });
+    expect(a).toMatchObject({
+      calibration_days: 28,
+      calibration_jobs: 51,
+      recommended_threshold: 0.9,
+      recommended_exactness: 1,
+      recommended_business_units: 0,
+    });
+    expect(a.recommended_share).toBeCloseTo(50 / 51, 12);
+    const none = calibrationMetrics({
+      days: 28,
+      recommendation: recommendThreshold([
+        { confidence: 0.9, exact: false, eligible: true, businessUnitId: 1 },
+      ]),
+    });
+    expect(none).toMatchObject({ recommended_threshold: null, recommended_share: 0, calibration_jobs: 1 });
+    expect(Object.values(calibrationMetrics(null)).every((v) => v === null)).toBe(true);
+    const { mean, worst } = summaryRows([row(a), row(none), row(calibrationMetrics(null))]);
+    expect(worst).toMatchObject({ recommended_threshold: null, recommended_share: 0, calibration_jobs: 1 });
+    expect(mean.recommended_share).toBeCloseTo(25 / 51, 12);
+    expect(mean.recommended_threshold).toBeNull();
+    expect(mean.calibration_jobs).toBe(26);
   });
 });
 

@@ -7,6 +7,7 @@
 //   lines beyond the technician's that the office also added / draft lines beyond the technician's;
 // - exactly right = line multiset equal to the final invoice's and total equal to the cent.
 // A job with no draft at all counts against every rate (all its lines missed, not exact).
+import type { RecommendedThreshold } from '@invoicer/billing';
 import { type Decimal, toDecimal } from '@invoicer/core';
 
 export interface EvalLine {
@@ -342,9 +343,40 @@ export function shopMetrics(jobs: EvalJob[]): ShopMetrics {
   };
 }
 
+/**
+ * The threshold recommended out of time: from the calibration window before the evaluated jobs
+ * (its share, exactness and Wilson low are the calibration window's), put in force for them.
+ * Null when the shop ran without a calibration window.
+ */
+export interface CalibrationMetrics {
+  calibration_days: number | null;
+  calibration_jobs: number | null;
+  recommended_threshold: number | null;
+  recommended_share: number | null;
+  recommended_exactness: number | null;
+  recommended_wilson_low: number | null;
+  /** Business units that got a threshold of their own. */
+  recommended_business_units: number | null;
+}
+
+export function calibrationMetrics(
+  calibration: { days: number; recommendation: RecommendedThreshold } | null,
+): CalibrationMetrics {
+  const r = calibration?.recommendation;
+  return {
+    calibration_days: calibration?.days ?? null,
+    calibration_jobs: r?.jobs ?? null,
+    recommended_threshold: r?.autoApproveConfidence ?? null,
+    recommended_share: r?.share ?? null,
+    recommended_exactness: r?.exactness ?? null,
+    recommended_wilson_low: r?.wilsonLow ?? null,
+    recommended_business_units: r ? r.businessUnits.length : null,
+  };
+}
+
 // ---- the table's summary rows and the targets
 
-export type Row = ShopMetrics & { seconds: number };
+export type Row = ShopMetrics & CalibrationMetrics & { seconds: number };
 
 /** Which end of each summarised column is the worst shop: its minimum or its maximum. */
 export const WORST: Partial<Record<keyof Row, 'min' | 'max'>> = {
@@ -373,6 +405,16 @@ const AUTO_KEYS = [
   'auto_count_at_995',
   'auto_exactness_at_995',
   'auto_wilson_low_at_995',
+] as const;
+
+const RECOMMENDATION_KEYS = [
+  'calibration_days',
+  'calibration_jobs',
+  'recommended_threshold',
+  'recommended_share',
+  'recommended_exactness',
+  'recommended_wilson_low',
+  'recommended_business_units',
 ] as const;
 
 const COUNT_KEYS = ['office_lines', 'added_lines', 'lines_right', 'auto_posts'] as const;
@@ -410,6 +452,19 @@ export function summaryRows(rows: Row[]): { mean: Row; worst: Row } {
       (a.auto_wilson_low_at_995 ?? -1) - (b.auto_wilson_low_at_995 ?? -1),
   )[0];
   for (const key of AUTO_KEYS) worstRow[key] = worstAuto ? worstAuto[key] : null;
+  // The recommended threshold: means of its figures; the worst cell whole from the shop whose
+  // recommendation would post the smallest share.
+  for (const key of RECOMMENDATION_KEYS) meanRow[key] = mean(rows.map((r) => r[key]));
+  meanRow.recommended_threshold = null;
+  const worstRecommendation = rows
+    .filter((r) => r.recommended_share !== null)
+    .sort(
+      (a, b) =>
+        a.recommended_share! - b.recommended_share! ||
+        (a.recommended_wilson_low ?? -1) - (b.recommended_wilson_low ?? -1),
+    )[0];
+  for (const key of RECOMMENDATION_KEYS)
+    worstRow[key] = worstRecommendation ? worstRecommendation[key] : null;
   const order = (r: Record<string, number | null>) =>
     Object.fromEntries(ROW_KEYS.map((k) => [k, r[k] ?? null])) as unknown as Row;
   return { mean: order(meanRow), worst: order(worstRow) };
@@ -439,6 +494,13 @@ export const ROW_KEYS: (keyof Row)[] = [
   'auto_count_at_995',
   'auto_exactness_at_995',
   'auto_wilson_low_at_995',
+  'calibration_days',
+  'calibration_jobs',
+  'recommended_threshold',
+  'recommended_share',
+  'recommended_exactness',
+  'recommended_wilson_low',
+  'recommended_business_units',
   'auto_post_share',
   'auto_posts',
   'wrong_auto_posts',

@@ -127,6 +127,10 @@ describe('the result and its table', () => {
     expect(result.verdict.meets_targets).toBe(false);
     const table = formatTable(result).split('\n');
     expect(table[0]).toMatch(/^shop\s+jobs\s+F1\s+missed R\s+missed P\s+total exact/);
+    expect(table[0]).toMatch(
+      /in-sample auto @99\.5% \(thr, Wilson low\)\s+calibrated thr \(share, Wilson low, jobs\)\s+auto_post\s+wrong auto/,
+    );
+    expect(result.options.calibrate_days).toBe(56);
     expect(table.some((l) => /^mean\s/.test(l))).toBe(true);
     expect(table.some((l) => /^worst\s+10\s+80\.0%/.test(l))).toBe(true);
     expect(table.some((l) => l.includes('skipped A'))).toBe(true);

@@ -1,4 +1,4 @@
-// npm run backtest -- --tenant <fixture dir> [--from DATE] [--to DATE] [--provider local|openai] [--out DIR]
+// npm run backtest -- --tenant <fixture dir> [--from DATE] [--to DATE] [--calibrate-days N] [--provider local|openai] [--out DIR]
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,10 @@ const USAGE = `Usage: npm run backtest -- --tenant <fixture dir> [options]
   --concurrency <n>      worker concurrency per stage (default 8)
   --period-days <n>      replay a period at a time; each job learns from history before its
                          period (default 7; 1 is most faithful, slower)
+  --calibrate-days <n>   also replay the n days before --from as a calibration window: the
+                         auto-approval threshold recommended from them (≥ 99.5% exact) is stored
+                         as the tenant's recommendation and put in force for the jobs from --from
+                         on, which alone are scored (default 28; 0 disables; needs --from)
 
 Uses its own database (BACKTEST_DATABASE_URL, default <DATABASE_URL>_backtest), recreated each run.`;
 
@@ -38,6 +42,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       concurrency: { type: 'string', default: '8' },
       'period-days': { type: 'string', default: '7' },
+      'calibrate-days': { type: 'string', default: '56' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -47,6 +52,14 @@ async function main(): Promise<number> {
   }
   if (values.provider !== 'local' && values.provider !== 'openai')
     throw new InvalidInputError(`--provider must be local or openai, not "${values.provider}"`);
+  const calibrateDays = Number(values['calibrate-days']);
+  if (!Number.isInteger(calibrateDays) || calibrateDays < 0)
+    throw new InvalidInputError('--calibrate-days must be a whole number of days (0 disables)');
+  const from = date(values.from, '--from');
+  if (calibrateDays && !from)
+    console.error(
+      'No --from: no calibration window, so no threshold is recommended (give --from to get one).',
+    );
   const env = loadConfig(BaseEnv);
   const databaseUrl = process.env.BACKTEST_DATABASE_URL ?? backtestDatabaseUrl(env.DATABASE_URL);
   const fixture = loadTenantFixture(values.tenant);
@@ -61,7 +74,7 @@ async function main(): Promise<number> {
   const run = await runBacktest({
     fixture,
     truth,
-    from: date(values.from, '--from'),
+    from,
     to: date(values.to, '--to'),
     provider: values.provider,
     env: {
@@ -72,6 +85,7 @@ async function main(): Promise<number> {
     },
     concurrency: Number(values.concurrency),
     periodDays: Number(values['period-days']),
+    calibrateDays: from ? calibrateDays : 0,
     log,
     onProgress: (p) => {
       const rate = p.done / Math.max(p.elapsedMs / 1000, 0.001);
@@ -87,6 +101,7 @@ async function main(): Promise<number> {
     report,
     run.outcomes,
     `${fixture.meta.name}${truth ? '' : ' (no ground truth: declined items not checked)'}`,
+    run.calibration?.outcomes,
   );
   console.log(terminalSummary(report));
   console.log(

@@ -4,20 +4,28 @@
 // the workers draft them, and only then reveal the office's later items up to the end of the
 // day and refresh the tenant's mirror and history. A job is therefore judged only by what
 // existed before its day began (the history model's cutoff) and never sees its own answer.
+//
+// With a calibration window (`calibrateDays`), the replay starts that many days before `from`.
+// At `from` (once the calibration jobs are drafted and their office items up to `from`
+// revealed) the auto-approval threshold is recommended from their outcomes, stored in the
+// tenant's settings as the recommendation and put in force, as if the shop had accepted it;
+// the jobs from `from` on are then routed under it (out of time). Only they are scored.
 import { randomBytes } from 'node:crypto';
+import { MIN_BUSINESS_UNIT_JOBS, type RecommendedThreshold, recommendThreshold } from '@invoicer/billing';
 import {
   AiSettings,
+  acceptThresholdRecommendation,
   errorMessage,
   PolicySettings,
   RulePackSettings,
-  type TenantSettings,
+  type ThresholdRecommendation,
 } from '@invoicer/core';
-import { setCursor } from '@invoicer/db';
+import { appendAudit, getTenantSettings, putTenantSettings, setCursor } from '@invoicer/db';
 import { type Cluster, startCluster } from '@invoicer/demo';
 import type { Logger } from '@invoicer/platform';
 import type { TenantFixture } from '@invoicer/servicetitan';
 import { syncTenant } from '@invoicer/workers';
-import { engineTaxFor, type FinalItem, type JobOutcome } from './score.ts';
+import { engineTaxFor, type FinalItem, type JobOutcome, thresholdInvoice } from './score.ts';
 
 export interface TruthJob {
   jobId: number;
@@ -37,15 +45,35 @@ export interface BacktestOptions {
    * 1 is the most faithful; 7 runs a week of jobs in parallel and is several times faster.
    */
   periodDays: number;
+  /**
+   * Days before `from` replayed as the calibration window (0 or absent: none; needs `from`):
+   * the threshold recommended from them is put in force for the jobs from `from` on.
+   */
+  calibrateDays?: number;
+  /** Business units with at least this many calibration jobs may get a threshold of their own. */
+  minBusinessUnitJobs?: number;
   log: Logger;
   onProgress?: (p: { day: number; days: number; done: number; total: number; elapsedMs: number }) => void;
 }
 
 export interface BacktestRun {
+  /** The evaluated jobs (completed from `from` on); calibration jobs are in `calibration`. */
   outcomes: JobOutcome[];
   elapsedMs: number;
   stCalls: number;
   days: number;
+  calibration: CalibrationRun | null;
+}
+
+export interface CalibrationRun {
+  days: number;
+  /** The calibration window: jobs completed in [from, to). */
+  from: string;
+  to: string;
+  recommendation: RecommendedThreshold;
+  /** As stored in the tenant's settings (policy.recommendation) and put in force. */
+  stored: ThresholdRecommendation;
+  outcomes: JobOutcome[];
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -59,10 +87,39 @@ function completedJobs(fixture: TenantFixture, from: Date | null, to: Date | nul
   });
 }
 
+/** The settings form of a recommendation computed from the jobs completed in [from, to). */
+export function storedRecommendation(
+  r: RecommendedThreshold,
+  window: { from: Date; to: Date },
+  source: string,
+  computedAt = new Date(),
+): ThresholdRecommendation {
+  const figures = (f: RecommendedThreshold | RecommendedThreshold['businessUnits'][number]) => ({
+    autoApproveConfidence: f.autoApproveConfidence,
+    share: f.share,
+    exactness: f.exactness,
+    wilsonLow: f.wilsonLow,
+    jobs: f.jobs,
+  });
+  return {
+    ...figures(r),
+    target: r.target,
+    window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    computedAt: computedAt.toISOString(),
+    source,
+    businessUnits: r.businessUnits.map((b) => ({ businessUnitId: b.businessUnitId, ...figures(b) })),
+  };
+}
+
 export async function runBacktest(options: BacktestOptions): Promise<BacktestRun> {
   const started = Date.now();
-  const replayed = completedJobs(options.fixture, options.from, options.to);
-  if (!replayed.length) throw new Error('no completed jobs in the chosen period');
+  if (!completedJobs(options.fixture, options.from, options.to).length)
+    throw new Error('no completed jobs in the chosen period');
+  const calibrateDays = options.from ? Math.max(0, options.calibrateDays ?? 0) : 0;
+  // The boundary between the calibration window and the evaluated jobs.
+  const boundary = calibrateDays ? options.from!.getTime() : null;
+  const calibrationFrom = boundary === null ? null : new Date(boundary - calibrateDays * DAY_MS);
+  const replayed = completedJobs(options.fixture, calibrationFrom ?? options.from, options.to);
   const firstReplayed = replayed.map((j) => j.completedOn!).sort()[0]!;
   const cluster: Cluster = await startCluster({
     fixture: options.fixture,
@@ -96,9 +153,15 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     // Periods are epoch-aligned exactly as the workers' history cutoff is (TenantRuntime).
     const period = DAY_MS * options.periodDays;
     const dayOf = (iso: string) => Math.floor(Date.parse(iso) / period);
-    const days = new Set(replayed.map((j) => dayOf(j.completedOn!))).size;
+    // A period straddling the boundary is played in two parts (before it and from it).
+    const days = new Set(
+      replayed.map(
+        (j) => `${dayOf(j.completedOn!)}|${boundary !== null && Date.parse(j.completedOn!) >= boundary}`,
+      ),
+    ).size;
     let day = 0;
     let total = 0;
+    let calibration: CalibrationRun | null = null;
     const phases: Record<string, number> = { play: 0, poll: 0, settle: 0, reveal: 0, sync: 0 };
     const timed = async <T>(phase: string, fn: () => T | Promise<T>): Promise<T> => {
       const t = performance.now();
@@ -110,8 +173,19 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     };
     for (;;) {
       const next = cluster.sim.tenant.nextCompletion;
+      if (boundary !== null && !calibration && (!next || Date.parse(next) >= boundary)) {
+        calibration = await timed('calibrate', () =>
+          calibrate(cluster, options, {
+            from: calibrationFrom!,
+            to: new Date(boundary),
+            days: calibrateDays,
+          }),
+        );
+      }
       if (!next || Date.parse(next) >= toTime) break;
-      const endOfDay = new Date((dayOf(next) + 1) * period);
+      let endOfDay = new Date((dayOf(next) + 1) * period);
+      // The calibration window ends at the boundary: reveal only up to it before recommending.
+      if (boundary !== null && !calibration && endOfDay.getTime() > boundary) endOfDay = new Date(boundary);
       const played = await timed('play', () =>
         cluster.sim.playUntil(new Date(Math.min(endOfDay.getTime(), toTime))),
       );
@@ -135,10 +209,65 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
         Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])),
       );
     const outcomes = await collectOutcomes(cluster, options);
-    return { outcomes, elapsedMs: Date.now() - started, stCalls: cluster.sim.stats.total, days: day };
+    const evaluated =
+      boundary === null ? outcomes : outcomes.filter((o) => Date.parse(o.completedOn) >= boundary);
+    return {
+      outcomes: evaluated,
+      elapsedMs: Date.now() - started,
+      stCalls: cluster.sim.stats.total,
+      days: day,
+      calibration,
+    };
   } finally {
     await cluster.close();
   }
+}
+
+/**
+ * At the boundary: recommend the threshold from the calibration jobs' outcomes, store it as the
+ * tenant's recommendation and accept it (the backtest tenant stands for a shop that did), audited
+ * like any accepted recommendation; the route stage reads the settings afresh.
+ */
+async function calibrate(
+  cluster: Cluster,
+  options: BacktestOptions,
+  window: { from: Date; to: Date; days: number },
+): Promise<CalibrationRun> {
+  const { db } = cluster;
+  const outcomes = (await collectOutcomes(cluster, options)).filter(
+    (o) => Date.parse(o.completedOn) < window.to.getTime(),
+  );
+  const recommendation = recommendThreshold(
+    outcomes.map((o) => thresholdInvoice(o)),
+    {
+      minBusinessUnitJobs: options.minBusinessUnitJobs ?? MIN_BUSINESS_UNIT_JOBS,
+    },
+  );
+  const stored = storedRecommendation(recommendation, window, 'backtest');
+  const settings = await getTenantSettings(db, TENANT);
+  const before = settings.policy;
+  const policy = acceptThresholdRecommendation({ ...before, recommendation: stored });
+  await putTenantSettings(db, TENANT, { ...settings, policy }, 'backtest');
+  await appendAudit(db, {
+    tenantId: TENANT,
+    actorType: 'system',
+    actor: 'backtest',
+    action: 'settings.threshold_accepted',
+    data: {
+      recommendation: stored,
+      before: { autoApproveConfidence: before.autoApproveConfidence, overrides: before.overrides },
+      after: { autoApproveConfidence: policy.autoApproveConfidence, overrides: policy.overrides },
+    },
+  });
+  cluster.workers.services.runtime.invalidateSettings(TENANT);
+  return {
+    days: window.days,
+    from: window.from.toISOString(),
+    to: window.to.toISOString(),
+    recommendation,
+    stored,
+    outcomes,
+  };
 }
 
 async function settled(cluster: Cluster, expected: number): Promise<void> {
@@ -192,7 +321,10 @@ async function collectOutcomes(cluster: Cluster, options: BacktestOptions): Prom
   const jobTypes = new Map(fixture['jpm/job-types'].map((t) => [t.id, t.name]));
   const units = new Map(fixture['settings/business-units'].map((u) => [u.id, u.name]));
   const truth = new Map((options.truth ?? []).map((t) => [t.jobId, t]));
-  const taxSettings = (await runtime(cluster)).tax;
+  // The tax convention the shop's history teaches (as the drafts use it), for the engine check.
+  const taxSettings = (
+    await cluster.workers.services.runtime.effectiveSettings(TENANT, options.from ?? new Date())
+  ).tax;
   return runs.map((run) => {
     const jobId = Number(run.stJobId);
     const job = jobs.get(jobId)!;
@@ -224,6 +356,7 @@ async function collectOutcomes(cluster: Cluster, options: BacktestOptions): Prom
       jobId,
       invoiceId: invoice.id,
       businessUnit: units.get(job.businessUnitId) ?? String(job.businessUnitId),
+      businessUnitId: job.businessUnitId,
       jobType: jobTypes.get(job.jobTypeId) ?? String(job.jobTypeId),
       completedOn: job.completedOn!,
       route: run.status === 'failed' ? 'failed' : route?.reasons?.length ? 'review' : 'auto_post',
@@ -253,8 +386,4 @@ async function collectOutcomes(cluster: Cluster, options: BacktestOptions): Prom
       declinedSkuIds: (truth.get(jobId)?.mentions ?? []).flatMap((m) => (m.skuId !== null ? [m.skuId] : [])),
     };
   });
-}
-
-async function runtime(cluster: Cluster): Promise<{ tax: TenantSettings['tax'] }> {
-  return { tax: (await cluster.workers.services.runtime.settings(TENANT)).tax };
 }

@@ -1,7 +1,7 @@
 // Scoring drafts against what was finally billed. Lines match by SKU and quantity (a multiset:
 // two identical lines need two matches). The office's later items on the final invoice are the
 // missed billables; the draft's added lines are what we claim was missed.
-import { computeTax, type ItemType } from '@invoicer/billing';
+import { computeTax, eligibleForAutoPost, type ItemType, type ThresholdInvoice } from '@invoicer/billing';
 import { Decimal, fromAmountString, sum, type TenantSettings, toMoneyString, ZERO } from '@invoicer/core';
 
 export interface DraftLineOut {
@@ -31,6 +31,7 @@ export interface JobOutcome {
   jobId: number;
   invoiceId: number;
   businessUnit: string;
+  businessUnitId: number;
   jobType: string;
   completedOn: string;
   route: string;
@@ -234,6 +235,47 @@ export function autoShare(
       best = { share: (i + 1) / sorted.length, threshold: sorted[i]!.confidence, precision };
   }
   return best;
+}
+
+/**
+ * An outcome as the threshold recommendation sees it: exact when its lines (a multiset) and
+ * total equal the final invoice's; eligible when it has a draft, its run did not fail, and its
+ * route had no reason to hold it other than its confidence.
+ */
+export function thresholdInvoice(o: JobOutcome, score: JobScore = scoreJob(o)): ThresholdInvoice {
+  return {
+    confidence: o.confidence,
+    exact: score.correct,
+    eligible: o.draft !== null && o.route !== 'failed' && eligibleForAutoPost(o.reasons),
+    businessUnitId: o.businessUnitId,
+  };
+}
+
+export const RELIABILITY_BUCKETS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001];
+
+export interface ReliabilityBucket {
+  bucket: string;
+  n: number;
+  /** Mean invoice confidence in the bucket (the curve's x), null when empty. */
+  mean_confidence: number | null;
+  /** Share of its invoices exactly right (the curve's y), null when empty. */
+  exactness: number | null;
+}
+
+/** Invoice-level reliability: drafted invoices by confidence bucket → how many were exactly right. */
+export function reliability(pairs: { confidence: number; exact: boolean }[]): ReliabilityBucket[] {
+  return RELIABILITY_BUCKETS.slice(0, -1).map((lo, i) => {
+    const hi = RELIABILITY_BUCKETS[i + 1]!;
+    const inBucket = pairs.filter((p) => p.confidence >= lo && p.confidence < hi);
+    return {
+      bucket: `${lo.toFixed(1)}–${Math.min(hi, 1).toFixed(1)}`,
+      n: inBucket.length,
+      mean_confidence: inBucket.length
+        ? inBucket.reduce((a, p) => a + p.confidence, 0) / inBucket.length
+        : null,
+      exactness: ratio(inBucket.filter((p) => p.exact).length, inBucket.length),
+    };
+  });
 }
 
 export { Decimal };

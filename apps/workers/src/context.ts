@@ -2,7 +2,14 @@
 // data (job types, technicians, tax zones, price book) comes from the tenant's cache, prior
 // jobs at the location from the history tables; only the job's own records are fetched live.
 
-import type { ExistingItem, ItemType, JobContext, LaborEntry } from '@invoicer/billing';
+import {
+  type ExistingItem,
+  type ItemType,
+  isWorkingTime,
+  type JobContext,
+  type LaborEntry,
+  laborTimeFrom,
+} from '@invoicer/billing';
 import { fromAmountString, fromNumber, InvalidInputError, toMoneyString } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
 import { priorJobsAt } from '@invoicer/db';
@@ -35,25 +42,36 @@ export async function loadJobContext(
   const completedOn = parseStDate(job.completedOn);
   if (!completedOn)
     throw new InvalidInputError(`job ${jobId} has an unreadable completedOn "${job.completedOn}"`);
-  const [invoice, notes, appointments, timesheets, attachments, customer, location, memberships, catalog] =
-    await Promise.all([
-      job.invoiceId ? client.getInvoice(job.invoiceId) : client.getInvoiceForJob(jobId),
-      client.listJobNotes(jobId),
-      client.listAppointments(jobId),
-      client.listTimesheets(jobId),
-      client.listAttachments(jobId),
-      client.getCustomer(job.customerId),
-      client.getLocation(job.locationId),
-      client.listMemberships(job.customerId),
-      runtime.catalog(tenantId),
-    ]);
+  const [
+    invoice,
+    notes,
+    appointments,
+    timesheets,
+    attachments,
+    customer,
+    location,
+    memberships,
+    catalog,
+    settings,
+  ] = await Promise.all([
+    job.invoiceId ? client.getInvoice(job.invoiceId) : client.getInvoiceForJob(jobId),
+    client.listJobNotes(jobId),
+    client.listAppointments(jobId),
+    client.listTimesheets(jobId),
+    client.listAttachments(jobId),
+    client.getCustomer(job.customerId),
+    client.getLocation(job.locationId),
+    client.listMemberships(job.customerId),
+    runtime.catalog(tenantId),
+    runtime.settings(tenantId),
+  ]);
   if (!invoice) throw new InvalidInputError(`job ${jobId} has no invoice`);
 
   // Gross pay items carry paid hours and overtime; one call per technician on the job.
   const technicianIds = [...new Set(timesheets.map((t) => t.technicianId))];
   const firstStart = appointments.map((a) => a.start).sort()[0] ?? job.completedOn;
   const day = (iso: string) => iso.slice(0, 10);
-  const payItems = (
+  const jobPay = (
     await Promise.all(
       technicianIds.map((employeeId) =>
         client.listGrossPayItems({
@@ -65,9 +83,12 @@ export async function loadJobContext(
     )
   )
     .flat()
-    .filter((p) => p.jobId === jobId && (p.paidDurationHours ?? 0) > 0)
-    // Drive time is paid but not billed: only time on site is labor on the invoice.
-    .filter((p) => !/driv|travel|commut|\bdrv\b/i.test(`${p.activity ?? ''} ${p.activityCode ?? ''}`));
+    .filter((p) => p.jobId === jobId);
+  // Visits, on-site spans and paid working hours, read the same way as past jobs' (history), so
+  // the shop's labor convention learned there applies here. Drive time is paid but not billed:
+  // laborTimeFrom keeps only working time.
+  const laborTime = laborTimeFrom({ appointments, timesheets, payItems: jobPay });
+  const payItems = jobPay.filter((p) => (p.paidDurationHours ?? 0) > 0 && isWorkingTime(p));
 
   const labor: LaborEntry[] = payItems.length
     ? payItems.map((p) => ({
@@ -154,6 +175,7 @@ export async function loadJobContext(
     ],
     appointments: appointments.map((a) => ({ id: a.id, start: a.start, end: a.end })),
     labor,
+    laborTime: { ...laborTime, timezone: settings.rules.afterHours.timezone },
     attachments: attachments.map((a) => ({
       id: a.id,
       fileName: a.fileName,
@@ -164,6 +186,7 @@ export async function loadJobContext(
       name: customer.name,
       type: customer.type ?? null,
       tagTypeIds: customer.tagTypeIds ?? [],
+      customFields: customFieldsOf(customer.customFields),
     },
     location: {
       id: location.id,
@@ -183,4 +206,13 @@ export async function loadJobContext(
     taxZone: zoneId !== null ? (catalog.taxZones.get(zoneId) ?? null) : null,
     priorJobs: await priorJobsAt(db, tenantId, job.locationId, completedOn),
   };
+}
+
+/** Custom fields with a name and a text value (others carry nothing a feature can use). */
+export function customFieldsOf(fields: { name?: string | null; value?: unknown }[] | null | undefined) {
+  return (fields ?? []).flatMap((f) =>
+    f.name && (typeof f.value === 'string' || typeof f.value === 'number' || typeof f.value === 'boolean')
+      ? [{ name: f.name, value: String(f.value) }]
+      : [],
+  );
 }

@@ -78,6 +78,8 @@ export function featuresOf(
       ...technicianItemInputs(context.invoice.items, tagsOf),
       appointmentCount: context.appointments.length,
       recallDays: recallDays(context),
+      customerTagIds: context.customer.tagTypeIds,
+      customerFields: context.customer.customFields ?? [],
       taxZoneId: context.location.taxZoneId ?? context.taxZone?.id ?? null,
       jobTypeId: context.job.jobTypeId,
       businessUnitId: context.job.businessUnitId,

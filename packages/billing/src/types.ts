@@ -21,6 +21,8 @@ export interface CatalogSku {
   hours: number | null;
   unitOfMeasure: string | null;
   categoryNames: string[];
+  /** Price-book category ids (materials and equipment often carry ids without names). */
+  categoryIds?: number[];
   /** Discounts and fees: Percentage (fraction) or Fixed. */
   amountType: 'Percentage' | 'Fixed' | null;
   amount: string | null;
@@ -76,6 +78,25 @@ export interface LaborEntry {
   hourlyRate: string | null;
 }
 
+/**
+ * A job's recorded time, for time-and-materials labor (instants in ms since the epoch): the same
+ * shape for the job being drafted and for past jobs, so the shop's labor convention learned from
+ * history applies as is.
+ */
+export interface LaborTime {
+  /** Visits (appointments): scheduled start and end. */
+  visits: { id: number; start: number; end: number | null }[];
+  /** Timesheets: a technician on site on a visit, from arrival to done. */
+  onSite: { technicianId: number; visitId: number | null; arrived: number; done: number }[];
+  /** Payroll: paid working hours (drive time excluded), when they started, and their pay type. */
+  paid: {
+    technicianId: number;
+    hours: number;
+    start: number | null;
+    type: 'Regular' | 'Overtime' | 'DoubleOvertime';
+  }[];
+}
+
 /** Everything the pipeline knows about one completed job. */
 export interface JobContext {
   tenantId: string;
@@ -107,8 +128,17 @@ export interface JobContext {
   notes: NoteText[];
   appointments: { id: number; start: string; end: string }[];
   labor: LaborEntry[];
+  /** Visits, timesheets and paid hours, and the tenant's time zone (labor conventions). */
+  laborTime?: LaborTime & { timezone: string };
   attachments: { id: number; fileName: string; contentType: string | null }[];
-  customer: { id: number; name: string; type: string | null; tagTypeIds: number[] };
+  customer: {
+    id: number;
+    name: string;
+    type: string | null;
+    tagTypeIds: number[];
+    /** ServiceTitan custom fields (name → value), e.g. a discount eligibility. */
+    customFields?: { name: string; value: string }[];
+  };
   location: { id: number; name: string; taxZoneId: number | null; taxExempt: boolean; address: string };
   membership: { id: number; status: string; active: boolean; membershipTypeId: number | null } | null;
   taxZone: TaxZoneInfo | null;

@@ -18,6 +18,40 @@ export const PolicyOverride = z.object({
 });
 export type PolicyOverride = z.infer<typeof PolicyOverride>;
 
+const fractionOrNull = z.number().min(0).max(1).nullable();
+
+/** What a threshold recommendation found, for the shop or one business unit. */
+const RecommendedFigures = {
+  /** Recommended auto-approval threshold; null: no threshold kept the target (auto-post nothing). */
+  autoApproveConfidence: fractionOrNull,
+  /** Invoices that would have auto-posted (nothing else held them, confidence ≥ threshold) / all. */
+  share: z.number().min(0).max(1),
+  /** Exactly right (lines and total) among those; and the one-sided 95% Wilson lower bound. */
+  exactness: fractionOrNull,
+  wilsonLow: fractionOrNull,
+  /** Invoices the recommendation was computed from. */
+  jobs: z.number().int().min(0),
+};
+
+/**
+ * A recommended auto-approval threshold (e.g. from a backtest's calibration window). Shown
+ * beside the threshold in force; it changes nothing until someone accepts it
+ * (`npm run tenant:settings -- --accept-threshold`, or the console's settings page).
+ */
+export const ThresholdRecommendation = z.object({
+  ...RecommendedFigures,
+  /** The exactness the auto-posted invoices had to keep. */
+  target: z.number().min(0).max(1).default(0.995),
+  /** The completion window of the invoices it was computed from. */
+  window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+  computedAt: z.iso.datetime(),
+  /** Where it came from, e.g. 'backtest'. */
+  source: z.string().min(1),
+  /** Business units whose own record supports a different threshold than the shop's. */
+  businessUnits: z.array(z.object({ businessUnitId: z.number().int(), ...RecommendedFigures })).default([]),
+});
+export type ThresholdRecommendation = z.infer<typeof ThresholdRecommendation>;
+
 export const PolicySettings = z.object({
   mode: RolloutMode.default('suggest'),
   /** Invoice confidence at or above which a draft may be posted without review. */
@@ -32,6 +66,8 @@ export const PolicySettings = z.object({
   reviewSlaHours: z.number().positive().default(24),
   /** Most specific match wins: BU + job type, then job type, then BU. */
   overrides: z.array(PolicyOverride).default([]),
+  /** A recommended threshold, shown beside the one in force; never applied by itself. */
+  recommendation: ThresholdRecommendation.optional(),
 });
 
 const ruleBase = {
@@ -69,9 +105,22 @@ export const RulePackSettings = z.object({
   learnedMinConfidence: z.number().min(0).max(1).default(0.6),
 });
 
+/**
+ * How tax is rounded to cents: 'line' rounds each line's tax per rate, then sums; 'rate' sums
+ * each rate's base, rounds per rate, then sums ('document' is its old name, still accepted);
+ * 'invoice' sums base × rate over all rates and rounds once per invoice.
+ */
+export const TaxRounding = z.enum(['line', 'rate', 'invoice', 'document']);
+export type TaxRounding = z.infer<typeof TaxRounding>;
+
 export const TaxSettings = z.object({
-  /** Round tax per line then sum, or sum then round once per document. */
-  rounding: z.enum(['line', 'document']).default('document'),
+  /**
+   * 'learned' (default): the rounding, modifier base and item-type bases below are only the
+   * fallback; the convention that reproduces the shop's past invoices to the cent is used when
+   * its history decides it. 'pinned': the values below are always used.
+   */
+  convention: z.enum(['learned', 'pinned']).default('learned'),
+  rounding: TaxRounding.default('rate'),
   roundingMode: z.enum(['half_up', 'half_even']).default('half_up'),
   /** Invoice item types that form each tax base (ServiceTitan does not document this). */
   laborItemTypes: z.array(z.enum(['Service', 'Material', 'Equipment', 'PriceModifier'])).default(['Service']),
@@ -85,6 +134,31 @@ export const TaxSettings = z.object({
    */
   modifierBase: z.enum(['subtotal', 'spread']).default('subtotal'),
 });
+
+const fraction = z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'a fraction like 0.15');
+
+/**
+ * What a percentage fee or discount is a percentage of. Lines of the invoice (other percentage
+ * modifiers excluded) are in the base when their item type is listed (every type when omitted:
+ * the subtotal), their SKU is a labor SKU if laborOnly, and their SKU is in none of the excluded
+ * price-book categories. amount = round-half-up(max(0, base) × rate), at most the limit.
+ */
+export const PercentageBaseRule = z.object({
+  skuId: z.number().int(),
+  itemTypes: z.array(z.enum(['Service', 'Material', 'Equipment', 'PriceModifier'])).optional(),
+  laborOnly: z.boolean().default(false),
+  excludeCategoryIds: z.array(z.number().int()).default([]),
+  /** A fraction (0.1 = 10 %); omitted = the price book's amount. */
+  rate: fraction.optional(),
+  /** Cap in dollars; omitted = the price book's limit; null = no cap. */
+  limit: money.nullable().optional(),
+  /** 'learned' rules are filled in from past invoices when the knowledge is built. */
+  source: z.enum(['pinned', 'learned']).default('pinned'),
+  /** For learned rules: share of past invoices with this SKU whose amount it reproduces, and how many. */
+  agreement: z.number().min(0).max(1).optional(),
+  support: z.number().int().min(0).optional(),
+});
+export type PercentageBaseRule = z.infer<typeof PercentageBaseRule>;
 
 export const CustomerAgreement = z
   .object({
@@ -115,6 +189,37 @@ export const PricingSettings = z.object({
   laborIncrementHours: z.number().positive().max(8).default(0.25),
   /** Minimum billed hours per technician on a time-and-materials job. */
   laborMinimumHours: z.number().min(0).max(8).default(1),
+  /**
+   * Time-and-materials hours and labor SKU. 'learned' (default): the convention the tenant's past
+   * invoices reproduce best (time source, grouping, increment, minimum, what picks the rate SKU),
+   * or, while history is thin or nothing reproduces it well, laborIncrementHours and
+   * laborMinimumHours on the paid hours. 'settings': always the latter. 'pinned': laborPinned with
+   * laborIncrementHours and laborMinimumHours; the rate SKU is learned unless laborPinned.rateBy
+   * is given.
+   */
+  laborConvention: z.enum(['learned', 'settings', 'pinned']).default('learned'),
+  laborPinned: z
+    .object({
+      /** On site (timesheets arrived → done), paid (payroll) or scheduled (appointment windows). */
+      source: z.enum(['onsite', 'paid', 'scheduled']).default('onsite'),
+      /** What one rounded amount covers: a technician's visit, a technician's job, or the job. */
+      grouping: z.enum(['visit-technician', 'job-technician', 'job']).default('visit-technician'),
+      /** Every technician's time, or only the lead's (first on site). */
+      technicians: z.enum(['all', 'lead']).default('all'),
+      rounding: z.enum(['up', 'nearest']).default('up'),
+      /** The minimum applies to each rounded amount, or to the job's total. */
+      minimumPer: z.enum(['group', 'job']).default('group'),
+      /** What picks the labor SKU: visit start (tier), pay type, technician, job type, membership. */
+      rateBy: z.array(z.enum(['start', 'pay', 'technician', 'jobType', 'member'])).optional(),
+    })
+    .optional(),
+  /**
+   * Percentage fees and discounts: 'learned' (default) prices each on the base its past invoices
+   * reproduce; 'pinned' uses only percentageBases (others are a percentage of the subtotal).
+   */
+  percentageConvention: z.enum(['learned', 'pinned']).default('learned'),
+  /** Bases per percentage SKU; a pinned rule always wins over a learned one. */
+  percentageBases: z.array(PercentageBaseRule).default([]),
 });
 
 export const AiSettings = z.object({
@@ -200,4 +305,30 @@ export function effectivePolicy(
     if (o.amountThreshold) result.amountThreshold = o.amountThreshold;
   }
   return result;
+}
+
+/**
+ * The policy with its recommendation accepted: the recommended threshold becomes
+ * `autoApproveConfidence` (1, i.e. nothing auto-posts, when none was recommended), and each
+ * business unit with a threshold of its own gets it in its business-unit override (added when
+ * there is none). Mode, amounts and every other override stay as they are. Only called when a
+ * person accepts (or a backtest stands for a shop that did); never on its own.
+ */
+export function acceptThresholdRecommendation(
+  policy: z.infer<typeof PolicySettings>,
+): z.infer<typeof PolicySettings> {
+  const r = policy.recommendation;
+  if (!r) throw new Error('there is no recommended threshold to accept');
+  const threshold = (v: number | null) => v ?? 1;
+  const overrides = policy.overrides.map((o) => ({ ...o }));
+  for (const bu of r.businessUnits) {
+    const own = overrides.find((o) => o.businessUnitId === bu.businessUnitId && o.jobTypeId === undefined);
+    if (own) own.autoApproveConfidence = threshold(bu.autoApproveConfidence);
+    else
+      overrides.push({
+        businessUnitId: bu.businessUnitId,
+        autoApproveConfidence: threshold(bu.autoApproveConfidence),
+      });
+  }
+  return { ...policy, autoApproveConfidence: threshold(r.autoApproveConfidence), overrides };
 }

@@ -74,6 +74,15 @@ export function categoryNames(categories: PricebookCategory[]): Map<number, stri
   return new Map(categories.map((c) => [c.id, c.name]));
 }
 
+/** Price-book categories arrive as ids or as { id, name } objects. */
+function categoryIdsOf(categories: unknown): number[] {
+  if (!Array.isArray(categories)) return [];
+  return categories.flatMap((c) => {
+    const id = typeof c === 'number' ? c : (c as { id?: unknown } | null)?.id;
+    return typeof id === 'number' && Number.isInteger(id) ? [id] : [];
+  });
+}
+
 /** A catalogue row (as stored) → the billing core's SKU. */
 export function toCatalogSku(row: CatalogRow): CatalogSku {
   const d = row.data as Record<string, unknown>;
@@ -95,6 +104,7 @@ export function toCatalogSku(row: CatalogRow): CatalogSku {
     hours: typeof d.hours === 'number' ? d.hours : null,
     unitOfMeasure: typeof d.unitOfMeasure === 'string' ? d.unitOfMeasure : null,
     categoryNames: Array.isArray(d.categoryNames) ? (d.categoryNames as string[]) : [],
+    categoryIds: categoryIdsOf(d.categories),
     amountType: isFee ? (d.amountType === 'Percentage' ? 'Percentage' : 'Fixed') : null,
     amount: isFee ? fromNumber(Number(d.amount ?? 0)).toString() : null,
     limit: isFee && typeof d.limit === 'number' && d.limit > 0 ? money(d.limit) : null,

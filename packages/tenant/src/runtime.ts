@@ -8,8 +8,12 @@ import {
   buildVocabulary,
   type CatalogSku,
   HistoryModel,
+  inferConventions,
+  type LearnedConventions,
   type TaxZoneInfo,
+  type TaxZoneInput,
   type TenantKnowledge,
+  withConventions,
 } from '@invoicer/billing';
 import type { TenantSettings } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
@@ -31,9 +35,12 @@ import {
 } from '@invoicer/servicetitan';
 import type { Redis } from 'ioredis';
 import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
+import { loadConventionInputs } from './conventions.ts';
 
 const SETTINGS_TTL_MS = 15_000;
 const MODELS_KEPT = 2;
+/** Memo entries (candidate convention × past invoice) kept per tenant before starting afresh. */
+const TAX_MEMO_MAX = 500_000;
 const DAY_MS = 24 * 3600_000;
 
 interface CachedCatalog {
@@ -45,6 +52,8 @@ interface CachedCatalog {
   businessUnitNames: Map<number, string>;
   technicians: Map<number, { name: string; hourlyRate: number | null }>;
   taxZones: Map<number, TaxZoneInfo>;
+  /** The zones as ServiceTitan sent them (the tax engine's input). */
+  taxZoneInputs: Map<number, TaxZoneInput>;
 }
 
 export interface TenantRuntimeOptions {
@@ -69,6 +78,16 @@ export class TenantRuntime {
   private readonly catalogs = new Map<string, CachedCatalog>();
   /** Per tenant, the models of the latest periods asked for (newest last), at most MODELS_KEPT. */
   private readonly models = new Map<string, HistoryModel[]>();
+  /**
+   * Per tenant, the conventions learned for the latest periods asked for (same cutoffs as the
+   * models), keyed by cutoff + catalogue version + stored tax settings (the fallback).
+   */
+  private readonly conventionsCache = new Map<
+    string,
+    { key: string; value: Promise<LearnedConventions | null> }[]
+  >();
+  /** Per tenant, which candidate tax conventions reproduce which past invoices (they rarely change). */
+  private readonly taxMemos = new Map<string, Map<string, boolean>>();
   /** Serialises model updates per tenant: concurrent jobs must not apply events twice. */
   private readonly modelLocks = new Map<string, Promise<unknown>>();
 
@@ -97,6 +116,11 @@ export class TenantRuntime {
     const value = await getTenantSettings(this.options.db, tenantId);
     this.settingsCache.set(tenantId, { at: Date.now(), value });
     return value;
+  }
+
+  /** Read the tenant's settings afresh on the next call (after a change made in this process). */
+  invalidateSettings(tenantId: string): void {
+    this.settingsCache.delete(tenantId);
   }
 
   /** The tenant's catalogue, rebuilt when its rows changed. */
@@ -128,6 +152,9 @@ export class TenantRuntime {
       taxZones: new Map(
         rows.filter((r) => r.kind === 'tax-zone').map((r) => [r.stId, toTaxZoneInfo(r.data as TaxZone)]),
       ),
+      taxZoneInputs: new Map(
+        rows.filter((r) => r.kind === 'tax-zone').map((r) => [r.stId, r.data as TaxZone]),
+      ),
     };
     this.catalogs.set(tenantId, catalog);
     return catalog;
@@ -142,8 +169,7 @@ export class TenantRuntime {
   }
 
   private async updateModel(tenantId: string, at: Date): Promise<HistoryModel> {
-    const period = this.options.historyPeriodMs ?? DAY_MS;
-    const cutoff = Math.floor(at.getTime() / period) * period - 1;
+    const cutoff = this.cutoff(at);
     // Jobs from two periods interleave around midnight and in catch-ups: each period keeps its
     // own model, so they do not rebuild each other from scratch over and over.
     const kept = this.models.get(tenantId) ?? [];
@@ -164,11 +190,84 @@ export class TenantRuntime {
     return model;
   }
 
-  async knowledge(tenantId: string, at: Date): Promise<TenantKnowledge & { catalogCache: CachedCatalog }> {
-    const [catalog, settings, model] = await Promise.all([
+  /** The history cutoff for a job at `at`: the end of the period before `at`'s (epoch-aligned). */
+  private cutoff(at: Date): number {
+    const period = this.options.historyPeriodMs ?? DAY_MS;
+    return Math.floor(at.getTime() / period) * period - 1;
+  }
+
+  /**
+   * Conventions learned from the invoices of jobs completed by the same cutoff as the history
+   * model (time-respecting), cached per period. Null when they cannot be learned (the stored
+   * settings then apply unchanged).
+   */
+  async conventions(tenantId: string, at: Date): Promise<LearnedConventions | null> {
+    const [catalog, settings] = await Promise.all([this.catalog(tenantId), this.settings(tenantId)]);
+    const cutoff = this.cutoff(at);
+    const key = `${cutoff}|${catalog.version}|${JSON.stringify(settings.tax)}`;
+    const kept = this.conventionsCache.get(tenantId) ?? [];
+    const hit = kept.find((c) => c.key === key);
+    if (hit) return hit.value;
+    let memo = this.taxMemos.get(tenantId);
+    if (!memo || memo.size > TAX_MEMO_MAX) {
+      memo = new Map();
+      this.taxMemos.set(tenantId, memo);
+    }
+    const cache = memo;
+    const value = (async () => {
+      try {
+        const { invoices } = await loadConventionInputs(
+          this.options.db,
+          tenantId,
+          new Date(cutoff),
+          catalog.byId,
+          catalog.taxZoneInputs,
+        );
+        const started = performance.now();
+        const learned = inferConventions(invoices, catalog.byId, settings.tax, { cache });
+        this.options.log.info(
+          {
+            tenantId,
+            cutoff: new Date(cutoff).toISOString(),
+            invoices: invoices.length,
+            tax: learned.tax.status,
+            ms: Math.round(performance.now() - started),
+          },
+          'learned conventions from past invoices',
+        );
+        return learned;
+      } catch (error) {
+        this.options.log.warn(
+          { tenantId, err: error },
+          'could not learn the tenant’s conventions; using its settings',
+        );
+        return null;
+      }
+    })();
+    kept.push({ key, value });
+    while (kept.length > MODELS_KEPT) kept.shift();
+    this.conventionsCache.set(tenantId, kept);
+    return value;
+  }
+
+  /** The stored settings with what was learned by `at`'s cutoff filled in (what the pipeline uses). */
+  async effectiveSettings(tenantId: string, at: Date): Promise<TenantSettings> {
+    const [settings, conventions] = await Promise.all([
+      this.settings(tenantId),
+      this.conventions(tenantId, at),
+    ]);
+    return withConventions(settings, conventions);
+  }
+
+  async knowledge(
+    tenantId: string,
+    at: Date,
+  ): Promise<TenantKnowledge & { catalogCache: CachedCatalog; conventions: LearnedConventions | null }> {
+    const [catalog, settings, model, conventions] = await Promise.all([
       this.catalog(tenantId),
       this.settings(tenantId),
       this.model(tenantId, at),
+      this.conventions(tenantId, at),
     ]);
     return {
       catalog: catalog.skus,
@@ -176,8 +275,10 @@ export class TenantRuntime {
       vocabulary: catalog.vocabulary,
       model,
       jobTypeNames: catalog.jobTypeNames,
-      settings,
+      // The stored settings with the learned conventions filled in (unless pinned).
+      settings: withConventions(settings, conventions),
       catalogCache: catalog,
+      conventions,
     };
   }
 
@@ -185,5 +286,7 @@ export class TenantRuntime {
     this.settingsCache.delete(tenantId);
     this.catalogs.delete(tenantId);
     this.models.delete(tenantId);
+    this.conventionsCache.delete(tenantId);
+    this.taxMemos.delete(tenantId);
   }
 }

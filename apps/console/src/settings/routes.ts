@@ -1,5 +1,8 @@
 // GET/POST /settings (admins): the rollout policy per tenant, saved with putTenantSettings,
 // refused if someone else saved since the form was loaded, and audited with before/after.
+// GET /settings?show=conventions: what was learned from past invoices (read-only).
+// The recommended auto-approval threshold is shown beside the one in force; POST /settings with
+// action=accept_threshold accepts it (recommendation.ts).
 import { PolicySettings } from '@invoicer/core';
 import { getTenantSettings, listTenants, putTenantSettings } from '@invoicer/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,11 +14,15 @@ import type { ConsoleServices } from '../services.ts';
 import { href } from '../views/html.ts';
 import { type Flash, viewerOf } from '../views/layout.ts';
 import { settingsPage } from '../views/settings.ts';
+import { conventionsPage, conventionsView } from './conventions.ts';
 import { type PolicyValues, policyFromValues, policyValues, valuesFromForm } from './form.ts';
+import { ACCEPT_THRESHOLD, acceptRecommendedThreshold, recommendationSection } from './recommendation.ts';
 
 const Target = z.object({
   tenant: z.string().max(64).optional(),
   version: z.coerce.number({ message: 'must be a number' }).int().min(0).optional(),
+  /** `conventions`: the read-only page of what was learned from past invoices. */
+  show: z.enum(['conventions']).optional(),
 });
 
 export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleServices): void {
@@ -56,13 +63,19 @@ export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleSe
         jobTypes: [...(catalog?.jobTypeNames ?? [])],
         issues: extra.issues,
         flash: extra.flash,
+        recommendation: recommendationSection(viewerOf(request), {
+          tenantId,
+          version: row?.version ?? 0,
+          policy: settings.policy,
+          businessUnits: catalog?.businessUnitNames ?? new Map(),
+        }),
       }),
       extra.status ?? 200,
     );
   }
 
   app.get('/settings', async (request, reply) => {
-    const { tenant } = parseInput(Target, request.query);
+    const { tenant, show } = parseInput(Target, request.query);
     const { tenantId } = await tenantOf(tenant);
     if (wantsJson(request)) {
       const row = await db.tenantSettings.findUnique({ where: { tenantId } });
@@ -70,10 +83,17 @@ export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleSe
         tenantId,
         version: row?.version ?? 0,
         policy: (await getTenantSettings(db, tenantId)).policy,
+        conventions: await conventionsView(services, tenantId),
       });
     }
+    if (show === 'conventions')
+      return sendHtml(
+        reply,
+        conventionsPage(viewerOf(request), { tenantId, view: await conventionsView(services, tenantId) }),
+      );
     const saved = (request.query as { saved?: string }).saved;
-    return render(request, reply, tenantId, saved ? { flash: { kind: 'ok', text: 'Settings saved.' } } : {});
+    const text = saved === 'threshold' ? 'The recommended threshold is in force.' : 'Settings saved.';
+    return render(request, reply, tenantId, saved ? { flash: { kind: 'ok', text } } : {});
   });
 
   app.post('/settings', async (request, reply) => {
@@ -83,8 +103,16 @@ export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleSe
     const { tenantId } = await tenantOf(target.tenant);
     const current = await getTenantSettings(db, tenantId);
     const json = typeof body.policy === 'object' && body.policy !== null;
-    const values = json ? policyValues(current.policy) : valuesFromForm(body);
+    const accepting = body.action === ACCEPT_THRESHOLD;
+    const values = json || accepting ? policyValues(current.policy) : valuesFromForm(body);
     try {
+      if (accepting) {
+        const version = await acceptRecommendedThreshold(db, tenantId, user, target.version);
+        services.metrics.actions.inc({ action: 'settings' });
+        if (wantsJson(request))
+          return reply.send({ tenantId, version, policy: (await getTenantSettings(db, tenantId)).policy });
+        return reply.redirect(href('/settings', { tenant: tenantId, saved: 'threshold' }), 303);
+      }
       const policy = json
         ? parseInput(PolicySettings, { ...current.policy, ...(body.policy as object) })
         : policyFromValues(values, current.policy);

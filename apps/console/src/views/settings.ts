@@ -15,6 +15,8 @@ export interface SettingsModel {
   jobTypes: [number, string][];
   issues?: FieldIssue[];
   flash?: Flash;
+  /** The auto-approval threshold in force beside the recommended one (settings/recommendation.ts). */
+  recommendation?: SafeHtml;
 }
 
 const MODES: [string, string][] = [
@@ -74,6 +76,7 @@ ${
     : ''
 }
 <p class="small muted">Version ${m.version}, last changed by ${m.updatedBy}. Workers pick up a change within 15 seconds.</p>
+${m.recommendation ?? ''}
 <form method="post" action="/settings" class="settings">
   ${csrfField(viewer)}
   <input type="hidden" name="tenant" value="${m.tenantId}">

@@ -1,4 +1,7 @@
-// `npm run tenant:settings -- --tenant <id>` prints a tenant's settings (defaults filled in);
+// `npm run tenant:settings -- --tenant <id>` prints a tenant's settings (defaults filled in) and,
+// under "learned" (read-only), the conventions learned from its past invoices (tax rounding and
+// bases, percentage fee and discount bases) with how many invoices they reproduce and which are
+// in use;
 // `--set <file.json>` validates a file and stores it as the tenant's settings (versioned, with
 // who changed it; the rollout policy can also be edited in the console). Workers pick changes up
 // within 15 s.
@@ -13,17 +16,35 @@ import {
   putTenantSettings,
 } from '@invoicer/db';
 import { BaseEnv, loadConfig, runCli } from '@invoicer/platform';
+import { learnConventions } from '@invoicer/tenant';
 import { readSettingsFile } from './settings-file.ts';
+import {
+  acceptThreshold,
+  autoApprovalSection,
+  readRecommendationFile,
+  storeRecommendation,
+} from './threshold.ts';
 
 const USAGE = `Usage: npm run tenant:settings -- --tenant <id> [--set <file.json>]
-  without --set   print the tenant's settings as JSON (a starting point for a file)
-  --set <file>    validate the file and make it the tenant's settings`;
+  without --set   print the tenant's settings as JSON (a starting point for a file), with the
+                  conventions learned from its past invoices under "learned" (read-only; pin
+                  one with tax.convention = "pinned" or pricing.percentageBases)
+  --set <file>    validate the file and make it the tenant's settings
+  --recommendation <report.json>
+                  store the auto-approval threshold a backtest recommended (its report.json)
+                  beside the one in force; changes nothing in force
+  --accept-threshold
+                  accept the stored recommendation: it becomes policy.autoApproveConfidence
+                  (and the business units' override thresholds); versioned and audited.
+                  The printed settings show both under "autoApproval".`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       tenant: { type: 'string' },
       set: { type: 'string' },
+      recommendation: { type: 'string' },
+      'accept-threshold': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -31,7 +52,12 @@ async function main(): Promise<number> {
     (values.help ? console.log : console.error)(USAGE);
     return values.help ? 0 : 2;
   }
+  if (values.set && (values.recommendation || values['accept-threshold']))
+    throw new InvalidInputError(
+      '--set replaces the whole settings: give --recommendation / --accept-threshold on their own.',
+    );
   const next = values.set ? readSettingsFile(values.set) : null;
+  const recommendation = values.recommendation ? readRecommendationFile(values.recommendation) : null;
   const env = loadConfig(BaseEnv);
   await checkPostgres(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL);
@@ -39,8 +65,30 @@ async function main(): Promise<number> {
     if (!(await getTenant(db, values.tenant)))
       throw new InvalidInputError(`There is no tenant "${values.tenant}" (add it with npm run tenant:add).`);
     const before = await getTenantSettings(db, values.tenant);
+    if (recommendation || values['accept-threshold']) {
+      const actor = `cli:${process.env.USER ?? 'unknown'}`;
+      if (recommendation)
+        console.log(
+          (await storeRecommendation(db, values.tenant, recommendation, actor, values.recommendation!)).join(
+            '\n',
+          ),
+        );
+      if (values['accept-threshold'])
+        console.log((await acceptThreshold(db, values.tenant, actor)).join('\n'));
+      return 0;
+    }
     if (!next) {
-      console.log(JSON.stringify(before, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            ...before,
+            autoApproval: autoApprovalSection(before.policy),
+            learned: await learnedSection(db, values.tenant, before),
+          },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const actor = `cli:${process.env.USER ?? 'unknown'}`;
@@ -57,6 +105,40 @@ async function main(): Promise<number> {
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * What the tenant's past invoices say (read-only; a settings file ignores it, so the output
+ * still works as a starting point for --set).
+ */
+async function learnedSection(
+  db: ReturnType<typeof createDb>,
+  tenantId: string,
+  settings: Awaited<ReturnType<typeof getTenantSettings>>,
+): Promise<Record<string, unknown>> {
+  const { learned, words } = await learnConventions(db, tenantId, settings);
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return {
+    note: 'Read-only: conventions learned from past invoices (ignored by --set). Pin with tax.convention = "pinned" or pricing.percentageBases.',
+    invoices: learned.invoices,
+    asOf: learned.asOf,
+    tax: {
+      status: learned.tax.status,
+      convention: learned.tax.convention,
+      agreement: round(learned.tax.agreement),
+      support: learned.tax.support,
+      tied: learned.tax.tied,
+      summary: words.tax,
+    },
+    percentages: learned.percentages.map((p) => ({
+      sku: p.skuCode,
+      base: p.description,
+      learned: p.rule !== null,
+      agreement: round(p.agreement),
+      support: p.support,
+    })),
+    percentageSummary: words.percentages,
+  };
 }
 
 runCli('tenant:settings', main);

@@ -1,8 +1,8 @@
 // Keep the tenant's mirror and learning history current. Export feeds (jobs, notes,
-// appointments, invoices, gross pay, payments) land in st_records from their saved tokens; then
-// every completed job touched since the last derivation is (re)described: its features as
-// known at completion and its invoice lines, each marked office-added when it was created
-// after the job was completed.
+// appointments, invoices, gross pay, job timesheets, payments) land in st_records from their
+// saved tokens; then every completed job touched since the last derivation is (re)described:
+// its features as known at completion and its invoice lines, each marked office-added when it
+// was created after the job was completed.
 
 import {
   type CatalogSku,
@@ -33,17 +33,22 @@ import {
   Invoice,
   Job,
   JobNote,
+  JobTimesheet,
   Payment,
   parseStDate,
+  StApiError,
   type StClient,
 } from '@invoicer/servicetitan';
 import type { z } from 'zod';
+import { customFieldsOf } from '../context.ts';
 
 const FEEDS: {
   module: string;
   resource: string;
   schema: z.ZodType;
   parent: (r: Record<string, unknown>) => number | null;
+  /** A newer feed a tenant's API may not offer yet: skipped (count -1) when refused. */
+  optional?: boolean;
 }[] = [
   { module: 'jpm', resource: 'jobs', schema: Job, parent: () => null },
   { module: 'crm', resource: 'customers', schema: Customer, parent: () => null },
@@ -72,6 +77,15 @@ const FEEDS: {
     schema: GrossPayItem,
     parent: (r) => (r.jobId as number) ?? null,
   },
+  // On-site time (arrived → done) per technician per visit: past jobs' labor convention is
+  // learned from it (historyEvents reads it from the mirror).
+  {
+    module: 'payroll',
+    resource: 'jobs/timesheets',
+    schema: JobTimesheet,
+    parent: (r) => (r.jobId as number) ?? null,
+    optional: true,
+  },
 ];
 
 export async function syncMirror(
@@ -84,27 +98,35 @@ export async function syncMirror(
     const name = `${feed.module}/${feed.resource}`;
     let n = 0;
     const from = await getCursor(db, tenantId, name);
-    for await (const page of client.exportFeed(feed.module, feed.resource, feed.schema, from)) {
-      await upsertMirror(
-        db,
-        tenantId,
-        name,
-        (page.data as Record<string, unknown>[]).map((r) => ({
-          stId: r.id as number,
-          parentId: feed.parent(r),
-          data: r,
-          modifiedOn: (r.modifiedOn as string | null) ?? null,
-        })),
-      );
-      await setCursor(db, tenantId, name, page.continueFrom);
-      n += page.data.length;
+    try {
+      for await (const page of client.exportFeed(feed.module, feed.resource, feed.schema, from)) {
+        await upsertMirror(
+          db,
+          tenantId,
+          name,
+          (page.data as Record<string, unknown>[]).map((r) => ({
+            stId: r.id as number,
+            parentId: feed.parent(r),
+            data: r,
+            modifiedOn: (r.modifiedOn as string | null) ?? null,
+          })),
+        );
+        await setCursor(db, tenantId, name, page.continueFrom);
+        n += page.data.length;
+      }
+    } catch (error) {
+      // A newer feed the tenant's API does not offer: learning goes on without it.
+      const refused = error instanceof StApiError && (error.status === 404 || error.status === 403);
+      if (!(feed.optional && refused && n === 0)) throw error;
+      counts[name] = -1;
+      continue;
     }
     counts[name] = n;
   }
   return counts;
 }
 
-const FEATURES_VERSION = 3;
+const FEATURES_VERSION = 4;
 
 function recallDaysOf(job: Job, completed: Date, recalled: Map<number, number | null>): number | null {
   const original = job.recallForId ? recalled.get(job.recallForId) : null;
@@ -151,6 +173,7 @@ export async function deriveHistory(
       ...new Set(jobs.map((j) => j.customerId)),
     ]);
     const customerTypes = new Map(customers.map((c) => [c.id, c.type ?? null]));
+    const customerById = new Map(customers.map((c) => [c.id, c]));
     const recalled = new Map(
       (
         await mirrorRecords<Job>(db, tenantId, 'jpm/jobs', [
@@ -207,6 +230,8 @@ export async function deriveHistory(
             technicianIds: [...new Set(pay.filter((p) => p.jobId === job.id).map((p) => p.employeeId))],
             recall: Boolean(job.recallForId),
             recallDays: recallDaysOf(job, completed, recalled),
+            customerTagIds: customerById.get(job.customerId)?.tagTypeIds ?? [],
+            customerFields: customFieldsOf(customerById.get(job.customerId)?.customFields),
             mentions,
           },
           workingHours(settings),

@@ -46,6 +46,12 @@ export function describeFeature(
           : `${value?.replace(/^kind:/, '')} on the invoice`;
     case 'zone':
       return `tax zone ${value}`;
+    case 'ctag':
+      return `customer tag ${value}`;
+    case 'cf':
+      return value?.includes('=')
+        ? `customer's ${value.split('=')[0]!.replace(/_/g, ' ')} is "${value.split('=')[1]!.replace(/_/g, ' ')}"`
+        : `customer has a ${value?.replace(/_/g, ' ')}`;
     case 'ct':
       return `customer type ${value}`;
     case 'tech':

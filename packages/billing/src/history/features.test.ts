@@ -68,6 +68,46 @@ describe('jobFeatures', () => {
     ...o,
   });
 
+  it('describes windows, amounts, visits, holidays, warranty recalls and customer fields generically', () => {
+    const features = jobFeatures(
+      input({
+        // 2025-07-04 (Independence Day), 18:30 in Chicago.
+        appointmentStarts: ['2025-07-04T23:30:00Z'],
+        appointmentCount: 2,
+        technicianServiceTotal: 800,
+        recallDays: 12,
+        customerFields: [
+          { name: 'Discount Eligibility', value: 'Senior 65+' },
+          { name: 'Notes', value: '  ' },
+        ],
+        customerTagIds: [7],
+        technicianItemTypes: [],
+      }),
+      HOURS,
+    );
+    expect(features).toEqual(
+      expect.arrayContaining([
+        'h>=18',
+        'h<19',
+        'holiday',
+        'appts:2',
+        'appts>=2',
+        'svc>=750',
+        'svc<1000',
+        'recall<14',
+        'recall>=7',
+        'cf:discount_eligibility',
+        'cf:discount_eligibility=senior_65+',
+        'ctag:7',
+        'items:none',
+      ]),
+    );
+    expect(features).not.toContain('cf:notes');
+    expect(jobFeatures(input({ appointmentStarts: ['2025-07-08T23:30:00Z'] }), HOURS)).not.toContain(
+      'holiday',
+    );
+  });
+
   it('describes the job by type, unit, timing, membership, technicians, items and note words', () => {
     const features = jobFeatures(input(), HOURS);
     expect(features).toEqual(

@@ -38,7 +38,12 @@ export interface FeatureInput {
   priorJobsAtLocation?: number;
   /** Days since the job this one recalls was completed (warranty windows). */
   recallDays?: number | null;
+  /** The customer's tags and custom fields ("Discount Eligibility: Senior 65+"). */
+  customerTagIds?: number[];
+  customerFields?: { name: string; value: string }[];
 }
+
+const slug = (text: string) => text.trim().toLowerCase().replace(/\s+/g, '_').slice(0, 40);
 
 /** Learnable tags of a SKU: its price-book categories and whether it is hourly labor. */
 export function skuTags(sku: { categoryNames: string[]; isLabor: boolean; kind: string }): string[] {
@@ -219,6 +224,12 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   if (input.recall && input.recallDays !== undefined && input.recallDays !== null)
     for (const f of ordinal('recall', input.recallDays, DAY_CUTS)) features.add(f);
   if (!input.technicianItemTypes.length) features.add('items:none');
+  for (const id of input.customerTagIds ?? []) features.add(`ctag:${id}`);
+  for (const f of input.customerFields ?? []) {
+    if (!f.value.trim()) continue;
+    features.add(`cf:${slug(f.name)}`);
+    features.add(`cf:${slug(f.name)}=${slug(f.value)}`);
+  }
   if (input.priorJobsAtLocation !== undefined)
     features.add(input.priorJobsAtLocation > 0 ? 'prior:yes' : 'prior:no');
   if (input.businessUnitId !== null) features.add(`bu:${input.businessUnitId}`);

@@ -5,12 +5,16 @@
 // - which SKUs appear on invoices whose notes use which words: note vocabulary → SKU;
 // - typical quantities per SKU and labor hours per job type, for outlier flags.
 
+import type { LaborTime } from '../types.ts';
+
 export interface HistoryJobEvent {
   jobId: number;
   completedOn: string;
   jobTypeId: number | null;
   features: string[];
   laborHours: number | null;
+  /** The job's visits, timesheets and paid working hours (labor conventions), when mirrored. */
+  time?: LaborTime | null;
 }
 
 export interface HistoryLineEvent {
@@ -68,6 +72,8 @@ export interface JobRecord {
   technician: Map<number, number>;
   /** SKU → quantity the office added after completion. */
   office: Map<number, number>;
+  /** The job's recorded time (HistoryJobEvent.time), when known. */
+  time?: LaborTime | null;
 }
 
 class Reservoir {
@@ -150,9 +156,9 @@ export class HistoryModel {
       const bySku = new Map<number, Set<number>>();
       for (const r of this.records.values())
         for (const id of [...r.technician.keys(), ...r.office.keys()]) {
-          let set = bySku.get(id);
-          if (!set) bySku.set(id, (set = new Set()));
+          const set = bySku.get(id) ?? new Set<number>();
           set.add(r.jobId);
+          bySku.set(id, set);
         }
       return bySku;
     });
@@ -173,6 +179,7 @@ export class HistoryModel {
     const record = this.record(event.jobId, event.features);
     record.features = event.features;
     record.completedAt = Date.parse(event.completedOn);
+    record.time = event.time ?? null;
     this.jobs += 1;
     for (const f of new Set(event.features)) this.featureJobs.set(f, (this.featureJobs.get(f) ?? 0) + 1);
     if (event.jobTypeId !== null && event.laborHours !== null && event.laborHours > 0) {

@@ -1,7 +1,7 @@
 import { fromAmountString } from '@invoicer/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HistoryModel } from '../history/model.ts';
+import type { HistoryModel, JobRecord } from '../history/model.ts';
 import {
   CATALOG,
   CATALOG_BY_ID,
@@ -14,7 +14,7 @@ import {
   sku,
   times,
 } from '../test-fixtures.ts';
-import type { CatalogSku, LaborEntry, ProposedLine } from '../types.ts';
+import type { CatalogSku, LaborEntry, LaborTime, ProposedLine } from '../types.ts';
 import { laborLines, laborSkus } from './labor.ts';
 import { priceLines } from './pricing.ts';
 
@@ -285,5 +285,114 @@ describe('labor properties', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("laborLines: the shop's own convention", () => {
+  const TZ = 'America/Chicago';
+  /** Visits on Tuesday mornings (Chicago), one technician each: on site for `minutes`. */
+  const timeOf = (minutes: number[], day = 7): LaborTime => {
+    const start = (k: number) => Date.UTC(2025, 0, day + k * 7, 15);
+    return {
+      visits: minutes.map((_, k) => ({ id: k + 1, start: start(k), end: start(k) + minutes[k]! * 60_000 })),
+      onSite: minutes.map((m, k) => ({
+        technicianId: 1,
+        visitId: k + 1,
+        arrived: start(k),
+        done: start(k) + m * 60_000,
+      })),
+      // Payroll also pays set-up time: a quarter hour more per visit.
+      paid: minutes.map((m, k) => ({
+        technicianId: 1,
+        hours: m / 60 + 0.25,
+        start: start(k),
+        type: 'Regular' as const,
+      })),
+    };
+  };
+  /** Per visit: at least an hour, rounded up to the quarter. */
+  const perVisit = (minutes: number[]) =>
+    minutes.reduce((s, m) => s + Math.max(1, Math.ceil(m / 15 - 1e-9) / 4), 0);
+
+  /** Past jobs billed per visit (by the office, or by the technician), with their time attached. */
+  function history(n: number, o: { by?: 'office' | 'technician'; noise?: boolean } = {}): HistoryModel {
+    const specs = Array.from({ length: n }, (_, i) => {
+      const minutes = [20 + ((i * 37) % 200), ...(i % 3 === 0 ? [10 + ((i * 13) % 50)] : [])];
+      const quantity = o.noise ? 1 + ((i * 7) % 9) / 4 : perVisit(minutes);
+      return { minutes, quantity };
+    });
+    const model = historyOf(
+      specs.map((s) =>
+        o.by === 'technician'
+          ? { features: ['jt:10'], quantities: [{ skuId: ID.labor, quantity: s.quantity }] }
+          : { features: ['jt:10'], office: [{ skuId: ID.labor, quantity: s.quantity }] },
+      ),
+    );
+    specs.forEach((s, i) => {
+      (model.records.get(100_000 + i) as JobRecord & { time?: LaborTime }).time = timeOf(s.minutes);
+    });
+    return model;
+  }
+
+  /** The job being drafted: two visits of 30 min and 2 h 5 min; payroll says 2.85 h. */
+  function draft(
+    model: HistoryModel,
+    o: { items?: ReturnType<typeof item>[]; pricing?: Record<string, unknown> } = {},
+  ) {
+    const time = timeOf([30, 125], 14);
+    return laborLines({
+      context: {
+        ...jobContext({ labor: [labor(1, '2.85')], invoice: { items: o.items ?? [] } }),
+        laborTime: { ...time, timezone: TZ },
+      },
+      catalog: CATALOG,
+      model,
+      pricing: settings({ pricing: o.pricing ?? {} }).pricing,
+      similarJobs: ['jt:10'],
+    });
+  }
+
+  it('bills the hours the way past invoices were billed, as sure as that way has been', () => {
+    const [line, ...rest] = draft(history(30));
+    expect(rest).toEqual([]);
+    // 30 min → 1 h minimum; 2 h 5 min → 2.25 h (the settings would bill 2.85 paid hours → 3.00).
+    expect(line).toMatchObject({
+      key: `labor:${ID.labor}`,
+      skuId: ID.labor,
+      quantity: '3.25',
+      origin: 'added',
+    });
+    expect(line!.confidence).toBeGreaterThan(0.85);
+    expect(line!.evidence.map((e) => e.detail).join(' ')).toContain('per technician per visit');
+    expect(line!.evidence.map((e) => e.detail).join(' ')).toContain('reproduces 100% of 30 past');
+  });
+
+  it('keeps the technician’s hours when they match, and flags them when they do not', () => {
+    expect(draft(history(30), { items: [item(1, { skuId: ID.labor, quantity: '3.25' })] })).toEqual([]);
+    const [changed] = draft(history(30), { items: [item(1, { skuId: ID.labor, quantity: '3' })] });
+    expect(changed).toMatchObject({ origin: 'changed', existingItemId: 1, quantity: '3.25' });
+  });
+
+  it('adds another labor SKU only as a suggestion when the office never adds labor to the technician’s', () => {
+    const [line] = draft(history(30, { by: 'technician' }), {
+      items: [item(1, { skuId: ID.helperLabor, quantity: '3' })],
+    });
+    expect(line).toMatchObject({ skuId: ID.labor, origin: 'added' });
+    expect(line!.confidence).toBeLessThan(0.5);
+  });
+
+  it('uses the settings when told to, or when history is thin', () => {
+    const [settingsLine] = draft(history(30), { pricing: { laborConvention: 'settings' } });
+    expect(settingsLine!.quantity).toBe('3.00');
+    const [thin] = draft(history(5));
+    expect(thin!.quantity).toBe('3.00');
+    expect(thin!.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('does not look sure when nothing reproduces past invoices well', () => {
+    const [line] = draft(history(30, { noise: true }));
+    expect(line!.quantity).toBe('3.00');
+    expect(line!.confidence).toBeLessThan(0.5);
+    expect(line!.evidence.map((e) => e.detail).join(' ')).toContain("the settings' labor rules reproduce");
   });
 });

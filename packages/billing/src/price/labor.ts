@@ -1,13 +1,26 @@
-// Time-and-materials labor: hours per technician from gross pay items (or timesheets), billed on
-// the hourly SKU the shop uses for that technician (learned from history: an apprentice may be
-// billed at a helper rate) or for the job type, overtime on the matching overtime SKU (or the
-// regular one at the tenant's multiplier), rounded up to the tenant's increment with its minimum.
-// A job is time-and-materials when its invoice already carries hourly labor or when jobs like it
-// usually do.
+// Time-and-materials labor. A job is billed by time when its invoice already carries hourly labor
+// or when jobs like it usually do. Its hours and labor SKUs follow the shop's own convention,
+// learned from its past invoices (labor-conventions.ts: time source, grouping, rounding, minimum,
+// what picks the SKU), with a confidence that says how often that convention reproduced them.
+// While history is thin, or nothing reproduces it well, the settings apply: hours per technician
+// from gross pay items (or timesheets), billed on the hourly SKU the shop uses for that technician
+// (learned from history: an apprentice may be billed at a helper rate) or for the job type,
+// overtime on the matching overtime SKU (or the regular one at the tenant's multiplier), rounded
+// up to the tenant's increment with its minimum.
 import type { TenantSettings } from '@invoicer/core';
-import { Decimal, fromAmountString, roundCents, toMoneyString } from '@invoicer/core';
-import type { HistoryModel } from '../history/model.ts';
+import { Decimal, fromAmountString, fromNumber, roundCents, toMoneyString } from '@invoicer/core';
+import { type HistoryModel, wilsonLowerBound } from '../history/model.ts';
 import type { CatalogSku, JobContext, LaborEntry, ProposedLine } from '../types.ts';
+import {
+  applyLaborConvention,
+  describeLaborConvention,
+  type LearnedLabor,
+  laborConventionOf,
+  laborShareOf,
+  laborTopUpOf,
+} from './labor-conventions.ts';
+
+export * from './labor-conventions.ts';
 
 export function laborSkus(catalog: CatalogSku[]): CatalogSku[] {
   return catalog.filter(
@@ -58,27 +71,159 @@ function roundUp(hours: Decimal, increment: number, minimum: number): Decimal {
   return Decimal.max(rounded, new Decimal(minimum));
 }
 
+/** The most a computed labor line claims: hours worked out from records are never certain. */
+const MAX_CONFIDENCE = 0.97;
+
+type TmRate = { rate: number; jobs: number; feature: string } | null;
+
 /** Labor lines for a time-and-materials job, or [] when the job is not billed by time. */
 export function laborLines(input: LaborInput): ProposedLine[] {
   const { context, model, pricing } = input;
   const hourly = laborSkus(input.catalog);
-  if (!hourly.length || !context.labor.length) return [];
-  const regular = hourly.filter((s) => !isOvertimeSku(s) && !isDoubleTimeSku(s));
-  const overtime = hourly.filter(isOvertimeSku);
-  const doubleTime = hourly.filter(isDoubleTimeSku);
-  const onInvoice = context.invoice.items.filter(
-    (i) => i.skuId !== null && hourly.some((h) => h.id === i.skuId),
-  );
+  const time = context.laborTime;
+  const hasTime = Boolean(time && (time.onSite.length || time.paid.length));
+  if (!hourly.length || (!context.labor.length && !hasTime)) return [];
+  const hourlyIds = new Set(hourly.map((s) => s.id));
+  const onInvoice = context.invoice.items.filter((i) => i.skuId !== null && hourlyIds.has(i.skuId));
 
-  // Is this job billed by time? Its invoice says so, or jobs like it usually are.
-  let tmRate: { rate: number; jobs: number; feature: string } | null = null;
+  // Is this job billed by time? Its invoice says so, or jobs like it usually are (on any labor SKU).
+  let tmRate: TmRate = null;
   for (const feature of input.similarJobs) {
-    const rates = regular.map((s) => model.skuRate(s.id, feature)).filter((r) => r.jobs >= MIN_JOBS);
-    if (!rates.length) continue;
-    tmRate = { rate: Math.max(...rates.map((r) => r.rate)), jobs: rates[0]!.jobs, feature };
+    const share = laborShareOf(model, hourlyIds, feature);
+    if (share.jobs < MIN_JOBS) continue;
+    tmRate = { ...share, feature };
     break;
   }
   if (!onInvoice.length && (!tmRate || tmRate.rate < 0.5)) return [];
+
+  // The shop's convention, unless the tenant bills its own way (settings, technicians' rates).
+  const learned =
+    pricing.laborConvention !== 'settings' && pricing.laborRateSource !== 'technician' && time
+      ? laborConventionOf(model, hourlyIds, { timezone: time.timezone, pricing })
+      : null;
+  if (learned?.trusted && time) {
+    const lines = conventionLines(input, learned, hourly, onInvoice, tmRate);
+    if (lines) return lines;
+  }
+  // The settings' way, as sure as it has been on this shop's history (when that was measured).
+  const measured = learned
+    ? wilsonLowerBound(learned.settingsAgreement * learned.support, learned.support)
+    : null;
+  return settingsLines(input, hourly, onInvoice, tmRate).map((l) =>
+    measured === null
+      ? l
+      : {
+          ...l,
+          confidence: Math.min(l.confidence, measured),
+          evidence: [
+            ...l.evidence,
+            {
+              kind: 'structured' as const,
+              detail: `the settings' labor rules reproduce ${pct(learned!.settingsAgreement)} of ${learned!.support} past time-and-materials invoices`,
+            },
+          ],
+        },
+  );
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** Lines under the learned (or pinned) convention, or null when it cannot be applied to this job. */
+function conventionLines(
+  input: LaborInput,
+  learned: LearnedLabor,
+  hourly: CatalogSku[],
+  onInvoice: JobContext['invoice']['items'],
+  tmRate: TmRate,
+): ProposedLine[] | null {
+  const { context, model } = input;
+  const time = context.laborTime!;
+  const applied = applyLaborConvention(
+    learned,
+    {
+      jobId: context.job.id,
+      member: context.membership?.active === true,
+      jobTypeId: context.job.jobTypeId,
+      time,
+    },
+    time.timezone,
+  );
+  if (!applied?.quantities.length) return null;
+  const byId = new Map(hourly.map((s) => [s.id, s]));
+  const hourlyIds = new Set(byId.keys());
+  // How sure: how often the convention reproduced past invoices (its lower bound), times how
+  // often jobs like this are billed by time; and when the technician already entered labor, how
+  // often the office added more labor to such invoices.
+  const reproduces = wilsonLowerBound(learned.agreement * learned.support, learned.support);
+  const billedByTime = onInvoice.length ? 1 : (tmRate?.rate ?? 0.6);
+  const topUp = laborTopUpOf(model, hourlyIds);
+  const addOnTop = onInvoice.length && topUp.jobs >= MIN_JOBS ? topUp.rate : 1;
+  const how = describeLaborConvention({ ...learned.convention, source: applied.source });
+  const record = `${learned.origin === 'pinned' ? 'pinned by the tenant; ' : ''}reproduces ${pct(learned.agreement)} of ${learned.support} past time-and-materials invoices (the settings' rules: ${pct(learned.settingsAgreement)})`;
+  const history = tmRate
+    ? `; ${pct(tmRate.rate)} of ${tmRate.jobs} similar past jobs were billed by time`
+    : '';
+  const lines: ProposedLine[] = [];
+  for (const q of applied.quantities) {
+    const sku = byId.get(q.skuId);
+    if (!sku) continue;
+    const hours = fromNumber(q.hours);
+    const qty = toMoneyString(hours);
+    const existing = onInvoice.filter((i) => i.skuId === q.skuId);
+    const entered = existing.reduce((s, i) => s.plus(fromAmountString(i.quantity)), new Decimal(0));
+    if (existing.length && entered.eq(hours)) continue;
+    const first = existing[0] ?? null;
+    const confidence = Math.min(MAX_CONFIDENCE, first ? reproduces : reproduces * billedByTime * addOnTop);
+    lines.push({
+      key: `labor:${q.skuId}`,
+      skuId: q.skuId,
+      quantity: qty,
+      origin: first ? 'changed' : 'added',
+      existingItemId: first?.id ?? null,
+      provenance: { kind: 'labor', technicianIds: q.technicianIds, hours: qty },
+      evidence: [
+        {
+          kind: 'structured',
+          detail: `${qty} h on ${sku.code} (technicians ${q.technicianIds.join(', ')}): ${how}${history}`,
+        },
+        {
+          kind: 'history_pattern',
+          detail: `labor convention ${record}`,
+          support: learned.support,
+          confidence: learned.agreement,
+        },
+        ...(onInvoice.length && !first
+          ? [
+              {
+                kind: 'structured' as const,
+                detail: `the technician entered other labor; the office added labor to ${pct(topUp.rate)} of ${topUp.jobs} such past invoices`,
+              },
+            ]
+          : []),
+        ...(first
+          ? [{ kind: 'structured' as const, detail: `technician entered ${entered.toFixed(2)} h` }]
+          : []),
+      ],
+      confidence,
+      reason: first
+        ? `Labor set to ${qty} h as the shop bills time (technician entered ${entered.toFixed(2)}).`
+        : `Time-and-materials labor: ${qty} h on ${sku.code}, as the shop bills time.`,
+    });
+  }
+  return lines;
+}
+
+/** The settings-driven lines: paid hours per technician, the tenant's increment and minimum. */
+function settingsLines(
+  input: LaborInput,
+  hourly: CatalogSku[],
+  onInvoice: JobContext['invoice']['items'],
+  tmRate: TmRate,
+): ProposedLine[] {
+  const { context, model, pricing } = input;
+  const regular = hourly.filter((s) => !isOvertimeSku(s) && !isDoubleTimeSku(s));
+  const overtime = hourly.filter(isOvertimeSku);
+  const doubleTime = hourly.filter(isDoubleTimeSku);
 
   const skuFor = (technicianId: number): CatalogSku | null => {
     // The technician's own rate SKU: frequent on their jobs and more frequent than on jobs of

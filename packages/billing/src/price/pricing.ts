@@ -3,7 +3,8 @@
 // discounts with their limits. Technician items keep the price they were entered at (a
 // deviation from the price book is flagged, not silently changed).
 import type { CustomerAgreement, TenantSettings } from '@invoicer/core';
-import { Decimal, fromAmountString, roundCents, sum, toMoneyString, ZERO } from '@invoicer/core';
+import { Decimal, fromAmountString, roundCents, toMoneyString, ZERO } from '@invoicer/core';
+import { describeSpec, percentageOf, specFor } from '../conventions/percentage.ts';
 import { type CatalogSku, type Flag, itemTypeOf, type PricedLine, type ProposedLine } from '../types.ts';
 
 export interface PricingInput {
@@ -87,16 +88,23 @@ export function priceLines(input: PricingInput): PricedLine[] {
     }
     base.push(priceOne(line, sku, input));
   }
-  // Percentage modifiers apply to the subtotal of everything else (never below zero: a
-  // percentage of a credit would turn a discount into a charge).
-  const subtotal = Decimal.max(ZERO, sum(base.map((l) => fromAmountString(l.total))));
+  // Percentage modifiers apply to a base of the other lines: the subtotal, unless a rule (pinned,
+  // or learned from the shop's past invoices) says which lines. Never below zero: a percentage
+  // of a credit would turn a discount into a charge.
+  const others = base.map((l) => ({ skuId: l.skuId, itemType: l.type, total: fromAmountString(l.total) }));
   for (const line of modifiers) {
     const sku = input.catalog.get(line.skuId)!;
-    let amount = roundCents(subtotal.times(fromAmountString(sku.amount ?? '0')));
-    if (sku.limit !== null && fromAmountString(sku.limit).gt(0))
-      amount = Decimal.min(amount, fromAmountString(sku.limit));
-    if (sku.kind === 'discount') amount = amount.negated();
+    const rule = input.pricing.percentageBases?.find((r) => r.skuId === sku.id);
+    const spec = specFor(sku, rule);
+    const of = percentageOf(spec, others, input.catalog);
+    const amount = sku.kind === 'discount' ? of.amount.negated() : of.amount;
     const quantity = fromAmountString(line.quantity);
+    const learned =
+      rule?.source === 'learned' && rule.support
+        ? `; learned from ${rule.support} past invoices, ${Math.round((rule.agreement ?? 0) * 100)}% agree`
+        : rule
+          ? '; pinned in the settings'
+          : '';
     base.push({
       ...line,
       skuCode: sku.code,
@@ -106,7 +114,9 @@ export function priceLines(input: PricingInput): PricedLine[] {
       unitPrice: toMoneyString(amount),
       total: toMoneyString(roundCents(amount.times(quantity))),
       taxable: sku.taxable,
-      priceBasis: `${new Decimal(sku.amount ?? '0').times(100).toString()}% of ${toMoneyString(subtotal)}${sku.limit ? `, limit ${sku.limit}` : ''}`,
+      priceBasis: rule
+        ? `${describeSpec(spec, input.catalog)}: ${toMoneyString(of.base)}${of.capped ? ' (capped)' : ''}${learned}`
+        : `${spec.rate.times(100).toString()}% of ${toMoneyString(of.base)}${sku.limit ? `, limit ${sku.limit}` : ''}`,
     });
   }
   return base;

@@ -45,7 +45,7 @@ const zoneArb: fc.Arbitrary<TaxZoneInput> = fc
 
 const optionsArb: fc.Arbitrary<TaxOptions> = fc
   .record({
-    rounding: fc.constantFrom('line' as const, 'document' as const),
+    rounding: fc.constantFrom('line' as const, 'document' as const, 'rate' as const, 'invoice' as const),
     roundingMode: fc.constantFrom('half_up' as const, 'half_even' as const),
     laborItemTypes: fc.subarray(ITEM_TYPES),
     materialItemTypes: fc.subarray(ITEM_TYPES),
@@ -102,6 +102,31 @@ describe('computeTax properties', () => {
           if (b.baseTypes.includes('Subtotal')) expect(fixed(b.base)).toBe(fixed(expected));
           expect(fixed(b.amount)).toBe(fixed(b.base.times(b.rate).toDecimalPlaces(2, modeOf(options))));
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('invoice rounding rounds Σ over rates of base × rate once; within (rates + 1) × 0.005 of per-rate rounding', () => {
+    fc.assert(
+      fc.property(linesArb(), zoneArb, optionsArb, (lines, zone, options) => {
+        const once = computeTax(lines, zone, { ...options, rounding: 'invoice' });
+        const perRate = computeTax(lines, zone, { ...options, rounding: 'rate' });
+        // Same bases; the exact sum of base × rate rounded once is the invoice's tax.
+        expect(once.breakdown.map((b) => fixed(b.base))).toEqual(perRate.breakdown.map((b) => fixed(b.base)));
+        const exact = sum(once.breakdown.map((b) => b.base.times(b.rate)));
+        expect(fixed(once.salesTax)).toBe(fixed(exact.toDecimalPlaces(2, modeOf(options))));
+        const k = once.breakdown.length;
+        expect(
+          once.salesTax
+            .minus(perRate.salesTax)
+            .abs()
+            .lte(new Decimal(k + 1).times('0.005')),
+        ).toBe(true);
+        // 'document' is the old name of 'rate'.
+        expect(snapshot(computeTax(lines, zone, { ...options, rounding: 'document' }))).toEqual(
+          snapshot(perRate),
+        );
       }),
       RUNS,
     );

@@ -248,6 +248,66 @@ describe('computeTax: rounding', () => {
   });
 });
 
+describe('computeTax: rounding once per invoice', () => {
+  // Two rates on the same base: each rate's tax ends in half a cent or less, so rounding per rate
+  // and rounding the sum once differ by a cent.
+  const two = zone([
+    ['State', 0.029, ['Material']],
+    ['City', 0.0481, ['Material']],
+  ]);
+  const sumOf = (xs: Decimal[]) => s(sum(xs));
+
+  it('rounds the sum over rates once, where per-rate rounding rounds each', () => {
+    // Material base 10.06: 0.29174 → 0.29 and 0.483886 → 0.48 per rate (0.77); once 0.775886 → 0.78.
+    const parts = [
+      line('a', 'Material', '6.06'),
+      line('b', 'Material', '4.00'),
+      line('s', 'Service', '95.00'),
+    ];
+    const perRate = computeTax(parts, two, opts({ rounding: 'rate' }));
+    const once = computeTax(parts, two, opts({ rounding: 'invoice' }));
+    expect(s(perRate.salesTax)).toBe('0.77');
+    expect(s(once.salesTax)).toBe('0.78');
+    expect(once.breakdown.map((b) => s(b.base))).toEqual(['10.06', '10.06']);
+    expect(sumOf(once.breakdown.map((b) => b.amount))).toBe('0.78');
+    expect(perLine(once).s).toBe('0.00');
+    expectInvariants(perRate);
+    expectInvariants(once);
+  });
+
+  it('finds the cent per-rate rounding loses', () => {
+    const z = zone([
+      ['A', 0.05],
+      ['B', 0.05],
+    ]);
+    const l = [line('x', 'Service', '0.09')]; // each rate 0.0045 → 0.00; once 0.009 → 0.01
+    const perRate = computeTax(l, z, opts({ rounding: 'rate' }));
+    const once = computeTax(l, z, opts({ rounding: 'invoice' }));
+    expect([s(perRate.salesTax), s(once.salesTax)]).toEqual(['0.00', '0.01']);
+    // The breakdown and the per-line allocation both sum to the invoice's tax.
+    expect(once.breakdown.map((b) => s(b.amount))).toEqual(['0.01', '0.00']);
+    expect(perLine(once)).toEqual({ x: '0.01' });
+    expectInvariants(once);
+  });
+
+  it('shares the invoice’s cents over lines by largest remainder', () => {
+    const z = zone([
+      ['A', 0.0625],
+      ['B', 0.02],
+    ]);
+    const l = [
+      line('a', 'Material', '10.10'),
+      line('b', 'Material', '10.10'),
+      line('c', 'Service', '5.00', false),
+    ];
+    const once = computeTax(l, z, opts({ rounding: 'invoice' }));
+    // 20.20 × 0.0825 = 1.6665 → 1.67; a and b each 0.83325: floors 0.83 + 0.83, one cent to a.
+    expect(s(once.salesTax)).toBe('1.67');
+    expect(perLine(once)).toEqual({ a: '0.84', b: '0.83', c: '0.00' });
+    expectInvariants(once);
+  });
+});
+
 describe('invoiceTotals', () => {
   it('adds tax to the subtotal of all lines, taxable or not', () => {
     const lines = [

@@ -1,6 +1,9 @@
 // Invoice-level sales tax for a ServiceTitan invoice. Pure: lines, zone and settings in, exact
 // amounts out. ServiceTitan has no per-line tax; perLine is our own allocation of the invoice
-// tax (for review screens and credit memos) and always sums to salesTax.
+// tax (for review screens and credit memos) and always sums to salesTax. Rounding to cents is
+// per line ('line'), per rate ('rate', formerly 'document') or once per invoice over the sum of
+// every rate's base × rate ('invoice'); which one a shop uses is learned from its past invoices
+// (../conventions).
 import { type Decimal, round, sum, ZERO } from '@invoicer/core';
 import { allocateToTarget } from './allocate.ts';
 import { type TaxableAmount, taxableAmounts } from './modifiers.ts';
@@ -50,28 +53,52 @@ export function computeTax(
     options.modifierBase === 'spread'
       ? taxableAmounts(lines, options)
       : lines.filter((l) => l.taxable).map((l) => ({ key: l.key, itemType: l.itemType, amount: l.amount }));
-  const breakdown: TaxBreakdownEntry[] = zoneRates(zone).map((rate) => {
+  const rates = zoneRates(zone).map((rate) => {
     const members = taxed.filter((l) => inBase(rate, l, options));
     // A discount can exceed the taxable goods it sits with: the base stops at zero. (A refund of
     // goods, negative lines of their own, still gives negative tax, mirroring the sale.)
     const goods = sum(members.filter((l) => l.itemType !== 'PriceModifier').map((l) => l.amount));
-    if (goods.gte(0) && sum(members.map((l) => l.amount)).lt(0)) {
-      return { taxName: rate.taxName, baseTypes: rate.baseTypes, rate: rate.rate, base: ZERO, amount: ZERO };
-    }
-    const terms = members.map((l) => ({ key: l.key, value: l.amount.times(rate.rate) }));
-    const shares =
-      options.rounding === 'line'
-        ? new Map(terms.map((t) => [t.key, round(t.value, 2, options.roundingMode)]))
-        : allocateToTarget(round(sum(terms.map((t) => t.value)), 2, options.roundingMode), terms);
-    for (const [key, amount] of shares) perLine[key] = perLine[key]!.plus(amount);
-    return {
-      taxName: rate.taxName,
-      baseTypes: rate.baseTypes,
-      rate: rate.rate,
-      base: sum(members.map((l) => l.amount)),
-      amount: sum(shares.values()),
-    };
+    const zeroed = goods.gte(0) && sum(members.map((l) => l.amount)).lt(0);
+    const terms = zeroed ? [] : members.map((l) => ({ key: l.key, value: l.amount.times(rate.rate) }));
+    return { rate, members, zeroed, terms };
   });
+  const mode = options.roundingMode;
+  let amounts: Decimal[];
+  if (options.rounding === 'invoice') {
+    // One rounding for the whole invoice; the cents are shared out over rates and over lines
+    // (largest remainder), so both the breakdown and perLine sum to it exactly.
+    const exact = rates.map((r, i) => ({
+      key: String(i).padStart(4, '0'),
+      value: sum(r.terms.map((t) => t.value)),
+    }));
+    const target = round(sum(exact.map((e) => e.value)), 2, mode);
+    const byRate = allocateToTarget(target, exact);
+    amounts = exact.map((e) => byRate.get(e.key)!);
+    const byLine = new Map<string, Decimal>();
+    for (const r of rates)
+      for (const t of r.terms) byLine.set(t.key, (byLine.get(t.key) ?? ZERO).plus(t.value));
+    const lineShares = allocateToTarget(
+      target,
+      [...byLine].map(([key, value]) => ({ key, value })),
+    );
+    for (const [key, amount] of lineShares) perLine[key] = perLine[key]!.plus(amount);
+  } else {
+    amounts = rates.map(({ terms }) => {
+      const shares =
+        options.rounding === 'line'
+          ? new Map(terms.map((t) => [t.key, round(t.value, 2, mode)]))
+          : allocateToTarget(round(sum(terms.map((t) => t.value)), 2, mode), terms);
+      for (const [key, amount] of shares) perLine[key] = perLine[key]!.plus(amount);
+      return sum(shares.values());
+    });
+  }
+  const breakdown: TaxBreakdownEntry[] = rates.map(({ rate, members, zeroed }, i) => ({
+    taxName: rate.taxName,
+    baseTypes: rate.baseTypes,
+    rate: rate.rate,
+    base: zeroed ? ZERO : sum(members.map((l) => l.amount)),
+    amount: amounts[i]!,
+  }));
   return { salesTax: sum(breakdown.map((b) => b.amount)), breakdown, perLine };
 }
 

@@ -203,6 +203,11 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(mentions.find((m) => !m.words.includes('filter'))).toMatchObject({ quantity: 5, unit: 'quart' });
   });
 
+  it('"run capacitor within spec" is a reading, "replaced capacitor - tested ok" is work', () => {
+    expect(mention('Run capacitor within spec', 'capacitor').use).toBe('none');
+    expect(mention('replaced capacitor - tested ok', 'capacitor').use).toBe('action');
+  });
+
   it('a check after the dash is no work: "contactor - checked ok"', () => {
     expect(mention('contactor - checked ok', 'contactor').use).toBe('none');
   });

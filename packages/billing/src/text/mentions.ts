@@ -332,7 +332,9 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       // "0 lbs added" says nothing was used; "capacitor (tested good)" that it was only checked.
       // A bracketed check answers its item; a bare one only when the clause did no work.
       const after = note.slice(last.end, clause.end);
-      const checkedOnly = CHECKED_OK.test(after) && (/^\s*\(/.test(after) || clause.polarity !== 'done');
+      const checkedOnly =
+        CHECKED_OK.test(after) &&
+        (/^\s*\(/.test(after) || clause.polarity !== 'done' || !REPLACED.test(clause.text));
       const polarity: Polarity =
         (negatedFrom !== null && first.start >= negatedFrom) || quantity === 0
           ? 'negated'
@@ -367,6 +369,9 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
 /** Right after an item: "(tested good)", "- checked ok", ": ok", "tested fine": inspected, not replaced. */
 const CHECKED_OK =
   /^\s*[(\-–—:,]?\s*(\(\s*)?((tested|checked|inspected|verified|measured|reads?|read|looks?|looked)\s+)?(good|ok|okay|fine|normal|within\s+spec|in\s+spec|passed|pass)\b/i;
+
+/** Work that puts a part in: a check after such a clause ("replaced cap - tested ok") tests the new part. */
+const REPLACED = /\b(repl\w*|rplc\w*|inst\w*|swap\w*|chang\w*|new|add\w*|put|upgrad\w*)\b/i;
 
 function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.

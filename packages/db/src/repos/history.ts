@@ -1,6 +1,12 @@
 // Derived history for learning: one row per completed past job (its features) and one per
 // invoice line (office-added or not), bulk-upserted, read back as time-ordered events.
-import type { HistoryJobEvent, HistoryLineEvent } from '@invoicer/billing';
+import {
+  type HistoryJobEvent,
+  type HistoryLineEvent,
+  type LaborTime,
+  laborTimeFrom,
+  type RawTime,
+} from '@invoicer/billing';
 import type { Db } from '../client.ts';
 
 export interface HistoryJobRow {
@@ -100,13 +106,24 @@ export async function replaceHistoryLines(
   }
 }
 
-/** Events in (after, until], time-respecting: jobs by completion, lines by creation. */
+/** Mirrored export feeds a job's recorded time is read from (labor conventions). */
+export const TIME_RESOURCES = {
+  appointments: 'jpm/appointments',
+  timesheets: 'payroll/jobs/timesheets',
+  payItems: 'payroll/gross-pay-items',
+} as const;
+
+/**
+ * Events in (after, until], time-respecting: jobs by completion, lines by creation. Each job
+ * carries its recorded time (visits, timesheets, paid working hours) from the mirror, for the
+ * labor convention learned from past invoices.
+ */
 export async function historyEvents(
   db: Db,
   tenantId: string,
   after: Date | null,
   until: Date,
-): Promise<{ jobs: HistoryJobEvent[]; lines: HistoryLineEvent[] }> {
+): Promise<{ jobs: (HistoryJobEvent & { time: LaborTime | null })[]; lines: HistoryLineEvent[] }> {
   const from = after ?? new Date(0);
   const jobs = await db.$queryRawUnsafe<
     {
@@ -115,13 +132,29 @@ export async function historyEvents(
       job_type_id: bigint | null;
       features: string[];
       labor_hours: string | null;
+      appointments: RawTime['appointments'] | null;
+      timesheets: RawTime['timesheets'] | null;
+      pay_items: RawTime['payItems'] | null;
     }[]
   >(
-    `SELECT st_job_id, completed_on, job_type_id, features, labor_hours::text FROM history_jobs
-     WHERE tenant_id = $1 AND completed_on > $2 AND completed_on <= $3 ORDER BY completed_on`,
+    `SELECT j.st_job_id, j.completed_on, j.job_type_id, j.features, j.labor_hours::text,
+       (SELECT jsonb_agg(jsonb_build_object('id', r.st_id, 'start', r.data->'start', 'end', r.data->'end'))
+          FROM st_records r WHERE r.tenant_id = j.tenant_id AND r.resource = $4 AND r.parent_id = j.st_job_id) AS appointments,
+       (SELECT jsonb_agg(jsonb_build_object('technicianId', r.data->'technicianId', 'appointmentId', r.data->'appointmentId',
+            'arrivedOn', r.data->'arrivedOn', 'doneOn', r.data->'doneOn', 'canceledOn', r.data->'canceledOn', 'active', r.data->'active'))
+          FROM st_records r WHERE r.tenant_id = j.tenant_id AND r.resource = $5 AND r.parent_id = j.st_job_id) AS timesheets,
+       (SELECT jsonb_agg(jsonb_build_object('employeeId', r.data->'employeeId', 'paidDurationHours', r.data->'paidDurationHours',
+            'paidTimeType', r.data->'paidTimeType', 'startedOn', r.data->'startedOn', 'date', r.data->'date',
+            'activity', r.data->'activity', 'activityCode', r.data->'activityCode'))
+          FROM st_records r WHERE r.tenant_id = j.tenant_id AND r.resource = $6 AND r.parent_id = j.st_job_id) AS pay_items
+     FROM history_jobs j
+     WHERE j.tenant_id = $1 AND j.completed_on > $2 AND j.completed_on <= $3 ORDER BY j.completed_on`,
     tenantId,
     from,
     until,
+    TIME_RESOURCES.appointments,
+    TIME_RESOURCES.timesheets,
+    TIME_RESOURCES.payItems,
   );
   const lines = await db.$queryRawUnsafe<
     {
@@ -151,6 +184,14 @@ export async function historyEvents(
       jobTypeId: j.job_type_id === null ? null : Number(j.job_type_id),
       features: j.features,
       laborHours: j.labor_hours === null ? null : Number(j.labor_hours),
+      time:
+        j.timesheets || j.pay_items
+          ? laborTimeFrom({
+              appointments: (j.appointments ?? []).map((a) => ({ ...a, id: Number(a.id) })),
+              timesheets: j.timesheets ?? [],
+              payItems: j.pay_items ?? [],
+            })
+          : null,
     })),
     lines: lines.map((l) => ({
       jobId: Number(l.st_job_id),
@@ -182,5 +223,69 @@ export async function priorJobsAt(db: Db, tenantId: string, locationId: number, 
     jobTypeId: r.job_type_id === null ? 0 : Number(r.job_type_id),
     completedOn: r.completed_on.toISOString(),
     skuIds: (r.sku_ids ?? []).filter((x) => x !== null).map(Number),
+  }));
+}
+
+export interface HistoryInvoiceRow {
+  stJobId: number;
+  completedOn: string;
+  /** The mirrored invoice, cut down to what convention learning reads. */
+  invoice: {
+    id: number;
+    salesTax: string;
+    subTotal: string | null;
+    taxZoneId: number | null;
+    salesTaxCode: { id?: number | null; taxRate?: number | null } | null;
+    items: {
+      skuId: number | null;
+      type: string | null;
+      quantity: string | null;
+      price: string | null;
+      total: string | null;
+      taxable: boolean | null;
+      active: boolean | null;
+    }[];
+  };
+}
+
+/**
+ * The mirrored invoices of jobs completed by `until` (time-respecting, like historyEvents), the
+ * most recent `limit` of them, newest first. Header amounts and each item's SKU, type, amounts
+ * and taxability only: the convention inference needs no more.
+ */
+export async function historyInvoices(
+  db: Db,
+  tenantId: string,
+  until: Date,
+  limit: number,
+): Promise<HistoryInvoiceRow[]> {
+  const rows = await db.$queryRawUnsafe<
+    { st_job_id: bigint; completed_on: Date; invoice: HistoryInvoiceRow['invoice'] }[]
+  >(
+    `SELECT j.st_job_id, j.completed_on,
+       jsonb_build_object(
+         'id', r.st_id, 'salesTax', r.data->'salesTax', 'subTotal', r.data->'subTotal',
+         'taxZoneId', r.data->'taxZoneId', 'salesTaxCode', r.data->'salesTaxCode',
+         'items', COALESCE((
+           SELECT jsonb_agg(jsonb_build_object(
+             'skuId', i->'skuId', 'type', i->'type', 'quantity', i->'quantity', 'price', i->'price',
+             'total', i->'total', 'taxable', i->'taxable', 'active', i->'active') ORDER BY ord)
+           FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.data->'items') = 'array' THEN r.data->'items' ELSE '[]'::jsonb END)
+             WITH ORDINALITY AS e(i, ord)
+         ), '[]'::jsonb)) AS invoice
+     FROM history_jobs j
+     JOIN st_records r ON r.tenant_id = j.tenant_id AND r.resource = 'accounting/invoices' AND r.parent_id = j.st_job_id
+     WHERE j.tenant_id = $1 AND j.completed_on <= $2
+       AND COALESCE(r.data->>'active', 'true') <> 'false' AND r.data->>'salesTax' IS NOT NULL
+     ORDER BY j.completed_on DESC, r.st_id DESC
+     LIMIT $3`,
+    tenantId,
+    until,
+    limit,
+  );
+  return rows.map((r) => ({
+    stJobId: Number(r.st_job_id),
+    completedOn: r.completed_on.toISOString(),
+    invoice: { ...r.invoice, id: Number(r.invoice.id) },
   }));
 }

@@ -135,9 +135,9 @@ describe.skipIf(!present)('npm run eval on eval shop C (../shared/eval-shops/C)'
     expect(report.jobs).toBe(row.jobs);
   });
 
-  it('recommends the threshold from the 28 days before the evaluated jobs and measures it on them', () => {
-    expect((json.options as Json).calibrate_days).toBe(28);
-    expect(row.calibration_days).toBe(28);
+  it('recommends the threshold from the 56 days before the evaluated jobs and measures it on them', () => {
+    expect((json.options as Json).calibrate_days).toBe(56);
+    expect(row.calibration_days).toBe(56);
     expect(row.calibration_jobs as number).toBeGreaterThan(0);
     for (const key of ['recommended_share', 'recommended_business_units', 'auto_post_share'])
       expect(row[key], key).not.toBeNull();

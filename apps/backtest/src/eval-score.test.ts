@@ -346,18 +346,18 @@ describe('summaryRows', () => {
     const a = calibrationMetrics({
       days: 28,
       recommendation: recommendThreshold([
-        ...Array(50).fill({ confidence: 0.9, exact: true, eligible: true, businessUnitId: 1 }),
+        ...Array(60).fill({ confidence: 0.9, exact: true, eligible: true, businessUnitId: 1 }),
         { confidence: 0.2, exact: false, eligible: true, businessUnitId: 1 },
       ]),
     });
     expect(a).toMatchObject({
       calibration_days: 28,
-      calibration_jobs: 51,
+      calibration_jobs: 61,
       recommended_threshold: 0.9,
       recommended_exactness: 1,
       recommended_business_units: 0,
     });
-    expect(a.recommended_share).toBeCloseTo(50 / 51, 12);
+    expect(a.recommended_share).toBeCloseTo(60 / 61, 12);
     const none = calibrationMetrics({
       days: 28,
       recommendation: recommendThreshold([
@@ -368,9 +368,9 @@ describe('summaryRows', () => {
     expect(Object.values(calibrationMetrics(null)).every((v) => v === null)).toBe(true);
     const { mean, worst } = summaryRows([row(a), row(none), row(calibrationMetrics(null))]);
     expect(worst).toMatchObject({ recommended_threshold: null, recommended_share: 0, calibration_jobs: 1 });
-    expect(mean.recommended_share).toBeCloseTo(25 / 51, 12);
+    expect(mean.recommended_share).toBeCloseTo(30 / 61, 12);
     expect(mean.recommended_threshold).toBeNull();
-    expect(mean.calibration_jobs).toBe(26);
+    expect(mean.calibration_jobs).toBe(31);
   });
 });
 

@@ -382,6 +382,29 @@ describe('settings', () => {
     expect(after.body).toContain('The recommended threshold is in force.');
     expect(after.body).not.toContain('Accept recommended threshold');
   });
+
+  it('shows the learned conventions, the labor convention among them, as HTML and JSON', async () => {
+    const page = await admin.get('/settings?tenant=acme&show=conventions');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h2 id="labor-h">Time-and-materials labor</h2>');
+    expect(page.body).toContain('Labor convention (no-labor-sku)');
+    const json = await admin.get('/settings?tenant=acme', { accept: 'application/json' });
+    expect(json.statusCode).toBe(200);
+    const { conventions } = json.json() as {
+      conventions: { invoices: number; labor: Record<string, unknown> & { summary: string[] } };
+    };
+    expect(conventions.invoices).toBeGreaterThan(0);
+    // The mini tenant's price book has no hourly labor: the settings' rules, measured on nothing.
+    expect(conventions.labor).toMatchObject({
+      status: 'no-labor-sku',
+      inUse: 'settings',
+      convention: null,
+      agreement: null,
+      support: 0,
+    });
+    expect(conventions.labor.settings).toMatch(/^paid hours \(payroll\) per technician per job/);
+    expect(conventions.labor.summary.join(' ')).toContain('No hourly labor SKU in the price book');
+  });
 });
 
 describe('payments', () => {

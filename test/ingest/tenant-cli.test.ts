@@ -6,6 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  replaceHistoryLines,
+  TIME_RESOURCES,
+  upsertCatalog,
+  upsertHistoryJobs,
+  upsertMirror,
+} from '@invoicer/db';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import type { RunningSim } from '@invoicer/st-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +159,96 @@ describe('tenant:settings', () => {
     expect((after.settings as { policy: { mode: string } }).policy.mode).toBe('auto');
     const audit = await database.db.auditEvent.findFirst({ where: { action: 'settings.changed' } });
     expect(audit?.tenantId).toBe('acme');
+  });
+
+  it('prints the learned labor convention under "learned", with its agreement and support', async () => {
+    // Twelve past jobs with timesheets, billed on the hourly SKU in half hours rounded up.
+    const HOUR = 3_600_000;
+    const onSite = [0.3, 1.2, 1.7, 0.8];
+    const billed = ['1.00', '1.50', '2.00', '1.00'];
+    const start = (n: number) => Date.UTC(2026, 0, 6 + 7 * n, 16);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const jobs = Array.from({ length: 12 }, (_, n) => n);
+    const labor = async () => {
+      const printed = await run('tenant-settings', ['--tenant', 'acme']);
+      expect(printed.code, printed.out).toBe(0);
+      return (JSON.parse(printed.out) as { learned: { labor: Record<string, unknown> } }).learned.labor;
+    };
+    await upsertCatalog(database.db, 'acme', [
+      {
+        kind: 'service',
+        stId: 20,
+        code: 'LAB',
+        name: 'Labor per hour',
+        searchText: 'LAB Labor per hour',
+        active: true,
+        data: { id: 20, code: 'LAB', price: 120, isLabor: true, unitOfMeasure: 'Hour' },
+        modifiedOn: null,
+      },
+    ]);
+    // Hourly labor in the price book but no history yet: the settings are in force.
+    const thin = await labor();
+    expect(thin).toMatchObject({ status: 'thin', inUse: 'settings', support: 0, agreement: null });
+    expect(String(thin.summary)).toMatch(/history too thin: settings in force/i);
+    await upsertHistoryJobs(
+      database.db,
+      'acme',
+      jobs.map((n) => ({
+        stJobId: 200 + n,
+        jobTypeId: 1,
+        businessUnitId: 1,
+        locationId: 1,
+        customerId: 1,
+        completedOn: iso(start(n) + 3 * HOUR),
+        noteText: '',
+        features: ['jt:1'],
+        laborHours: null,
+      })),
+    );
+    await upsertMirror(
+      database.db,
+      'acme',
+      TIME_RESOURCES.timesheets,
+      jobs.map((n) => ({
+        stId: 3000 + n,
+        parentId: 200 + n,
+        data: {
+          technicianId: 7,
+          appointmentId: null,
+          arrivedOn: iso(start(n)),
+          doneOn: iso(start(n) + onSite[n % 4]! * HOUR),
+        },
+        modifiedOn: null,
+      })),
+    );
+    await replaceHistoryLines(
+      database.db,
+      'acme',
+      jobs.map((n) => 200 + n),
+      jobs.map((n) => ({
+        stItemId: 5000 + n,
+        stJobId: 200 + n,
+        stInvoiceId: 200 + n,
+        skuId: 20,
+        itemType: 'Service',
+        description: 'Labor',
+        quantity: billed[n % 4]!,
+        unitPrice: '120.00',
+        createdOn: iso(start(n) + 3 * HOUR),
+        officeAdded: false,
+      })),
+    );
+    const learned = await labor();
+    expect(learned).toMatchObject({
+      status: 'learned',
+      inUse: 'learned',
+      support: 12,
+      agreement: 1,
+      convention: { source: 'onsite', increment: 0.5, rounding: 'up', minimum: 1 },
+    });
+    expect(learned.agreementLowerBound).toBeGreaterThan(0.5);
+    expect(learned.agreementLowerBound).toBeLessThan(1);
+    expect(String(learned.summary)).toMatch(/^Learned: on-site hours .*12\/12 past time-and-materials/);
   });
 
   it('says so for an unknown tenant', async () => {

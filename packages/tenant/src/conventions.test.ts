@@ -1,9 +1,20 @@
 import { Decimal, parseTenantSettings, toMoneyString } from '@invoicer/core';
-import { upsertCatalog, upsertHistoryJobs, upsertMirror } from '@invoicer/db';
+import {
+  replaceHistoryLines,
+  TIME_RESOURCES,
+  upsertCatalog,
+  upsertHistoryJobs,
+  upsertMirror,
+} from '@invoicer/db';
 import { createTestDatabase, type TestDatabase } from '@invoicer/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feeRow, namedRow, skuRow } from './catalog-map.ts';
-import { learnConventions, loadConventionInputs, pastInvoiceFrom } from './conventions.ts';
+import {
+  learnConventions,
+  learnLaborConventionAt,
+  loadConventionInputs,
+  pastInvoiceFrom,
+} from './conventions.ts';
 
 // Two rates on materials: 10.06 of parts is 0.29174 + 0.483886, 0.77 rounded per rate and
 // 0.78 rounded once per invoice. The shop rounds once.
@@ -157,5 +168,145 @@ describe('learning from the mirror', () => {
     expect(discount!.rule).toMatchObject({ itemTypes: ['Material'], source: 'learned' });
     expect(words.tax.join(' ')).toMatch(/once per invoice/);
     expect(words.percentages[0]).toMatch(/^PARTS-10 .*30\/30/);
+  });
+});
+
+describe('the labor convention, from the mirror', () => {
+  // Twenty-five Tuesday jobs a week apart, one technician on site for a varying time, billed on
+  // the hourly SKU in half hours rounded up with a one-hour minimum (the settings say quarter
+  // hours of paid time). The last five are completed after the cutoff.
+  const ON_SITE = [0.3, 1.2, 1.7, 0.8, 2.6];
+  const BILLED = ['1.00', '1.50', '2.00', '1.00', '3.00'];
+  const HOUR = 3_600_000;
+  const start = (n: number) => Date.UTC(2026, 0, 6 + 7 * n, 16);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const cutoffAfter = (jobs: number) => new Date(start(jobs) - 6 * HOUR);
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await upsertCatalog(t.db, 'acme', [
+      skuRow(
+        'service',
+        {
+          id: 20,
+          code: 'LAB',
+          displayName: 'Labor per hour',
+          price: 120,
+          isLabor: true,
+          unitOfMeasure: 'Hour',
+        } as never,
+        new Map(),
+      ),
+    ]);
+    const jobs = Array.from({ length: 25 }, (_, n) => n);
+    await upsertHistoryJobs(
+      t.db,
+      'acme',
+      jobs.map((n) => ({
+        stJobId: 200 + n,
+        jobTypeId: 1,
+        businessUnitId: 1,
+        locationId: 1,
+        customerId: 1,
+        completedOn: iso(start(n) + 3 * HOUR),
+        noteText: '',
+        features: ['jt:1'],
+        laborHours: null,
+      })),
+    );
+    await upsertMirror(
+      t.db,
+      'acme',
+      TIME_RESOURCES.appointments,
+      jobs.map((n) => ({
+        stId: 1000 + n,
+        parentId: 200 + n,
+        data: { id: 1000 + n, start: iso(start(n)), end: iso(start(n) + 2 * HOUR) },
+        modifiedOn: null,
+      })),
+    );
+    await upsertMirror(
+      t.db,
+      'acme',
+      TIME_RESOURCES.timesheets,
+      jobs.map((n) => ({
+        stId: 3000 + n,
+        parentId: 200 + n,
+        data: {
+          technicianId: 7,
+          appointmentId: 1000 + n,
+          arrivedOn: iso(start(n)),
+          doneOn: iso(start(n) + ON_SITE[n % 5]! * HOUR),
+          active: true,
+        },
+        modifiedOn: null,
+      })),
+    );
+    await replaceHistoryLines(
+      t.db,
+      'acme',
+      jobs.map((n) => 200 + n),
+      jobs.map((n) => ({
+        stItemId: 5000 + n,
+        stJobId: 200 + n,
+        stInvoiceId: 200 + n,
+        skuId: 20,
+        itemType: 'Service',
+        description: 'Labor',
+        quantity: BILLED[n % 5]!,
+        unitPrice: '120.00',
+        createdOn: iso(start(n) + 3 * HOUR),
+        officeAdded: false,
+      })),
+    );
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('learns how the shop bills time from the jobs completed by the cutoff, with agreement and support', async () => {
+    const labor = await learnLaborConventionAt(t.db, 'acme', parseTenantSettings({}), cutoffAfter(20));
+    expect(labor).toMatchObject({ status: 'learned', inUse: 'learned', support: 20, agreement: 1 });
+    expect(labor.convention).toMatchObject({ source: 'onsite', increment: 0.5, rounding: 'up', minimum: 1 });
+    // The settings' quarter hours of paid time reproduce none of them (no payroll).
+    expect(labor.settingsAgreement).toBe(0);
+    expect(labor.agreementLowerBound).toBeGreaterThan(0.8);
+    expect(labor.agreementLowerBound).toBeLessThan(1);
+    expect(labor.summary[0]).toMatch(/^Learned: on-site hours \(timesheets\) .*rounded up 0\.5 h.*20\/20/);
+    // All twenty-five once the cutoff is past them.
+    expect(
+      (await learnLaborConventionAt(t.db, 'acme', parseTenantSettings({}), cutoffAfter(25))).support,
+    ).toBe(25);
+  });
+
+  it('says the settings are in force while history is thin', async () => {
+    const labor = await learnLaborConventionAt(t.db, 'acme', parseTenantSettings({}), cutoffAfter(5));
+    expect(labor).toMatchObject({ status: 'thin', inUse: 'settings', support: 5, convention: null });
+    expect(labor.summary.join(' ')).toMatch(/history too thin: settings in force/i);
+    expect(labor.summary.join(' ')).toContain('paid hours (payroll) per technician per job');
+  });
+
+  it('shows a pinned convention as pinned, measured on the history', async () => {
+    const settings = parseTenantSettings({
+      pricing: {
+        laborConvention: 'pinned',
+        laborPinned: { source: 'onsite', grouping: 'visit-technician', rounding: 'nearest' },
+        laborIncrementHours: 0.5,
+        laborMinimumHours: 1,
+      },
+    });
+    const labor = await learnLaborConventionAt(t.db, 'acme', settings, cutoffAfter(20));
+    expect(labor).toMatchObject({ status: 'pinned', inUse: 'pinned', support: 20 });
+    expect(labor.convention).toMatchObject({ source: 'onsite', rounding: 'nearest', increment: 0.5 });
+    // Rounding to the nearest half hour reproduces 0.3 h → 1 h and 0.8 h → 1 h only.
+    expect(labor.agreement).toBeCloseTo(0.4);
+    expect(labor.summary[0]).toMatch(/^Pinned \(pricing\.laborConvention = pinned\)/);
+  });
+
+  it('says when the tenant bills by its settings', async () => {
+    const settings = parseTenantSettings({ pricing: { laborConvention: 'settings' } });
+    const labor = await learnLaborConventionAt(t.db, 'acme', settings, cutoffAfter(20));
+    expect(labor).toMatchObject({ status: 'settings', inUse: 'settings' });
+    expect(labor.summary[0]).toMatch(/^Settings in force \(pricing\.laborConvention = settings\)/);
   });
 });

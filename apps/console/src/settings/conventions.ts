@@ -1,9 +1,10 @@
 // Read-only: the conventions learned from the tenant's past invoices (tax rounding and bases,
-// what each percentage fee or discount is a percentage of), how many invoices each reproduces,
-// and which one is in use. GET /settings?show=conventions (HTML), and `conventions` in the JSON
+// what each percentage fee or discount is a percentage of, how time-and-materials labor is
+// billed), how many invoices each reproduces, and which one is in use. GET /settings?show=conventions (HTML), and `conventions` in the JSON
 // of GET /settings. Pinning is done in the settings file (npm run tenant:settings).
 import { describeConventions, type LearnedConventions } from '@invoicer/billing';
 import { getTenantSettings } from '@invoicer/db';
+import { type LaborConventionSummary, laborConventionSummary } from '@invoicer/tenant';
 import type { ConsoleServices } from '../services.ts';
 import { href, html, type SafeHtml } from '../views/html.ts';
 import { layout, type Viewer } from '../views/layout.ts';
@@ -28,14 +29,26 @@ export interface ConventionsView {
     description: string;
   }[];
   percentageWords: string[];
+  /** The labor convention on the history a job drafted now learns from; null when unavailable. */
+  labor: LaborConventionSummary | null;
 }
 
 export async function conventionsView(services: ConsoleServices, tenantId: string): Promise<ConventionsView> {
-  const [settings, learned, catalog] = await Promise.all([
+  const now = new Date();
+  const [settings, learned, catalog, model] = await Promise.all([
     getTenantSettings(services.db, tenantId),
-    services.runtime.conventions(tenantId, new Date()).catch(() => null),
+    services.runtime.conventions(tenantId, now).catch(() => null),
     services.runtime.catalog(tenantId).catch(() => null),
+    services.runtime.model(tenantId, now).catch(() => null),
   ]);
+  let labor: LaborConventionSummary | null = null;
+  if (catalog && model) {
+    try {
+      labor = laborConventionSummary(model, catalog.skus, settings);
+    } catch {
+      labor = null;
+    }
+  }
   const words = describeConventions(settings, learned, catalog?.byId ?? new Map());
   return {
     asOf: learned?.asOf ?? null,
@@ -57,6 +70,7 @@ export async function conventionsView(services: ConsoleServices, tenantId: strin
       description: p.description,
     })),
     percentageWords: words.percentages,
+    labor,
   };
 }
 
@@ -68,7 +82,7 @@ export function conventionsPage(viewer: Viewer, m: { tenantId: string; view: Con
     title: 'Learned conventions',
     active: 'settings',
     body: html`<h1>Learned conventions</h1>
-<p class="small muted">Tenant ${m.tenantId}. Learned from ${v.invoices} past invoices${v.asOf ? ` (jobs completed up to ${v.asOf.slice(0, 10)})` : ''}. Read-only: pin a convention in the tenant's settings (<code>tax.convention</code> = <code>pinned</code>, <code>pricing.percentageBases</code>) with <code>npm run tenant:settings</code>. <a href="${href('/settings', { tenant: m.tenantId })}">Back to settings</a></p>
+<p class="small muted">Tenant ${m.tenantId}. Learned from ${v.invoices} past invoices${v.asOf ? ` (jobs completed up to ${v.asOf.slice(0, 10)})` : ''}. Read-only: pin a convention in the tenant's settings (<code>tax.convention</code> = <code>pinned</code>, <code>pricing.percentageBases</code>, <code>pricing.laborConvention</code> = <code>pinned</code> with <code>pricing.laborPinned</code>) with <code>npm run tenant:settings</code>. <a href="${href('/settings', { tenant: m.tenantId })}">Back to settings</a></p>
 <section aria-labelledby="tax-h"><h2 id="tax-h">Sales tax</h2>
 <ul>${v.tax.words.map((w) => html`<li>${w}</li>`)}</ul>
 ${
@@ -88,6 +102,40 @@ ${
     ? html`<ul>${v.percentageWords.map((w) => html`<li>${w}</li>`)}</ul>`
     : html`<p>No percentage fee or discount on past invoices.</p>`
 }
+</section>
+<section aria-labelledby="labor-h"><h2 id="labor-h">Time-and-materials labor</h2>
+${v.labor ? laborSection(v.labor) : html`<p>The history could not be read: the settings apply.</p>`}
 </section>`,
   });
+}
+
+const LABOR_IN_USE: Record<LaborConventionSummary['inUse'], string> = {
+  learned: 'the learned convention',
+  pinned: 'the pinned convention',
+  settings: "the settings' rules",
+};
+
+function laborSection(l: LaborConventionSummary): SafeHtml {
+  const rows: [string, string][] = [
+    ['In use', LABOR_IN_USE[l.inUse]],
+    ...(l.description ? ([['Convention', l.description]] as [string, string][]) : []),
+    ['Past time-and-materials invoices', String(l.support)],
+    ...(l.agreement !== null
+      ? ([
+          ['Labor lines reproduced', `${pct(l.agreement)} (lower bound ${pct(l.agreementLowerBound ?? 0)})`],
+          ['Hours reproduced', pct(l.hoursAgreement ?? 0)],
+          ['Labor SKUs reproduced', pct(l.skuAgreement ?? 0)],
+          ["The settings' rules reproduce", pct(l.settingsAgreement ?? 0)],
+        ] as [string, string][])
+      : []),
+  ];
+  const holidays = Object.entries(l.holidays);
+  return html`<ul>${l.summary.map((w) => html`<li>${w}</li>`)}</ul>
+<table><caption>Labor convention (${l.status})</caption>
+<tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
+${
+  holidays.length
+    ? html`<p class="small">Federal holidays, as this shop bills them: ${holidays.map(([h, billed]) => `${h} ${billed ? 'billed as a holiday' : 'billed as an ordinary day'}`).join('; ')}.</p>`
+    : ''
+}`;
 }

@@ -1,7 +1,7 @@
 // `npm run tenant:settings -- --tenant <id>` prints a tenant's settings (defaults filled in) and,
 // under "learned" (read-only), the conventions learned from its past invoices (tax rounding and
-// bases, percentage fee and discount bases) with how many invoices they reproduce and which are
-// in use;
+// bases, percentage fee and discount bases, time-and-materials labor) with how many invoices
+// they reproduce and which are in use;
 // `--set <file.json>` validates a file and stores it as the tenant's settings (versioned, with
 // who changed it; the rollout policy can also be edited in the console). Workers pick changes up
 // within 15 s.
@@ -16,7 +16,7 @@ import {
   putTenantSettings,
 } from '@invoicer/db';
 import { BaseEnv, loadConfig, runCli } from '@invoicer/platform';
-import { learnConventions } from '@invoicer/tenant';
+import { learnConventions, learnLaborConventionAt } from '@invoicer/tenant';
 import { readSettingsFile } from './settings-file.ts';
 import {
   acceptThreshold,
@@ -28,7 +28,8 @@ import {
 const USAGE = `Usage: npm run tenant:settings -- --tenant <id> [--set <file.json>]
   without --set   print the tenant's settings as JSON (a starting point for a file), with the
                   conventions learned from its past invoices under "learned" (read-only; pin
-                  one with tax.convention = "pinned" or pricing.percentageBases)
+                  one with tax.convention = "pinned", pricing.percentageBases or
+                  pricing.laborConvention = "pinned" with pricing.laborPinned)
   --set <file>    validate the file and make it the tenant's settings
   --recommendation <report.json>
                   store the auto-approval threshold a backtest recommended (its report.json)
@@ -116,10 +117,13 @@ async function learnedSection(
   tenantId: string,
   settings: Awaited<ReturnType<typeof getTenantSettings>>,
 ): Promise<Record<string, unknown>> {
-  const { learned, words } = await learnConventions(db, tenantId, settings);
+  const now = new Date();
+  const { learned, words, catalog } = await learnConventions(db, tenantId, settings, now);
+  const labor = await learnLaborConventionAt(db, tenantId, settings, now, [...catalog.values()]);
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  const rate = (x: number | null) => (x === null ? null : round(x));
   return {
-    note: 'Read-only: conventions learned from past invoices (ignored by --set). Pin with tax.convention = "pinned" or pricing.percentageBases.',
+    note: 'Read-only: conventions learned from past invoices (ignored by --set). Pin with tax.convention = "pinned", pricing.percentageBases, or pricing.laborConvention = "pinned" with pricing.laborPinned.',
     invoices: learned.invoices,
     asOf: learned.asOf,
     tax: {
@@ -138,6 +142,21 @@ async function learnedSection(
       support: p.support,
     })),
     percentageSummary: words.percentages,
+    labor: {
+      status: labor.status,
+      inUse: labor.inUse,
+      convention: labor.convention,
+      description: labor.description,
+      agreement: rate(labor.agreement),
+      agreementLowerBound: rate(labor.agreementLowerBound),
+      hoursAgreement: rate(labor.hoursAgreement),
+      skuAgreement: rate(labor.skuAgreement),
+      settingsAgreement: rate(labor.settingsAgreement),
+      support: labor.support,
+      holidays: labor.holidays,
+      settings: labor.settings,
+      summary: labor.summary,
+    },
   };
 }
 

@@ -152,6 +152,21 @@ describe('recommendThreshold', () => {
     expect(r.wilsonLow).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("a unit too small to earn its own threshold inherits the shop's unless it falls short there", () => {
+    const invoices = [
+      ...many(100, 0.95, true, { businessUnitId: 1 }),
+      // Unit 2: 45 clean invoices, too few for a Wilson bound of 0.95 of its own: inherits.
+      ...many(45, 0.95, true, { businessUnitId: 2 }),
+      // Unit 3: one wrong of 45 at the shop's threshold: 97.8% < 99.5%, so none for it.
+      ...many(44, 0.96, true, { businessUnitId: 3 }),
+      inv(0.96, false, { businessUnitId: 3 }),
+      ...many(300, 0.95, true, { businessUnitId: 4 }),
+    ];
+    const r = recommendThreshold(invoices, { minBusinessUnitJobs: 40 });
+    expect(r.autoApproveConfidence).toBe(0.95);
+    expect(r.businessUnits.map((b) => [b.businessUnitId, b.autoApproveConfidence])).toEqual([[3, null]]);
+  });
+
   it('honours another target', () => {
     const invoices = [...many(95, 0.9, true), ...many(5, 0.8, false), ...many(100, 0.1, false)];
     expect(recommendThreshold(invoices).autoApproveConfidence).toBe(0.9);

@@ -132,8 +132,18 @@ export function recommendThreshold(
   for (const [businessUnitId, list] of [...byUnit].sort(([a], [b]) => a - b)) {
     if (list.length < minJobs) continue;
     const own = bestThreshold(list, target, options.z, minWilsonLow);
-    if (own.autoApproveConfidence !== shop.autoApproveConfidence)
-      businessUnits.push({ businessUnitId, ...own });
+    if (own.autoApproveConfidence === shop.autoApproveConfidence) continue;
+    // A unit too small to earn a threshold of its own inherits the shop's, unless its own
+    // record at the shop's threshold falls short of the target (then it posts nothing).
+    if (own.autoApproveConfidence === null && !fallsShort(list, shop.autoApproveConfidence, target)) continue;
+    businessUnits.push({ businessUnitId, ...own });
   }
   return { target, ...shop, businessUnits };
+}
+
+/** Whether a unit's eligible invoices at or above `threshold` are less exact than the target. */
+function fallsShort(list: readonly ThresholdInvoice[], threshold: number | null, target: number): boolean {
+  if (threshold === null) return false;
+  const admitted = list.filter((i) => i.eligible && i.confidence >= threshold);
+  return admitted.length > 0 && admitted.filter((i) => i.exact).length / admitted.length < target;
 }

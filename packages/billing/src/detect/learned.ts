@@ -69,6 +69,8 @@ export function describeFeature(
 
 function describeOrdinal(feature: string): string | null {
   if (feature === 'items:none') return 'the technician entered nothing';
+  const ctx = /^ctx>=([\d.]+)$/.exec(feature);
+  if (ctx) return `jobs of this kind get it at least ${Math.round(Number(ctx[1]) * 100)}% of the time`;
   const m = /^(h|svc|sub|appts|recall)(<|>=)(\d+)$/.exec(feature);
   if (!m) return null;
   const [, what, op, n] = m;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exclusive } from '../detect/policy-lines.ts';
 import { HistoryModel } from './model.ts';
-import { learnPolicies, partFeatures, predictPolicies, settleMs } from './policy.ts';
+import { contextFeatures, learnPolicies, partFeatures, predictPolicies, settleMs } from './policy.ts';
 
 const DAY = 24 * 3600_000;
 const SUPPLIES = 900;
@@ -175,5 +175,27 @@ describe('alternatives', () => {
     expect(exclusive(model, EMERGENCY, REGULAR)).toBe(true);
     expect(exclusive(model, PART, EMERGENCY)).toBe(false);
     expect(model.skuShare(EMERGENCY)).toBe(0.25);
+  });
+});
+
+describe('context rates', () => {
+  it('name how often jobs of the same kind get the SKU, from the most specific context with history', () => {
+    const counts = new Map([
+      ['jt:1', { adds: 9, n: 10 }],
+      ['jt:1&m:0', { adds: 2, n: 8 }],
+      ['jt:2&m:0', { adds: 1, n: 3 }],
+      ['bu:5', { adds: 1, n: 100 }],
+    ]);
+    expect(contextFeatures(['jt:1', 'jt:1&m:0', 'bu:5'], counts)).toEqual(['ctx>=0.1', 'ctx>=0.25']);
+    // Too few jobs in the combination: the job type's own rate.
+    expect(contextFeatures(['jt:2&m:0', 'jt:1', 'bu:5'], counts)).toEqual([
+      'ctx>=0.1',
+      'ctx>=0.25',
+      'ctx>=0.5',
+      'ctx>=0.75',
+      'ctx>=0.9',
+    ]);
+    expect(contextFeatures(['bu:5'], counts)).toEqual([]);
+    expect(contextFeatures(['w:capacitor'], counts)).toEqual([]);
   });
 });

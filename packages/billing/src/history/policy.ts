@@ -14,6 +14,8 @@ export type QuantityRule =
 export interface SkuPolicy {
   skuId: number;
   tree: TreeNode;
+  /** Per "jobs like this" context (job type, its combinations, business unit): adds / opportunities. */
+  contexts: Map<string, { adds: number; n: number }>;
   /** Settled past jobs where the technician had not billed the SKU. */
   opportunities: number;
   /** Of those, how many the office added it to. */
@@ -95,6 +97,54 @@ export function partFeatures(skuIds: Iterable<number>, isPart: (skuId: number) =
   return out;
 }
 
+/** Features that name "jobs like this one": the job type, its combinations, the business unit. */
+const CONTEXT = /^(jt|bu):/;
+/** A context needs this many opportunities (besides the job itself) for its rate to count. */
+const MIN_CONTEXT_JOBS = 8;
+const RATE_CUTS = [0.1, 0.25, 0.5, 0.75, 0.9];
+
+function contextCounts(rows: JobRecord[], skuId: number): Map<string, { adds: number; n: number }> {
+  const counts = new Map<string, { adds: number; n: number }>();
+  for (const r of rows) {
+    const added = r.office.has(skuId);
+    for (const f of r.features) {
+      if (!CONTEXT.test(f)) continue;
+      const c = counts.get(f) ?? { adds: 0, n: 0 };
+      c.n += 1;
+      if (added) c.adds += 1;
+      counts.set(f, c);
+    }
+  }
+  return counts;
+}
+
+/**
+ * How often the office adds the SKU in the most specific context of the job with enough history,
+ * as ordinal features ("ctx>=0.5"): many job types behave alike, and one split on their shared
+ * rate says what a dozen splits on job types could not.
+ */
+export function contextFeatures(
+  features: readonly string[],
+  counts: Map<string, { adds: number; n: number }>,
+): string[] {
+  const candidates = features
+    .filter((f) => CONTEXT.test(f))
+    .sort((a, b) => specificity(b) - specificity(a) || a.localeCompare(b));
+  for (const f of candidates) {
+    const c = counts.get(f);
+    if (!c) continue;
+    if (c.n < MIN_CONTEXT_JOBS) continue;
+    const rate = c.adds / c.n;
+    return RATE_CUTS.filter((cut) => rate >= cut).map((cut) => `ctx>=${cut}`);
+  }
+  return [];
+}
+
+/** Combinations before the job type alone, the job type before the business unit. */
+function specificity(feature: string): number {
+  return (feature.match(/&/g)?.length ?? 0) * 2 + (feature.startsWith('jt:') ? 1 : 0);
+}
+
 export function learnPolicies(
   model: HistoryModel,
   options: PolicyOptions = DEFAULT_POLICY_OPTIONS,
@@ -113,15 +163,22 @@ export function learnPolicies(
     const open = settled.filter((r) => !r.technician.has(skuId));
     if (open.length < options.minOpportunities) continue;
     const own = `s:${skuId}`;
+    const contexts = contextCounts(open, skuId);
     const rows: TreeRow[] = open.map((r) => {
+      const label = r.office.has(skuId);
       const parts = partFeatures([...r.technician.keys(), ...r.office.keys()], isPart, skuId);
+      // The row counts in its own context's rate. Leaving it out would make the rate a little
+      // lower exactly when the label is true, and a tree would learn that artefact; with eight
+      // or more jobs per context the row's own weight is small.
+      const context = contextFeatures(r.features, contexts);
       const base = featureSets.get(r.jobId)!;
-      return { features: parts.length ? new Set([...base, ...parts]) : base, label: r.office.has(skuId) };
+      return { features: new Set([...base, ...parts, ...context]), label };
     });
     const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own });
     policies.set(skuId, {
       skuId,
       tree,
+      contexts,
       opportunities: open.length,
       adds: rows.filter((r) => r.label).length,
       quantity: learnQuantity(
@@ -148,7 +205,10 @@ export function predictPolicies(
   const set = new Set(features);
   const out: PolicyPrediction[] = [];
   for (const policy of policies.values()) {
-    const prediction = predictTree(policy.tree, set);
+    const prediction = predictTree(
+      policy.tree,
+      new Set([...set, ...contextFeatures(features, policy.contexts)]),
+    );
     const q = policy.quantity;
     const quantity =
       q.kind === 'constant'

@@ -38,7 +38,9 @@ import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
 import { loadConventionInputs } from './conventions.ts';
 
 const SETTINGS_TTL_MS = 15_000;
-const MODELS_KEPT = 2;
+// Jobs of several days are drafted at once (a catch-up, a backtest period, a burst): each day's model
+// also carries its learned policy, so dropping one to make room costs a rebuild.
+const MODELS_KEPT = 6;
 /** Memo entries (candidate convention × past invoice) kept per tenant before starting afresh. */
 const TAX_MEMO_MAX = 500_000;
 const DAY_MS = 24 * 3600_000;

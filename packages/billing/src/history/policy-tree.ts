@@ -7,6 +7,8 @@
 
 export interface TreeRow {
   features: ReadonlySet<string>;
+  /** Features of this row only, on top of a `features` set shared with other trees. */
+  extra?: readonly string[];
   label: boolean;
 }
 
@@ -111,14 +113,67 @@ export function gStatistic(yesN: number, yesPos: number, n: number, pos: number)
   return 2 * (split - whole);
 }
 
-export function growTree(rows: readonly TreeRow[], options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNode {
+/**
+ * Numbers features once, for all the trees of a shop: rows that share a feature set (one job's
+ * features, used by every SKU's tree) are encoded once, and each node counts features in typed
+ * arrays instead of a map of strings.
+ */
+export class FeatureIndex {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly encodedSets = new WeakMap<ReadonlySet<string>, Int32Array>();
+
+  id(feature: string): number {
+    let id = this.ids.get(feature);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(feature, id);
+      this.names.push(feature);
+    }
+    return id;
+  }
+
+  encode(row: TreeRow): EncodedRow {
+    let base = this.encodedSets.get(row.features);
+    if (!base) {
+      base = Int32Array.from([...row.features].map((f) => this.id(f)));
+      this.encodedSets.set(row.features, base);
+    }
+    const extra = row.extra?.length
+      ? Int32Array.from(row.extra.filter((f) => !row.features.has(f)).map((f) => this.id(f)))
+      : NONE;
+    return { base, extra, label: row.label };
+  }
+}
+
+const NONE = new Int32Array(0);
+
+export function growTree(
+  rows: readonly TreeRow[],
+  options: TreeOptions = DEFAULT_TREE_OPTIONS,
+  index: FeatureIndex = new FeatureIndex(),
+): TreeNode {
+  const encoded: EncodedRow[] = rows.map((r) => index.encode(r));
+  const names = index.names;
+  const excluded = new Uint8Array(names.length);
+  const exclude = options.exclude;
+  if (exclude) for (let id = 0; id < names.length; id++) excluded[id] = exclude(names[id]!) ? 1 : 0;
   const pos = rows.filter((r) => r.label).length;
   // The root's own rate, lightly smoothed, is the prior of everything below it.
   const rootRate = (pos + 0.5) / (rows.length + 1);
-  return grow(rows, 0, rootRate, options);
+  return grow(encoded, 0, rootRate, { ...options, names, excluded });
 }
 
-function grow(rows: readonly TreeRow[], depth: number, parentRate: number, o: TreeOptions): TreeNode {
+interface EncodedRow {
+  /** The shared feature set's ids (not copied per tree) and this row's own extras. */
+  base: Int32Array;
+  extra: Int32Array;
+  label: boolean;
+}
+
+type GrowOptions = TreeOptions & { names: string[]; excluded: Uint8Array };
+
+function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o: GrowOptions): TreeNode {
   const n = rows.length;
   let pos = 0;
   for (const r of rows) if (r.label) pos += 1;
@@ -126,36 +181,33 @@ function grow(rows: readonly TreeRow[], depth: number, parentRate: number, o: Tr
   const leaf: TreeLeaf = { kind: 'leaf', n, positives: pos, p };
   if (depth >= o.maxDepth || n < 2 * o.minLeaf || pos === 0 || pos === n) return leaf;
 
-  const count = new Map<string, { n: number; pos: number }>();
+  const counts = new Int32Array(o.names.length);
+  const positives = new Int32Array(o.names.length);
   for (const r of rows) {
-    for (const f of r.features) {
-      let c = count.get(f);
-      if (!c) {
-        c = { n: 0, pos: 0 };
-        count.set(f, c);
-      }
-      c.n += 1;
-      if (r.label) c.pos += 1;
+    for (const ids of [r.base, r.extra]) {
+      for (let k = 0; k < ids.length; k++) counts[ids[k]!]! += 1;
+      if (r.label) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
     }
   }
-  let best: { feature: string; g: number } | null = null;
+  let best: { id: number; g: number } | null = null;
   let candidates = 0;
-  for (const [feature, c] of count) {
-    if (c.n < o.minLeaf || n - c.n < o.minLeaf) continue;
-    if (o.exclude?.(feature)) continue;
+  for (let id = 0; id < counts.length; id++) {
+    const c = counts[id]!;
+    if (c < o.minLeaf || n - c < o.minLeaf || o.excluded[id]) continue;
     candidates += 1;
-    const g = gStatistic(c.n, c.pos, n, pos);
+    const g = gStatistic(c, positives[id]!, n, pos);
     // Ties go to the feature that sorts first, so the tree is the same run to run.
-    if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && feature < best.feature))
-      best = { feature, g };
+    if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && o.names[id]! < o.names[best.id]!))
+      best = { id, g };
   }
   if (!best || best.g < criticalG(o.alpha / candidates)) return leaf;
-  const yesRows: TreeRow[] = [];
-  const noRows: TreeRow[] = [];
-  for (const r of rows) (r.features.has(best.feature) ? yesRows : noRows).push(r);
+  const yesRows: EncodedRow[] = [];
+  const noRows: EncodedRow[] = [];
+  const chosen = best.id;
+  for (const r of rows) (r.base.includes(chosen) || r.extra.includes(chosen) ? yesRows : noRows).push(r);
   return {
     kind: 'split',
-    feature: best.feature,
+    feature: o.names[best.id]!,
     n,
     positives: pos,
     p,

@@ -4,7 +4,14 @@
 // whose invoices have settled count (the office adds a few days later), and only jobs before the
 // model's cutoff, so the policy is time-respecting like the rest of the history model.
 import type { HistoryModel, JobRecord } from './model.ts';
-import { DEFAULT_TREE_OPTIONS, growTree, predictTree, type TreeNode, type TreeRow } from './policy-tree.ts';
+import {
+  DEFAULT_TREE_OPTIONS,
+  FeatureIndex,
+  growTree,
+  predictTree,
+  type TreeNode,
+  type TreeRow,
+} from './policy-tree.ts';
 
 export type QuantityRule =
   | { kind: 'constant'; value: number; share: number }
@@ -103,12 +110,15 @@ const CONTEXT = /^(jt|bu):/;
 const MIN_CONTEXT_JOBS = 8;
 const RATE_CUTS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
-function contextCounts(rows: JobRecord[], skuId: number): Map<string, { adds: number; n: number }> {
+function contextCounts(
+  rows: JobRecord[],
+  skuId: number,
+  contextsOf: (r: JobRecord) => readonly string[],
+): Map<string, { adds: number; n: number }> {
   const counts = new Map<string, { adds: number; n: number }>();
   for (const r of rows) {
     const added = r.office.has(skuId);
-    for (const f of r.features) {
-      if (!CONTEXT.test(f)) continue;
+    for (const f of contextsOf(r)) {
       const c = counts.get(f) ?? { adds: 0, n: 0 };
       c.n += 1;
       if (added) c.adds += 1;
@@ -126,11 +136,9 @@ function contextCounts(rows: JobRecord[], skuId: number): Map<string, { adds: nu
 export function contextFeatures(
   features: readonly string[],
   counts: Map<string, { adds: number; n: number }>,
+  sortedContexts: readonly string[] = contextsOf(features),
 ): string[] {
-  const candidates = features
-    .filter((f) => CONTEXT.test(f))
-    .sort((a, b) => specificity(b) - specificity(a) || a.localeCompare(b));
-  for (const f of candidates) {
+  for (const f of sortedContexts) {
     const c = counts.get(f);
     if (!c) continue;
     if (c.n < MIN_CONTEXT_JOBS) continue;
@@ -138,6 +146,13 @@ export function contextFeatures(
     return RATE_CUTS.filter((cut) => rate >= cut).map((cut) => `ctx>=${cut}`);
   }
   return [];
+}
+
+/** The job's contexts, most specific first. */
+export function contextsOf(features: readonly string[]): string[] {
+  return features
+    .filter((f) => CONTEXT.test(f))
+    .sort((a, b) => specificity(b) - specificity(a) || a.localeCompare(b));
 }
 
 /** Combinations before the job type alone, the job type before the business unit. */
@@ -158,27 +173,37 @@ export function learnPolicies(
     for (const sku of r.office.keys()) addCounts.set(sku, (addCounts.get(sku) ?? 0) + 1);
   const policies = new Map<number, SkuPolicy>();
   const featureSets = new Map(settled.map((r) => [r.jobId, new Set(r.features)]));
+  const index = new FeatureIndex();
+  const contexts = new Map(settled.map((r) => [r.jobId, contextsOf(r.features)]));
+  const contextsOfRecord = (r: JobRecord) => contexts.get(r.jobId)!;
+  const allParts = new Map(
+    settled.map((r) => [r.jobId, partFeatures([...r.technician.keys(), ...r.office.keys()], isPart)]),
+  );
   for (const [skuId, adds] of addCounts) {
     if (adds < options.minAdds) continue;
     const open = settled.filter((r) => !r.technician.has(skuId));
     if (open.length < options.minOpportunities) continue;
     const own = `s:${skuId}`;
-    const contexts = contextCounts(open, skuId);
+    const counts = contextCounts(open, skuId, contextsOfRecord);
+    const ownPart = `has:${skuId}`;
     const rows: TreeRow[] = open.map((r) => {
       const label = r.office.has(skuId);
-      const parts = partFeatures([...r.technician.keys(), ...r.office.keys()], isPart, skuId);
+      // The SKU is never its own evidence; "has:part" stays only if another part is there.
+      const all = allParts.get(r.jobId)!;
+      const parts = all.includes(ownPart)
+        ? partFeatures([...r.technician.keys(), ...r.office.keys()], isPart, skuId)
+        : all;
       // The row counts in its own context's rate. Leaving it out would make the rate a little
       // lower exactly when the label is true, and a tree would learn that artefact; with eight
       // or more jobs per context the row's own weight is small.
-      const context = contextFeatures(r.features, contexts);
-      const base = featureSets.get(r.jobId)!;
-      return { features: new Set([...base, ...parts, ...context]), label };
+      const context = contextFeatures(r.features, counts, contextsOfRecord(r));
+      return { features: featureSets.get(r.jobId)!, extra: [...parts, ...context], label };
     });
-    const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own });
+    const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own }, index);
     policies.set(skuId, {
       skuId,
       tree,
-      contexts,
+      contexts: counts,
       opportunities: open.length,
       adds: rows.filter((r) => r.label).length,
       quantity: learnQuantity(

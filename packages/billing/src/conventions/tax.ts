@@ -193,17 +193,17 @@ export function inferTaxConvention(
     .map((c, i) => ({ convention: c, label: label(c), matched: counts[i]! }))
     .sort((a, b) => b.matched - a.matched);
   const common = { support: evidence.length, fallbackMatched: counts[fallbackIdx]!, candidates: ranked };
-  if (bestIdx.length === candidates.length) {
-    // Every candidate reproduces as many invoices: the history cannot tell them apart.
-    return {
-      ...common,
-      status: 'tie',
-      convention: fallback,
-      matched: counts[fallbackIdx]!,
-      agreement: counts[fallbackIdx]! / evidence.length,
-      tied,
-    };
-  }
+  // The settings stay: the history cannot tell the candidates apart, or not beyond chance.
+  const keepSettings = (status: 'tie' | 'insufficient') => ({
+    ...common,
+    status,
+    convention: fallback,
+    matched: counts[fallbackIdx]!,
+    agreement: counts[fallbackIdx]! / evidence.length,
+    tied,
+  });
+  // Every candidate reproduces as many invoices: the history cannot tell them apart.
+  if (bestIdx.length === candidates.length) return keepSettings('tie');
   if (chosenIdx !== fallbackIdx) {
     let wins = 0;
     let losses = 0;
@@ -212,16 +212,7 @@ export function inferTaxConvention(
       if (v && !f) wins++;
       else if (!v && f) losses++;
     });
-    if (signTestP(wins, losses) > SIGNIFICANCE) {
-      return {
-        ...common,
-        status: 'insufficient',
-        convention: fallback,
-        matched: counts[fallbackIdx]!,
-        agreement: counts[fallbackIdx]! / evidence.length,
-        tied,
-      };
-    }
+    if (signTestP(wins, losses) > SIGNIFICANCE) return keepSettings('insufficient');
   }
   const chosen = candidates[chosenIdx]!;
   return {

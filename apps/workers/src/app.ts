@@ -41,7 +41,7 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     'invoice.price': (p) => price(services, p),
     'invoice.draft': (p) => draft(services, p),
     'invoice.route': (p) => route(services, p),
-    'invoice.post': (p) => post(services, p),
+    'invoice.post': (p, ctx) => post(services, p, `job-${ctx.job.id}`),
     'payment.reconcile': (p) => reconcile(services, p),
   };
 }

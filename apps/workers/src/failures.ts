@@ -1,16 +1,24 @@
 // What happens when a job will not be retried again: the run is marked failed and a review
 // item with reason stage_failed is opened, so a failure is never silent. Invalid payloads are
 // recorded in rejected_events for inspection.
-import { errorMessage, type InvalidInputError, type PayloadOf, type QueueName } from '@invoicer/core';
+import {
+  errorMessage,
+  eventsFrom,
+  type InvalidInputError,
+  type PayloadOf,
+  type QueueName,
+  type RunStatus,
+} from '@invoicer/core';
 import type { Db } from '@invoicer/db';
 import {
   appendAuditTx,
   getRun,
-  getStageOutput,
   invoiceSubjectKey,
   openReviewItem,
   recordRejected,
+  transitionRun,
 } from '@invoicer/db';
+import { stageValue } from '@invoicer/pipeline';
 import type { WorkerHooks } from '@invoicer/platform';
 import type { TenantRuntime } from '@invoicer/tenant';
 import type { Job } from 'bullmq';
@@ -38,22 +46,16 @@ export function failureHooks(
       if (!p.runId || !p.tenantId) return;
       const run = await getRun(db, p.runId);
       if (!run) return;
-      const extracted = await getStageOutput<{
-        value?: {
-          context?: {
-            invoice?: { total?: string };
-            job?: { businessUnitId?: number; jobTypeId?: number };
-            customer?: { name?: string };
-          };
-        };
-      }>(db, run.id, 'extract');
-      const context = extracted?.value?.context;
+      // A damaged extract output must not stop the failure from being recorded.
+      const context = (await stageValue(db, run.id, 'extract').catch(() => null))?.context;
       const settings = await runtime.settings(run.tenantId);
       await db.$transaction(async (tx) => {
-        await tx.pipelineRun.update({
-          where: { id: run.id },
-          data: { status: 'failed', error: { queue, message: errorMessage(error).slice(0, 2000) } },
-        });
+        // A run that reached a person or a final state meanwhile keeps it; the item still opens.
+        const current = await tx.pipelineRun.findUniqueOrThrow({ where: { id: run.id } });
+        if (eventsFrom(current.status as RunStatus).includes('failed'))
+          await transitionRun(tx, current, 'failed', {
+            error: { queue, message: errorMessage(error).slice(0, 2000) },
+          });
         const { item } = await openReviewItem(tx, {
           tenantId: run.tenantId,
           kind: 'invoice',

@@ -8,11 +8,33 @@ export { Prisma } from './generated/prisma/client.ts';
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  // An idle client that loses its server (a Postgres restart) must not crash the process.
+  pool.on('error', () => {});
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Writes that extend the audit chain queue on one lock per tenant; under a burst the default
   // 2 s wait / 5 s lifetime expires transactions that are merely waiting their turn.
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The node-postgres pool under a client, for the hot path's plain SQL (Prisma's per-query
+ * client CPU is several times pg's). Null for a client this module did not create.
+ */
+export function poolOf(db: Db): pg.Pool | null {
+  return pools.get(db) ?? null;
+}
+
+/** One plain-SQL query on the client's pool (or through Prisma when it has none). */
+export async function sql<T>(db: Db, text: string, values: unknown[] = []): Promise<T[]> {
+  const pool = pools.get(db);
+  if (pool) return (await pool.query(text, values)).rows as T[];
+  return db.$queryRawUnsafe<T[]>(text, ...values);
 }
 
 const START_POSTGRES =

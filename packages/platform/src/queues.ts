@@ -46,6 +46,30 @@ export class QueueSet {
     return jobId;
   }
 
+  /**
+   * Enqueue again a step that must move (resume, the sweeper): a job under the same id that
+   * already failed for good or completed would make `add` a no-op, so it is removed first. A job
+   * that is waiting, delayed or active is left alone: it is already moving. Returns what it did.
+   */
+  async enqueueAgain<Q extends QueueName>(
+    name: Q,
+    payload: PayloadOf<Q>,
+  ): Promise<'added' | 'replaced' | 'in_flight'> {
+    const parsed = QUEUE_CATALOG[name].payload.parse(payload) as PayloadOf<Q>;
+    const jobId = jobIdFor(name, parsed);
+    const queue = this.get(name);
+    const existing = await queue.getJob(jobId);
+    let replaced = false;
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return 'in_flight';
+      await existing.remove();
+      replaced = true;
+    }
+    await queue.add(name, parsed, { jobId });
+    return replaced ? 'replaced' : 'added';
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }

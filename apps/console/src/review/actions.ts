@@ -3,15 +3,17 @@
 // and only then touch Redis (enqueue) — so a lost enqueue never loses a decision: an approved
 // run is re-enqueued by `npm run runs:resume`.
 import { type DraftEdit, DraftEditError, reviseDraft } from '@invoicer/billing';
-import { errorMessage } from '@invoicer/core';
+import { errorMessage, IllegalTransitionError, type RunEvent } from '@invoicer/core';
 import {
   getTenantSettings,
   lockClaimedItem,
   type PipelineRun,
   type ReviewItem,
+  RunMovedError,
+  type RunPatch,
   saveDraft,
-  setRunStatus,
   type Tx,
+  transitionRun,
 } from '@invoicer/db';
 import { auditUser } from '../audit/record.ts';
 import { isManager } from '../auth/roles.ts';
@@ -20,7 +22,7 @@ import { HttpError } from '../http/errors.ts';
 import type { ConsoleServices } from '../services.ts';
 import { type ActionResult, claimTtl, itemRefs, snapshot } from './decision.ts';
 import { enqueueAgain } from './enqueue.ts';
-import { currentDraft, type ExtractView, managerRule, stageValue } from './load.ts';
+import { currentDraft, managerRule, stageValue } from './load.ts';
 import { setInvoiceReviewStatus } from './st-review-status.ts';
 
 async function requireRun(tx: Tx, item: ReviewItem): Promise<PipelineRun> {
@@ -29,6 +31,25 @@ async function requireRun(tx: Tx, item: ReviewItem): Promise<PipelineRun> {
   const run = item.runId ? await tx.pipelineRun.findUnique({ where: { id: item.runId } }) : null;
   if (!run) throw new HttpError(409, 'This item has no pipeline run.');
   return run;
+}
+
+/** Move the run by the state machine; a run that has moved on is a conflict, not a crash. */
+async function moveRun(
+  tx: Tx,
+  run: { id: string; status: string; stage: string },
+  event: RunEvent,
+  patch: RunPatch = {},
+): Promise<void> {
+  try {
+    await transitionRun(tx, run, event, patch);
+  } catch (error) {
+    if (error instanceof IllegalTransitionError || error instanceof RunMovedError)
+      throw new HttpError(
+        409,
+        `This invoice has moved on (it is ${run.status.replace('_', ' ')}); reload it.`,
+      );
+    throw error;
+  }
 }
 
 export async function approveItem(
@@ -51,7 +72,7 @@ export async function approveItem(
     if (manager.required && !isManager(user.role))
       throw new HttpError(403, `A billing manager must approve this item: ${manager.why.join('; ')}.`);
     const now = new Date();
-    await tx.pipelineRun.update({ where: { id: run.id }, data: { status: 'approved', stage: 'post' } });
+    await moveRun(tx, run, 'approved', { stage: 'post' });
     const after = await tx.reviewItem.update({
       where: { id: item.id },
       data: {
@@ -106,7 +127,7 @@ export async function editDraft(
   const item = await db.reviewItem.findUnique({ where: { id: itemId } });
   if (!item) throw new HttpError(404, 'No such review item.');
   const run = item.runId ? await db.pipelineRun.findUnique({ where: { id: item.runId } }) : null;
-  const extract = run ? await stageValue<ExtractView>(db, run.id, 'extract') : null;
+  const extract = run ? await stageValue(db, run.id, 'extract') : null;
   if (!run || !extract) throw new HttpError(409, 'This item has no job context to edit against.');
   // Loading knowledge can take a while (catalogue, history model): do it before taking the lock.
   const knowledge = await runtime.knowledge(item.tenantId, new Date(extract.context.job.completedOn));
@@ -147,7 +168,7 @@ export async function editDraft(
       document: doc as unknown as Record<string, unknown>,
       createdBy: user.email,
     });
-    await tx.pipelineRun.update({ where: { id: run.id }, data: { draftRevision: revision } });
+    await moveRun(tx, lockedRun, 'edited', { draftRevision: revision });
     const after = await tx.reviewItem.update({ where: { id: itemId }, data: { amount: doc.total } });
     await auditUser(tx, user, {
       ...itemRefs(locked),
@@ -174,7 +195,7 @@ export async function rejectItem(
   await services.db.$transaction(async (tx) => {
     const item = await lockClaimedItem(tx, itemId, user.id, claimTtl(services));
     const run = await requireRun(tx, item);
-    await setRunStatus(tx, run.id, 'rejected');
+    await moveRun(tx, run, 'rejected');
     const after = await tx.reviewItem.update({
       where: { id: item.id },
       data: {

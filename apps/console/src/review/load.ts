@@ -1,33 +1,19 @@
 // Everything the item page shows, read from Postgres: the item, its run, the persisted stage
 // outputs (each stored as { value, next }), the current draft revision and the audit history.
-import type {
-  DraftDocument,
-  JobContext,
-  Mention,
-  MentionDecision,
-  PricedLine,
-  RouteDecision,
-} from '@invoicer/billing';
-import { fromAmountString, type TenantSettings } from '@invoicer/core';
+import type { DraftDocument, PricedLine, RouteDecision } from '@invoicer/billing';
+import { fromAmountString, type PipelineStage, type TenantSettings } from '@invoicer/core';
 import type { AuditEvent, Db, PipelineRun, ReviewItem, Tx } from '@invoicer/db';
-import { getDraft, getStageOutput, userNames } from '@invoicer/db';
+import { getDraft, userNames } from '@invoicer/db';
+import {
+  type ExtractOutput,
+  StageOutputError,
+  type StageOutputs,
+  stageValue as savedStageValue,
+} from '@invoicer/pipeline';
 import type { ConsoleServices } from '../services.ts';
 
-/** The parts of the extract stage's output the console reads. */
-export interface ExtractView {
-  context: JobContext;
-  mentions: Mention[];
-  decisions: MentionDecision[];
-  candidates: Record<string, { skuId: number; code: string; name: string; score: number }[]>;
-  provider: {
-    name: string;
-    model: string;
-    promptVersion: string;
-    inputDigest: string;
-    durationMs: number;
-    fallback: { from: string; error: string } | null;
-  };
-}
+/** The extract stage's output, as the pipeline defines it. */
+export type ExtractView = ExtractOutput;
 
 export type DraftWithRemovals = DraftDocument & { removals?: { itemId: number; skuCode: string }[] };
 
@@ -59,10 +45,21 @@ export interface ItemView {
   policy: TenantSettings['policy'];
 }
 
-/** A stage's persisted value (stage outputs are saved as { value, next }). */
-export async function stageValue<T>(db: Db | Tx, runId: string, stage: string): Promise<T | null> {
-  const saved = await getStageOutput<{ value?: T }>(db, runId, stage);
-  return saved?.value ?? null;
+/**
+ * A stage's saved value, checked against the pipeline's schema. A damaged or outdated output
+ * shows as absent (the page says there is no context) rather than breaking the page.
+ */
+export async function stageValue<S extends PipelineStage>(
+  db: Db | Tx,
+  runId: string,
+  stage: S,
+): Promise<StageOutputs[S] | null> {
+  try {
+    return await savedStageValue(db, runId, stage);
+  } catch (error) {
+    if (error instanceof StageOutputError) return null;
+    throw error;
+  }
 }
 
 export function managerRule(
@@ -99,8 +96,8 @@ export async function loadItemView(
   if (!item) return null;
   const run = item.runId ? await db.pipelineRun.findUnique({ where: { id: item.runId } }) : null;
   const [extract, route, draft, revisions, audit, settings] = await Promise.all([
-    run ? stageValue<ExtractView>(db, run.id, 'extract') : null,
-    run ? stageValue<RouteDecision>(db, run.id, 'route') : null,
+    run ? stageValue(db, run.id, 'extract') : null,
+    run ? stageValue(db, run.id, 'route') : null,
     run ? currentDraft(db, run) : null,
     run
       ? db.draft.findMany({

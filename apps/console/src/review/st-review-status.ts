@@ -4,7 +4,7 @@ import { errorMessage } from '@invoicer/core';
 import { beginWrite, completeWrite, failWrite, type ReviewItem } from '@invoicer/db';
 import { HttpError } from '../http/errors.ts';
 import type { ConsoleServices } from '../services.ts';
-import { type ExtractView, stageValue } from './load.ts';
+import { stageValue } from './load.ts';
 
 export type StReviewStatus = 'NeedsReview' | 'OnHold' | 'Reviewed';
 
@@ -15,7 +15,7 @@ export async function setInvoiceReviewStatus(
 ): Promise<{ invoiceId: number; reviewStatus: string } | null> {
   const { db } = services;
   const run = item.runId ? await db.pipelineRun.findUnique({ where: { id: item.runId } }) : null;
-  const extract = run && !run.stInvoiceId ? await stageValue<ExtractView>(db, run.id, 'extract') : null;
+  const extract = run && !run.stInvoiceId ? await stageValue(db, run.id, 'extract') : null;
   const invoiceId = run?.stInvoiceId ? Number(run.stInvoiceId) : extract?.context.invoice.id;
   if (!invoiceId) return null;
   const key = `console:${item.id}:review-status:${reviewStatus}:${Date.now()}`;

@@ -1,5 +1,6 @@
 // `npm run runs:resume [-- --tenant <id>]`: re-enqueue every unfinished run from Postgres
-// (after Redis was lost or flushed). Safe to repeat: job ids are deterministic.
+// (after Redis was lost or flushed, or a job failed for good without recording it). Safe to
+// repeat: job ids are deterministic, and a job still moving is left alone.
 import { parseArgs } from 'node:util';
 import { ConfigError, ServiceUnavailableError } from '@invoicer/core';
 import { checkPostgres, createDb } from '@invoicer/db';
@@ -14,7 +15,10 @@ try {
   const redis = createProducerConnection(env.REDIS_URL);
   const queues = new QueueSet(redis, env.QUEUE_PREFIX);
   const result = await resumeRuns(db, queues, values.tenant);
-  console.log(`re-enqueued ${result.runs} run(s):`, result.byQueue);
+  console.log(
+    `re-enqueued ${result.runs} run(s) (${result.replaced} replacing a job that had failed for good):`,
+    result.byQueue,
+  );
   await queues.close();
   redis.disconnect();
   await db.$disconnect();

@@ -3,21 +3,12 @@
 // note-word associations), let the tenant's provider choose, and turn the choices into lines.
 // With a model configured (settings.ai.provider 'openai') the model reads the notes first; its
 // grounded, guarded mentions replace the parser's, which remain the fallback.
-import {
-  type ChooseInput,
-  chooseWithFallback,
-  providerFor,
-  type ReaderInfo,
-  readWithFallback,
-} from '@invoicer/ai';
-import type { JobContext } from '@invoicer/billing';
+import { type ChooseInput, chooseWithFallback, providerFor, readWithFallback } from '@invoicer/ai';
 import {
   buildNoteLines,
   findJobMentions,
-  type Mention,
   type NoteLinesResult,
   noteTexts,
-  type ProposedLine,
   requestNotes,
   type ScoredCandidate,
   type SkuCandidate,
@@ -25,33 +16,10 @@ import {
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
 import { appendAuditTx, historyLineVotes, searchSkus } from '@invoicer/db';
+import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
-
-export interface ExtractOutput {
-  context: JobContext;
-  mentions: Mention[];
-  candidates: Record<string, { skuId: number; code: string; name: string; score: number }[]>;
-  decisions: Awaited<ReturnType<typeof chooseWithFallback>>['decisions'];
-  provider: {
-    name: string;
-    model: string;
-    promptVersion: string;
-    inputDigest: string;
-    durationMs: number;
-    fallback: { from: string; error: string } | null;
-  };
-  noteLines: ProposedLine[];
-  confirmations: [number, string[]][];
-  unmatchedMentionIds: string[];
-  nonBillable: { mentionId: string; skuId: number | null }[];
-  /**
-   * Which reader found the mentions, when a model is configured (provider, prompt version,
-   * fallback, what grounding dropped and the guard rail overruled). Absent: the local parser.
-   */
-  reader?: ReaderInfo;
-}
 
 const CANDIDATES_PER_MENTION = 8;
 
@@ -59,7 +27,7 @@ export async function extract(
   services: WorkerServices,
   payload: PayloadOf<'invoice.extract'>,
 ): Promise<void> {
-  await runStage<ExtractOutput>(services, payload, 'extract', async (run) => {
+  await runStage(services, payload, 'extract', async (run) => {
     const { db, runtime } = services;
     await services.ensureFresh(run.tenantId);
     const client = await runtime.client(run.tenantId);
@@ -179,7 +147,6 @@ export async function extract(
     const fellBack = chosen.fallback !== null || (reading?.reader.fallback ?? null) !== null;
     return {
       output,
-      next: 'invoice.detect',
       inputDigest: chosen.inputDigest,
       patch: {
         stInvoiceId: BigInt(context.invoice.id),

@@ -1,26 +1,25 @@
-// invoice.post: write an approved draft revision to the ServiceTitan invoice. Every write has a
+// invoice.post: write an approved draft revision to the ServiceTitan invoice. Only a run the state
+// machine has approved at exactly that revision is posted, and only by the one posting job that
+// holds its claim (a lease renewed as it writes). Every write has a
 // ledger row keyed by run, revision and line. A retry skips completed writes; a write that was
 // sent but never confirmed (a crash between the two) is resolved by reading the invoice back
 // and claiming the new item that matches it, so nothing is appended twice. After the writes,
 // the invoice is read back and compared with the draft; any difference reopens the review
 // item with the difference shown instead of being marked posted.
 import type { PricedLine } from '@invoicer/billing';
-import { fromAmountString, type PayloadOf } from '@invoicer/core';
+import { fromAmountString, InvalidInputError, type PayloadOf } from '@invoicer/core';
 import {
   appendAuditTx,
-  beginWrite,
-  completeWrite,
+  claimPosting,
   getDraft,
-  getWrite,
   invoiceSubjectKey,
-  listWrites,
   openReviewItem,
-  setRunStatus,
+  renewPostingLease,
+  transitionRun,
 } from '@invoicer/db';
+import { type ExtractOutput, runSteps, type StepSpec, stageValue } from '@invoicer/pipeline';
 import type { Invoice, InvoiceItem, StClient } from '@invoicer/servicetitan';
 import type { WorkerServices } from '../services.ts';
-import type { ExtractOutput } from './extract.ts';
-import { loadRun, requireOutput } from './runner.ts';
 
 export interface PostDifference {
   line: string;
@@ -81,136 +80,136 @@ async function readInvoice(client: StClient, invoiceId: number): Promise<Invoice
   return invoice;
 }
 
-export async function post(services: WorkerServices, payload: PayloadOf<'invoice.post'>): Promise<void> {
+/** How long a posting job holds its run before another may take over (renewed as it writes). */
+const POSTING_LEASE_MS = 120_000;
+
+type AddResult = { itemId: number };
+
+export async function post(
+  services: WorkerServices,
+  payload: PayloadOf<'invoice.post'>,
+  owner: string = `post-${payload.runId}.r${payload.revision}`,
+): Promise<void> {
   const { db } = services;
-  const run = await loadRun(services, payload.tenantId, payload.runId);
-  if (run.status === 'posted' && run.draftRevision === payload.revision) return;
-  const draft = await getDraft(db, run.id, payload.revision);
-  if (!draft) throw new Error(`run ${run.id} has no draft revision ${payload.revision}`);
-  const extracted = await requireOutput<ExtractOutput>(services, run.id, 'extract');
-  const invoiceId = extracted.context.invoice.id;
-  const client = await services.runtime.client(run.tenantId);
   const log = services.log.child({
-    tenant: run.tenantId,
-    stJobId: Number(run.stJobId),
-    runId: run.id,
+    tenant: payload.tenantId,
+    runId: payload.runId,
     stage: 'post',
     revision: payload.revision,
   });
+  const claim = await claimPosting(db, payload.runId, payload.revision, owner, POSTING_LEASE_MS);
+  if (claim.outcome === 'posted') return;
+  if (claim.outcome === 'busy') {
+    // The holder finishes (or, if it died, its retry or the sweeper takes over after the lease).
+    log.warn({ holder: claim.holder }, 'another posting job holds this run; leaving it to them');
+    return;
+  }
+  if (claim.outcome === 'refused') {
+    await refuse(services, payload, claim.status, claim.revision);
+    log.error({ status: claim.status, revision: claim.revision }, 'refused to post an unapproved draft');
+    return;
+  }
+  const run = claim.run;
+  if (run.tenantId !== payload.tenantId)
+    throw new InvalidInputError(`run ${run.id} belongs to another tenant`);
+  const [draft, extracted] = await Promise.all([
+    getDraft(db, run.id, payload.revision),
+    stageValue(db, run.id, 'extract'),
+  ]);
+  if (!draft) throw new Error(`run ${run.id} has no draft revision ${payload.revision}`);
+  if (!extracted) throw new Error(`run ${run.id} has no extract output`);
+  const invoiceId = extracted.context.invoice.id;
+  const client = await services.runtime.client(run.tenantId);
   const lines = draft.lines as unknown as PricedLine[];
   const prefix = `post:${run.id}:r${payload.revision}`;
-  await setRunStatus(db, run.id, 'posting');
+  const owned = { tenantId: run.tenantId, runId: run.id };
 
-  let invoice = await readInvoice(client, invoiceId);
-  if (invoice.syncStatus && invoice.syncStatus !== 'Pending') {
+  const before = await readInvoice(client, invoiceId);
+  if (before.syncStatus && before.syncStatus !== 'Pending') {
     await reopen(
       services,
       run,
       draft.total.toString(),
-      [{ line: 'invoice', expected: 'Pending', actual: invoice.syncStatus }],
+      [{ line: 'invoice', expected: 'Pending', actual: before.syncStatus }],
       extracted,
       payload.revision,
     );
     return;
   }
   const baseline = new Set(extracted.context.invoice.items.map((i) => i.id));
-  const claimed = new Map<string, number>();
-  for (const w of await listWrites(db, run.id)) {
-    const itemId = (w.response as { itemId?: number } | null)?.itemId;
-    const addPrefix = `${prefix}:add:`;
-    if (w.key.startsWith(addPrefix) && w.status === 'completed' && typeof itemId === 'number')
-      claimed.set(w.key.slice(addPrefix.length), itemId);
-  }
-  const claimedIds = () => new Set(claimed.values());
-  const findNew = (line: PricedLine) =>
-    (invoice.items ?? []).find(
-      (i) =>
-        !baseline.has(i.id) && !claimedIds().has(i.id) && i.skuId === line.skuId && sameQuantity(i, line),
-    );
+  const itemsOf = (invoice: Invoice) => (invoice.items ?? []).filter((i) => i.active !== false);
 
-  // 1. Appends, one item per call.
+  // 1. Line writes: appends (one item per call), changes (PATCH by id), a reviewer's removals.
   const added = lines.filter((l) => l.origin === 'added');
-  let sent = 0;
-  for (const line of added) {
-    const key = `${prefix}:add:${line.key}`;
-    if (claimed.has(line.key)) continue;
-    const existing = await getWrite(db, key);
-    const recovered = existing ? findNew(line) : undefined;
-    if (recovered) {
-      // Sent before a crash and applied by ServiceTitan: claim it, do not send again.
-      await completeWrite(db, key, { itemId: recovered.id, recovered: true });
-      claimed.set(line.key, recovered.id);
-      continue;
-    }
-    const request = {
-      skuId: line.skuId,
-      description: line.description,
-      quantity: Number(line.quantity),
-      unitPrice: Number(line.unitPrice),
-    };
-    await beginWrite(db, {
-      key,
-      tenantId: run.tenantId,
-      runId: run.id,
-      operation: 'invoice.item.append',
-      request,
-    });
-    await client.patchInvoiceItem(invoiceId, request);
-    sent += 1;
-  }
-  if (sent) invoice = await readInvoice(client, invoiceId);
-  for (const line of added) {
-    if (claimed.has(line.key)) continue;
-    const match = findNew(line);
-    if (!match)
-      throw new Error(
-        `appended ${line.skuCode} × ${line.quantity} is not on invoice ${invoiceId} after writing`,
-      );
-    await completeWrite(db, `${prefix}:add:${line.key}`, { itemId: match.id });
-    claimed.set(line.key, match.id);
-  }
-
-  // 2. Changes to existing items (idempotent: PATCH by id).
   const changed = lines.filter((l) => l.origin === 'changed' && l.existingItemId !== null);
-  for (const line of changed) {
-    const key = `${prefix}:change:${line.key}`;
-    if ((await getWrite(db, key))?.status === 'completed') continue;
-    const request = {
-      id: line.existingItemId!,
-      description: line.description,
-      quantity: Number(line.quantity),
-      unitPrice: Number(line.unitPrice),
-    };
-    await beginWrite(db, {
-      key,
-      tenantId: run.tenantId,
-      runId: run.id,
-      operation: 'invoice.item.update',
-      request,
-    });
-    await client.patchInvoiceItem(invoiceId, request);
-    await completeWrite(db, key, { itemId: line.existingItemId });
-  }
-  // 3. Removals a reviewer made (DELETE is idempotent: an item already gone is fine).
   const removals = (draft.document as { removals?: { itemId: number; skuCode: string }[] }).removals ?? [];
-  for (const removal of removals) {
-    const key = `${prefix}:remove:${removal.itemId}`;
-    if ((await getWrite(db, key))?.status === 'completed') continue;
-    await beginWrite(db, {
-      key,
-      tenantId: run.tenantId,
-      runId: run.id,
+  const specs: StepSpec<AddResult>[] = [
+    ...added.map((line) => {
+      const request = {
+        skuId: line.skuId,
+        description: line.description,
+        quantity: Number(line.quantity),
+        unitPrice: Number(line.unitPrice),
+      };
+      return {
+        key: `${prefix}:add:${line.key}`,
+        operation: 'invoice.item.append',
+        request,
+        send: () => client.patchInvoiceItem(invoiceId, request).then(() => undefined),
+        find: (snapshot: unknown, taken: Set<unknown>) => {
+          const item = itemsOf(snapshot as Invoice).find(
+            (i) => !baseline.has(i.id) && !taken.has(i.id) && i.skuId === line.skuId && sameQuantity(i, line),
+          );
+          if (!item) return null;
+          taken.add(item.id);
+          return { itemId: item.id };
+        },
+      };
+    }),
+    ...changed.map((line) => {
+      const request = {
+        id: line.existingItemId!,
+        description: line.description,
+        quantity: Number(line.quantity),
+        unitPrice: Number(line.unitPrice),
+      };
+      return {
+        key: `${prefix}:change:${line.key}`,
+        operation: 'invoice.item.update',
+        request,
+        send: () => client.patchInvoiceItem(invoiceId, request).then(() => undefined),
+        find: (snapshot: unknown) => {
+          // Quantity is what we set and ServiceTitan keeps; prices are compared with the draft below.
+          const item = itemsOf(snapshot as Invoice).find((i) => i.id === line.existingItemId);
+          return item && sameQuantity(item, line) ? { itemId: item.id } : null;
+        },
+      };
+    }),
+    ...removals.map((removal) => ({
+      key: `${prefix}:remove:${removal.itemId}`,
       operation: 'invoice.item.delete',
       request: removal,
-    });
-    await client.deleteInvoiceItem(invoiceId, removal.itemId).catch((error: { status?: number }) => {
-      if (error.status !== 404) throw error;
-    });
-    await completeWrite(db, key, { itemId: removal.itemId });
-  }
-  if (changed.length || removals.length) invoice = await readInvoice(client, invoiceId);
+      // DELETE is idempotent: an item already gone is fine.
+      send: () =>
+        client.deleteInvoiceItem(invoiceId, removal.itemId).then(
+          () => undefined,
+          (error: { status?: number }) => {
+            if (error.status !== 404) throw error;
+          },
+        ),
+      find: (snapshot: unknown) =>
+        itemsOf(snapshot as Invoice).some((i) => i.id === removal.itemId) ? null : { itemId: removal.itemId },
+    })),
+  ];
+  if (!(await renewPostingLease(db, run.id, owner, POSTING_LEASE_MS)))
+    throw new Error(`lost the posting claim on run ${run.id}`);
+  const written = await runSteps(db, owned, specs, before, () => readInvoice(client, invoiceId));
+  let invoice = written.snapshot;
+  const claimed = new Map<string, number>(
+    added.map((line, index) => [line.key, written.outcomes[index]!.result.itemId]),
+  );
 
-  // 4. Read back and compare.
+  // 2. Compare what ServiceTitan now has with the draft.
   const diffs = compareWithDraft(invoice, lines, claimed, {
     subTotal: draft.subTotal.toString(),
     salesTax: draft.salesTax.toString(),
@@ -222,35 +221,39 @@ export async function post(services: WorkerServices, payload: PayloadOf<'invoice
     return;
   }
 
-  // 5. Keep reviewStatus and our custom field in step, then record the posting.
-  const statusKey = `${prefix}:review-status`;
-  if ((await getWrite(db, statusKey))?.status !== 'completed') {
-    await beginWrite(db, {
-      key: statusKey,
-      tenantId: run.tenantId,
-      runId: run.id,
-      operation: 'invoice.reviewStatus',
-      request: { reviewStatus: 'Reviewed' },
-    });
-    await client.patchInvoice(invoiceId, { reviewStatus: 'Reviewed' });
-    await client.setInvoiceCustomFields({
-      operations: [
-        {
-          objectId: invoiceId,
-          customFields: [{ name: 'AI Draft Status', value: `posted r${payload.revision}` }],
+  // 3. Only a verified invoice is marked Reviewed (with our custom field), then read back.
+  if (!(await renewPostingLease(db, run.id, owner, POSTING_LEASE_MS)))
+    throw new Error(`lost the posting claim on run ${run.id}`);
+  const status = await runSteps(
+    db,
+    owned,
+    [
+      {
+        key: `${prefix}:review-status`,
+        operation: 'invoice.reviewStatus',
+        request: { reviewStatus: 'Reviewed' },
+        send: async () => {
+          await client.patchInvoice(invoiceId, { reviewStatus: 'Reviewed' });
+          await client.setInvoiceCustomFields({
+            operations: [
+              {
+                objectId: invoiceId,
+                customFields: [{ name: 'AI Draft Status', value: `posted r${payload.revision}` }],
+              },
+            ],
+          });
         },
-      ],
-    });
-    const check = await readInvoice(client, invoiceId);
-    if (check.reviewStatus !== 'Reviewed')
-      throw new Error(`invoice ${invoiceId} reviewStatus is ${check.reviewStatus} after setting Reviewed`);
-    await completeWrite(db, statusKey, { reviewStatus: check.reviewStatus });
-  }
+        find: (snapshot: unknown) =>
+          (snapshot as Invoice).reviewStatus === 'Reviewed' ? { reviewStatus: 'Reviewed' } : null,
+      },
+    ],
+    invoice,
+    () => readInvoice(client, invoiceId),
+  );
+  invoice = status.snapshot;
+
   await db.$transaction(async (tx) => {
-    await tx.pipelineRun.update({
-      where: { id: run.id },
-      data: { status: 'posted', stage: 'post', finishedAt: new Date(), draftRevision: payload.revision },
-    });
+    await transitionRun(tx, { id: run.id, status: 'posting' }, 'posted', { stage: 'post' });
     await tx.reviewItem.updateMany({
       where: { subjectKey: invoiceSubjectKey(run.id) },
       data: { status: 'posted', resolvedAt: new Date() },
@@ -274,6 +277,28 @@ export async function post(services: WorkerServices, payload: PayloadOf<'invoice
   log.info(
     { added: added.length, changed: changed.length, total: invoice.total },
     'invoice posted and verified',
+  );
+}
+
+/** A posting job for a run that is not approved at that revision: nothing is written, it is audited. */
+async function refuse(
+  services: WorkerServices,
+  payload: PayloadOf<'invoice.post'>,
+  status: string,
+  revision: number,
+): Promise<void> {
+  const run = await services.db.pipelineRun.findUnique({ where: { id: payload.runId } });
+  if (!run) return;
+  await services.db.$transaction((tx) =>
+    appendAuditTx(tx, {
+      tenantId: run.tenantId,
+      actorType: 'system',
+      actor: 'poster',
+      action: 'invoice.post_refused',
+      stJobId: Number(run.stJobId),
+      runId: run.id,
+      data: { requestedRevision: payload.revision, status, revision },
+    }),
   );
 }
 
@@ -303,7 +328,7 @@ async function reopen(
       details: { postDifferences: diffs, revision },
       slaHours: settings.policy.reviewSlaHours,
     });
-    await tx.pipelineRun.update({ where: { id: run.id }, data: { status: 'awaiting_review' } });
+    await transitionRun(tx, { id: run.id, status: 'posting' }, 'post_mismatch');
     await appendAuditTx(tx, {
       tenantId: run.tenantId,
       actorType: 'system',

@@ -1,19 +1,16 @@
 // invoice.route: apply the tenant's policy. Shadow records only; review opens (or refreshes) a
 // review item with its reasons; auto-approved drafts go to invoice.post.
-import { type DraftDocument, type RouteDecision, routeStage } from '@invoicer/billing';
+import { routeStage } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
 import { appendAuditTx, invoiceSubjectKey, openReviewItem } from '@invoicer/db';
 import type { WorkerServices } from '../services.ts';
-import type { ExtractOutput } from './extract.ts';
-import { requireOutput, runStage } from './runner.ts';
+import { runStage } from './runner.ts';
 
 export async function route(services: WorkerServices, payload: PayloadOf<'invoice.route'>): Promise<void> {
-  await runStage<RouteDecision>(services, payload, 'route', async (run) => {
-    const extracted = await requireOutput<ExtractOutput>(services, run.id, 'extract');
-    const document = await requireOutput<DraftDocument>(services, run.id, 'draft');
+  await runStage(services, payload, 'route', async (run, { extract, draft: document }) => {
     const settings = await services.runtime.settings(run.tenantId);
-    const decision = routeStage(extracted.context, document, settings);
-    const context = extracted.context;
+    const decision = routeStage(extract.context, document, settings);
+    const context = extract.context;
     const audit = (
       tx: Parameters<typeof appendAuditTx>[0],
       action: string,
@@ -38,7 +35,7 @@ export async function route(services: WorkerServices, payload: PayloadOf<'invoic
     if (decision.route === 'shadow') {
       return {
         output: decision,
-        status: 'shadow',
+        event: 'routed_shadow',
         next: null,
         patch: { mode: decision.mode },
         also: (tx) => audit(tx, 'run.shadow').then(() => undefined),
@@ -47,7 +44,7 @@ export async function route(services: WorkerServices, payload: PayloadOf<'invoic
     if (decision.route === 'auto_post') {
       return {
         output: decision,
-        status: 'approved',
+        event: 'routed_auto',
         next: 'invoice.post',
         nextPayload: { revision: 1 },
         patch: { mode: decision.mode },
@@ -56,7 +53,7 @@ export async function route(services: WorkerServices, payload: PayloadOf<'invoic
     }
     return {
       output: decision,
-      status: 'awaiting_review',
+      event: 'routed_review',
       next: null,
       patch: { mode: decision.mode },
       also: async (tx) => {

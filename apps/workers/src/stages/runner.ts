@@ -1,95 +1,105 @@
-// The shape every pipeline stage shares: load the run, reuse a persisted output when this
-// stage already ran (a retry after the output was saved must not recompute it), otherwise
-// compute; persist the output and the run's progress in one transaction; only then enqueue
-// the next stage with its deterministic job id.
-import { InvalidInputError, type PipelineStage, type QueueName } from '@invoicer/core';
-import type { PipelineRun, Tx } from '@invoicer/db';
-import { getRun, getStageOutput, type RunStatus, saveStageOutput } from '@invoicer/db';
+// The stage runner: one shape for every pipeline stage. It loads the run and the stage's saved
+// inputs in one round trip; reuses a saved output when this stage already ran (a retry after
+// the output was saved must not recompute it); otherwise computes, then saves the output and
+// moves the run by the state machine in one transaction; only then enqueues the next stage
+// with its deterministic job id. Stages are defined once in @invoicer/pipeline.
+import {
+  InvalidInputError,
+  isFinalStatus,
+  type PipelineStage,
+  type QueueName,
+  type RunEvent,
+} from '@invoicer/core';
+import type { RunPatch, RunState, Tx } from '@invoicer/db';
+import { loadRunForStage, saveStageResult } from '@invoicer/db';
+import { readSaved, type SavedOutput, STAGES, type StageOutputs } from '@invoicer/pipeline';
 import type { WorkerServices } from '../services.ts';
 
 export interface StageResult<T> {
   output: T;
-  status?: RunStatus;
-  next: QueueName | null;
-  patch?: Partial<Pick<PipelineRun, 'stInvoiceId' | 'mode' | 'flags' | 'jobCompletedOn'>>;
+  /** How the run moves (default: on to the next stage). */
+  event?: RunEvent;
+  /** The queue to hand over to; defaults to the stage's `next` in the catalogue. */
+  next?: QueueName | null;
+  patch?: RunPatch;
   inputDigest?: string;
   also?: (tx: Tx) => Promise<void>;
   /** Extra payload for the next queue (e.g. a draft revision). */
   nextPayload?: Record<string, unknown>;
 }
 
-export async function loadRun(
-  services: WorkerServices,
-  tenantId: string,
-  runId: string,
-): Promise<PipelineRun> {
-  const run = await getRun(services.db, runId);
-  if (!run) throw new InvalidInputError(`run ${runId} does not exist`);
-  if (run.tenantId !== tenantId) throw new InvalidInputError(`run ${runId} belongs to another tenant`);
-  return run;
-}
+export type StageInputs<S extends PipelineStage> = {
+  [I in (typeof STAGES)[S]['inputs'][number]]: StageOutputs[I];
+};
 
-/** What a stage persists: its value and the step it hands over to. */
-interface SavedOutput<T> {
-  value: T;
-  next: { queue: QueueName; payload: Record<string, unknown> } | null;
-}
+export type StageCompute<S extends PipelineStage> = (
+  run: RunState,
+  inputs: StageInputs<S>,
+) => Promise<StageResult<StageOutputs[S]>>;
 
-export async function requireOutput<T>(
-  services: WorkerServices,
-  runId: string,
-  stage: PipelineStage,
-): Promise<T> {
-  const output = await getStageOutput<SavedOutput<T>>(services.db, runId, stage);
-  if (output === null) throw new Error(`run ${runId} has no ${stage} output yet`);
-  return output.value;
-}
+/** Statuses in which a stage's saved handover may be replayed. */
+const CONTINUABLE = ['queued', 'running', 'approved'];
 
-export async function runStage<T>(
+export async function runStage<S extends PipelineStage>(
   services: WorkerServices,
   payload: { tenantId: string; runId: string },
-  stage: PipelineStage,
-  compute: (run: PipelineRun) => Promise<StageResult<T>>,
+  stage: S,
+  compute: StageCompute<S>,
 ): Promise<void> {
-  const run = await loadRun(services, payload.tenantId, payload.runId);
-  if (['posted', 'rejected', 'shadow'].includes(run.status)) return;
-  const existing = await getStageOutput<SavedOutput<T>>(services.db, run.id, stage);
+  const definition = STAGES[stage];
+  const loaded = await loadRunForStage(services.db, payload.runId, [stage, ...definition.inputs]);
+  if (!loaded) throw new InvalidInputError(`run ${payload.runId} does not exist`);
+  const { run, outputs } = loaded;
+  if (run.tenantId !== payload.tenantId)
+    throw new InvalidInputError(`run ${payload.runId} belongs to another tenant`);
+  if (isFinalStatus(run.status)) return;
   const log = services.log.child({
     tenant: run.tenantId,
     stJobId: Number(run.stJobId),
     runId: run.id,
     stage,
   });
-  if (existing !== null) {
-    // Saved before a crash or a lost enqueue: continue the chain without recomputing.
-    if (existing.next && ['running', 'approved'].includes(run.status)) {
-      await services.queues.enqueue(existing.next.queue, existing.next.payload as never);
-    }
+  const existing = outputs[stage];
+  if (existing !== undefined) {
+    // Saved before a crash or a lost enqueue: continue the chain without recomputing. The next
+    // step's job may have completed or failed already under its id: it is replaced (every
+    // stage skips what it has saved, so running it again is harmless).
+    const saved = readSaved(stage, existing);
+    if (saved.next && CONTINUABLE.includes(run.status))
+      await services.queues.enqueueAgain(saved.next.queue, saved.next.payload as never);
     log.info('stage output already saved; continuing');
     return;
   }
+  const inputs = Object.fromEntries(
+    definition.inputs.map((input) => {
+      const raw = outputs[input];
+      if (raw === undefined) throw new Error(`run ${run.id} has no ${input} output yet`);
+      return [input, readSaved(input, raw).value];
+    }),
+  ) as StageInputs<S>;
+
   const started = performance.now();
-  const result = await compute(run);
-  const next = result.next
+  const result = await compute(run, inputs);
+  const nextQueue = result.next === undefined ? definition.next : result.next;
+  const next = nextQueue
     ? {
-        queue: result.next,
+        queue: nextQueue,
         payload: { tenantId: run.tenantId, runId: run.id, ...(result.nextPayload ?? {}) },
       }
     : null;
-  await saveStageOutput(
+  await saveStageResult(
     services.db,
     {
-      runId: run.id,
+      run,
       stage,
-      output: { value: result.output, next } satisfies SavedOutput<T>,
+      output: { value: result.output, next } satisfies SavedOutput<StageOutputs[S]>,
       durationMs: performance.now() - started,
       inputDigest: result.inputDigest,
-      nextStage: result.next ? result.next.split('.')[1]! : stage,
-      status: result.status ?? 'running',
-      patch: result.patch,
+      event: result.event ?? 'stage_done',
+      patch: { stage: nextQueue ? nextQueue.split('.')[1]! : stage, error: null, ...(result.patch ?? {}) },
     },
     result.also,
   );
   if (next) await services.queues.enqueue(next.queue, next.payload as never);
-  log.info({ durationMs: Math.round(performance.now() - started), next: result.next }, 'stage done');
+  log.info({ durationMs: Math.round(performance.now() - started), next: nextQueue }, 'stage done');
 }

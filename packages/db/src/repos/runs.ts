@@ -1,21 +1,19 @@
 // Pipeline runs and their persisted stage outputs. A stage output is written (with the run's
 // progress) before the next stage is enqueued, so Postgres alone can resume any run.
-import type { PipelineStage } from '@invoicer/core';
-import type { Db, Tx } from '../client.ts';
+import {
+  ACTIVE_RUN_STATUSES,
+  eventsFrom,
+  isFinalStatus,
+  type PipelineStage,
+  RUN_STATUSES,
+  type RunEvent,
+  type RunStatus,
+  transition,
+} from '@invoicer/core';
+import { type Db, sql, type Tx } from '../client.ts';
 import type { PipelineRun } from '../generated/prisma/client.ts';
 
-export type RunStatus =
-  | 'queued'
-  | 'running'
-  | 'awaiting_review'
-  | 'approved'
-  | 'posting'
-  | 'posted'
-  | 'rejected'
-  | 'shadow'
-  | 'failed';
-
-export const TERMINAL_RUN_STATUSES: RunStatus[] = ['posted', 'rejected', 'shadow'];
+export type { RunStatus };
 
 export type RunTrigger = 'webhook' | 'poll' | 'replay' | 'manual' | 'backtest';
 
@@ -75,70 +73,146 @@ export async function getStageOutputs(db: Db, runId: string): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.stage, r.output]));
 }
 
+/** A run as the stage runner needs it, read with plain SQL. */
+export interface RunState {
+  id: string;
+  tenantId: string;
+  stJobId: bigint;
+  status: RunStatus;
+  stage: string;
+  draftRevision: number;
+  flags: string[];
+}
+
 /**
- * Persist a stage's output and advance the run, in one transaction. Re-saving the same stage
- * overwrites it (a retry that recomputed) and counts the attempt.
+ * A run and the saved outputs of `stages` (its own and its inputs), in one round trip: what a
+ * stage needs to decide whether to compute and with what.
  */
-export async function saveStageOutput(
+export async function loadRunForStage(
+  db: Db,
+  runId: string,
+  stages: readonly string[],
+): Promise<{ run: RunState; outputs: Record<string, unknown> } | null> {
+  const rows = await sql<{
+    id: string;
+    tenant_id: string;
+    st_job_id: string;
+    status: RunStatus;
+    stage: string;
+    draft_revision: number;
+    flags: string[];
+    outputs: Record<string, unknown> | null;
+  }>(
+    db,
+    `SELECT r.id, r.tenant_id, r.st_job_id::text AS st_job_id, r.status, r.stage, r.draft_revision, r.flags,
+            (SELECT jsonb_object_agg(o.stage, o.output) FROM stage_outputs o
+              WHERE o.run_id = r.id AND o.stage = ANY($2::text[])) AS outputs
+       FROM pipeline_runs r WHERE r.id = $1::uuid`,
+    [runId, stages],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    run: {
+      id: row.id,
+      tenantId: row.tenant_id,
+      stJobId: BigInt(row.st_job_id),
+      status: row.status,
+      stage: row.stage,
+      draftRevision: row.draft_revision,
+      flags: row.flags ?? [],
+    },
+    outputs: row.outputs ?? {},
+  };
+}
+
+export class RunMovedError extends Error {
+  constructor(runId: string, expected: string) {
+    super(`run ${runId} is no longer ${expected}: another writer moved it`);
+    this.name = 'RunMovedError';
+  }
+}
+
+export interface RunPatch {
+  stage?: string;
+  stInvoiceId?: bigint | null;
+  mode?: string | null;
+  flags?: string[];
+  jobCompletedOn?: Date | null;
+  draftRevision?: number;
+  error?: object | null;
+}
+
+/**
+ * Move a run by the state machine, with a compare-and-set on the status it was read in: when
+ * another writer moved it first nothing is written and RunMovedError is thrown. Returns the
+ * new status.
+ */
+export async function transitionRun(
+  db: Db | Tx,
+  run: { id: string; status: string; stage?: string | null },
+  event: RunEvent,
+  patch: RunPatch = {},
+): Promise<RunStatus> {
+  const to = transition(run, event);
+  const sets: string[] = ['status = $3', 'updated_at = now()'];
+  const values: unknown[] = [run.id, run.status, to];
+  const set = (column: string, value: unknown, cast = '') => {
+    values.push(value);
+    sets.push(`${column} = $${values.length}${cast}`);
+  };
+  if (patch.stage !== undefined) set('stage', patch.stage);
+  if (patch.stInvoiceId !== undefined)
+    set('st_invoice_id', patch.stInvoiceId?.toString() ?? null, '::bigint');
+  if (patch.mode !== undefined) set('mode', patch.mode);
+  if (patch.flags !== undefined) set('flags', patch.flags, '::text[]');
+  if (patch.jobCompletedOn !== undefined) set('job_completed_on', patch.jobCompletedOn);
+  if (patch.draftRevision !== undefined) set('draft_revision', patch.draftRevision);
+  if (patch.error !== undefined)
+    set('error', patch.error === null ? null : JSON.stringify(patch.error), '::jsonb');
+  if (isFinalStatus(to)) sets.push('finished_at = now()');
+  if (to !== 'posting') sets.push('lease_owner = NULL', 'lease_until = NULL');
+  const changed = await db.$executeRawUnsafe(
+    `UPDATE pipeline_runs SET ${sets.join(', ')} WHERE id = $1::uuid AND status = $2`,
+    ...values,
+  );
+  if (changed !== 1) throw new RunMovedError(run.id, run.status);
+  return to;
+}
+
+/**
+ * Persist a stage's output and move the run, in one transaction (plain statements: this is
+ * the hot path). Re-saving the same stage overwrites it (a retry that recomputed) and counts
+ * the attempt. `also` writes what belongs with it (the draft, a review item, audit events).
+ */
+export async function saveStageResult(
   db: Db,
   input: {
-    runId: string;
+    run: { id: string; status: string; stage: string };
     stage: PipelineStage;
     output: unknown;
     durationMs: number;
     inputDigest?: string;
-    nextStage: string | null;
-    status?: RunStatus;
-    patch?: Partial<Pick<PipelineRun, 'stInvoiceId' | 'mode' | 'flags' | 'jobCompletedOn'>>;
+    event: RunEvent;
+    patch: RunPatch;
   },
   also?: (tx: Tx) => Promise<void>,
 ): Promise<void> {
+  const output = JSON.stringify(input.output);
   await db.$transaction(async (tx) => {
-    const output = JSON.parse(JSON.stringify(input.output)) as object;
-    await tx.stageOutput.upsert({
-      where: { runId_stage: { runId: input.runId, stage: input.stage } },
-      create: {
-        runId: input.runId,
-        stage: input.stage,
-        output,
-        durationMs: Math.round(input.durationMs),
-        inputDigest: input.inputDigest ?? null,
-      },
-      update: {
-        output,
-        durationMs: Math.round(input.durationMs),
-        inputDigest: input.inputDigest ?? null,
-        attempt: { increment: 1 },
-      },
-    });
-    await tx.pipelineRun.update({
-      where: { id: input.runId },
-      data: {
-        stage: input.nextStage ?? input.stage,
-        status: input.status ?? 'running',
-        error: undefined,
-        ...(input.patch ?? {}),
-        ...(input.status && TERMINAL_RUN_STATUSES.includes(input.status) ? { finishedAt: new Date() } : {}),
-      },
-    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1::uuid, $2, $3::jsonb, $4, $5, 1, now(), now())
+       ON CONFLICT (run_id, stage) DO UPDATE SET output = EXCLUDED.output, input_digest = EXCLUDED.input_digest,
+         duration_ms = EXCLUDED.duration_ms, attempt = stage_outputs.attempt + 1, updated_at = now()`,
+      input.run.id,
+      input.stage,
+      output,
+      input.inputDigest ?? null,
+      Math.round(input.durationMs),
+    );
+    await transitionRun(tx, input.run, input.event, input.patch);
     if (also) await also(tx);
-  });
-}
-
-export async function setRunStatus(
-  db: Db | Tx,
-  runId: string,
-  status: RunStatus,
-  extra: { error?: object | null; stage?: string } = {},
-): Promise<void> {
-  await db.pipelineRun.update({
-    where: { id: runId },
-    data: {
-      status,
-      ...(extra.stage ? { stage: extra.stage } : {}),
-      ...(extra.error !== undefined ? { error: extra.error ?? undefined } : {}),
-      ...(TERMINAL_RUN_STATUSES.includes(status) ? { finishedAt: new Date() } : {}),
-    },
   });
 }
 
@@ -146,9 +220,73 @@ export async function setRunStatus(
 export async function listResumableRuns(db: Db, tenantId?: string): Promise<PipelineRun[]> {
   return db.pipelineRun.findMany({
     where: {
-      status: { in: ['queued', 'running', 'approved', 'posting'] },
+      status: { in: [...ACTIVE_RUN_STATUSES] },
       ...(tenantId ? { tenantId } : {}),
     },
     orderBy: { createdAt: 'asc' },
   });
+}
+
+export type PostingClaim =
+  | { outcome: 'claimed'; run: RunState }
+  /** Already posted at this revision: nothing to do. */
+  | { outcome: 'posted' }
+  /** Another posting job holds the run and its lease has not run out. */
+  | { outcome: 'busy'; holder: string }
+  /** Not approved at this revision (in review, rejected, a newer revision…): never post. */
+  | { outcome: 'refused'; status: RunStatus; revision: number };
+
+/**
+ * Claim a run for posting revision `revision`: only an approved run at exactly that revision,
+ * or one this owner (a BullMQ job, across its retries) was already posting, or one whose
+ * holder's lease ran out. One statement, so two posting jobs can never both hold it.
+ */
+export async function claimPosting(
+  db: Db,
+  runId: string,
+  revision: number,
+  owner: string,
+  leaseMs: number,
+): Promise<PostingClaim> {
+  // The state machine's rule, checked here once: only approved or posting runs may post.
+  const from = RUN_STATUSES.filter((status) => eventsFrom(status).includes('post_started'));
+  const rows = await sql<{ id: string }>(
+    db,
+    `UPDATE pipeline_runs SET status = 'posting', stage = 'post', lease_owner = $3,
+            lease_until = now() + ($4::int * interval '1 millisecond'), updated_at = now()
+      WHERE id = $1::uuid AND draft_revision = $2 AND status = ANY($5::text[])
+        AND (status = 'approved' OR lease_owner IS NULL OR lease_owner = $3 OR lease_until < now())
+      RETURNING id`,
+    [runId, revision, owner, leaseMs, from],
+  );
+  const loaded = await loadRunForStage(db, runId, []);
+  if (!loaded) return { outcome: 'refused', status: 'failed', revision: 0 };
+  const { run } = loaded;
+  if (rows.length === 1) return { outcome: 'claimed', run };
+  if (run.status === 'posted' && run.draftRevision === revision) return { outcome: 'posted' };
+  if (run.status === 'posting' && run.draftRevision === revision) {
+    const holder = await sql<{ lease_owner: string | null }>(
+      db,
+      'SELECT lease_owner FROM pipeline_runs WHERE id = $1::uuid',
+      [runId],
+    );
+    return { outcome: 'busy', holder: holder[0]?.lease_owner ?? 'unknown' };
+  }
+  return { outcome: 'refused', status: run.status, revision: run.draftRevision };
+}
+
+/** Extend the posting lease; false when this owner no longer holds it. */
+export async function renewPostingLease(
+  db: Db,
+  runId: string,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await sql<{ id: string }>(
+    db,
+    `UPDATE pipeline_runs SET lease_until = now() + ($3::int * interval '1 millisecond')
+      WHERE id = $1::uuid AND status = 'posting' AND lease_owner = $2 RETURNING id`,
+    [runId, owner, leaseMs],
+  );
+  return rows.length === 1;
 }

@@ -1,0 +1,3 @@
+export * from './outputs.ts';
+export * from './stages.ts';
+export * from './steps.ts';

@@ -1,6 +1,6 @@
 // Auth, roles, CSRF, rate limiting, escaping and validation, against a real console on a test
 // database and Redis prefix. The role matrix test walks every row for every role.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type ConsoleApp, ROLES, ROUTE_MATRIX, type Role, type RouteRule } from '@invoicer/console';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -392,5 +392,35 @@ describe('metrics and Bull Board', () => {
     });
     expect(write.statusCode).toBe(403);
     expect((await (await as('billing_specialist')).get('/admin/queues')).statusCode).toBe(403);
+  });
+
+  it('lets no one add or retry a posting job from Bull Board', async () => {
+    const engineer = await as('engineer');
+    const origin = {
+      host: 'console.test',
+      origin: 'http://console.test',
+      cookie: `invoicer_session=${engineer.cookies.invoicer_session}`,
+    };
+    const add = await engineer.app.inject({
+      method: 'POST',
+      url: '/admin/queues/api/queues/invoice.post/add',
+      headers: { ...origin, 'content-type': 'application/json' },
+      payload: { name: 'invoice.post', data: { tenantId: 'acme', runId: randomUUID(), revision: 1 } },
+    });
+    expect(add.statusCode).toBe(405);
+    expect(await app.services.queues.get('invoice.post').count()).toBe(0);
+    const retry = await engineer.app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/invoice.post/retry/failed',
+      headers: origin,
+    });
+    expect(retry.statusCode).toBe(405);
+    // Other queues stay operable: retrying a pipeline stage is an engineer's tool.
+    const retryExtract = await engineer.app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/invoice.extract/retry/failed',
+      headers: origin,
+    });
+    expect(retryExtract.statusCode).toBe(200);
   });
 });

@@ -1,10 +1,12 @@
 // Console test helpers: start the console on a test database and Redis prefix, sign in as a
 // role over HTTP (app.inject, real cookies and CSRF tokens), and seed a review item the way
 // the pipeline leaves one (run, stage outputs { value, next }, draft revision 1, item).
+
 import { buildDraft, type JobContext, type PricedLine } from '@invoicer/billing';
 import { type ConsoleApp, ConsoleEnv, ensureUser, type Role, startConsoleApp } from '@invoicer/console';
 import { TenantSettings } from '@invoicer/core';
 import { type Db, invoiceSubjectKey, openReviewItem, saveDraft, upsertTenant } from '@invoicer/db';
+import type { ExtractOutput } from '@invoicer/pipeline';
 import { createLogger, loadConfig } from '@invoicer/platform';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -298,7 +300,17 @@ export async function seedInvoiceItem(db: Db, o: SeedOptions): Promise<{ runId: 
       stage: 'extract',
       durationMs: 1,
       output: {
-        value: { context, mentions: [], decisions: [], candidates: {}, provider },
+        value: {
+          context,
+          mentions: [],
+          decisions: [],
+          candidates: {},
+          provider,
+          noteLines: [],
+          confirmations: [],
+          unmatchedMentionIds: [],
+          nonBillable: [],
+        } satisfies ExtractOutput,
         next: null,
       } as object,
     },

@@ -1,9 +1,14 @@
 // A worker process of its own (`node --import tsx <entry>`, so the pid is the process doing
-// the work, not a launcher), its output in a log file, and its memory read from /proc.
+// the work, not a launcher), its output in a log file, and its memory and CPU read from /proc.
+// With `probe`, probe.ts is preloaded too and answers over an IPC channel with the statements
+// the process has sent to Postgres and its own CPU time.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isProbeMessage, PROBE_MESSAGE, type ProbeSnapshot } from './probe.ts';
+import { procCpu } from './procfs.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -22,6 +27,10 @@ export interface Child {
   peakRssMiB(): number | null;
   /** The largest VmRSS seen by the sampler (a cross-check of VmHWM), in MiB. */
   sampledPeakRssMiB(): number | null;
+  /** CPU time so far (user + system, all threads) from /proc/<pid>/stat, in ms; null where unavailable. */
+  cpuMs(): number | null;
+  /** The preloaded probe's counters (null when not probed, exited or not answering within 5 s). */
+  probe(): Promise<ProbeSnapshot | null>;
   exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -37,13 +46,26 @@ function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   }
 }
 
-export function startChild(entry: string, env: NodeJS.ProcessEnv, logFile: string): Child {
+const PROBE_URL = pathToFileURL(path.join(import.meta.dirname, 'probe.ts')).href;
+let probeSeq = 0;
+
+export function startChild(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  options: { probe?: boolean } = {},
+): Child {
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', out, out],
-  });
+  const probed = options.probe === true;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...(probed ? ['--import', PROBE_URL] : []), entry],
+    {
+      cwd: ROOT,
+      env: probed ? { ...env, BENCH_PROBE: '1' } : env,
+      stdio: probed ? ['ignore', out, out, 'ipc'] : ['ignore', out, out],
+    },
+  );
   closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${entry}`);
   const pid = child.pid;
@@ -77,6 +99,26 @@ export function startChild(entry: string, env: NodeJS.ProcessEnv, logFile: strin
       return mib(lastHwm);
     },
     sampledPeakRssMiB: () => mib(sampled || null),
+    cpuMs: () => (running ? (procCpu(pid)?.selfMs ?? null) : null),
+    async probe() {
+      if (!probed || !running || !child.connected) return null;
+      const id = ++probeSeq;
+      return new Promise<ProbeSnapshot | null>((resolve) => {
+        const done = (value: ProbeSnapshot | null) => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(value);
+        };
+        const onMessage = (message: unknown) => {
+          if (isProbeMessage(message) && message.id === id) done(message as unknown as ProbeSnapshot);
+        };
+        const timer = setTimeout(() => done(null), 5000);
+        child.on('message', onMessage);
+        child.send({ type: PROBE_MESSAGE, id }, (error) => {
+          if (error) done(null);
+        });
+      });
+    },
     exited,
     async stop(graceMs = 15_000) {
       if (!running) return;

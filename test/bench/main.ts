@@ -1,6 +1,8 @@
-// `npm run bench`: throughput, latency, ServiceTitan calls per invoice and worker memory of the
-// pipeline on a generated tenant, a bare-BullMQ baseline on the same machine, and the review
-// console's queue list with a large backlog. Runs on its own database and Redis prefix and
+// `npm run bench`: throughput, latency, what an invoice costs (CPU of the workers and Postgres,
+// SQL statements, Redis commands, ServiceTitan calls, against the pure billing functions' CPU),
+// worker memory and scale-out to more worker processes of the pipeline on a generated tenant, a
+// bare-BullMQ baseline on the same machine, and the review console's queue list with a large
+// backlog. Runs on its own database and Redis prefix and
 // removes both at the end. See README "Benchmark" for what each figure means.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,11 +18,16 @@ import { type PipelineResult, runPipeline, TENANT } from './pipeline.ts';
 import { type RawResult, runRaw } from './raw.ts';
 import { fmtMs, ratio, round, table } from './stats.ts';
 
+const TOTAL_CPU_TARGET = 2; // issue 12: total CPU per invoice ≤ 2× the pure billing functions'
+
 const USAGE = `Usage: npm run bench -- [options]
   --jobs <n>            jobs completed at once (the burst): throughput and latency (default 300)
   --steady <n>          jobs then completed one at a time at half the burst's throughput:
                         latency when the cluster keeps up (default 40; 0 skips)
   --concurrency <n>     BullMQ concurrency per queue, ours and the baseline (default 4, as WORKER_CONCURRENCY)
+  --workers <n>         worker processes (each runs every stage) for the burst and steady phases (default 1)
+  --scale-out <n>       then start more worker processes, n in all, and measure a second burst of --jobs jobs
+                        against the first (default 2 × --workers; 0 skips)
   --review-items <n>    open review items inserted for the console measurement (default 100000; 0 skips it)
   --out <dir>           where bench.json and the worker logs go (default .data/bench)
   --history <n>         completed jobs before the measured ones, the history the pipeline learns from (default 400)
@@ -63,6 +70,10 @@ interface Report {
     steadyLatencyP50: number | null;
     steadyLatencyP95: number | null;
     workerPeakRss: number | null;
+    /** Worker + Postgres CPU per invoice over the burst / the pure billing functions' CPU per invoice. */
+    totalCpuToPureBilling: number | null;
+    /** Throughput with the scale-out's worker processes / with the first burst's. */
+    scaleOutThroughput: number | null;
   };
   /** Invoices/s one tenant can sustain against ServiceTitan's call budget at this call count. */
   stCeilingInvoicesPerSecond: number | null;
@@ -93,6 +104,32 @@ const DEFINITIONS = {
   workerPeakRss:
     'VmHWM from /proc of the worker process (apps/workers/src/main.ts, every stage, run as its own process) after the ' +
     'burst and steady phases; the baseline likewise',
+  cpuPerInvoice:
+    'over the burst (from the N completions to the last run settled), divided by N. worker: user + system time of ' +
+    'the worker processes from /proc/<pid>/stat (all threads; their own process.cpuUsage() is kept as ' +
+    'workerSelfReported). postgres: utime + stime of every postgres process on the server plus the postmaster’s ' +
+    'cutime + cstime (exited backends), the bench’s monitoring connection left out; the bench has its own ' +
+    'database but shares the server, so other load on it counts too (postgresBenchDatabase: only the backends ' +
+    'connected to the bench database, sampled every 250 ms). total = worker + postgres. Not in the total: the ' +
+    'Redis server and the bench process (ingest, ServiceTitan simulator, polling)',
+  sqlStatementsPerInvoice:
+    'statements sent to Postgres by the worker processes and by ingest over the burst, counted at the client ' +
+    '(node-postgres Client.prototype.query, through which Prisma’s adapter sends everything, BEGIN/COMMIT ' +
+    'included), divided by N; the bench’s own queries excluded',
+  redisCommandsPerInvoice:
+    'sent: commands the worker processes and ingest send to Redis over the burst, counted at the client ' +
+    '(ioredis Redis.prototype.sendCommand: BullMQ, pipelines and MULTI included), divided by N. executed: INFO ' +
+    'commandstats delta over the burst, INFO itself left out, divided by N; it also counts the commands BullMQ’s ' +
+    'Lua scripts run inside Redis, and the whole server, so the bench should run alone on it (as in CI)',
+  pureBilling:
+    'after the burst, each run’s saved extract output (the JobContext) is loaded and the billing functions the ' +
+    'stages call (findJobMentions, scoreCandidates, the local chooser, buildNoteLines, detectStage, priceStage, ' +
+    'draftStage, routeStage) are re-run in the bench process with the knowledge of a TenantRuntime on the bench ' +
+    'database; process.cpuUsage() around them only (inputs, knowledge and retrieval SQL loaded first, untimed; ' +
+    'one untimed warm-up pass); identical = runs whose replayed draft and routing equal the saved ones',
+  scaleOut:
+    'after the steady phase, more worker processes are started next to the first, a few warm-up jobs run, and a ' +
+    'second burst of N jobs is measured the same way; throughputRatio = its invoices/s / the first burst’s',
   consoleServerMs:
     'GET /queue as JSON (one page + counts per reason) with K open review items: time inside the console process ' +
     'from request parsed to response finished (Node http diagnostics channels); clientMs is the loopback round trip',
@@ -102,6 +139,8 @@ const OPTIONS = {
   jobs: { type: 'string', default: '300' },
   steady: { type: 'string', default: '40' },
   concurrency: { type: 'string', default: '4' },
+  workers: { type: 'string', default: '1' },
+  'scale-out': { type: 'string' },
   'review-items': { type: 'string', default: '100000' },
   out: { type: 'string', default: '.data/bench' },
   history: { type: 'string', default: '400' },
@@ -130,6 +169,12 @@ async function main(): Promise<number> {
   const steadyJobs = positive('steady', values.steady, 0);
   const concurrency = positive('concurrency', values.concurrency);
   if (concurrency > 64) throw new ConfigError(['--concurrency must be at most 64']);
+  const workers = positive('workers', values.workers);
+  if (workers > 16) throw new ConfigError(['--workers must be at most 16']);
+  const scaleOutWorkers =
+    values['scale-out'] === undefined ? 2 * workers : positive('scale-out', values['scale-out'], 0);
+  if (scaleOutWorkers !== 0 && (scaleOutWorkers <= workers || scaleOutWorkers > 16))
+    throw new ConfigError([`--scale-out must be 0 or more than --workers (${workers}), at most 16`]);
   const reviewItems = positive('review-items', values['review-items'], 0);
   const history = positive('history', values.history, 0);
   const seed = positive('seed', values.seed, 0);
@@ -154,7 +199,8 @@ async function main(): Promise<number> {
   let report: Report;
   try {
     say(
-      `Pipeline: ${jobs} jobs, concurrency ${concurrency}, ${history} jobs of history (${infra.databaseName})`,
+      `Pipeline: ${jobs} jobs, concurrency ${concurrency}, ${workers} worker process(es), ` +
+        `${history} jobs of history (${infra.databaseName})`,
     );
     const session = await runPipeline({
       infra,
@@ -168,6 +214,8 @@ async function main(): Promise<number> {
       logLevel: 'info',
       stRateLimit,
       autoPost: values['auto-post'],
+      workers,
+      scaleOutWorkers,
       onProgress: say,
     });
     const ours = session.result;
@@ -217,6 +265,8 @@ async function main(): Promise<number> {
         jobs,
         steadyJobs,
         concurrency,
+        workers,
+        scaleOutWorkers,
         reviewItems,
         history,
         seed,
@@ -241,6 +291,11 @@ async function main(): Promise<number> {
           ours.workerPeakRssMiB !== null && raw.workerPeakRssMiB !== null
             ? ratio(ours.workerPeakRssMiB, raw.workerPeakRssMiB)
             : null,
+        totalCpuToPureBilling:
+          ours.cost.perInvoice.cpuMs.total !== null && ours.pureBilling
+            ? ratio(ours.cost.perInvoice.cpuMs.total, ours.pureBilling.cpuMsPerInvoice)
+            : null,
+        scaleOutThroughput: ours.scaleOut?.throughputRatio ?? null,
       },
       stCeilingInvoicesPerSecond:
         ours.st.callsPerInvoice > 0 ? round((stRateLimit ?? ST_LIMIT) / ours.st.callsPerInvoice) : null,
@@ -257,7 +312,7 @@ async function main(): Promise<number> {
   const file = path.join(outDir, 'bench.json');
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\n${render(report)}\n\nWrote ${path.relative(process.cwd(), file) || file}`);
-  return report.pipeline.failedRuns > 0 ? 1 : 0;
+  return report.pipeline.failedRuns > 0 || (report.pipeline.scaleOut?.failedRuns ?? 0) > 0 ? 1 : 0;
 }
 
 function gitSource(): Report['source'] {
@@ -279,7 +334,7 @@ function render(r: Report): string {
   out.push(
     `Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC · ${r.machine.cpus} CPU (${r.machine.cpuModel}) · ` +
       `Node ${r.machine.node} · ${p.jobs} jobs · concurrency ${p.concurrency} · ${p.historyJobs} jobs of history · ` +
-      `${p.policy} policy`,
+      `${p.policy} policy · ${p.workers} worker process${p.workers === 1 ? '' : 'es'}`,
     '',
   );
   out.push(
@@ -331,6 +386,8 @@ function render(r: Report): string {
         ? `At ${p.st.rateLimitPerSecond ?? ST_LIMIT} calls/s one tenant is capped at ${r.stCeilingInvoicesPerSecond} invoices/s.`
         : ''),
     '',
+    renderCost(r),
+    '',
     table(
       ['stage compute (ms)', 'p50', 'p95', 'max'],
       Object.entries(p.stageComputeMs)
@@ -361,6 +418,83 @@ function render(r: Report): string {
   }
   out.push('', `Total ${r.durationSeconds} s.`);
   return out.join('\n');
+}
+
+const processes = (n: number) => `${n} worker process${n === 1 ? '' : 'es'}`;
+
+/** What an invoice costs over the burst (and the scale-out burst), the pure billing CPU and the scale-out. */
+function renderCost(r: Report): string {
+  const p = r.pipeline;
+  const b = r.baseline;
+  const c = p.cost.perInvoice;
+  const s = p.scaleOut?.cost.perInvoice ?? null;
+  const x = (v: number | null) => (v === null ? null : `${Number(v.toPrecision(3))}×`);
+  const headers = ['per invoice, over the burst', processes(p.workers)];
+  if (p.scaleOut) headers.push(processes(p.scaleOut.workers));
+  headers.push('raw BullMQ');
+  const row = (label: string, ours: number | null, out: number | null = null, raw: number | null = null) =>
+    p.scaleOut ? [label, ours, out, raw] : [label, ours, raw];
+  const lines = [
+    table(headers, [
+      row(
+        'throughput (invoices/s)',
+        p.invoicesPerSecond,
+        p.scaleOut?.invoicesPerSecond ?? null,
+        b.jobsPerSecond,
+      ),
+      row('CPU total: worker + Postgres (ms)', c.cpuMs.total, s?.cpuMs.total ?? null),
+      row('  worker processes (ms)', c.cpuMs.worker, s?.cpuMs.worker ?? null, b.workerCpuMsPerJob),
+      row('  Postgres, whole server (ms)', c.cpuMs.postgres, s?.cpuMs.postgres ?? null),
+      row(
+        '  (Postgres, bench database backends) (ms)',
+        c.cpuMs.postgresBenchDatabase,
+        s?.cpuMs.postgresBenchDatabase ?? null,
+      ),
+      row('Redis server CPU, not in total (ms)', c.cpuMs.redisServer, s?.cpuMs.redisServer ?? null),
+      row('SQL statements (workers + ingest)', c.sqlStatements, s?.sqlStatements ?? null),
+      row('  of which transactions begun', c.sqlTransactions, s?.sqlTransactions ?? null),
+      row('Redis commands sent (workers + ingest)', c.redisCommandsSent, s?.redisCommandsSent ?? null),
+      row(
+        'Redis commands executed, incl. in Lua scripts',
+        c.redisCommands,
+        s?.redisCommands ?? null,
+        b.redisCommandsPerJob,
+      ),
+      row('ServiceTitan reads', c.stReads, s?.stReads ?? null),
+      row('ServiceTitan writes', c.stWrites, s?.stWrites ?? null),
+    ]),
+  ];
+  const pure = p.pureBilling;
+  if (pure) {
+    lines.push(
+      '',
+      `Pure billing functions, re-run in the bench process on the burst's ${pure.runs} saved inputs: ` +
+        `${pure.cpuMsPerInvoice} ms CPU per invoice (${Object.entries(pure.byStage)
+          .map(([stage, ms]) => `${stage} ${ms}`)
+          .join(', ')}); ` +
+        `total CPU / pure billing = ${x(r.ratios.totalCpuToPureBilling) ?? '–'} (target ≤ ${TOTAL_CPU_TARGET}×). ` +
+        `Replayed draft and routing identical to the saved ones: ${pure.identical}/${pure.runs}` +
+        `${pure.skipped ? ` (${pure.skipped} runs had no saved input)` : ''}.`,
+    );
+  }
+  if (p.scaleOut) {
+    const o = p.scaleOut;
+    lines.push(
+      '',
+      `Scale-out: ${processes(o.workersBefore)} → ${o.workers}: ${p.invoicesPerSecond} → ${o.invoicesPerSecond} ` +
+        `invoices/s (${x(o.throughputRatio) ?? '–'}; ${o.efficiency ?? '–'} of linear) on ${r.machine.cpus} CPUs ` +
+        `shared with Postgres, Redis and the bench; latency p50 ${fmtMs(o.latencyMs.p50)}, p95 ${fmtMs(o.latencyMs.p95)}` +
+        `${o.failedRuns ? `; ${o.failedRuns} runs failed` : ''}.`,
+    );
+  }
+  lines.push(
+    '',
+    `Also per invoice, not in the total: the bench process (ingest, ServiceTitan simulator, polling) ` +
+      `${c.cpuMs.benchProcess} ms CPU; the workers' own process.cpuUsage() ` +
+      `${p.cost.totals.cpuMs.workerSelfReported === null ? '–' : round(p.cost.totals.cpuMs.workerSelfReported / p.jobs, 1)} ms. ` +
+      `Postgres and Redis are shared servers: other load on them during the burst counts too.`,
+  );
+  return lines.join('\n');
 }
 
 let cleanup: () => Promise<void> = async () => {};

@@ -5,6 +5,11 @@
 // signed webhook and goes extract → detect → price → draft → route (→ post when auto-approved).
 // Then M more complete one at a time at half the burst's throughput (the steady phase), so
 // their latency is that of a system that is keeping up, not of a queue draining.
+// Over the burst the meter (meter.ts) reads what each invoice costs: CPU of the workers and of
+// Postgres, SQL statements, Redis commands. With a scale-out phase, more worker processes are
+// started next to the first, a few warm-up jobs run, and a second burst of N is measured the same
+// way. Last, the pure billing functions are re-run in this process on the burst's saved inputs
+// (billing.ts), so the cost of the plumbing can be read against the billing itself.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { PolicySettings, RulePackSettings } from '@invoicer/core';
@@ -15,9 +20,12 @@ import type { TenantFixture } from '@invoicer/servicetitan';
 import { type RunningSim, startSim } from '@invoicer/st-sim';
 import { generateTenant } from '@invoicer/st-sim/generator';
 import pg from 'pg';
+import { measurePureBilling, type PureBillingResult } from './billing.ts';
 import { type Child, freePort, startChild, tail } from './child.ts';
+import { excludeFromCounts } from './counters.ts';
 import type { BenchInfra } from './infra.ts';
-import { round, type Summary, summarize } from './stats.ts';
+import { type BurstCost, BurstMeter } from './meter.ts';
+import { ratio, round, type Summary, summarize } from './stats.ts';
 
 export const TENANT = 'bench';
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
@@ -50,6 +58,12 @@ export interface PipelineOptions {
   stRateLimit: number | null;
   /** Auto-approve regardless of confidence (autoApproveConfidence 0), so posting is measured too. */
   autoPost: boolean;
+  /** Worker processes (each runs every stage) for the burst and steady phases. */
+  workers: number;
+  /** Worker processes for the scale-out burst (0: no scale-out phase); more than `workers`. */
+  scaleOutWorkers: number;
+  /** Re-run the pure billing functions on the burst's saved inputs (default true). */
+  pureBilling?: boolean;
   onProgress?: (line: string) => void;
 }
 
@@ -60,9 +74,34 @@ export interface SteadyResult {
   latencyMs: Summary;
 }
 
+/** What the burst cost per invoice, with the ServiceTitan calls from the simulator's counter. */
+export type BurstCostWithSt = BurstCost & {
+  perInvoice: BurstCost['perInvoice'] & { stReads: number; stWrites: number };
+};
+
+export interface ScaleOutResult {
+  /** Worker processes in the first burst and in this one. */
+  workersBefore: number;
+  workers: number;
+  jobs: number;
+  warmupJobs: number;
+  routedSeconds: number;
+  settledSeconds: number;
+  invoicesPerSecond: number;
+  latencyMs: Summary;
+  failedRuns: number;
+  cost: BurstCostWithSt;
+  /** This burst's throughput / the first burst's. */
+  throughputRatio: number | null;
+  /** throughputRatio / (workers / workersBefore): 1 is linear scaling. */
+  efficiency: number | null;
+}
+
 export interface PipelineResult {
   jobs: number;
   concurrency: number;
+  /** Worker processes during the burst and steady phases. */
+  workers: number;
   historyJobs: number;
   tenantMonths: number;
   policy: 'demo' | 'auto-post';
@@ -94,6 +133,13 @@ export interface PipelineResult {
     byStatus: Record<string, number>;
     rateLimitPerSecond: number | null;
   };
+  /** What the burst cost per invoice (meter.ts): CPU, SQL statements, Redis commands, ST calls. */
+  cost: BurstCostWithSt;
+  /** The pure billing functions re-run on the burst's saved inputs (billing.ts); null if skipped. */
+  pureBilling: PureBillingResult | null;
+  /** The same burst size with more worker processes; null when not asked for. */
+  scaleOut: ScaleOutResult | null;
+  /** Peak RSS of the (largest) worker process after the burst and steady phases. */
   workerPeakRssMiB: number | null;
   workerSampledPeakRssMiB: number | null;
   workerLog: string;
@@ -122,16 +168,17 @@ async function waitUntil(
   probe: () => Promise<boolean>,
   what: string,
   timeoutMs: number,
-  child?: Child,
+  children: Child[] = [],
   intervalMs = 100,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe()) return;
-    if (child && child.process.exitCode !== null)
-      throw new Error(
-        `the worker process exited (code ${child.process.exitCode}) while waiting for ${what}:\n${tail(child.logFile)}`,
-      );
+    for (const child of children)
+      if (child.process.exitCode !== null)
+        throw new Error(
+          `the worker process exited (code ${child.process.exitCode}) while waiting for ${what}:\n${tail(child.logFile)}`,
+        );
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(intervalMs);
   }
@@ -187,7 +234,10 @@ export interface PipelineSession {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineSession> {
   const { infra, jobs, warmup, steadyJobs } = options;
   const say = options.onProgress ?? (() => {});
-  const fixture = makeFixture(options.history + warmup + jobs + steadyJobs, options.seed);
+  const scaleOut = options.scaleOutWorkers > options.workers;
+  const scaleOutWarmup = warmup * options.scaleOutWorkers;
+  const scaleOutJobs = scaleOut ? scaleOutWarmup + jobs : 0;
+  const fixture = makeFixture(options.history + warmup + jobs + steadyJobs + scaleOutJobs, options.seed);
   const credentialsKey = randomBytes(32);
   const rateLimit = options.stRateLimit;
   const env: NodeJS.ProcessEnv = {
@@ -219,7 +269,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
       fixture,
       port: 0,
       replay: true,
-      replayLast: warmup + jobs + steadyJobs,
+      replayLast: warmup + jobs + steadyJobs + scaleOutJobs,
       webhook: {
         url: `${ingest.url}/webhooks/servicetitan`,
         secret: WEBHOOK_SECRET,
@@ -249,34 +299,61 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
     });
     await ingest.startFeedsAtNow(TENANT);
 
-    const port = await freePort();
     const workerLog = path.join(options.outDir, 'workers.log');
-    const childEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...env,
-      WORKER_CONCURRENCY: String(options.concurrency),
-      WORKER_HTTP_PORT: String(port),
+    const children: Child[] = [];
+    // Each worker process runs every stage (no WORKER_QUEUES) with the same per-queue concurrency.
+    const startWorkers = async (count: number) => {
+      const started: { child: Child; port: number }[] = [];
+      for (let i = 0; i < count; i++) {
+        const n = children.length + 1;
+        const port = await freePort();
+        const childEnv: NodeJS.ProcessEnv = {
+          ...process.env,
+          ...env,
+          WORKER_CONCURRENCY: String(options.concurrency),
+          WORKER_HTTP_PORT: String(port),
+        };
+        delete childEnv.WORKER_QUEUES; // every stage in each process
+        const logFile = n === 1 ? workerLog : path.join(options.outDir, `workers-${n}.log`);
+        const child = startChild('apps/workers/src/main.ts', childEnv, logFile, { probe: true });
+        children.push(child);
+        cleanups.push(() => child.stop());
+        started.push({ child, port });
+      }
+      for (const { port } of started)
+        await waitUntil(
+          async () => {
+            try {
+              return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+            } catch {
+              return false;
+            }
+          },
+          'the worker process to be ready',
+          60_000,
+          children,
+          200,
+        );
     };
-    delete childEnv.WORKER_QUEUES; // every stage in this one process
-    const child = startChild('apps/workers/src/main.ts', childEnv, workerLog);
-    cleanups.push(() => child.stop());
-    await waitUntil(
-      async () => {
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
-        } catch {
-          return false;
-        }
-      },
-      'the worker process to be ready',
-      60_000,
-      child,
-      200,
-    );
+    await startWorkers(options.workers);
 
-    const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 });
+    // The bench's own monitoring connection: its statements are not counted, and its backend's
+    // CPU is left out of Postgres's.
+    const monitorBackends = new Set<number>();
+    const pool = new pg.Pool({ connectionString: infra.databaseUrl, max: 2, idleTimeoutMillis: 0 });
     pool.on('error', () => {}); // an idle connection cut by the final DROP DATABASE
+    pool.on('connect', (client) => {
+      excludeFromCounts(client);
+      const pid = (client as unknown as { processID: number | null }).processID; // from BackendKeyData
+      if (pid !== null) monitorBackends.add(pid);
+    });
     cleanups.push(() => pool.end());
+    const meter = new BurstMeter({
+      redisUrl: infra.redisUrl,
+      databaseName: infra.databaseName,
+      monitorBackends: () => monitorBackends,
+    });
+    cleanups.push(async () => meter.close());
     const settle = (ids: number[], what: string, onTick?: (p: Progress) => void) =>
       waitUntil(
         async () => {
@@ -286,7 +363,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
         },
         what,
         20 * 60_000,
-        child,
+        children,
         50,
       );
 
@@ -300,26 +377,57 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
     if (warmup > 1) await settle(sim.play(warmup - 1), 'the warm-up jobs');
     const warmSeconds = (Date.now() - warmStarted) / 1000;
 
-    // The burst: N jobs complete at the same instant.
-    sim.stats.reset();
-    say(`  burst: ${jobs} jobs completing at once…`);
-    const t0 = Date.now();
-    const jobIds = sim.play(jobs);
-    if (jobIds.length < jobs) throw new Error(`the simulator held back only ${jobIds.length} jobs`);
-    let lastReport = Date.now();
-    await settle(jobIds, `${jobs} runs to settle`, (p) => {
-      if (Date.now() - lastReport > 5000) {
-        say(`  … ${p.routed}/${jobs} routed`);
-        lastReport = Date.now();
-      }
-    });
-    const settledAt = Date.now();
-    const stats = sim.stats.snapshot();
-    const rows = await runRows(pool, jobIds);
-    const routed = rows.filter((r) => r.routed).map((r) => r.routed!.getTime());
-    const routedSeconds = ((routed.length ? Math.max(...routed) : settledAt) - t0) / 1000;
-    const settledSeconds = (settledAt - t0) / 1000;
-    const invoicesPerSecond = round(routed.length / routedSeconds);
+    // A burst: N jobs complete at the same instant; the meter reads the counters around it.
+    const burst = async (label: string) => {
+      sim.stats.reset();
+      await meter.start(children);
+      say(`  ${label}: ${jobs} jobs completing at once…`);
+      const t0 = Date.now();
+      const jobIds = sim.play(jobs);
+      if (jobIds.length < jobs) throw new Error(`the simulator held back only ${jobIds.length} jobs`);
+      let lastReport = Date.now();
+      await settle(jobIds, `${jobs} runs to settle`, (p) => {
+        if (Date.now() - lastReport > 5000) {
+          say(`  … ${p.routed}/${jobs} routed`);
+          lastReport = Date.now();
+        }
+      });
+      const settledAt = Date.now();
+      const measured = await meter.stop(jobs);
+      const stats = sim.stats.snapshot();
+      const rows = await runRows(pool, jobIds);
+      const routed = rows.filter((r) => r.routed).map((r) => r.routed!.getTime());
+      const routedSeconds = ((routed.length ? Math.max(...routed) : settledAt) - t0) / 1000;
+      const byEndpoint = stats.byEndpoint as Record<string, number>;
+      const writes = Object.entries(byEndpoint)
+        .filter(([endpoint]) => !endpoint.startsWith('GET '))
+        .reduce((s, [, n]) => s + n, 0);
+      const cost: BurstCostWithSt = {
+        ...measured,
+        perInvoice: {
+          ...measured.perInvoice,
+          stReads: round((stats.total - writes) / jobs),
+          stWrites: round(writes / jobs),
+        },
+      };
+      return {
+        t0,
+        jobIds,
+        rows,
+        routed,
+        stats,
+        byEndpoint,
+        writes,
+        cost,
+        routedSeconds,
+        settledSeconds: (settledAt - t0) / 1000,
+        invoicesPerSecond: round(routed.length / routedSeconds),
+      };
+    };
+
+    const main = await burst('burst');
+    const { t0, jobIds, rows, routed, stats, byEndpoint, writes, routedSeconds, settledSeconds } = main;
+    const invoicesPerSecond = main.invoicesPerSecond;
 
     // The steady phase: one job at a time at half the burst's throughput.
     let steady: SteadyResult | null = null;
@@ -343,9 +451,39 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
         ),
       };
     }
-    const workerPeakRssMiB = child.peakRssMiB();
-    await child.stop();
-    const workerSampledPeakRssMiB = child.sampledPeakRssMiB();
+    const rss = (values: (number | null)[]) =>
+      values.some((v) => v !== null) ? Math.max(...values.filter((v): v is number => v !== null)) : null;
+    const workerPeakRssMiB = rss(children.map((c) => c.peakRssMiB()));
+    const workerSampledPeakRssMiB = rss(children.map((c) => c.sampledPeakRssMiB()));
+
+    // Scale-out: more worker processes next to the running ones (those stay warm), warm-up jobs
+    // (as many per process as before) so the new ones load their caches, then the same burst.
+    let scaleOutResult: ScaleOutResult | null = null;
+    if (scaleOut) {
+      const before = children.length;
+      say(`  scale-out: starting ${options.scaleOutWorkers - before} more worker process(es)…`);
+      await startWorkers(options.scaleOutWorkers - before);
+      await settle(sim.play(scaleOutWarmup), 'the scale-out warm-up jobs');
+      const second = await burst(`scale-out burst (${children.length} worker processes)`);
+      const statusesOut: Record<string, number> = {};
+      for (const r of second.rows) statusesOut[r.status] = (statusesOut[r.status] ?? 0) + 1;
+      const throughputRatio = ratio(second.invoicesPerSecond, invoicesPerSecond);
+      scaleOutResult = {
+        workersBefore: before,
+        workers: children.length,
+        jobs,
+        warmupJobs: scaleOutWarmup,
+        routedSeconds: round(second.routedSeconds, 2),
+        settledSeconds: round(second.settledSeconds, 2),
+        invoicesPerSecond: second.invoicesPerSecond,
+        latencyMs: summarize(second.routed.map((t) => t - second.t0)),
+        failedRuns: statusesOut.failed ?? 0,
+        cost: second.cost,
+        throughputRatio,
+        efficiency: throughputRatio === null ? null : round(throughputRatio / (children.length / before), 3),
+      };
+    }
+    for (const child of children) await child.stop();
 
     const statuses: Record<string, number> = {};
     for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
@@ -365,14 +503,24 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
     for (const stage of STAGES)
       stageComputeMs[stage] = summarize(durations.rows.filter((d) => d.stage === stage).map((d) => d.ms));
 
-    const byEndpoint = stats.byEndpoint as Record<string, number>;
-    const writes = Object.entries(byEndpoint)
-      .filter(([endpoint]) => !endpoint.startsWith('GET '))
-      .reduce((s, [, n]) => s + n, 0);
+    let pureBilling: PureBillingResult | null = null;
+    if (options.pureBilling !== false) {
+      say(`  pure billing: re-running the billing functions on the burst's ${jobs} saved inputs…`);
+      pureBilling = await measurePureBilling({
+        databaseUrl: infra.databaseUrl,
+        redisUrl: infra.redisUrl,
+        tenantId: TENANT,
+        prefix: infra.prefix,
+        credentialsKey,
+        stJobIds: jobIds,
+      });
+    }
+
     const result: PipelineResult = {
       jobs,
       concurrency: options.concurrency,
-      historyJobs: completedCount(fixture) - warmup - jobs - steadyJobs,
+      workers: options.workers,
+      historyJobs: completedCount(fixture) - warmup - jobs - steadyJobs - scaleOutJobs,
       tenantMonths: TENANT_MONTHS,
       policy: options.autoPost ? 'auto-post' : 'demo',
       warmup: { jobs: warmup, seconds: round(warmSeconds, 1) },
@@ -398,6 +546,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
         byStatus: stats.byStatus as Record<string, number>,
         rateLimitPerSecond: rateLimit,
       },
+      cost: main.cost,
+      pureBilling,
+      scaleOut: scaleOutResult,
       workerPeakRssMiB,
       workerSampledPeakRssMiB,
       workerLog,

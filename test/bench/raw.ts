@@ -13,6 +13,7 @@ import {
 } from '@invoicer/platform';
 import { Queue, QueueEvents } from 'bullmq';
 import { startChild, tail } from './child.ts';
+import { commandStats } from './meter.ts';
 import { round, type Summary, summarize } from './stats.ts';
 
 export const RAW_READY = 'raw workers ready';
@@ -42,6 +43,10 @@ export interface RawResult {
   latencyMs: Summary;
   steady: { jobs: number; ratePerSecond: number; latencyMs: Summary } | null;
   workerPeakRssMiB: number | null;
+  /** The worker process's CPU (/proc, user + system) over the burst, per job. */
+  workerCpuMsPerJob: number | null;
+  /** Redis commands (INFO commandstats delta, INFO itself left out) over the burst, per job. */
+  redisCommandsPerJob: number | null;
 }
 
 async function until(probe: () => boolean, what: string, timeoutMs: number, check?: () => void) {
@@ -105,9 +110,20 @@ export async function runRaw(options: RawOptions): Promise<RawResult> {
     await until(() => warm.every((id) => done.has(lastId(id))), 'the baseline warm-up', 60_000, alive);
 
     const ids = Array.from({ length: jobs }, (_, i) => `job${i}`);
+    const commands = async () => {
+      try {
+        return [...(await commandStats(producer)).values()].reduce((s, n) => s + n, 0);
+      } catch {
+        return null;
+      }
+    };
+    const commandsBefore = await commands();
+    const cpuBefore = child.cpuMs();
     const t0 = Date.now();
     await push(ids);
     await until(() => ids.every((id) => done.has(lastId(id))), `${jobs} baseline jobs`, 5 * 60_000, alive);
+    const cpuAfter = child.cpuMs();
+    const commandsAfter = await commands();
     const finished = ids.map((id) => done.get(lastId(id))!);
     const seconds = Math.max(1, Math.max(...finished) - t0) / 1000;
 
@@ -145,6 +161,12 @@ export async function runRaw(options: RawOptions): Promise<RawResult> {
       latencyMs: summarize(finished.map((t) => Math.max(0, t - t0))),
       steady,
       workerPeakRssMiB,
+      workerCpuMsPerJob:
+        cpuBefore !== null && cpuAfter !== null ? round((cpuAfter - cpuBefore) / jobs) : null,
+      redisCommandsPerJob:
+        commandsBefore !== null && commandsAfter !== null
+          ? round((commandsAfter - commandsBefore) / jobs)
+          : null,
     };
   } finally {
     await child.stop();

@@ -7,7 +7,7 @@ import { type PricedLine, reviseDraft } from '@invoicer/billing';
 import { claimWrite, saveDraft, transitionRun } from '@invoicer/db';
 import { resumeRuns } from '@invoicer/ingest';
 import { stageValue } from '@invoicer/pipeline';
-import { handlerRegistry } from '@invoicer/workers';
+import { failureHooks, handlerRegistry, sweepRuns } from '@invoicer/workers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
@@ -249,4 +249,46 @@ it('a write that reached ServiceTitan before a crash is recovered from the read-
   const write = await cluster.db.stWrite.findUniqueOrThrow({ where: { key } });
   expect(write.status).toBe('completed');
   expect(write.attempts).toBe(2);
+});
+
+it('the sweeper re-drives a run whose job is gone, and fails one that made no progress after its re-drives', async () => {
+  const [moving, exhausted] = (await reviewRuns()).filter((r) => !used.has(r.id)).slice(-2);
+  for (const run of [moving!, exhausted!]) {
+    used.add(run.id);
+    await cluster.db.stageOutput.deleteMany({ where: { runId: run.id, stage: 'route' } });
+    await cluster.db.reviewItem.deleteMany({ where: { runId: run.id } });
+    await (
+      await cluster.workers.services.queues.get('invoice.route').getJob(`run-${run.id}.route`)
+    )?.remove();
+  }
+  // Left running at route with no job (as when the final failure could not be recorded).
+  await cluster.db.pipelineRun.update({
+    where: { id: moving!.id },
+    data: { status: 'running', stage: 'route' },
+  });
+  await cluster.db.pipelineRun.update({
+    where: { id: exhausted!.id },
+    data: { status: 'running', stage: 'route', redrives: 3 },
+  });
+  const services = cluster.workers.services;
+  const hooks = failureHooks(services.db, services.runtime, {});
+  // Not yet past its bound: nothing happens.
+  expect(await sweepRuns(services, hooks, { maxRedrives: 3 })).toEqual({
+    checked: 0,
+    redriven: 0,
+    failed: 0,
+  });
+
+  const swept = await sweepRuns(services, hooks, { maxRedrives: 3, boundScale: 0 });
+  expect(swept).toMatchObject({ redriven: 1, failed: 1 });
+  await waitFor(
+    () => runState(moving!.id),
+    (r) => r.status === 'awaiting_review',
+    { timeoutMs: 30_000, what: 'the re-driven run to reach review' },
+  );
+  expect((await cluster.db.pipelineRun.findUniqueOrThrow({ where: { id: moving!.id } })).redrives).toBe(1);
+  expect((await runState(exhausted!.id)).status).toBe('failed');
+  const item = await cluster.db.reviewItem.findFirstOrThrow({ where: { runId: exhausted!.id } });
+  expect(item.reasons).toContain('stage_failed');
+  expect(item.summary).toMatch(/no progress at invoice.route after 3 re-drive/);
 });

@@ -33,6 +33,7 @@ import { post } from './stages/post.ts';
 import { price } from './stages/price.ts';
 import { reconcile } from './stages/reconcile.ts';
 import { route } from './stages/route.ts';
+import { startSweeper } from './sweeper.ts';
 
 export function handlerRegistry(services: WorkerServices): HandlerRegistry {
   return {
@@ -87,6 +88,10 @@ export async function startWorkerApp(
     log,
     ensureFresh: freshnessChecker(db, runtime, log, env.SYNC_INTERVAL_MS),
   };
+  const hooks = failureHooks(db, runtime, {
+    onCompleted: (queue, ms) => metrics.stageDuration.observe({ queue }, ms / 1000),
+    onFailedAttempt: (queue, klass) => metrics.failures.inc({ queue, class: klass }),
+  });
   const workers = startWorkers({
     connection: workerConnection,
     prefix: env.QUEUE_PREFIX,
@@ -94,10 +99,11 @@ export async function startWorkerApp(
     queues: env.WORKER_QUEUES as QueueName[],
     log,
     concurrency: Object.fromEntries(env.WORKER_QUEUES.map((q) => [q, env.WORKER_CONCURRENCY])),
-    hooks: failureHooks(db, runtime, {
-      onCompleted: (queue, ms) => metrics.stageDuration.observe({ queue }, ms / 1000),
-      onFailedAttempt: (queue, klass) => metrics.failures.inc({ queue, class: klass }),
-    }),
+    hooks,
+  });
+  const stopSweeper = startSweeper(services, hooks, log, {
+    intervalMs: env.SWEEP_INTERVAL_MS,
+    maxRedrives: env.SWEEP_MAX_REDRIVES,
   });
 
   let http: FastifyInstance | null = null;
@@ -122,6 +128,7 @@ export async function startWorkerApp(
     workers,
     http,
     async close() {
+      stopSweeper();
       await closeWorkers(workers, env.SHUTDOWN_TIMEOUT_MS, log);
       await http?.close();
       await queues.close();

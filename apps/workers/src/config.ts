@@ -29,5 +29,9 @@ export const WorkerEnv = BaseEnv.extend({
     .min(1)
     .max(24 * 31)
     .default(24),
+  /** How often the sweeper looks for runs that stopped moving (0 = never). */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Re-drives of a run that makes no progress before it fails with a review item. */
+  SWEEP_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

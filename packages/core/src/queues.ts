@@ -24,15 +24,53 @@ export const ReconcilePayload = z
 export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
+/**
+ * Per-queue running options. `attempts` and `backoffMs` are BullMQ's retries; `concurrency` is
+ * the default per worker process (WORKER_CONCURRENCY overrides it); `progressBoundMs` is how
+ * long a run may sit at this step with no job moving before the sweeper re-drives it.
+ */
+export interface QueueOptions {
+  attempts: number;
+  backoffMs: number;
+  concurrency: number;
+  progressBoundMs: number;
+}
+
+const STAGE_OPTIONS: QueueOptions = {
+  attempts: 5,
+  backoffMs: 1000,
+  concurrency: 4,
+  progressBoundMs: 120_000,
+};
+
 export const QUEUE_CATALOG = {
-  'invoice.extract': { payload: RunPayload, stage: 'extract', next: 'invoice.detect' },
-  'invoice.detect': { payload: RunPayload, stage: 'detect', next: 'invoice.price' },
-  'invoice.price': { payload: RunPayload, stage: 'price', next: 'invoice.draft' },
-  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.route' },
-  'invoice.route': { payload: RunPayload, stage: 'route', next: null },
-  'invoice.post': { payload: PostPayload, stage: 'post', next: null },
-  'payment.reconcile': { payload: ReconcilePayload, stage: 'reconcile', next: null },
-} as const;
+  'invoice.extract': {
+    payload: RunPayload,
+    stage: 'extract',
+    next: 'invoice.detect',
+    options: STAGE_OPTIONS,
+  },
+  'invoice.detect': { payload: RunPayload, stage: 'detect', next: 'invoice.price', options: STAGE_OPTIONS },
+  'invoice.price': { payload: RunPayload, stage: 'price', next: 'invoice.draft', options: STAGE_OPTIONS },
+  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.route', options: STAGE_OPTIONS },
+  'invoice.route': { payload: RunPayload, stage: 'route', next: null, options: STAGE_OPTIONS },
+  'invoice.post': {
+    payload: PostPayload,
+    stage: 'post',
+    next: null,
+    // Longer bound: posting holds a lease (2 min) another job may only take over after.
+    options: { ...STAGE_OPTIONS, progressBoundMs: 300_000 },
+  },
+  'payment.reconcile': {
+    payload: ReconcilePayload,
+    stage: 'reconcile',
+    next: null,
+    options: { ...STAGE_OPTIONS, concurrency: 2 },
+  },
+} as const satisfies Record<
+  string,
+  { payload: z.ZodType; stage: string; next: string | null; options: QueueOptions }
+>;
 
 export type QueueName = keyof typeof QUEUE_CATALOG;
 export const QUEUE_NAMES = Object.keys(QUEUE_CATALOG) as QueueName[];

@@ -1,3 +1,4 @@
 export * from './outputs.ts';
+export * from './redrive.ts';
 export * from './stages.ts';
 export * from './steps.ts';

@@ -12,6 +12,16 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
 };
 
+/** A queue's job options: the defaults with the catalogue's retries. */
+export function jobOptionsFor(name: QueueName): JobsOptions {
+  const { attempts, backoffMs } = QUEUE_CATALOG[name].options;
+  return {
+    ...DEFAULT_JOB_OPTIONS,
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
+  };
+}
+
 export class QueueSet {
   readonly queues: Map<QueueName, Queue>;
 
@@ -23,7 +33,7 @@ export class QueueSet {
     this.queues = new Map(
       names.map((name) => [
         name,
-        new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        new Queue(name, { connection, prefix, defaultJobOptions: jobOptionsFor(name) }),
       ]),
     );
   }

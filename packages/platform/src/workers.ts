@@ -48,6 +48,11 @@ function isPermanent(error: unknown): boolean {
   );
 }
 
+/** BullMQ's own failure of a job whose lock lapsed too many times. */
+export function isStalledFailure(error: unknown): boolean {
+  return error instanceof Error && /stalled more than allowable limit/i.test(error.message);
+}
+
 export function errorClass(error: unknown): string {
   if (isRetryAfter(error)) return 'rate_limited';
   if (error instanceof InvalidInputError) return 'invalid_input';
@@ -134,11 +139,23 @@ export function startWorkers(options: StartWorkersOptions): Worker[] {
       {
         connection: options.connection,
         prefix: options.prefix,
-        concurrency: options.concurrency?.[queue] ?? 4,
+        concurrency: options.concurrency?.[queue] ?? QUEUE_CATALOG[queue].options.concurrency,
         autorun: true,
       },
     );
     worker.on('error', (error) => log.error({ queue, err: errorMessage(error) }, 'worker error'));
+    // A job that stalled too often (its worker died mid-job, twice) is failed by BullMQ itself:
+    // the processor never saw that failure, so the final-failure path is taken here. If it
+    // cannot be recorded either (Postgres away), the sweeper finds the run later.
+    worker.on('failed', (job, error) => {
+      if (!job || !isStalledFailure(error)) return;
+      const parsed = QUEUE_CATALOG[queue].payload.safeParse(job.data);
+      if (!parsed.success) return;
+      log.error({ queue, jobId: job.id, err: errorMessage(error) }, 'job failed after stalling');
+      hooks.onFinalFailure(queue, parsed.data, error).catch((hookError: unknown) => {
+        log.error({ queue, jobId: job.id, err: errorMessage(hookError) }, 'could not record final failure');
+      });
+    });
     return worker;
   });
 }

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fromAmountString } from '@invoicer/core';
+import { importBankStatement } from '@invoicer/pipeline';
 import { StatementParseError } from '@invoicer/reconcile';
 import type { Invoice, Payment, StClient } from '@invoicer/servicetitan';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedTenant } from '../../apps/st-sim/src/generator/index.ts';
 import { recordReconcileFailure } from '../../apps/workers/src/reconcile/failure.ts';
-import { importBankStatement } from '../../apps/workers/src/reconcile/import.ts';
 import type { WorkerServices } from '../../apps/workers/src/services.ts';
 import { reconcile } from '../../apps/workers/src/stages/reconcile.ts';
 import type { TestCluster } from '../support/cluster.ts';
@@ -286,6 +286,28 @@ describe('bank files', () => {
     expect(error).toBeInstanceOf(StatementParseError);
     expect((error as StatementParseError).line).toBe(1);
     expect(await cluster.db.bankStatement.count({ where: { fileName: null, format: 'bai2' } })).toBe(0);
+  });
+
+  it('refuses a file whose control totals fail, whole: nothing stored, nothing queued', async () => {
+    const bai2 = tenant.bank!.bai2;
+    // Change one transaction amount: the account and file control totals no longer add up.
+    const lines = bai2.split('\n');
+    const detail = lines.findIndex((l) => l.startsWith('16,'));
+    const fields = lines[detail]!.split(',');
+    fields[2] = String(Number(fields[2]) + 100);
+    lines[detail] = fields.join(',');
+    const statementsBefore = await cluster.db.bankStatement.count();
+    const transactionsBefore = await cluster.db.bankTransaction.count();
+    const error = await importBankStatement(cluster.db, null, TENANT, Buffer.from(lines.join('\n')), {
+      format: 'bai2',
+      fileName: 'damaged.bai2',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatementParseError);
+    const issues = (error as StatementParseError).parseIssues;
+    expect(issues.some((i) => i.code === 'control_total')).toBe(true);
+    expect(issues.every((i) => i.line !== undefined)).toBe(true);
+    expect(await cluster.db.bankStatement.count()).toBe(statementsBefore);
+    expect(await cluster.db.bankTransaction.count()).toBe(transactionsBefore);
   });
 
   it('imports from the command line, idempotently, and refuses a bad file with its line', async () => {

@@ -3,9 +3,9 @@
 // scored against the generator's ground truth. No wrong auto-apply is tolerated.
 import { fromAmountString } from '@invoicer/core';
 import type { Reconciliation } from '@invoicer/db';
+import { importBankStatement } from '@invoicer/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankLineTruth, GeneratedTenant } from '../../apps/st-sim/src/generator/index.ts';
-import { importBankStatement } from '../../apps/workers/src/reconcile/import.ts';
 import { reconcile } from '../../apps/workers/src/stages/reconcile.ts';
 import type { TestCluster } from '../support/cluster.ts';
 import { waitFor } from '../support/wait.ts';

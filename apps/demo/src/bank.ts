@@ -1,8 +1,9 @@
 // The demo's reconciliation step: the generated tenant's last-month bank statement (BAI2) is
 // imported like a billing clerk would upload it, each credit is reconciled by the workers, and
 // the outcome is printed. Importing the same file again adds nothing.
+
+import { describeImport, importBankStatement, reconciliationSummary } from '@invoicer/pipeline';
 import type { Logger } from '@invoicer/platform';
-import { describeImport, importBankStatement, reconciliationSummary } from '@invoicer/workers';
 import type { Cluster } from './cluster.ts';
 
 export async function reconcileBankStatement(

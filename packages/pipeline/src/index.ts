@@ -1,3 +1,4 @@
+export * from './bank-import.ts';
 export * from './outputs.ts';
 export * from './redrive.ts';
 export * from './stages.ts';

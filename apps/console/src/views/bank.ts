@@ -1,6 +1,6 @@
 // Bank files: the upload form, the report of the file just read (or why it could not be read),
 // where reconciliation stands for the tenant, and the recent imports.
-import type { importBankStatement, reconciliationSummary } from '@invoicer/workers';
+import type { importBankStatement, reconciliationSummary } from '@invoicer/pipeline';
 import { CSV_PRESET_LABELS, FORMATS, type UploadValues } from '../bank/form.ts';
 import type { FieldIssue } from '../http/errors.ts';
 import { money, timeTag } from './format.ts';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, InvalidInputError, ServiceUnavailableError } from '@invoicer/core';
 import { checkPostgres, createDb, type Db, listTenants } from '@invoicer/db';
+import { describeImport, importBankStatement } from '@invoicer/pipeline';
 import { BaseEnv, checkRedis, createProducerConnection, loadConfig, QueueSet } from '@invoicer/platform';
 import {
   type CsvMapping,
@@ -14,7 +15,6 @@ import {
   type StatementFormat,
   StatementParseError,
 } from '@invoicer/reconcile';
-import { describeImport, importBankStatement } from '../reconcile/import.ts';
 
 const FORMATS = ['ofx', 'camt', 'bai2', 'nacha', 'csv'] as const;
 const PRESETS: Record<string, CsvPreset> = {

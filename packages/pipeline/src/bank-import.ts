@@ -1,8 +1,9 @@
 // Importing a bank file: parse it (format detected or given), store each statement and its
 // transactions (unique per tenant by fingerprint, so the same file twice adds nothing), report
 // every parse issue by line, and queue each new credit for reconciliation. A file that cannot
-// be read at all is refused with a StatementParseError naming the line; records that parsed are
-// kept when the parser only reports problems with some of them. The CLI and the console upload
+// be read at all, or whose control totals, record counts or entry hash fail, is refused whole
+// with a StatementParseError naming the lines; otherwise records that parsed are kept when the
+// parser only reports problems with some of them. The CLI and the console upload
 // both call `importBankStatement`.
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '@invoicer/core';
@@ -10,6 +11,7 @@ import {
   type BankTransactionInput,
   type Db,
   getTenant,
+  reconciliationCounts,
   storeBankStatement,
   unreconciledCredits,
 } from '@invoicer/db';
@@ -23,6 +25,7 @@ import {
   type ParseIssue,
   parseStatement,
   type StatementFormat,
+  StatementParseError,
 } from '@invoicer/reconcile';
 
 export interface ImportOptions {
@@ -63,6 +66,9 @@ export interface ImportReport {
   /** Reconciliation jobs queued: new credits, and earlier ones that never got a decision. */
   enqueued: number;
 }
+
+/** Checks a file makes on itself: one failing means the file is damaged, not one record. */
+const INTEGRITY_CODES = new Set<ParseIssue['code']>(['control_total', 'record_count', 'entry_hash']);
 
 function statementDigest(format: StatementFormat, s: BankStatement): string {
   const hash = createHash('sha256');
@@ -125,7 +131,16 @@ export async function importBankStatement(
       })
     ).map((r) => r.digest),
   );
-  const issues = allIssues(file).map((issue) => ({ ...issue, text: describeIssue(issue) }));
+  const parsedIssues = allIssues(file);
+  // A file whose own control totals, record counts or entry hash disagree with its records is
+  // damaged somewhere we cannot see: nothing in it is trusted, stored or queued.
+  const integrity = parsedIssues.filter((issue) => INTEGRITY_CODES.has(issue.code));
+  if (integrity.length)
+    throw new StatementParseError(file.format, [
+      ...integrity,
+      ...parsedIssues.filter((issue) => !INTEGRITY_CODES.has(issue.code)),
+    ]);
+  const issues = parsedIssues.map((issue) => ({ ...issue, text: describeIssue(issue) }));
 
   let inserted = new Set<string>();
   if (!options.dryRun) {
@@ -232,4 +247,20 @@ export function describeImport(report: ImportReport): string[] {
     for (const issue of report.issues) out.push(`  ${issue.text}`);
   }
   return out;
+}
+
+export interface ReconciliationSummary {
+  /** Records per subject kind ('bank_line', 'st_payment') and status. */
+  counts: Record<string, Record<string, number>>;
+  /** Bank credits imported but not decided yet (queued or in flight). */
+  pendingBankLines: number;
+}
+
+/** Where a tenant's reconciliation stands (for the demo summary and the console). */
+export async function reconciliationSummary(db: Db, tenantId: string): Promise<ReconciliationSummary> {
+  const [counts, pending] = await Promise.all([
+    reconciliationCounts(db, tenantId),
+    unreconciledCredits(db, tenantId),
+  ]);
+  return { counts, pendingBankLines: pending.length };
 }

@@ -7,6 +7,7 @@ import { getCursor, listTenants, setCursor } from '@invoicer/db';
 import type { Logger, QueueSet } from '@invoicer/platform';
 import { Job, Payment, parseStDate, type StClient } from '@invoicer/servicetitan';
 import { queueCompletedJob } from './enqueue.ts';
+import { startLoop } from './loop.ts';
 
 export type ClientFor = (tenantId: string) => Promise<StClient>;
 
@@ -76,6 +77,11 @@ export async function startFeedsAtNow(db: Db, clientFor: ClientFor, tenantId: st
   }
 }
 
+/**
+ * Poll every tenant with credentials on a schedule. A Postgres or Redis blip never stops it:
+ * a poll that cannot read the tenants, or in which every tenant failed, is logged and retried
+ * with backoff (see loop.ts); one tenant's failure is logged and the others are still polled.
+ */
 export function startPoller(
   db: Db,
   queues: QueueSet,
@@ -84,41 +90,42 @@ export function startPoller(
   intervalMs: number,
   feeds: readonly ('jobs' | 'payments')[] = ['jobs', 'payments'],
 ): { stop(): Promise<void>; pollNow(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const pollAll = async () => {
+  const pollAll = async (): Promise<{ tenants: number; failed: number; lastError: unknown }> => {
+    let tenants = 0;
+    let failed = 0;
+    let lastError: unknown = null;
     for (const tenant of await listTenants(db)) {
       if (!tenant.credentialsSealed) continue;
+      tenants += 1;
       try {
         await pollTenant(db, queues, clientFor, tenant.id, log, feeds);
       } catch (error) {
+        failed += 1;
+        lastError = error;
         log.error(
           { tenant: tenant.id, err: (error as Error).message },
           'poll failed; will retry next interval',
         );
       }
     }
+    return { tenants, failed, lastError };
   };
-  const tick = () => {
-    if (stopped || running) return;
-    running = pollAll().finally(() => {
-      running = null;
-    });
-  };
-  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : null;
-  timer?.unref();
+  const loop = startLoop({
+    name: 'poller',
+    intervalMs,
+    log,
+    run: async (scheduled) => {
+      const result = await pollAll();
+      // Every tenant failing is an outage (Postgres, Redis, the network): back off.
+      if (scheduled && result.tenants > 0 && result.failed === result.tenants)
+        throw new Error(
+          `every tenant's poll failed (last: ${result.lastError instanceof Error ? result.lastError.message : String(result.lastError)})`,
+        );
+    },
+  });
   return {
-    async pollNow() {
-      while (running) await running;
-      running = pollAll().finally(() => {
-        running = null;
-      });
-      await running;
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      if (running) await running;
-    },
+    /** Poll now; throws only when the tenants cannot be read (one tenant's failure is logged). */
+    pollNow: () => loop.runNow(),
+    stop: () => loop.stop(),
   };
 }

@@ -4,6 +4,7 @@ import {
   effectivePolicy,
   parseTenantSettings,
   TenantSettings,
+  validateTenantSettings,
 } from './settings.ts';
 
 const recommendation = {
@@ -87,5 +88,55 @@ describe('policy settings: the threshold recommendation', () => {
       },
     }).policy;
     expect(acceptThresholdRecommendation(policy).autoApproveConfidence).toBe(1);
+  });
+});
+
+describe('settings validation at write time', () => {
+  const paths = (raw: unknown) => {
+    const result = TenantSettings.safeParse(raw);
+    return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('refuses a time zone Intl does not know, naming the field', () => {
+    const issues = paths({ rules: { afterHours: { timezone: 'Mars/Olympus' } } });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^rules\.afterHours\.timezone: .*Mars\/Olympus.*time zone/);
+    for (const zone of ['America/Chicago', 'Europe/London', 'UTC', 'America/Indiana/Indianapolis'])
+      expect(paths({ rules: { afterHours: { timezone: zone } } })).toEqual([]);
+  });
+
+  it('refuses business hours that end before they start', () => {
+    expect(
+      paths({ rules: { afterHours: { businessHoursStart: '17:00', businessHoursEnd: '08:00' } } }),
+    ).toEqual([expect.stringMatching(/^rules\.afterHours\.businessHoursEnd: .*after/)]);
+  });
+
+  it('keeps thresholds and multipliers in range', () => {
+    expect(paths({ policy: { autoApproveConfidence: 1.5 } })[0]).toMatch(/^policy\.autoApproveConfidence/);
+    expect(paths({ policy: { reviewSlaHours: 100_000 } })[0]).toMatch(/^policy\.reviewSlaHours/);
+    expect(paths({ policy: { amountThreshold: '-5.00' } })[0]).toMatch(/^policy\.amountThreshold/);
+    expect(paths({ policy: { amountThreshold: '1234567890123456.00' } })[0]).toMatch(
+      /^policy\.amountThreshold/,
+    );
+    expect(paths({ pricing: { overtimeMultiplier: 0.5 } })[0]).toMatch(/^pricing\.overtimeMultiplier/);
+    expect(paths({ pricing: { overtimeMultiplier: 2, doubleOvertimeMultiplier: 1.5 } })[0]).toMatch(
+      /^pricing\.doubleOvertimeMultiplier/,
+    );
+    expect(paths({ ai: { timeoutMs: 86_400_000 } })[0]).toMatch(/^ai\.timeoutMs/);
+    expect(paths({ ai: { baseUrl: 'file:///etc/passwd' } })[0]).toMatch(/^ai\.baseUrl/);
+    expect(paths({ reconcile: { dateWindowDays: 100_000 } })[0]).toMatch(/^reconcile\.dateWindowDays/);
+    expect(paths({})).toEqual([]);
+  });
+
+  it('names unknown fields (a misspelt setting is not silently ignored)', () => {
+    expect(() => validateTenantSettings({ policy: { amountTreshold: '100.00' } })).toThrow(
+      /policy\.amountTreshold: unknown setting/,
+    );
+    expect(() => validateTenantSettings({ rules: { afterHours: { timezone: 'Mars/Olympus' } } })).toThrow(
+      /rules\.afterHours\.timezone/,
+    );
+    // What tenant:settings prints beside the settings is ignored, so a printout is a valid file.
+    const printed = { ...parseTenantSettings({}), autoApproval: { inForce: 0.9 }, learned: { tax: {} } };
+    expect(validateTenantSettings(printed)).toEqual(parseTenantSettings({}));
   });
 });

@@ -1,10 +1,37 @@
 // Per-tenant settings: rollout policy, thresholds, the missed-billable rule pack, tax and AI.
 // Stored as JSON in Postgres and always read through this schema, so defaults fill gaps and a
-// bad edit is refused with field-level errors.
-import { z } from 'zod';
+// bad edit is refused with field-level errors. Writers go through validateTenantSettings, which
+// also names unknown (misspelt) fields; values are checked for meaning, not only type: a time
+// zone must be one Intl knows, business hours must end after they start, thresholds and
+// multipliers stay in range.
 
-const money = z.string().regex(/^\d+(\.\d{1,2})?$/, 'a dollar amount like 5000.00');
+import { z } from 'zod';
+import { InvalidInputError } from './errors.ts';
+
+/** Decimal(14, 2) in Postgres: at most 12 digits before the point. */
+const money = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'a dollar amount like 5000.00');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 08:00');
+
+/** Whether Intl (the runtime every stage formats local times with) knows the time zone. */
+export function isKnownTimeZone(value: string): boolean {
+  if (!value.trim()) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().refine(isKnownTimeZone, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a time zone this runtime knows: use an IANA name like America/Chicago`,
+});
+
+const minutesOf = (value: string) => {
+  const [h, m] = value.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+};
 
 export const RolloutMode = z.enum(['shadow', 'suggest', 'auto']);
 export type RolloutMode = z.infer<typeof RolloutMode>;
@@ -63,7 +90,11 @@ export const PolicySettings = z.object({
   alwaysReviewCustomerTagIds: z.array(z.number().int()).default([]),
   alwaysReviewJobTypeIds: z.array(z.number().int()).default([]),
   alwaysReviewCustomerIds: z.array(z.number().int()).default([]),
-  reviewSlaHours: z.number().positive().default(24),
+  reviewSlaHours: z
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
   /** Most specific match wins: BU + job type, then job type, then BU. */
   overrides: z.array(PolicyOverride).default([]),
   /** A recommended threshold, shown beside the one in force; never applied by itself. */
@@ -84,10 +115,16 @@ export const RulePackSettings = z.object({
   afterHours: z
     .object({
       ...ruleBase,
-      timezone: z.string().default('America/Chicago'),
+      timezone: timeZone.default('America/Chicago'),
       businessHoursStart: hhmm.default('08:00'),
       businessHoursEnd: hhmm.default('17:00'),
       weekends: z.boolean().default(true),
+    })
+    // Appointments before the start or from the end on are after hours: an end at or before the
+    // start would make every appointment after hours.
+    .refine((h) => minutesOf(h.businessHoursEnd) > minutesOf(h.businessHoursStart), {
+      path: ['businessHoursEnd'],
+      error: 'must be after businessHoursStart (business hours within one day)',
     })
     .default({
       enabled: true,
@@ -176,57 +213,62 @@ export const CustomerAgreement = z
   );
 export type CustomerAgreement = z.infer<typeof CustomerAgreement>;
 
-export const PricingSettings = z.object({
-  /** Bill customers with an active membership the price book's member price. */
-  memberPricing: z.boolean().default(true),
-  overtimeMultiplier: z.number().positive().default(1.5),
-  doubleOvertimeMultiplier: z.number().positive().default(2),
-  /** Time-and-materials labor: the labor SKU's price, or the technician's own rate. */
-  laborRateSource: z.enum(['sku', 'technician']).default('sku'),
-  /** Customer-specific pricing (rate sheets): most specific match wins. */
-  agreements: z.array(CustomerAgreement).default([]),
-  /** Time-and-materials labor is billed in this increment, rounded up (0.25 = quarter hours). */
-  laborIncrementHours: z.number().positive().max(8).default(0.25),
-  /** Minimum billed hours per technician on a time-and-materials job. */
-  laborMinimumHours: z.number().min(0).max(8).default(1),
-  /**
-   * Time-and-materials hours and labor SKU. 'learned' (default): the convention the tenant's past
-   * invoices reproduce best (time source, grouping, increment, minimum, what picks the rate SKU),
-   * or, while history is thin or nothing reproduces it well, laborIncrementHours and
-   * laborMinimumHours on the paid hours. 'settings': always the latter. 'pinned': laborPinned with
-   * laborIncrementHours and laborMinimumHours; the rate SKU is learned unless laborPinned.rateBy
-   * is given.
-   */
-  laborConvention: z.enum(['learned', 'settings', 'pinned']).default('learned'),
-  laborPinned: z
-    .object({
-      /** On site (timesheets arrived → done), paid (payroll) or scheduled (appointment windows). */
-      source: z.enum(['onsite', 'paid', 'scheduled']).default('onsite'),
-      /** What one rounded amount covers: a technician's visit, a technician's job, or the job. */
-      grouping: z.enum(['visit-technician', 'job-technician', 'job']).default('visit-technician'),
-      /** Every technician's time, or only the lead's (first on site). */
-      technicians: z.enum(['all', 'lead']).default('all'),
-      rounding: z.enum(['up', 'nearest']).default('up'),
-      /** The minimum applies to each rounded amount, or to the job's total. */
-      minimumPer: z.enum(['group', 'job']).default('group'),
-      /** What picks the labor SKU: visit start (tier), pay type, technician, job type, membership. */
-      rateBy: z.array(z.enum(['start', 'pay', 'technician', 'jobType', 'member'])).optional(),
-    })
-    .optional(),
-  /**
-   * Percentage fees and discounts: 'learned' (default) prices each on the base its past invoices
-   * reproduce; 'pinned' uses only percentageBases (others are a percentage of the subtotal).
-   */
-  percentageConvention: z.enum(['learned', 'pinned']).default('learned'),
-  /** Bases per percentage SKU; a pinned rule always wins over a learned one. */
-  percentageBases: z.array(PercentageBaseRule).default([]),
-});
+export const PricingSettings = z
+  .object({
+    /** Bill customers with an active membership the price book's member price. */
+    memberPricing: z.boolean().default(true),
+    overtimeMultiplier: z.number().min(1).max(10).default(1.5),
+    doubleOvertimeMultiplier: z.number().min(1).max(10).default(2),
+    /** Time-and-materials labor: the labor SKU's price, or the technician's own rate. */
+    laborRateSource: z.enum(['sku', 'technician']).default('sku'),
+    /** Customer-specific pricing (rate sheets): most specific match wins. */
+    agreements: z.array(CustomerAgreement).default([]),
+    /** Time-and-materials labor is billed in this increment, rounded up (0.25 = quarter hours). */
+    laborIncrementHours: z.number().positive().max(8).default(0.25),
+    /** Minimum billed hours per technician on a time-and-materials job. */
+    laborMinimumHours: z.number().min(0).max(8).default(1),
+    /**
+     * Time-and-materials hours and labor SKU. 'learned' (default): the convention the tenant's past
+     * invoices reproduce best (time source, grouping, increment, minimum, what picks the rate SKU),
+     * or, while history is thin or nothing reproduces it well, laborIncrementHours and
+     * laborMinimumHours on the paid hours. 'settings': always the latter. 'pinned': laborPinned with
+     * laborIncrementHours and laborMinimumHours; the rate SKU is learned unless laborPinned.rateBy
+     * is given.
+     */
+    laborConvention: z.enum(['learned', 'settings', 'pinned']).default('learned'),
+    laborPinned: z
+      .object({
+        /** On site (timesheets arrived → done), paid (payroll) or scheduled (appointment windows). */
+        source: z.enum(['onsite', 'paid', 'scheduled']).default('onsite'),
+        /** What one rounded amount covers: a technician's visit, a technician's job, or the job. */
+        grouping: z.enum(['visit-technician', 'job-technician', 'job']).default('visit-technician'),
+        /** Every technician's time, or only the lead's (first on site). */
+        technicians: z.enum(['all', 'lead']).default('all'),
+        rounding: z.enum(['up', 'nearest']).default('up'),
+        /** The minimum applies to each rounded amount, or to the job's total. */
+        minimumPer: z.enum(['group', 'job']).default('group'),
+        /** What picks the labor SKU: visit start (tier), pay type, technician, job type, membership. */
+        rateBy: z.array(z.enum(['start', 'pay', 'technician', 'jobType', 'member'])).optional(),
+      })
+      .optional(),
+    /**
+     * Percentage fees and discounts: 'learned' (default) prices each on the base its past invoices
+     * reproduce; 'pinned' uses only percentageBases (others are a percentage of the subtotal).
+     */
+    percentageConvention: z.enum(['learned', 'pinned']).default('learned'),
+    /** Bases per percentage SKU; a pinned rule always wins over a learned one. */
+    percentageBases: z.array(PercentageBaseRule).default([]),
+  })
+  .refine((p) => p.doubleOvertimeMultiplier >= p.overtimeMultiplier, {
+    path: ['doubleOvertimeMultiplier'],
+    error: 'must be at least overtimeMultiplier',
+  });
 
 export const AiSettings = z.object({
   provider: z.enum(['local', 'openai']).default('local'),
-  model: z.string().default('gpt-4o-mini'),
-  baseUrl: z.url().optional(),
-  timeoutMs: z.number().int().positive().default(20000),
+  model: z.string().min(1).default('gpt-4o-mini'),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
+  timeoutMs: z.number().int().positive().max(600_000).default(20000),
 });
 
 export const ReconcileRule = z.object({
@@ -241,7 +283,7 @@ export const ReconcileSettings = z.object({
   shortPayTolerancePercent: z.number().min(0).max(100).default(1),
   shortPayToleranceFixed: money.default('5.00'),
   autoApplyConfidence: z.number().min(0).max(1).default(0.95),
-  dateWindowDays: z.number().int().positive().default(90),
+  dateWindowDays: z.number().int().positive().max(3660).default(90),
   rules: z.array(ReconcileRule).default([
     {
       name: 'reference and amount',
@@ -277,6 +319,45 @@ export type TenantSettings = z.infer<typeof TenantSettings>;
 
 export function parseTenantSettings(raw: unknown): TenantSettings {
   return TenantSettings.parse(raw ?? {});
+}
+
+/** Read-only sections `tenant:settings` prints beside the settings; a settings file may keep them. */
+const PRINTED_SECTIONS = new Set(['autoApproval', 'learned']);
+
+/** Each problem of `raw` as settings, as "path: message" (empty when it is valid). */
+export function tenantSettingsIssues(raw: unknown): string[] {
+  const parsed = TenantSettings.safeParse(raw ?? {});
+  if (!parsed.success)
+    return parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
+  const issues: string[] = [];
+  const walk = (input: unknown, output: unknown, path: string[]) => {
+    if (Array.isArray(input) && Array.isArray(output)) {
+      for (const [n, item] of input.entries()) walk(item, output[n], [...path, String(n)]);
+      return;
+    }
+    if (!isPlainObject(input) || !isPlainObject(output)) return;
+    for (const [key, value] of Object.entries(input)) {
+      if (value === undefined || (path.length === 0 && PRINTED_SECTIONS.has(key))) continue;
+      if (!(key in output)) issues.push(`${[...path, key].join('.')}: unknown setting (misspelt?)`);
+      else walk(value, output[key], [...path, key]);
+    }
+  };
+  walk(raw ?? {}, parsed.data, []);
+  return issues;
+}
+
+/**
+ * Settings as a writer gives them (a file, the console, a command): validated with every
+ * problem named by its field, unknown fields included. Throws InvalidInputError.
+ */
+export function validateTenantSettings(raw: unknown): TenantSettings {
+  const issues = tenantSettingsIssues(raw);
+  if (issues.length) throw new InvalidInputError('invalid tenant settings', issues);
+  return parseTenantSettings(raw);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The policy that applies to one invoice: the most specific override wins. */

@@ -1,7 +1,12 @@
 // Reading a tenant settings file for the tenant commands: JSON, validated by the settings
 // schema, with every problem named by its path.
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, TenantSettings } from '@invoicer/core';
+import {
+  InvalidInputError,
+  parseTenantSettings,
+  type TenantSettings,
+  tenantSettingsIssues,
+} from '@invoicer/core';
 
 export function readSettingsFile(file: string): TenantSettings {
   let raw: unknown;
@@ -10,12 +15,11 @@ export function readSettingsFile(file: string): TenantSettings {
   } catch (error) {
     throw new InvalidInputError(`${file} is not readable JSON: ${(error as Error).message}`);
   }
-  const parsed = TenantSettings.safeParse(raw);
-  if (!parsed.success)
+  // Values checked for meaning (time zones, ranges) and unknown (misspelt) fields named.
+  const issues = tenantSettingsIssues(raw);
+  if (issues.length)
     throw new InvalidInputError(
-      `${file} is not valid tenant settings:\n${parsed.error.issues
-        .map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('\n')}`,
+      `${file} is not valid tenant settings:\n${issues.map((issue) => `  ${issue}`).join('\n')}`,
     );
-  return parsed.data;
+  return parseTenantSettings(raw);
 }

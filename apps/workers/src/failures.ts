@@ -8,6 +8,7 @@ import {
   type PayloadOf,
   type QueueName,
   type RunStatus,
+  TenantSettings,
 } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
 import {
@@ -23,6 +24,8 @@ import type { WorkerHooks } from '@invoicer/platform';
 import type { TenantRuntime } from '@invoicer/tenant';
 import type { Job } from 'bullmq';
 import { recordReconcileFailure } from './reconcile/failure.ts';
+
+const DEFAULT_SLA_HOURS = TenantSettings.parse({}).policy.reviewSlaHours;
 
 export function failureHooks(
   db: Db,
@@ -48,7 +51,11 @@ export function failureHooks(
       if (!run) return;
       // A damaged extract output must not stop the failure from being recorded.
       const context = (await stageValue(db, run.id, 'extract').catch(() => null))?.context;
-      const settings = await runtime.settings(run.tenantId);
+      // Stored settings that no longer validate must not stop the failure from being recorded.
+      const slaHours = await runtime
+        .settings(run.tenantId)
+        .then((settings) => settings.policy.reviewSlaHours)
+        .catch(() => DEFAULT_SLA_HOURS);
       await db.$transaction(async (tx) => {
         // A run that reached a person or a final state meanwhile keeps it; the item still opens.
         const current = await tx.pipelineRun.findUniqueOrThrow({ where: { id: run.id } });
@@ -69,7 +76,7 @@ export function failureHooks(
           customerName: context?.customer?.name ?? null,
           summary: `${queue} failed: ${errorMessage(error).slice(0, 200)}`,
           details: { queue, error: errorMessage(error).slice(0, 2000) },
-          slaHours: settings.policy.reviewSlaHours,
+          slaHours,
         });
         await appendAuditTx(tx, {
           tenantId: run.tenantId,

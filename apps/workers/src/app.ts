@@ -76,6 +76,7 @@ export async function startWorkerApp(
     log,
     rateLimitPerSecond: env.ST_RATE_LIMIT_PER_SECOND,
     historyPeriodMs: env.HISTORY_PERIOD_HOURS * 3600_000,
+    historyModelBudgetJobs: env.HISTORY_MODEL_BUDGET_JOBS,
     onStCall: (tenant, info) => {
       metrics.stCalls.inc({ tenant, endpoint: info.endpoint, status: String(info.status) });
       if (info.status === 429) metrics.st429.inc({ tenant });

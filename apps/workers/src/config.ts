@@ -29,6 +29,11 @@ export const WorkerEnv = BaseEnv.extend({
     .min(1)
     .max(24 * 31)
     .default(24),
+  /**
+   * History models kept in memory, counted in past jobs summed over the models (about 3 KB a
+   * job): a burst spanning many days keeps one model per day up to this budget.
+   */
+  HISTORY_MODEL_BUDGET_JOBS: z.coerce.number().int().min(1000).default(20_000),
   /** How often the sweeper looks for runs that stopped moving (0 = never). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** Re-drives of a run that makes no progress before it fails with a review item. */

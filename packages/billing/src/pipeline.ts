@@ -3,7 +3,13 @@
 // outputs and enqueue the next stage. Retrieval and the model's choice are the only async
 // steps and happen in the worker between `findJobMentions` and `noteLines`.
 import type { TenantSettings } from '@invoicer/core';
-import { conceptSkus, type RuleConcept } from './detect/concepts.ts';
+import {
+  ALL_CONCEPTS,
+  conceptOfSku,
+  conceptSkuIds,
+  conceptSkus,
+  type RuleConcept,
+} from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
 import { policyLines, policyMissingRisk, policyPredictions } from './detect/policy-lines.ts';
 import { applyRulePack, RulePack, similarJobFeatures } from './detect/rules.ts';
@@ -144,7 +150,7 @@ function coveredTags(skus: CatalogSku[], catalog: CatalogSku[]): Set<string> {
     'consumables',
     'permits',
   ] as RuleConcept[]) {
-    const ids = new Set(conceptSkus(concept, catalog).map((s) => s.id));
+    const ids = conceptSkuIds(concept, catalog);
     if (skus.some((s) => ids.has(s.id))) tags.add(concept === 'diagnosticFee' ? 'diagnostic' : concept);
   }
   return tags;
@@ -314,20 +320,6 @@ function forbiddenSkus(knowledge: TenantKnowledge): Set<number> {
       conceptSkus(c, knowledge.catalog).map((s) => s.id),
     ),
   );
-}
-
-const ALL_CONCEPTS: RuleConcept[] = [
-  'tripCharge',
-  'diagnosticFee',
-  'afterHours',
-  'disposal',
-  'refrigerant',
-  'consumables',
-  'permits',
-];
-
-function conceptOfSku(catalog: CatalogSku[], skuId: number): RuleConcept | null {
-  return ALL_CONCEPTS.find((c) => conceptSkus(c, catalog).some((s) => s.id === skuId)) ?? null;
 }
 
 export function priceStage(

@@ -2,7 +2,10 @@
 // their sealed form, calls limited through Redis), the tenant's settings, and its knowledge
 // (catalogue, vocabulary, history model). The history model is time-respecting: for a job
 // completed on day D it holds exactly the history before the start of D (UTC; the period is
-// configurable), and it is rebuilt from scratch whenever an earlier period is asked for.
+// configurable). Models are cached by the period they describe (least recently used first
+// out, within a memory budget) and never change once handed out: a later period starts from a
+// copy of the nearest earlier one and applies only the events in between; only a period
+// earlier than every cached one is built from scratch.
 
 import {
   buildVocabulary,
@@ -38,12 +41,48 @@ import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
 import { loadConventionInputs } from './conventions.ts';
 
 const SETTINGS_TTL_MS = 15_000;
-// Jobs of several days are drafted at once (a catch-up, a backtest period, a burst): each day's model
-// also carries its learned policy, so dropping one to make room costs a rebuild.
-const MODELS_KEPT = 6;
+/**
+ * History models (and learned conventions) kept per tenant, one per period, least recently used
+ * out first. Jobs of several days are drafted at once (a catch-up, a backtest period, a burst):
+ * each day's model also carries its learned policy, so dropping one the stages still need costs
+ * a rebuild; a burst of jobs from a month of days keeps each day's while they work through it.
+ */
+const MODELS_PER_TENANT = 48;
+/**
+ * All cached models together hold at most this many past jobs by default (a model's weight is
+ * the jobs it holds, 3–4 KB each on generated shops, so about 70 MB): the memory bound across
+ * tenants, within the worker's 300 MiB. That is two models of a 10,000-job shop (today's and
+ * yesterday's) and ten of a 2,000-job one; a later day extends a copy of the nearest earlier
+ * model, so a burst over more days than fit costs copies, not rebuilds.
+ */
+const MODEL_BUDGET_JOBS = 20_000;
 /** Memo entries (candidate convention × past invoice) kept per tenant before starting afresh. */
 const TAX_MEMO_MAX = 500_000;
 const DAY_MS = 24 * 3600_000;
+
+/** A cached history model: one tenant, one period (its cutoff). */
+interface ModelEntry {
+  tenantId: string;
+  cutoff: number;
+  promise: Promise<HistoryModel>;
+  /** Set once built; never changed afterwards. */
+  model: HistoryModel | null;
+  /** Past jobs it holds (its share of the budget, MODEL_BUDGET_JOBS). */
+  weight: number;
+}
+
+/** How the history-model cache has served requests (since the runtime started). */
+export interface ModelCacheStats {
+  /** Served from the cache (built, or being built by an earlier request). */
+  hits: number;
+  /** Built from scratch: every past event read and applied. */
+  builds: number;
+  /** Built from a copy of an earlier period's model plus the events in between. */
+  extensions: number;
+  evictions: number;
+  /** Time spent building and extending (ms). */
+  buildMs: number;
+}
 
 interface CachedCatalog {
   version: number;
@@ -70,6 +109,8 @@ export interface TenantRuntimeOptions {
    * aligned). A day by default; backtests use a week so a week's jobs can run in parallel.
    */
   historyPeriodMs?: number;
+  /** Past jobs all cached history models may hold together (default MODEL_BUDGET_JOBS). */
+  historyModelBudgetJobs?: number;
   onStCall?: (tenantId: string, info: CallInfo) => void;
   clientOverrides?: Partial<StClientConfig>;
 }
@@ -78,19 +119,20 @@ export class TenantRuntime {
   private readonly clients = new Map<string, StClient>();
   private readonly settingsCache = new Map<string, { at: number; value: TenantSettings }>();
   private readonly catalogs = new Map<string, CachedCatalog>();
-  /** Per tenant, the models of the latest periods asked for (newest last), at most MODELS_KEPT. */
-  private readonly models = new Map<string, HistoryModel[]>();
+  /** History models by tenant + cutoff, least recently used first (see MODEL_BUDGET_JOBS). */
+  private readonly models = new Map<string, ModelEntry>();
+  private readonly stats: ModelCacheStats = { hits: 0, builds: 0, extensions: 0, evictions: 0, buildMs: 0 };
   /**
    * Per tenant, the conventions learned for the latest periods asked for (same cutoffs as the
    * models), keyed by cutoff + catalogue version + stored tax settings (the fallback).
    */
-  private readonly conventionsCache = new Map<
-    string,
-    { key: string; value: Promise<LearnedConventions | null> }[]
-  >();
+  private readonly conventionsCache = new Map<string, Map<string, Promise<LearnedConventions | null>>>();
   /** Per tenant, which candidate tax conventions reproduce which past invoices (they rarely change). */
   private readonly taxMemos = new Map<string, Map<string, boolean>>();
-  /** Serialises model updates per tenant: concurrent jobs must not apply events twice. */
+  /**
+   * Serialises model builds per tenant, so that a period's build can start from the models of
+   * the periods asked for before it instead of several reading all history at once.
+   */
   private readonly modelLocks = new Map<string, Promise<unknown>>();
 
   constructor(readonly options: TenantRuntimeOptions) {}
@@ -162,34 +204,89 @@ export class TenantRuntime {
     return catalog;
   }
 
-  /** History model holding everything before the start of `at`'s UTC day. */
+  /**
+   * History model holding everything before the start of `at`'s period (a UTC day by default).
+   * Concurrent requests for one period share one build; the model returned never changes.
+   */
   async model(tenantId: string, at: Date): Promise<HistoryModel> {
+    const cutoff = this.cutoff(at);
+    const key = `${tenantId}|${cutoff}`;
+    const cached = this.models.get(key);
+    if (cached) {
+      this.models.delete(key); // most recently used last
+      this.models.set(key, cached);
+      this.stats.hits += 1;
+      return cached.promise;
+    }
     const previous = this.modelLocks.get(tenantId) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.updateModel(tenantId, at));
-    this.modelLocks.set(tenantId, next);
-    return next;
+    const promise = previous
+      .catch(() => {})
+      .then(() => this.buildModel(tenantId, cutoff))
+      .then(
+        (model) => {
+          entry.model = model;
+          entry.weight = Math.max(1, model.records.size);
+          this.evictModels(entry);
+          return model;
+        },
+        (error: unknown) => {
+          if (this.models.get(key) === entry) this.models.delete(key);
+          throw error;
+        },
+      );
+    const entry: ModelEntry = { tenantId, cutoff, promise, model: null, weight: 0 };
+    this.models.set(key, entry);
+    this.modelLocks.set(tenantId, entry.promise);
+    return entry.promise;
   }
 
-  private async updateModel(tenantId: string, at: Date): Promise<HistoryModel> {
-    const cutoff = this.cutoff(at);
-    // Jobs from two periods interleave around midnight and in catch-ups: each period keeps its
-    // own model, so they do not rebuild each other from scratch over and over.
-    const kept = this.models.get(tenantId) ?? [];
-    let model = kept.find((m) => m.asOf === cutoff);
-    if (!model) {
-      const newest = kept[kept.length - 1];
-      model = newest && newest.asOf < cutoff ? newest : new HistoryModel();
-      if (model !== newest) kept.push(model);
-    }
-    if (model.asOf < cutoff) {
-      const after = Number.isFinite(model.asOf) ? new Date(model.asOf) : null;
-      const events = await historyEvents(this.options.db, tenantId, after, new Date(cutoff));
-      model.advance(cutoff, events.jobs, events.lines);
-    }
-    kept.sort((a, b) => a.asOf - b.asOf);
-    while (kept.length > MODELS_KEPT) kept.shift(); // the oldest period goes first
-    this.models.set(tenantId, kept);
+  /** How the history-model cache has served requests so far (a copy). */
+  modelCacheStats(): ModelCacheStats {
+    return { ...this.stats };
+  }
+
+  /**
+   * The model for `cutoff`: a copy of the tenant's nearest earlier cached model advanced by the
+   * events in between, or, with none, built from all events before the cutoff. Either way the
+   * events are applied in time order, as a build from scratch applies them (the model counts
+   * incrementally; events at the very same instant come in the order historyEvents returns
+   * them, as before). Runs under the tenant's lock: every model asked for earlier is built by
+   * then.
+   */
+  private async buildModel(tenantId: string, cutoff: number): Promise<HistoryModel> {
+    const started = performance.now();
+    let base: HistoryModel | null = null;
+    for (const e of this.models.values())
+      if (e.tenantId === tenantId && e.model && e.model.asOf < cutoff && (!base || e.model.asOf > base.asOf))
+        base = e.model;
+    const model = base ? copyModel(base) : new HistoryModel();
+    const after = Number.isFinite(model.asOf) ? new Date(model.asOf) : null;
+    const events = await historyEvents(this.options.db, tenantId, after, new Date(cutoff));
+    model.advance(cutoff, events.jobs, events.lines);
+    if (base) this.stats.extensions += 1;
+    else this.stats.builds += 1;
+    this.stats.buildMs += performance.now() - started;
     return model;
+  }
+
+  /** Least recently used models out until the cache is within its bounds (`keep` stays). */
+  private evictModels(keep: ModelEntry): void {
+    const budget = this.options.historyModelBudgetJobs ?? MODEL_BUDGET_JOBS;
+    let weight = 0;
+    const perTenant = new Map<string, number>();
+    for (const e of this.models.values()) {
+      weight += e.weight;
+      perTenant.set(e.tenantId, (perTenant.get(e.tenantId) ?? 0) + 1);
+    }
+    for (const [key, e] of this.models) {
+      const count = perTenant.get(e.tenantId)!;
+      if (weight <= budget && count <= MODELS_PER_TENANT) continue;
+      if (e === keep || !e.model) continue; // being built: its requests share it
+      this.models.delete(key);
+      weight -= e.weight;
+      perTenant.set(e.tenantId, count - 1);
+      this.stats.evictions += 1;
+    }
   }
 
   /** The history cutoff for a job at `at`: the end of the period before `at`'s (epoch-aligned). */
@@ -207,9 +304,13 @@ export class TenantRuntime {
     const [catalog, settings] = await Promise.all([this.catalog(tenantId), this.settings(tenantId)]);
     const cutoff = this.cutoff(at);
     const key = `${cutoff}|${catalog.version}|${JSON.stringify(settings.tax)}`;
-    const kept = this.conventionsCache.get(tenantId) ?? [];
-    const hit = kept.find((c) => c.key === key);
-    if (hit) return hit.value;
+    const kept = this.conventionsCache.get(tenantId) ?? new Map<string, Promise<LearnedConventions | null>>();
+    const hit = kept.get(key);
+    if (hit) {
+      kept.delete(key); // most recently used last
+      kept.set(key, hit);
+      return hit;
+    }
     let memo = this.taxMemos.get(tenantId);
     if (!memo || memo.size > TAX_MEMO_MAX) {
       memo = new Map();
@@ -246,8 +347,11 @@ export class TenantRuntime {
         return null;
       }
     })();
-    kept.push({ key, value });
-    while (kept.length > MODELS_KEPT) kept.shift();
+    kept.set(key, value);
+    for (const old of kept.keys()) {
+      if (kept.size <= MODELS_PER_TENANT) break;
+      kept.delete(old);
+    }
     this.conventionsCache.set(tenantId, kept);
     return value;
   }
@@ -287,8 +391,53 @@ export class TenantRuntime {
   forget(tenantId: string): void {
     this.settingsCache.delete(tenantId);
     this.catalogs.delete(tenantId);
-    this.models.delete(tenantId);
+    for (const [key, e] of this.models) if (e.tenantId === tenantId) this.models.delete(key);
     this.conventionsCache.delete(tenantId);
     this.taxMemos.delete(tenantId);
   }
+}
+
+/**
+ * A deep copy of a history model's state (its maps, sets, counters and sampling reservoirs, with
+ * their classes), to advance without changing the original, which callers may still be reading.
+ * Values derived from the model (policies, indexes) are shared, not copied: they are kept per
+ * model version, never changed, and the copy's version moves on as soon as it applies an event.
+ */
+export function copyModel(model: HistoryModel): HistoryModel {
+  const seen = new Map<object, unknown>();
+  const copy = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    // Keys, set members and primitive values are taken as they are (object keys keep their
+    // identity, as a Map needs); only object values are copied.
+    if (value instanceof Map) {
+      const out = new Map(value);
+      seen.set(value, out);
+      for (const [k, v] of value) if (typeof v === 'object' && v !== null) out.set(k, copy(v));
+      return out;
+    }
+    if (value instanceof Set) {
+      const out = new Set(value);
+      seen.set(value, out);
+      return out;
+    }
+    if (Array.isArray(value)) {
+      const out = value.slice();
+      seen.set(value, out);
+      for (let i = 0; i < out.length; i++)
+        if (typeof out[i] === 'object' && out[i] !== null) out[i] = copy(out[i]);
+      return out;
+    }
+    if (value instanceof Date) return new Date(value.getTime());
+    if (ArrayBuffer.isView(value)) return (value as unknown as { slice(): unknown }).slice();
+    const out = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+    seen.set(value, out);
+    for (const [k, v] of Object.entries(value)) out[k] = copy(v);
+    return out;
+  };
+  const source = model as unknown as Record<string, unknown>;
+  const clone = Object.create(Object.getPrototypeOf(model)) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(source)) clone[k] = k === 'derived' ? [...(v as unknown[])] : copy(v);
+  return clone as unknown as HistoryModel;
 }

@@ -15,7 +15,7 @@ import {
   scoreCandidates,
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
-import { appendAuditTx, historyLineVotes, searchSkus } from '@invoicer/db';
+import { appendAuditTx, historyLineVotesBatch, searchSkusBatch } from '@invoicer/db';
 import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
 import type { WorkerServices } from '../services.ts';
@@ -53,15 +53,17 @@ export async function extract(
 
     const scored = new Map<string, ScoredCandidate[]>();
     const learnedCandidates = (words: string[]) => knowledge.model.wordVotes(words);
-    // Mentions are retrieved in parallel: each is two indexed queries.
-    const retrieved = await Promise.all(
-      mentions.map((mention) =>
-        Promise.all([
-          searchSkus(db, run.tenantId, mention.text, mention.words, CANDIDATES_PER_MENTION),
-          historyLineVotes(db, run.tenantId, mention.text, completedOn),
-        ]),
+    // All mentions in two statements (catalogue, past lines), each served by indexes.
+    const [hitLists, voteMaps] = await Promise.all([
+      searchSkusBatch(db, run.tenantId, mentions, CANDIDATES_PER_MENTION),
+      historyLineVotesBatch(
+        db,
+        run.tenantId,
+        mentions.map((m) => m.text),
+        completedOn,
       ),
-    );
+    ]);
+    const retrieved = mentions.map((_, i) => [hitLists[i]!, voteMaps[i]!] as const);
     mentions.forEach((mention, index) => {
       const [hits, lineVotes] = retrieved[index]!;
       const learned = learnedCandidates(mention.words);

@@ -96,8 +96,19 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
   },
 };
 
-/** SKUs that look like this concept, best first (several for refrigerant types). */
-export function conceptSkus(concept: RuleConcept, catalog: CatalogSku[]): CatalogSku[] {
+/** The concepts in the order they are tried (the first one a SKU belongs to names it). */
+export const ALL_CONCEPTS: readonly RuleConcept[] = [
+  'tripCharge',
+  'diagnosticFee',
+  'afterHours',
+  'disposal',
+  'refrigerant',
+  'consumables',
+  'permits',
+];
+
+/** SKUs that look like this concept, best first: one regex scan of the catalogue. */
+function scanConceptSkus(concept: RuleConcept, catalog: readonly CatalogSku[]): CatalogSku[] {
   const spec = CONCEPTS[concept];
   return catalog
     .filter((s) => s.active)
@@ -112,4 +123,51 @@ export function conceptSkus(concept: RuleConcept, catalog: CatalogSku[]): Catalo
     .filter((x) => x.hits > 0 && x.score > 1)
     .sort((a, b) => b.score - a.score || a.sku.id - b.sku.id)
     .map((x) => x.sku);
+}
+
+interface CatalogConcepts {
+  skus: Map<RuleConcept, readonly CatalogSku[]>;
+  ids: Map<RuleConcept, ReadonlySet<number>>;
+  /** SKU id → the first concept (ALL_CONCEPTS order) that names it. */
+  conceptOf: Map<number, RuleConcept>;
+}
+
+/**
+ * What the catalogue says about the concepts, computed once per catalogue array (the runtime
+ * builds one per catalogue version and never changes it): the stages ask for it many times per
+ * invoice, and each answer was a regex scan of the whole price book.
+ */
+const byCatalog = new WeakMap<readonly CatalogSku[], CatalogConcepts>();
+
+function catalogConcepts(catalog: readonly CatalogSku[]): CatalogConcepts {
+  let known = byCatalog.get(catalog);
+  if (!known) {
+    known = { skus: new Map(), ids: new Map(), conceptOf: new Map() };
+    for (const concept of ALL_CONCEPTS) {
+      const skus = scanConceptSkus(concept, catalog);
+      known.skus.set(concept, skus);
+      known.ids.set(concept, new Set(skus.map((s) => s.id)));
+      for (const sku of skus) if (!known.conceptOf.has(sku.id)) known.conceptOf.set(sku.id, concept);
+    }
+    byCatalog.set(catalog, known);
+  }
+  return known;
+}
+
+/**
+ * SKUs that look like this concept, best first (several for refrigerant types). Computed once
+ * per catalogue array: the catalogue and its SKUs must not be changed after the first call.
+ */
+export function conceptSkus(concept: RuleConcept, catalog: readonly CatalogSku[]): CatalogSku[] {
+  return [...catalogConcepts(catalog).skus.get(concept)!];
+}
+
+/** The ids of conceptSkus(concept, catalog), as a set. */
+export function conceptSkuIds(concept: RuleConcept, catalog: readonly CatalogSku[]): ReadonlySet<number> {
+  return catalogConcepts(catalog).ids.get(concept)!;
+}
+
+/** The first concept (ALL_CONCEPTS order) whose conceptSkus include the SKU, or null. */
+export function conceptOfSku(catalog: readonly CatalogSku[], skuId: number): RuleConcept | null {
+  return catalogConcepts(catalog).conceptOf.get(skuId) ?? null;
 }

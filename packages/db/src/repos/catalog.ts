@@ -2,7 +2,7 @@
 // word similarity (pg_trgm, tolerant of typos and abbreviations) or any shared word
 // (full-text), ranked by the better of the two; plus votes from past invoice lines whose
 // descriptions resemble the mention, counting only lines that existed before the job.
-import type { Db } from '../client.ts';
+import { type Db, sql } from '../client.ts';
 
 export const SKU_KINDS = ['service', 'material', 'equipment', 'fee', 'discount'] as const;
 
@@ -79,7 +79,90 @@ export interface SearchHit {
   similarity: number;
 }
 
-/** Candidate SKUs for a mention. `words` are the mention's content words (for full-text). */
+/** A mention to retrieve candidates for: its text (trigram) and content words (full-text). */
+export interface MentionQuery {
+  text: string;
+  words: string[];
+}
+
+/** The full-text query for a mention's words: `a | b | c`, or '' when no word is usable. */
+export function fullTextQuery(words: string[]): string {
+  return words
+    .map((w) => w.replace(/[^a-z0-9]/gi, ''))
+    .filter((w) => w.length > 1)
+    .join(' | ');
+}
+
+/** The items distinct by `key` (first occurrences, in order) and, per input, the index of its one. */
+function distinct<T>(items: T[], key: (item: T) => string): { unique: T[]; slot: number[] } {
+  const seen = new Map<string, number>();
+  const unique: T[] = [];
+  const slot = items.map((item) => {
+    const k = key(item);
+    let at = seen.get(k);
+    if (at === undefined) {
+      at = unique.length;
+      seen.set(k, at);
+      unique.push(item);
+    }
+    return at;
+  });
+  return { unique, slot };
+}
+
+/**
+ * Candidate SKUs for each mention, in one statement (aligned with `mentions`): per mention, word
+ * similarity (pg_trgm) against the short name and code (long descriptions make it slow and
+ * noisy) or any shared word (full-text, descriptions included), ranked by the better of the two,
+ * best `limit` first. Both tests are served by indexes (migration 20261204230000): a trigram GIN
+ * on the exact `name || ' ' || code` expression and a GIN on the stored `search_vector`
+ * (= to_tsvector('simple', search_text)), so no row's vector is recomputed. Same hits, values and
+ * order as one query per mention (test/retrieval/retrieval-batch.test.ts).
+ */
+export async function searchSkusBatch(
+  db: Db,
+  tenantId: string,
+  mentions: MentionQuery[],
+  limit: number,
+): Promise<SearchHit[][]> {
+  const queries = mentions.map((m) => ({ text: m.text, query: fullTextQuery(m.words) }));
+  // Mentions of an invoice often repeat ("hot water" in two notes): each distinct one runs once.
+  const { unique, slot } = distinct(queries, (q) => `${q.text}\u0000${q.query}`);
+  if (!unique.length) return [];
+  const rows = await sql<{ i: number; kind: string; st_id: string | bigint; similarity: number }>(
+    db,
+    // The tsquery is parsed once per mention (m), not per catalogue row; a mention with no usable
+    // word has none (NULL: no full-text match, rank 0, as before).
+    `WITH m AS MATERIALIZED (
+       SELECT u.i::int AS i, u.text, CASE WHEN u.query <> '' THEN to_tsquery('simple', u.query) END AS q
+       FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(text, query, i)
+     )
+     SELECT m.i, h.kind, h.st_id, h.similarity
+     FROM m CROSS JOIN LATERAL (
+       SELECT c.kind, c.st_id,
+              GREATEST(word_similarity(m.text, c.name || ' ' || coalesce(c.code, '')),
+                CASE WHEN m.q IS NOT NULL THEN ts_rank_cd(c.search_vector, m.q, 1) ELSE 0 END
+              )::float8 AS similarity
+       FROM catalog_items c
+       WHERE c.tenant_id = $1 AND c.kind = ANY($5::text[])
+         AND (m.text <% (c.name || ' ' || coalesce(c.code, '')) OR c.search_vector @@ m.q)
+       ORDER BY similarity DESC, c.st_id
+       LIMIT $4
+     ) h
+     ORDER BY m.i, h.similarity DESC, h.st_id`,
+    [tenantId, unique.map((q) => q.text), unique.map((q) => q.query), limit, [...SKU_KINDS]],
+  );
+  const hits: SearchHit[][] = unique.map(() => []);
+  for (const r of rows)
+    hits[r.i - 1]!.push({
+      kind: r.kind,
+      stId: Number(r.st_id),
+      similarity: Math.min(1, Number(r.similarity)),
+    });
+  return slot.map((at) => hits[at]!.map((h) => ({ ...h })));
+}
+
+/** Candidate SKUs for one mention. `words` are the mention's content words (for full-text). */
 export async function searchSkus(
   db: Db,
   tenantId: string,
@@ -87,32 +170,42 @@ export async function searchSkus(
   words: string[],
   limit: number,
 ): Promise<SearchHit[]> {
-  const query = words
-    .map((w) => w.replace(/[^a-z0-9]/gi, ''))
-    .filter((w) => w.length > 1)
-    .join(' | ');
-  const rows = await db.$queryRawUnsafe<{ kind: string; st_id: bigint; similarity: number }[]>(
-    // Trigram similarity against the short name and code (long descriptions make it slow and
-    // noisy); full-text over everything, descriptions included.
-    `SELECT kind, st_id, GREATEST(word_similarity($2, name || ' ' || coalesce(code, '')),
-              CASE WHEN $3 <> '' THEN ts_rank_cd(to_tsvector('simple', search_text), to_tsquery('simple', $3), 1) ELSE 0 END
-            )::float8 AS similarity
-     FROM catalog_items
-     WHERE tenant_id = $1 AND kind = ANY($5::text[])
-       AND ($2 <% (name || ' ' || coalesce(code, '')) OR ($3 <> '' AND to_tsvector('simple', search_text) @@ to_tsquery('simple', $3)))
-     ORDER BY similarity DESC, st_id
-     LIMIT $4`,
-    tenantId,
-    text,
-    query,
-    limit,
-    [...SKU_KINDS],
+  return (await searchSkusBatch(db, tenantId, [{ text, words }], limit))[0]!;
+}
+
+/**
+ * For each text (aligned with `texts`), past invoice lines created before `before` whose
+ * descriptions resemble it, counted by SKU: the 10 SKUs with most lines, most first (a Map in
+ * that order). One statement for all texts.
+ */
+export async function historyLineVotesBatch(
+  db: Db,
+  tenantId: string,
+  texts: string[],
+  before: Date,
+): Promise<Map<number, number>[]> {
+  const { unique, slot } = distinct(texts, (t) => t);
+  if (!unique.length) return [];
+  const rows = await sql<{ i: number; sku_id: string | bigint; votes: string | bigint }>(
+    db,
+    // Similar descriptions first, once per text (OFFSET 0 keeps the subquery apart): without
+    // statistics (a fresh tenant, before ANALYZE) the planner otherwise re-runs the trigram
+    // test for every history line (seconds, not ms).
+    `SELECT m.i::int AS i, v.sku_id, v.votes
+     FROM unnest($2::text[]) WITH ORDINALITY AS m(text, i)
+     CROSS JOIN LATERAL (
+       SELECT l.sku_id, count(*) AS votes
+       FROM (SELECT d.digest FROM history_descriptions d WHERE d.tenant_id = $1 AND m.text <% d.description OFFSET 0) d
+       JOIN history_lines l ON l.tenant_id = $1 AND md5(l.description) = d.digest
+       WHERE l.sku_id IS NOT NULL AND l.created_on < $3
+       GROUP BY l.sku_id ORDER BY votes DESC, l.sku_id LIMIT 10
+     ) v
+     ORDER BY m.i, v.votes DESC, v.sku_id`,
+    [tenantId, unique, before],
   );
-  return rows.map((r) => ({
-    kind: r.kind,
-    stId: Number(r.st_id),
-    similarity: Math.min(1, Number(r.similarity)),
-  }));
+  const votes = unique.map(() => [] as [number, number][]);
+  for (const r of rows) votes[r.i - 1]!.push([Number(r.sku_id), Number(r.votes)]);
+  return slot.map((at) => new Map(votes[at]));
 }
 
 /** Past invoice lines (created before `before`) whose descriptions resemble `text`, by SKU. */
@@ -122,20 +215,5 @@ export async function historyLineVotes(
   text: string,
   before: Date,
 ): Promise<Map<number, number>> {
-  const rows = await db.$queryRawUnsafe<{ sku_id: bigint; votes: bigint }[]>(
-    // Similar descriptions first, once: without statistics (a fresh tenant, before ANALYZE) the
-    // planner otherwise re-runs the trigram test for every history line (seconds, not ms).
-    `WITH matching AS MATERIALIZED (
-       SELECT digest FROM history_descriptions WHERE tenant_id = $1 AND $2 <% description
-     )
-     SELECT l.sku_id, count(*) AS votes
-     FROM matching d
-     JOIN history_lines l ON l.tenant_id = $1 AND md5(l.description) = d.digest
-     WHERE l.sku_id IS NOT NULL AND l.created_on < $3
-     GROUP BY l.sku_id ORDER BY votes DESC, l.sku_id LIMIT 10`,
-    tenantId,
-    text,
-    before,
-  );
-  return new Map(rows.map((r) => [Number(r.sku_id), Number(r.votes)]));
+  return (await historyLineVotesBatch(db, tenantId, [text], before))[0]!;
 }

@@ -148,7 +148,7 @@ export async function historyEvents(
             'activity', r.data->'activity', 'activityCode', r.data->'activityCode'))
           FROM st_records r WHERE r.tenant_id = j.tenant_id AND r.resource = $6 AND r.parent_id = j.st_job_id) AS pay_items
      FROM history_jobs j
-     WHERE j.tenant_id = $1 AND j.completed_on > $2 AND j.completed_on <= $3 ORDER BY j.completed_on`,
+     WHERE j.tenant_id = $1 AND j.completed_on > $2 AND j.completed_on <= $3 ORDER BY j.completed_on, j.st_job_id`,
     tenantId,
     from,
     until,
@@ -172,7 +172,9 @@ export async function historyEvents(
      FROM history_lines l JOIN history_jobs j ON j.tenant_id = l.tenant_id AND j.st_job_id = l.st_job_id
      WHERE l.tenant_id = $1 AND l.sku_id IS NOT NULL
        AND GREATEST(l.created_on, j.completed_on) > $2 AND GREATEST(l.created_on, j.completed_on) <= $3
-     ORDER BY 4`,
+     -- Ties broken by job and item: a model built in one go and one extended day by day apply
+     -- the same events in the same order.
+     ORDER BY 4, l.st_job_id, l.st_item_id`,
     tenantId,
     from,
     until,

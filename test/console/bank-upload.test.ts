@@ -194,25 +194,20 @@ describe('bank file upload', () => {
     expect(await stored()).toEqual(before);
   });
 
-  it('lists the records the parser skipped, by line, and keeps the rest', async () => {
+  it('refuses a file whose control totals fail because a record is damaged, naming both lines', async () => {
+    const before = await stored();
     const client = await as('billing_specialist');
     const lines = bai2.toString().split('\n');
     const at = lines.findIndex((l) => l.startsWith('16,'));
     const amount = lines[at]!.split(',')[2]!;
     lines[at] = lines[at]!.replace(`,${amount},`, ',12x4,');
-    const res = await client.postMultipart(
-      '/bank-statements',
-      { dryRun: 'true' },
-      { name: 'damaged.bai2', data: lines.join('\n') },
-    );
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('Preview of damaged.bai2 (nothing stored)');
-    expect(res.body).toContain('issue(s) reported by the parser');
-    expect(res.body).toMatch(
-      new RegExp(
-        `<td class="num">${at + 1}</td><td>16</td><td>detail skipped: amount &quot;12x4&quot; is not an integer</td>`,
-      ),
-    );
+    const res = await client.postMultipart('/bank-statements', {}, { name: 'damaged.bai2', data: lines.join('\n') });
+    // The skipped detail makes the account's control total disagree: nothing in the file is trusted.
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Nothing was stored.');
+    expect(res.body).toMatch(/control total/);
+    expect(res.body).toContain(`line ${at + 1} (16): detail skipped: amount &quot;12x4&quot; is not an integer`);
+    expect(await stored()).toEqual(before);
   });
 
   it('names each bad field: no file, a CSV without a mapping, a mapping that is not JSON', async () => {

@@ -1,5 +1,6 @@
 // Auth, roles, CSRF, rate limiting, escaping and validation, against a real console on a test
-// database and Redis prefix. The role matrix test walks every row for every role.
+// database and Redis prefix. The role matrix test walks every row for every role;
+// tenant-scope.test.ts walks every row again as tenant-scoped users against another tenant.
 import { createHash, randomUUID } from 'node:crypto';
 import { type ConsoleApp, ROLES, ROUTE_MATRIX, type Role, type RouteRule } from '@invoicer/console';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';

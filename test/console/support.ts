@@ -169,6 +169,9 @@ export class TestClient {
 
 export interface SeedOptions {
   tenantId?: string;
+  /** The tenant row, when a test needs more than one (ServiceTitan tenant ids are unique). */
+  tenantName?: string;
+  stTenantId?: number;
   stJobId: number;
   notes?: string[];
   amount?: string;
@@ -182,8 +185,8 @@ export async function seedInvoiceItem(db: Db, o: SeedOptions): Promise<{ runId: 
   const tenantId = o.tenantId ?? 'acme';
   await upsertTenant(db, {
     id: tenantId,
-    stTenantId: 4242,
-    name: 'Acme HVAC',
+    stTenantId: o.stTenantId ?? 4242,
+    name: o.tenantName ?? 'Acme HVAC',
     apiBaseUrl: 'http://127.0.0.1:1',
     authUrl: 'http://127.0.0.1:1/connect/token',
   });

@@ -1,7 +1,9 @@
-// The role matrix: every route the console serves, who may use it, in one table. A global hook
-// checks each request against it (a route missing from the table is refused), and a test walks
-// every role against every row.
+// The role matrix: every route the console serves, who may use it, and how it names the tenant
+// whose data it shows or changes, in one table. Global hooks check each request against it (a
+// route missing from the table is refused; tenant scoping is in tenant-scope.ts), and tests walk
+// every role, and every tenant-scoped role against another tenant, through every row.
 import { USER_ROLES, type UserRole } from '@invoicer/db';
+import type { TenantRule } from './tenant-scope.ts';
 
 export type Role = UserRole;
 export const ROLES = USER_ROLES;
@@ -30,46 +32,87 @@ export interface RouteRule {
   access: 'public' | readonly Role[];
   /** How unsafe requests prove they come from the console's own pages. */
   csrf?: 'token' | 'origin' | 'login';
+  /** How the request names the tenant whose data it serves, for tenant-scoped users (tenant-scope.ts). */
+  tenant: TenantRule;
   what: string;
 }
 
 export const ROUTE_MATRIX: readonly RouteRule[] = [
-  { method: 'GET', url: '/healthz', access: 'public', what: 'Liveness' },
-  { method: 'GET', url: '/readyz', access: 'public', what: 'Readiness (Postgres, Redis)' },
-  { method: 'GET', url: '/metrics', access: 'public', what: 'Prometheus (METRICS_TOKEN or loopback)' },
-  { method: 'GET', url: '/static/*', access: 'public', what: 'CSS, scripts' },
-  { method: 'GET', url: '/login', access: 'public', what: 'Sign-in form' },
-  { method: 'POST', url: '/login', access: 'public', csrf: 'login', what: 'Sign in (rate-limited)' },
-  { method: 'POST', url: '/logout', access: EVERYONE, what: 'Sign out' },
-  { method: 'GET', url: '/', access: EVERYONE, what: 'Home (redirects)' },
-  { method: 'GET', url: '/queue', access: READERS, what: 'Review queue' },
-  { method: 'POST', url: '/queue/next', access: STAFF, what: 'Claim the next item' },
-  { method: 'GET', url: '/items/:id', access: READERS, what: 'Review item' },
-  { method: 'POST', url: '/items/:id/claim', access: STAFF, what: 'Claim or renew' },
-  { method: 'POST', url: '/items/:id/release', access: STAFF, what: 'Release a claim' },
-  { method: 'POST', url: '/items/:id/approve', access: STAFF, what: 'Approve and post' },
-  { method: 'POST', url: '/items/:id/edit', access: STAFF, what: 'Edit draft lines' },
-  { method: 'POST', url: '/items/:id/reject', access: STAFF, what: 'Reject' },
-  { method: 'POST', url: '/items/:id/escalate', access: STAFF, what: 'Escalate to a manager' },
-  { method: 'POST', url: '/items/:id/hold', access: STAFF, what: 'Put on hold' },
-  { method: 'POST', url: '/items/:id/resume', access: STAFF, what: 'Take off hold' },
-  { method: 'POST', url: '/items/:id/payment', access: STAFF, what: 'Resolve a payment item' },
-  { method: 'GET', url: '/skus', access: STAFF, what: 'Price-book search' },
-  { method: 'GET', url: '/bank-statements', access: STAFF, what: 'Bank files: upload form, recent imports' },
-  { method: 'POST', url: '/bank-statements', access: STAFF, what: 'Import a bank file (multipart)' },
-  { method: 'GET', url: '/audit', access: READERS, what: 'Audit history (HTML, CSV, JSON)' },
-  { method: 'GET', url: '/settings', access: ADMINS, what: 'Rollout settings' },
-  { method: 'POST', url: '/settings', access: ADMINS, what: 'Save rollout settings' },
-  { method: 'GET', url: '/users', access: ADMINS, what: 'Users' },
-  { method: 'POST', url: '/users', access: ADMINS, what: 'Create a user' },
-  { method: 'POST', url: '/users/:id', access: ADMINS, what: 'Change a user' },
-  { method: 'GET', url: '/ops', access: ENGINEERS, what: 'Cluster overview' },
+  { method: 'GET', url: '/healthz', access: 'public', tenant: 'none', what: 'Liveness' },
+  { method: 'GET', url: '/readyz', access: 'public', tenant: 'none', what: 'Readiness (Postgres, Redis)' },
+  {
+    method: 'GET',
+    url: '/metrics',
+    access: 'public',
+    // No user: Prometheus' door (token or loopback). Gauges are per queue and reason, not tenant.
+    tenant: 'none',
+    what: 'Prometheus (METRICS_TOKEN or loopback)',
+  },
+  { method: 'GET', url: '/static/*', access: 'public', tenant: 'none', what: 'CSS, scripts' },
+  { method: 'GET', url: '/login', access: 'public', tenant: 'none', what: 'Sign-in form' },
+  {
+    method: 'POST',
+    url: '/login',
+    access: 'public',
+    csrf: 'login',
+    tenant: 'none',
+    what: 'Sign in (rate-limited)',
+  },
+  { method: 'POST', url: '/logout', access: EVERYONE, tenant: 'none', what: 'Sign out' },
+  { method: 'GET', url: '/', access: EVERYONE, tenant: 'none', what: 'Home (redirects)' },
+  { method: 'GET', url: '/queue', access: READERS, tenant: 'tenant', what: 'Review queue' },
+  { method: 'POST', url: '/queue/next', access: STAFF, tenant: 'tenant', what: 'Claim the next item' },
+  { method: 'GET', url: '/items/:id', access: READERS, tenant: 'item', what: 'Review item' },
+  { method: 'POST', url: '/items/:id/claim', access: STAFF, tenant: 'item', what: 'Claim or renew' },
+  { method: 'POST', url: '/items/:id/release', access: STAFF, tenant: 'item', what: 'Release a claim' },
+  { method: 'POST', url: '/items/:id/approve', access: STAFF, tenant: 'item', what: 'Approve and post' },
+  { method: 'POST', url: '/items/:id/edit', access: STAFF, tenant: 'item', what: 'Edit draft lines' },
+  { method: 'POST', url: '/items/:id/reject', access: STAFF, tenant: 'item', what: 'Reject' },
+  {
+    method: 'POST',
+    url: '/items/:id/escalate',
+    access: STAFF,
+    tenant: 'item',
+    what: 'Escalate to a manager',
+  },
+  { method: 'POST', url: '/items/:id/hold', access: STAFF, tenant: 'item', what: 'Put on hold' },
+  { method: 'POST', url: '/items/:id/resume', access: STAFF, tenant: 'item', what: 'Take off hold' },
+  {
+    method: 'POST',
+    url: '/items/:id/payment',
+    access: STAFF,
+    tenant: 'item',
+    what: 'Resolve a payment item',
+  },
+  { method: 'GET', url: '/skus', access: STAFF, tenant: 'tenant', what: 'Price-book search' },
+  {
+    method: 'GET',
+    url: '/bank-statements',
+    access: STAFF,
+    tenant: 'tenant',
+    what: 'Bank files: upload form, recent imports',
+  },
+  {
+    method: 'POST',
+    url: '/bank-statements',
+    access: STAFF,
+    tenant: 'tenant',
+    what: 'Import a bank file (multipart)',
+  },
+  { method: 'GET', url: '/audit', access: READERS, tenant: 'audit', what: 'Audit history (HTML, CSV, JSON)' },
+  { method: 'GET', url: '/settings', access: ADMINS, tenant: 'tenant', what: 'Rollout settings' },
+  { method: 'POST', url: '/settings', access: ADMINS, tenant: 'tenant', what: 'Save rollout settings' },
+  { method: 'GET', url: '/users', access: ADMINS, tenant: 'none', what: 'Users' },
+  { method: 'POST', url: '/users', access: ADMINS, tenant: 'none', what: 'Create a user' },
+  { method: 'POST', url: '/users/:id', access: ADMINS, tenant: 'none', what: 'Change a user' },
+  { method: 'GET', url: '/ops', access: ENGINEERS, tenant: 'all', what: 'Cluster overview' },
   {
     method: 'ANY',
     url: '/admin/queues',
     prefix: true,
     access: ENGINEERS,
     csrf: 'origin',
+    tenant: 'all',
     what: 'Bull Board',
   },
 ];

@@ -2,7 +2,7 @@
 // id), the CSRF secret, an absolute expiry and the last-seen time for the idle timeout.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, User } from '@invoicer/db';
-import { createSession, deleteSession, findSession, touchSession } from '@invoicer/db';
+import { createSession, deleteSession, findSession, tenantScopeOf, touchSession } from '@invoicer/db';
 import type { ConsoleEnv } from '../config.ts';
 import { newCsrfSecret } from './csrf.ts';
 import type { Role } from './roles.ts';
@@ -12,6 +12,21 @@ export interface SessionUser {
   email: string;
   name: string;
   role: Role;
+  /**
+   * The tenants this user may see and act on, or null for every tenant (admins, and users
+   * without a list). Read from the user row on every request, so a change applies at once.
+   */
+  tenants: readonly string[] | null;
+}
+
+function sessionUser(user: User): SessionUser {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role as Role,
+    tenants: tenantScopeOf(user),
+  };
 }
 
 export interface Auth {
@@ -51,7 +66,7 @@ export async function openSession(
   return {
     token,
     auth: {
-      user: { id: user.id, email: user.email, name: user.name, role: user.role as Role },
+      user: sessionUser(user),
       sessionId: session.id,
       csrfSecret: session.csrfSecret,
     },
@@ -72,9 +87,8 @@ export async function resumeSession(db: Db, token: string, env: ConsoleEnv): Pro
     return null;
   }
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, id, now);
-  const { user } = session;
   return {
-    user: { id: user.id, email: user.email, name: user.name, role: user.role as Role },
+    user: sessionUser(session.user),
     sessionId: id,
     csrfSecret: session.csrfSecret,
   };

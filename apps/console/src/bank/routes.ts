@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { errorMessage, fromAmountString, InvalidInputError } from '@invoicer/core';
-import { type Db, listTenants } from '@invoicer/db';
+import type { Db } from '@invoicer/db';
 import { describeImport, importBankStatement, reconciliationSummary } from '@invoicer/pipeline';
 import { describeIssue, StatementParseError } from '@invoicer/reconcile';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditUser } from '../audit/record.ts';
+import { visibleTenants } from '../auth/tenant-scope.ts';
 import { HttpError, parseInput, ValidationError } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
@@ -143,8 +144,9 @@ export async function registerBankStatementRoutes(
     },
   });
 
-  async function resolveTenant(requested: string | undefined) {
-    const tenants = (await listTenants(db)).map((t) => ({ id: t.id, name: t.name }));
+  /** The tenant asked for (or the user's first), among the tenants this user may see. */
+  async function resolveTenant(request: FastifyRequest, requested: string | undefined) {
+    const tenants = (await visibleTenants(db, request.auth!.user)).map((t) => ({ id: t.id, name: t.name }));
     const chosen = requested ? tenants.find((t) => t.id === requested) : tenants[0];
     return { tenants, chosen: chosen?.id ?? null };
   }
@@ -158,7 +160,7 @@ export async function registerBankStatementRoutes(
       status?: number;
     } = {},
   ) {
-    const { tenants, chosen } = await resolveTenant(requested);
+    const { tenants, chosen } = await resolveTenant(request, requested);
     const tenantId = chosen ?? tenants[0]?.id ?? null;
     const [imports, summary] = tenantId
       ? await Promise.all([recentImports(db, tenantId), reconciliationSummary(db, tenantId)])
@@ -184,7 +186,7 @@ export async function registerBankStatementRoutes(
 
   app.get('/bank-statements', async (request, reply) => {
     const { tenant } = parseInput(PageQuery, request.query);
-    const { chosen } = await resolveTenant(tenant);
+    const { chosen } = await resolveTenant(request, tenant);
     if (tenant && !chosen) throw new HttpError(404, `There is no tenant "${tenant}".`);
     if (wantsJson(request)) {
       if (!chosen) return reply.send({ tenantId: null, imports: [], summary: null });
@@ -207,7 +209,7 @@ export async function registerBankStatementRoutes(
     const json = wantsJson(request);
     try {
       const upload = parseUpload(body);
-      const { tenants, chosen } = await resolveTenant(upload.tenant);
+      const { tenants, chosen } = await resolveTenant(request, upload.tenant);
       if (!chosen)
         throw new ValidationError([
           {

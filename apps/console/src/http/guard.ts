@@ -3,14 +3,19 @@
 //                send the signed-out to the sign-in page (401 for API clients); 403 for roles
 //                the matrix does not list.
 //   preHandler — (after the body is parsed) unsafe requests must be same-origin and, except for
-//                Bull Board's own API (origin-checked only), carry the session's CSRF token.
+//                Bull Board's own API (origin-checked only), carry the session's CSRF token;
+//                then tenant scoping: a user limited to some tenants gets 404 for another
+//                tenant's item, run or tenant id (as if it did not exist) and 403 for pages that
+//                span every tenant (auth/tenant-scope.ts, driven by the matrix's `tenant` column).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sameOrigin, verifyCsrfToken } from '../auth/csrf.ts';
 import { allows, ROLE_LABELS, type RouteRule, ruleFor } from '../auth/roles.ts';
 import { type Auth, resumeSession, sessionCookieName } from '../auth/session.ts';
+import { checkTenantScope, OutOfScopeError } from '../auth/tenant-scope.ts';
 import type { ConsoleServices } from '../services.ts';
 import { href } from '../views/html.ts';
 import { errorPage, viewerOf } from '../views/layout.ts';
+import { HttpError } from './errors.ts';
 import { sendHtml, wantsJson } from './respond.ts';
 
 declare module 'fastify' {
@@ -94,6 +99,24 @@ export function installGuard(app: FastifyInstance, services: ConsoleServices): v
         'Form expired',
         'This form could not be verified (it may have come from another site or an old page). Reload the page and try again.',
       );
+    }
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const rule = request.rule;
+    if (!rule || !request.auth || rule.tenant === 'none') return;
+    try {
+      await checkTenantScope(db, request, rule.tenant, request.auth.user);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      metrics.refusals.inc({ reason: 'tenant' });
+      log.info(
+        { route: rule.url, user: request.auth.user.id, status: error.status },
+        'outside the user’s tenants',
+      );
+      // 404s go through the error handler, word for word what a missing item or tenant gets.
+      if (error instanceof OutOfScopeError) throw error;
+      return refuse(request, reply, error.status, 'Not allowed', error.message);
     }
   });
 }

@@ -24,7 +24,7 @@ export class ConsoleMetrics {
     });
     this.refusals = new Counter({
       name: 'invoicer_console_refusals_total',
-      help: 'Requests refused, by reason (csrf, role, claim, validation)',
+      help: 'Requests refused, by reason (csrf, role, tenant, claim, validation)',
       labelNames: ['reason'],
       registers,
     });

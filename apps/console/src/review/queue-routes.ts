@@ -4,12 +4,12 @@ import {
   claimNextReviewItem,
   countReviewQueue,
   listReviewQueue,
-  listTenants,
   releaseReviewClaim,
   userNames,
 } from '@invoicer/db';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isScoped, noTenant, visibleTenants } from '../auth/tenant-scope.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
@@ -30,25 +30,30 @@ const SkuQuery = z.object({
 export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServices): void {
   const { db, runtime } = services;
 
-  async function tenantFor(requested: string | undefined) {
-    const tenants = await listTenants(db);
+  /** The tenant asked for, or the user's first; only among the tenants the user may see. */
+  async function tenantFor(request: FastifyRequest, requested: string | undefined) {
+    const tenants = await visibleTenants(db, request.auth!.user);
     const chosen = tenants.find((t) => t.id === requested) ?? tenants[0];
-    if (requested && chosen?.id !== requested) throw new HttpError(404, `There is no tenant "${requested}".`);
+    if (requested && chosen?.id !== requested) throw new HttpError(404, noTenant(requested));
     return { tenants, tenantId: chosen?.id ?? null };
   }
 
-  app.get('/', async (request, reply) =>
-    reply.redirect(request.auth!.user.role === 'engineer' ? '/ops' : '/queue', 302),
-  );
+  app.get('/', async (request, reply) => {
+    const user = request.auth!.user;
+    // The cluster overview spans every tenant: engineers limited to some tenants get the queue.
+    return reply.redirect(user.role === 'engineer' && !isScoped(user) ? '/ops' : '/queue', 302);
+  });
 
   app.get('/queue', async (request, reply) => {
     const user = request.auth!.user;
     const query = parseInput(QueueQuery, request.query);
-    const { tenants, tenantId } = await tenantFor(query.tenant);
+    const { tenants, tenantId } = await tenantFor(request, query.tenant);
     if (!tenantId) {
       if (wantsJson(request))
         return reply.send({ items: [], next: null, counts: { total: 0, byReason: {} } });
-      const body = html`<h1>Review queue</h1><p>No tenants are registered yet.</p>`;
+      const body = isScoped(user)
+        ? html`<h1>Review queue</h1><p>None of the tenants your account is limited to is registered. Ask an admin.</p>`
+        : html`<h1>Review queue</h1><p>No tenants are registered yet.</p>`;
       return sendHtml(reply, layout(viewerOf(request), { title: 'Review queue', active: 'queue', body }));
     }
     const filters = toFilters(query, tenantId, user.id);
@@ -86,7 +91,7 @@ export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServi
     const body = (request.body ?? {}) as Record<string, unknown>;
     const { current } = parseInput(z.object({ current: z.uuid().optional() }), body);
     const query = parseInput(QueueQuery, body);
-    const { tenantId } = await tenantFor(query.tenant);
+    const { tenantId } = await tenantFor(request, query.tenant);
     if (!tenantId) return reply.redirect('/queue', 303);
     // Skipping: hand the current item back before taking the next one.
     if (current) await releaseReviewClaim(db, current, user.id);

@@ -4,10 +4,12 @@
 // The recommended auto-approval threshold is shown beside the one in force; POST /settings with
 // action=accept_threshold accepts it (recommendation.ts).
 import { PolicySettings } from '@invoicer/core';
-import { getTenantSettings, listTenants, putTenantSettings } from '@invoicer/db';
+import { getTenantSettings, putTenantSettings } from '@invoicer/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditUser } from '../audit/record.ts';
+import type { SessionUser } from '../auth/session.ts';
+import { noTenant, visibleTenants } from '../auth/tenant-scope.ts';
 import { HttpError, parseInput, ValidationError } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
@@ -28,14 +30,11 @@ const Target = z.object({
 export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleServices): void {
   const { db, runtime } = services;
 
-  async function tenantOf(requested: string | undefined) {
-    const tenants = await listTenants(db);
+  // Admins only today (who see every tenant); limited to the user's tenants all the same.
+  async function tenantOf(user: SessionUser, requested: string | undefined) {
+    const tenants = await visibleTenants(db, user);
     const tenant = requested ? tenants.find((t) => t.id === requested) : tenants[0];
-    if (!tenant)
-      throw new HttpError(
-        404,
-        requested ? `There is no tenant "${requested}".` : 'No tenants are registered yet.',
-      );
+    if (!tenant) throw new HttpError(404, requested ? noTenant(requested) : 'No tenants are registered yet.');
     return { tenants, tenantId: tenant.id };
   }
 
@@ -45,7 +44,7 @@ export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleSe
     tenantId: string,
     extra: { values?: PolicyValues; issues?: ValidationError['issues']; flash?: Flash; status?: number } = {},
   ) {
-    const { tenants } = await tenantOf(tenantId);
+    const { tenants } = await tenantOf(request.auth!.user, tenantId);
     const [settings, row, catalog] = await Promise.all([
       getTenantSettings(db, tenantId),
       db.tenantSettings.findUnique({ where: { tenantId } }),
@@ -76,7 +75,7 @@ export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleSe
 
   app.get('/settings', async (request, reply) => {
     const { tenant, show } = parseInput(Target, request.query);
-    const { tenantId } = await tenantOf(tenant);
+    const { tenantId } = await tenantOf(request.auth!.user, tenant);
     if (wantsJson(request)) {
       const row = await db.tenantSettings.findUnique({ where: { tenantId } });
       return reply.send({
@@ -100,7 +99,7 @@ export function registerSettingsRoutes(app: FastifyInstance, services: ConsoleSe
     const user = request.auth!.user;
     const body = (request.body ?? {}) as Record<string, unknown>;
     const target = parseInput(Target, body);
-    const { tenantId } = await tenantOf(target.tenant);
+    const { tenantId } = await tenantOf(user, target.tenant);
     const current = await getTenantSettings(db, tenantId);
     const json = typeof body.policy === 'object' && body.policy !== null;
     const accepting = body.action === ACCEPT_THRESHOLD;

@@ -1,10 +1,12 @@
 // GET/POST /users and POST /users/:id (admins). Audited in the console's own chain; a
-// deactivated user's sessions end at once; admins cannot lock themselves out.
+// deactivated user's sessions end at once; admins cannot lock themselves out. Each user may be
+// limited to some tenants (users/tenants.ts); a change applies from the user's next request.
 import {
   createUser,
   deleteUserSessions,
   findUserByEmail,
   getUser,
+  listTenants,
   listUsers,
   USER_ROLES,
   updateUser,
@@ -18,6 +20,7 @@ import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
 import { viewerOf } from '../views/layout.ts';
 import { usersPage } from '../views/users.ts';
+import { checkTenantIds, tenantsForAudit, tenantsFromBody } from './tenants.ts';
 
 const password = z
   .string()
@@ -47,13 +50,20 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
     return rest;
   };
 
+  const tenantChoices = async () => (await listTenants(db)).map((t) => ({ id: t.id, name: t.name }));
+
   app.get('/users', async (request, reply) => {
     const users = await listUsers(db);
     if (wantsJson(request)) return reply.send(users.map(safe));
     const done = (request.query as { done?: string }).done;
     return sendHtml(
       reply,
-      usersPage(viewerOf(request), users, done ? { flash: { kind: 'ok', text: 'Saved.' } } : {}),
+      usersPage(
+        viewerOf(request),
+        users,
+        await tenantChoices(),
+        done ? { flash: { kind: 'ok', text: 'Saved.' } } : {},
+      ),
     );
   });
 
@@ -61,13 +71,19 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
     if (!(error instanceof HttpError) || wantsJson(request)) throw error;
     const issues =
       error instanceof ValidationError ? error.issues : [{ field: 'user', message: error.message }];
-    return sendHtml(reply, usersPage(viewerOf(request), await listUsers(db), { issues }), error.status);
+    return sendHtml(
+      reply,
+      usersPage(viewerOf(request), await listUsers(db), await tenantChoices(), { issues }),
+      error.status,
+    );
   }
 
   app.post('/users', async (request, reply) => {
     const admin = request.auth!.user;
     try {
       const form = parseInput(NewUserForm, request.body);
+      const tenantIds = tenantsFromBody(request.body) ?? [];
+      await checkTenantIds(db, tenantIds);
       if (await findUserByEmail(db, form.email))
         throw new ValidationError([{ field: 'email', message: 'a user with this email exists' }]);
       const passwordHash = await hashPassword(form.password);
@@ -77,6 +93,7 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
           name: form.name,
           role: form.role,
           passwordHash,
+          tenantIds,
         });
         await auditUser(tx, admin, {
           tenantId: CONSOLE_AUDIT_CHAIN,
@@ -85,7 +102,12 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
             userId: created.id,
             email: created.email,
             before: null,
-            after: { name: created.name, role: created.role, active: true },
+            after: {
+              name: created.name,
+              role: created.role,
+              active: true,
+              tenants: tenantsForAudit(created.tenantIds),
+            },
           },
         });
         return created;
@@ -102,6 +124,8 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
     try {
       const { id } = parseInput(z.object({ id: z.uuid('is not a user id') }), request.params);
       const form = parseInput(ChangeForm, request.body);
+      const tenantIds = tenantsFromBody(request.body);
+      if (tenantIds) await checkTenantIds(db, tenantIds);
       const before = await getUser(db, id);
       if (!before) throw new HttpError(404, 'There is no such user.');
       if (id === admin.id && (!form.active || form.role !== 'admin'))
@@ -115,8 +139,10 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
           role: form.role,
           active: form.active,
           ...(passwordHash ? { passwordHash } : {}),
+          ...(tenantIds ? { tenantIds } : {}),
         });
-        // A deactivated user, a role change or a password reset ends their sessions.
+        // A deactivated user, a role change or a password reset ends their sessions. A change of
+        // tenants needs no new session: every request reads the user's tenants afresh.
         const ended =
           form.active && form.role === before.role && !passwordHash ? 0 : await deleteUserSessions(tx, id);
         await auditUser(tx, admin, {
@@ -125,8 +151,8 @@ export function registerUserRoutes(app: FastifyInstance, services: ConsoleServic
           data: {
             userId: id,
             email: before.email,
-            before: { role: before.role, active: before.active },
-            after: { role: after.role, active: after.active },
+            before: { role: before.role, active: before.active, tenants: tenantsForAudit(before.tenantIds) },
+            after: { role: after.role, active: after.active, tenants: tenantsForAudit(after.tenantIds) },
             passwordReset: Boolean(passwordHash),
             sessionsEnded: ended,
           },

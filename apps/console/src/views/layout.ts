@@ -32,7 +32,9 @@ function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   if (!role) return html``;
   const links: [Section, string, string][] = [['queue', '/queue', 'Review queue']];
   if (role !== 'engineer') links.push(['bank', '/bank-statements', 'Bank files']);
-  if (role === 'engineer' || role === 'admin') links.push(['ops', '/ops', 'Cluster']);
+  // The cluster overview spans every tenant: not for users limited to some tenants.
+  if ((role === 'engineer' || role === 'admin') && viewer.user?.tenants === null)
+    links.push(['ops', '/ops', 'Cluster']);
   if (role === 'admin') links.push(['settings', '/settings', 'Settings'], ['users', '/users', 'Users']);
   return html`<nav aria-label="Main"><ul>${links.map(
     ([key, url, label]) =>
@@ -86,7 +88,7 @@ export function layout(
   ${nav(viewer, page.active)}
   ${
     user
-      ? html`<div class="who"><span>${user.name} <small>(${ROLE_LABELS[user.role]})</small></span>
+      ? html`<div class="who"><span>${user.name} <small>(${ROLE_LABELS[user.role]}${user.tenants ? ` · tenants ${user.tenants.join(', ')}` : ''})</small></span>
     <form method="post" action="/logout">${csrfField(viewer)}<button type="submit" class="link">Sign out</button></form></div>`
       : ''
   }

@@ -16,6 +16,24 @@ export interface NewUser {
   name: string;
   role: UserRole;
   passwordHash: string;
+  /** Tenants a non-admin may see; empty or absent = every tenant (see tenantScopeOf). */
+  tenantIds?: string[];
+}
+
+/**
+ * The tenants a user may see, or null for every tenant: admins always see every tenant; anyone
+ * else sees the tenants on their list, or every tenant when the list is empty (users created
+ * before scoping existed keep what they had).
+ */
+export function tenantScopeOf(user: Pick<User, 'role' | 'tenantIds'>): readonly string[] | null {
+  if (user.role === 'admin') return null;
+  const ids = user.tenantIds ?? [];
+  return ids.length ? ids : null;
+}
+
+/** A tenant list as stored: trimmed, without duplicates, in the order given. */
+export function normalizeTenantIds(ids: Iterable<string>): string[] {
+  return [...new Set([...ids].map((id) => id.trim()).filter(Boolean))];
 }
 
 export function normalizeEmail(email: string): string {
@@ -23,7 +41,13 @@ export function normalizeEmail(email: string): string {
 }
 
 export async function createUser(db: Db | Tx, input: NewUser): Promise<User> {
-  return db.user.create({ data: { ...input, email: normalizeEmail(input.email) } });
+  return db.user.create({
+    data: {
+      ...input,
+      email: normalizeEmail(input.email),
+      tenantIds: normalizeTenantIds(input.tenantIds ?? []),
+    },
+  });
 }
 
 export async function findUserByEmail(db: Db | Tx, email: string): Promise<User | null> {
@@ -49,9 +73,10 @@ export async function userNames(db: Db | Tx, ids: Iterable<string>): Promise<Map
 export async function updateUser(
   db: Db | Tx,
   id: string,
-  patch: Partial<Pick<User, 'name' | 'role' | 'active' | 'passwordHash' | 'lastLoginAt'>>,
+  patch: Partial<Pick<User, 'name' | 'role' | 'active' | 'passwordHash' | 'lastLoginAt' | 'tenantIds'>>,
 ): Promise<User> {
-  return db.user.update({ where: { id }, data: patch });
+  const data = patch.tenantIds ? { ...patch, tenantIds: normalizeTenantIds(patch.tenantIds) } : patch;
+  return db.user.update({ where: { id }, data });
 }
 
 export interface NewSession {

@@ -124,11 +124,24 @@ describe('resilience', () => {
   });
 
   it('surfaces a long Retry-After to the caller (the worker rate limiter)', async () => {
-    sim.faults.script({ status: 429, retryAfterSeconds: 30, match: '/jobs/:id' });
+    sim.faults.script({ status: 429, retryAfterSeconds: 31, match: '/jobs/:id' });
     const error = await client.getJob(1004).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StRateLimitedError);
-    expect((error as StRateLimitedError).retryAfterMs).toBe(30_000);
+    expect((error as StRateLimitedError).retryAfterMs).toBe(31_000);
   });
+
+  it('makes progress through a 429 on every seventh call with a 3 s Retry-After (no livelock)', async () => {
+    sim.faults.update({ burst429: { every: 7, retryAfterSeconds: 3 } });
+    try {
+      // A stage's worth of calls: each completes, waiting out its 429 instead of failing.
+      const jobs = [];
+      for (const id of [1001, 1002, 1003, 1004, 1005, 1001, 1002, 1003]) jobs.push(await client.getJob(id));
+      expect(jobs.map((j) => j.id)).toEqual([1001, 1002, 1003, 1004, 1005, 1001, 1002, 1003]);
+      expect(sim.stats.byStatus.get(429)).toBeGreaterThanOrEqual(1);
+    } finally {
+      sim.faults.update({ burst429: null });
+    }
+  }, 30_000);
 
   it('retries 5xx on reads', async () => {
     sim.faults.script({ status: 500, match: '/jobs/:id' }, { status: 503, match: '/jobs/:id' });

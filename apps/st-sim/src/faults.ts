@@ -1,6 +1,8 @@
 // Fault knobs and accounting for tests and benchmarks: latency, 5xx rate, 429 bursts with
-// Retry-After, hung requests, the 60 calls/s per-tenant limit, scripted one-off responses,
+// Retry-After, hung requests, the 60 calls/s per-tenant limit, stuck export feeds, scripted one-off responses,
 // and per-endpoint call counters (so a benchmark can report calls per invoice).
+
+import type { AfterCommitFault } from './after-commit.ts';
 
 export interface FaultConfig {
   latencyMs: number;
@@ -14,6 +16,13 @@ export interface FaultConfig {
   burst429: { every: number; retryAfterSeconds: number } | null;
   /** Calls per second per tenant before 429s (ServiceTitan: 60). Null disables it. */
   rateLimitPerSecond: number | null;
+  /**
+   * Export feeds (`module/resource`, e.g. "jpm/job-notes") stuck on `hasMore: true`: they answer
+   * no records and give back the continuation token they were sent, for ever.
+   */
+  stuckExportFeeds: string[];
+  /** Writes applied, then answered with a 500 or a dropped connection (after-commit.ts). */
+  failAfterCommit: AfterCommitFault | null;
 }
 
 export const DEFAULT_FAULTS: FaultConfig = {
@@ -24,6 +33,8 @@ export const DEFAULT_FAULTS: FaultConfig = {
   timeoutMs: 30_000,
   burst429: null,
   rateLimitPerSecond: 60,
+  stuckExportFeeds: [],
+  failAfterCommit: null,
 };
 
 export type FaultDecision =

@@ -3,9 +3,10 @@
 
 import { loadTenantFixture, type TenantFixture } from '@invoicer/servicetitan';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAfterCommit } from './after-commit.ts';
 import { type SimCredentials, TokenIssuer } from './auth.ts';
 import { CallStats, type FaultConfig, Faults, type ScriptedResponse } from './faults.ts';
-import { sendError } from './http-helpers.ts';
+import { encodeToken, sendError } from './http-helpers.ts';
 import { Journal } from './journal.ts';
 import { registerAccounting } from './routes/accounting.ts';
 import type { RouteContext } from './routes/api.ts';
@@ -141,6 +142,11 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     }
     const decision = faults.decide(endpoint);
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    const feed = /^\/export\/(.+)$/.exec(match[3] ?? '')?.[1];
+    if (decision.kind === 'pass' && feed && faults.config.stuckExportFeeds.includes(`${match[1]}/${feed}`)) {
+      // A feed that never moves: more to come, from where you already are.
+      return reply.send({ hasMore: true, continueFrom: query.from || encodeToken(0), data: [] });
+    }
     if (decision.kind === 'error') {
       stats.status(decision.status);
       if (decision.retryAfterSeconds !== undefined)
@@ -155,6 +161,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   app.addHook('onResponse', async (request, reply) => {
     if (/\/v2\/tenant\//.test(request.url) && reply.statusCode < 400) stats.status(reply.statusCode);
   });
+  registerAfterCommit(app, faults, stats);
 
   const ctx: RouteContext = {
     tenant,

@@ -61,7 +61,7 @@ export function failureHooks(
         const current = await tx.pipelineRun.findUniqueOrThrow({ where: { id: run.id } });
         if (eventsFrom(current.status as RunStatus).includes('failed'))
           await transitionRun(tx, current, 'failed', {
-            error: { queue, message: errorMessage(error).slice(0, 2000) },
+            error: { queue, message: errorMessage(error).slice(0, 2000), ...codeOf(error) },
           });
         const { item } = await openReviewItem(tx, {
           tenantId: run.tenantId,
@@ -92,4 +92,10 @@ export function failureHooks(
     },
     ...metrics,
   };
+}
+
+/** A machine-readable cause kept on the failed run (e.g. job_not_completed), when the error has one. */
+function codeOf(error: unknown): { code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[a-z_]+$/.test(code) ? { code } : {};
 }

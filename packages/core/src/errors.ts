@@ -12,6 +12,21 @@ export class InvalidInputError extends Error {
   }
 }
 
+/**
+ * ServiceTitan says the job is not completed (an early "job completed" event). Never retried;
+ * its code is kept on the failed run so a later real completion can re-open it.
+ */
+export class JobNotCompletedError extends InvalidInputError {
+  override name = 'JobNotCompletedError';
+  readonly code = 'job_not_completed';
+  constructor(
+    readonly jobId: number,
+    readonly jobStatus: string,
+  ) {
+    super(`job ${jobId} is ${jobStatus}, not Completed`);
+  }
+}
+
 /** Configuration that stops boot, with every problem listed at once. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

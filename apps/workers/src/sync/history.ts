@@ -1,8 +1,10 @@
-// Keep the tenant's mirror and learning history current. Export feeds (jobs, notes,
-// appointments, invoices, gross pay, job timesheets, payments) land in st_records from their
-// saved tokens; then every completed job touched since the last derivation is (re)described:
-// its features as known at completion and its invoice lines, each marked office-added when it
-// was created after the job was completed.
+// Keep the tenant's mirror and learning history current. Export feeds (jobs, customers,
+// locations, memberships, notes, appointments, invoices, payments, gross pay, job timesheets)
+// land in st_records from their saved tokens; each feed's watermark (when its last complete pass
+// started) says which mirrored records a reader can trust together (see context.ts). Then every
+// completed job touched since the last derivation is (re)described: its features as known at
+// completion and its invoice lines, each marked office-added when it was created after the job
+// was completed.
 
 import {
   type CatalogSku,
@@ -18,14 +20,18 @@ import type { TenantSettings } from '@invoicer/core';
 import type { Db, HistoryJobRow, HistoryLineRow } from '@invoicer/db';
 import {
   getCursor,
+  markMirrorFeed,
   mirrorChangedSince,
   mirrorChildren,
+  mirrorClock,
+  mirrorFeedMarks,
   mirrorRecords,
   replaceHistoryLines,
   setCursor,
   upsertHistoryJobs,
   upsertMirror,
 } from '@invoicer/db';
+import type { Logger } from '@invoicer/platform';
 import {
   Appointment,
   Customer,
@@ -34,31 +40,52 @@ import {
   Job,
   JobNote,
   JobTimesheet,
+  Location,
+  Membership,
   Payment,
   parseStDate,
   StApiError,
   type StClient,
+  StFeedStuckError,
 } from '@invoicer/servicetitan';
 import type { z } from 'zod';
-import { customFieldsOf } from '../context.ts';
+import { customFieldsOf } from './fields.ts';
 
-const FEEDS: {
+export interface MirrorFeed {
   module: string;
   resource: string;
   schema: z.ZodType;
   parent: (r: Record<string, unknown>) => number | null;
-  /** A newer feed a tenant's API may not offer yet: skipped (count -1) when refused. */
+  /** A feed a tenant's API may not offer (newer, or outside the app's scopes): skipped when refused. */
   optional?: boolean;
-}[] = [
+}
+
+const parentField =
+  (field: string) =>
+  (r: Record<string, unknown>): number | null =>
+    typeof r[field] === 'number' ? (r[field] as number) : null;
+
+/** In sync order: jobs first, so every other feed's pass starts after the jobs it saw. */
+export const FEEDS: MirrorFeed[] = [
   { module: 'jpm', resource: 'jobs', schema: Job, parent: () => null },
   { module: 'crm', resource: 'customers', schema: Customer, parent: () => null },
-  { module: 'jpm', resource: 'job-notes', schema: JobNote, parent: (r) => (r.jobId as number) ?? null },
+  // The job context reads a job's location and its customer's memberships from these two.
   {
-    module: 'jpm',
-    resource: 'appointments',
-    schema: Appointment,
-    parent: (r) => (r.jobId as number) ?? null,
+    module: 'crm',
+    resource: 'locations',
+    schema: Location,
+    parent: parentField('customerId'),
+    optional: true,
   },
+  {
+    module: 'memberships',
+    resource: 'memberships',
+    schema: Membership,
+    parent: parentField('customerId'),
+    optional: true,
+  },
+  { module: 'jpm', resource: 'job-notes', schema: JobNote, parent: parentField('jobId') },
+  { module: 'jpm', resource: 'appointments', schema: Appointment, parent: parentField('jobId') },
   {
     module: 'accounting',
     resource: 'invoices',
@@ -71,59 +98,131 @@ const FEEDS: {
     schema: Payment,
     parent: (r) => (r.customer as { id?: number } | null)?.id ?? null,
   },
-  {
-    module: 'payroll',
-    resource: 'gross-pay-items',
-    schema: GrossPayItem,
-    parent: (r) => (r.jobId as number) ?? null,
-  },
+  { module: 'payroll', resource: 'gross-pay-items', schema: GrossPayItem, parent: parentField('jobId') },
   // On-site time (arrived → done) per technician per visit: past jobs' labor convention is
   // learned from it (historyEvents reads it from the mirror).
   {
     module: 'payroll',
     resource: 'jobs/timesheets',
     schema: JobTimesheet,
-    parent: (r) => (r.jobId as number) ?? null,
+    parent: parentField('jobId'),
     optional: true,
   },
 ];
 
+export const feedName = (feed: MirrorFeed) => `${feed.module}/${feed.resource}`;
+
+export interface SyncMirrorOptions {
+  /** Only these feeds (names as `module/resource`); default all. */
+  feeds?: readonly string[];
+  /**
+   * Skip feeds whose last complete pass started at or after this (database clock): the jobs
+   * feed, and the others only when the jobs feed was skipped too.
+   */
+  freshSince?: Date;
+  /** Skip feeds whose last pass found them refused or stuck (the periodic sync retries them). */
+  skipUnavailable?: boolean;
+  log?: Logger;
+}
+
+/**
+ * Follow each feed from its saved token to its end: the jobs feed first, then the others side by
+ * side (each starts after the jobs feed's records landed, which is what lets a reader trust them
+ * together). Counts per feed: records read, -1 when an optional feed is refused, -2 when a feed
+ * is stuck (it is stopped for this pass and logged). Any other error is recorded on its feed
+ * and thrown once the other feeds have finished.
+ */
 export async function syncMirror(
   client: StClient,
   db: Db,
   tenantId: string,
+  options: SyncMirrorOptions = {},
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const feed of FEEDS) {
-    const name = `${feed.module}/${feed.resource}`;
-    let n = 0;
-    const from = await getCursor(db, tenantId, name);
-    try {
-      for await (const page of client.exportFeed(feed.module, feed.resource, feed.schema, from)) {
-        await upsertMirror(
-          db,
-          tenantId,
-          name,
-          (page.data as Record<string, unknown>[]).map((r) => ({
-            stId: r.id as number,
-            parentId: feed.parent(r),
-            data: r,
-            modifiedOn: (r.modifiedOn as string | null) ?? null,
-          })),
-        );
-        await setCursor(db, tenantId, name, page.continueFrom);
-        n += page.data.length;
-      }
-    } catch (error) {
-      // A newer feed the tenant's API does not offer: learning goes on without it.
-      const refused = error instanceof StApiError && (error.status === 404 || error.status === 403);
-      if (!(feed.optional && refused && n === 0)) throw error;
-      counts[name] = -1;
-      continue;
-    }
-    counts[name] = n;
+  const marks = options.freshSince || options.skipUnavailable ? await mirrorFeedMarks(db, tenantId) : null;
+  const wanted = FEEDS.filter((feed) => {
+    const mark = marks?.get(feedName(feed));
+    return (
+      (!options.feeds || options.feeds.includes(feedName(feed))) &&
+      !(options.skipUnavailable && (mark?.state === 'refused' || mark?.state === 'stuck'))
+    );
+  });
+  const freshSince = (feed: MirrorFeed) => {
+    const caughtUpFrom = marks?.get(feedName(feed))?.caughtUpFrom;
+    return Boolean(options.freshSince && caughtUpFrom && caughtUpFrom >= options.freshSince);
+  };
+  const [first, ...rest] = wanted;
+  const follow = async (feed: MirrorFeed) => {
+    // The watermark is the database's time before the first request: every change the feed had
+    // before then is in the mirror once the pass reaches the end.
+    counts[feedName(feed)] = await followFeed(client, db, tenantId, feed, await mirrorClock(db), options.log);
+  };
+  let jobsRan = false;
+  if (first && feedName(first) === 'jpm/jobs' && !freshSince(first)) {
+    await follow(first);
+    jobsRan = true;
   }
+  const others = (first && feedName(first) === 'jpm/jobs' ? rest : wanted).filter(
+    (feed) => jobsRan || !freshSince(feed),
+  );
+  const results = await Promise.allSettled(others.map(follow));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return counts;
+}
+
+async function followFeed(
+  client: StClient,
+  db: Db,
+  tenantId: string,
+  feed: MirrorFeed,
+  started: Date,
+  log: Logger | undefined,
+): Promise<number> {
+  const name = feedName(feed);
+  let n = 0;
+  let token = await getCursor(db, tenantId, name);
+  try {
+    for await (const page of client.exportFeed(feed.module, feed.resource, feed.schema, token, {
+      includeRecentChanges: true,
+    })) {
+      await upsertMirror(
+        db,
+        tenantId,
+        name,
+        (page.data as Record<string, unknown>[]).map((r) => ({
+          stId: r.id as number,
+          parentId: feed.parent(r),
+          data: r,
+          modifiedOn: (r.modifiedOn as string | null) ?? null,
+        })),
+      );
+      if (page.continueFrom !== token) await setCursor(db, tenantId, name, page.continueFrom);
+      token = page.continueFrom;
+      n += page.data.length;
+    }
+  } catch (error) {
+    if (error instanceof StFeedStuckError) {
+      // Stop this feed for this pass; the records before it are kept, readers of its records
+      // fall back to direct reads until a later pass gets through.
+      log?.error(
+        { tenant: tenantId, feed: name, token: error.token, pages: error.pages, records: n },
+        `${error.message}; skipped for this sync`,
+      );
+      await markMirrorFeed(db, tenantId, name, 'stuck', null, error.message);
+      return -2;
+    }
+    // A feed the tenant's API does not offer: learning goes on without it.
+    const refused = error instanceof StApiError && (error.status === 404 || error.status === 403);
+    if (feed.optional && refused && n === 0) {
+      await markMirrorFeed(db, tenantId, name, 'refused', null, error.message);
+      return -1;
+    }
+    await markMirrorFeed(db, tenantId, name, 'failed', null, (error as Error).message).catch(() => {});
+    throw error;
+  }
+  await markMirrorFeed(db, tenantId, name, 'caught-up', started);
+  return n;
 }
 
 const FEATURES_VERSION = 4;

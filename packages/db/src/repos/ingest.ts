@@ -126,12 +126,11 @@ export async function pruneWebhookEvents(
  */
 export function failedBeforeCompletion(run: Pick<PipelineRun, 'status' | 'stage' | 'error'>): boolean {
   if (run.status !== 'failed' || run.stage !== 'extract') return false;
-  const error = (run.error ?? {}) as { queue?: unknown; message?: unknown };
-  return (
-    error.queue === 'invoice.extract' &&
-    typeof error.message === 'string' &&
-    /^job \d+ is \w+, not Completed$/.test(error.message)
-  );
+  const error = (run.error ?? {}) as { queue?: unknown; message?: unknown; code?: unknown };
+  if (error.queue !== 'invoice.extract') return false;
+  if (error.code === 'job_not_completed') return true;
+  // Runs failed before the code was recorded.
+  return typeof error.message === 'string' && /^job \d+ is \w+, not Completed$/.test(error.message);
 }
 
 /**

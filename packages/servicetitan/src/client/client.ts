@@ -33,6 +33,7 @@ import {
   TaxZone,
   Technician,
 } from '../schemas/index.ts';
+import { StFeedStuckError } from './errors.ts';
 import { type HttpOptions, type QueryValue, StHttp } from './http.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { ClientCredentialsToken } from './token.ts';
@@ -66,6 +67,13 @@ export const ST_HOSTS = {
 } as const;
 
 export const MAX_IDS_PER_CALL = 50;
+
+export interface ExportOptions {
+  /** Ask for the last minutes' changes too (ServiceTitan otherwise lags ~15 min); may repeat records. */
+  includeRecentChanges?: boolean;
+  /** Empty `hasMore: true` pages in a row after which a feed counts as stuck (default 50). */
+  maxEmptyPages?: number;
+}
 
 export interface ExportPage<T> {
   data: T[];
@@ -138,33 +146,53 @@ export class StClient {
   /**
    * Read one page of an export feed. `from` is a previous continueFrom token, a date such as
    * "2024-01-01", or empty for the beginning. Persist `continueFrom` to resume later.
+   * `includeRecentChanges` asks for changes of the last minutes too (they may then come twice).
    */
   async exportPage<S extends z.ZodType>(
     module: string,
     resource: string,
     item: S,
     from?: string | null,
+    options: Pick<ExportOptions, 'includeRecentChanges'> = {},
   ): Promise<ExportPage<z.infer<S>>> {
     const result = await this.http.request('GET', module, `/export/${resource}`, {
-      query: { from: from ?? undefined },
+      query: {
+        from: from ?? undefined,
+        includeRecentChanges: options.includeRecentChanges ? true : undefined,
+      },
       schema: exportEnvelope(item),
     });
     return { data: result.data as z.infer<S>[], continueFrom: result.continueFrom, hasMore: result.hasMore };
   }
 
-  /** Follow an export feed until caught up, yielding each page (save continueFrom as you go). */
+  /**
+   * Follow an export feed until caught up, yielding each page (save continueFrom as you go).
+   * A feed that answers `hasMore: true` without moving (a continuation token it already gave in
+   * this pass, or `maxEmptyPages` empty pages in a row) throws StFeedStuckError after yielding
+   * what it returned, instead of looping forever.
+   */
   async *exportFeed<S extends z.ZodType>(
     module: string,
     resource: string,
     item: S,
     from?: string | null,
+    options: ExportOptions = {},
   ): AsyncGenerator<ExportPage<z.infer<S>>> {
+    const maxEmptyPages = options.maxEmptyPages ?? 50;
     let token = from ?? null;
-    for (;;) {
-      const page = await this.exportPage(module, resource, item, token);
+    const followed = new Set<string>();
+    let empty = 0;
+    for (let pages = 1; ; pages++) {
+      const page = await this.exportPage(module, resource, item, token, options);
       yield page;
-      token = page.continueFrom;
       if (!page.hasMore) return;
+      if (token !== null) followed.add(token);
+      if (page.continueFrom === token || followed.has(page.continueFrom))
+        throw new StFeedStuckError(`${module}/${resource}`, page.continueFrom, pages, 'repeated-token');
+      empty = page.data.length ? 0 : empty + 1;
+      if (empty >= maxEmptyPages)
+        throw new StFeedStuckError(`${module}/${resource}`, page.continueFrom, pages, 'no-progress');
+      token = page.continueFrom;
     }
   }
 

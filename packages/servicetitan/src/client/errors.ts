@@ -66,3 +66,26 @@ export class StNetworkError extends Error {
     );
   }
 }
+
+/**
+ * An export feed that says `hasMore: true` but does not move: the same continuation token (or
+ * one already followed in this pass) comes back, or page after page is empty. Following it would
+ * loop forever; the caller stops that feed for this sync and keeps the last good token.
+ */
+export class StFeedStuckError extends Error {
+  override name = 'StFeedStuckError';
+  constructor(
+    readonly feed: string,
+    readonly token: string | null,
+    readonly pages: number,
+    readonly reason: 'repeated-token' | 'no-progress',
+  ) {
+    super(
+      `ServiceTitan export feed ${feed} is stuck on hasMore: true (${
+        reason === 'repeated-token'
+          ? `continuation token ${JSON.stringify(token)} came back again`
+          : 'no records and no end after many pages'
+      }) after ${pages} page(s); stopped following it`,
+    );
+  }
+}

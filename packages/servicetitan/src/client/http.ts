@@ -4,6 +4,15 @@
 // errors, and lenient response validation.
 import type { z } from 'zod';
 import { StApiError, StNetworkError, StRateLimitedError, StSchemaError } from './errors.ts';
+
+/**
+ * 429s asking for up to this wait are waited out inside the call. Thrown instead, they pause the
+ * queue and restart the whole stage, whose other calls can draw 429s again: a 429 on every
+ * seventh call with a 3 s Retry-After then livelocks a stage of seven calls. Longer waits (a
+ * tenant out of quota) are still thrown, so the queue pauses instead of holding workers.
+ */
+const MAX_INLINE_RETRY_AFTER_MS = 30_000;
+
 import { noRateLimit, type RateLimiter } from './rate-limiter.ts';
 import type { TokenSource } from './token.ts';
 
@@ -126,7 +135,10 @@ export class StHttp {
       if (response.status === 429) {
         await response.body?.cancel();
         const retryAfter = parseRetryAfter(response.headers.get('retry-after')) ?? this.backoff(attempt);
-        if (retryAfter <= (this.options.maxInlineRetryAfterMs ?? 2000) && inlineWaits < 5) {
+        if (
+          retryAfter <= (this.options.maxInlineRetryAfterMs ?? MAX_INLINE_RETRY_AFTER_MS) &&
+          inlineWaits < 5
+        ) {
           inlineWaits += 1;
           attempt -= 1;
           await sleep(retryAfter);

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { StClient, type StClientConfig } from './client.ts';
 import { openCredentials } from './credentials.ts';
 import type { CallInfo } from './http.ts';
-import { RedisRateLimiter } from './rate-limiter.ts';
+import { noRateLimit, RedisRateLimiter, rateLimitIsOff } from './rate-limiter.ts';
 
 export interface TenantRecord {
   id: string;
@@ -19,6 +19,7 @@ export interface TenantClientOptions {
   redis: Redis;
   /** Redis key prefix (the queue prefix), so test runs and clusters do not share budgets. */
   prefix: string;
+  /** Calls/s per ServiceTitan tenant across processes (default 55); 0 turns the limiter off. */
   rateLimitPerSecond?: number;
   onCall?: (tenantId: string, info: CallInfo) => void;
   overrides?: Partial<StClientConfig>;
@@ -44,11 +45,15 @@ export function clientForTenant(tenant: TenantRecord, options: TenantClientOptio
     apiBaseUrl: tenant.apiBaseUrl,
     authUrl: tenant.authUrl,
     ...credentials,
-    rateLimiter: new RedisRateLimiter(
-      options.redis,
-      `${options.prefix}:st-rate:${stTenantId}`,
-      options.rateLimitPerSecond ?? 55,
-    ),
+    // Off: no limiter at all, so a call costs no Redis round trip.
+    rateLimiter:
+      options.rateLimitPerSecond !== undefined && rateLimitIsOff(options.rateLimitPerSecond)
+        ? noRateLimit
+        : new RedisRateLimiter(
+            options.redis,
+            `${options.prefix}:st-rate:${stTenantId}`,
+            options.rateLimitPerSecond ?? 55,
+          ),
     onCall: (info) => options.onCall?.(tenant.id, info),
     ...options.overrides,
   });

@@ -14,6 +14,7 @@
 // retrieval SQL (searchSkus, historyLineVotes) whose hits the scoring reads. One untimed pass
 // over some runs warms the JIT first, as the worker was warm. The replayed draft and routing are
 // compared with the saved ones: the measured work is the work the workers did.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { type ChooseInput, chooseWithFallback, LocalProvider } from '@invoicer/ai';
 import {
   buildNoteLines,
@@ -267,6 +268,7 @@ export async function measurePureBilling(options: {
         canonical(decision) === canonical(p.saved.route)
       )
         identical += 1;
+      else if (process.env.BENCH_DIFF_DIR) dumpDifference(p.runId, document, decision, p.saved);
     }
     const n = Math.max(1, prepared.length);
     return {
@@ -282,4 +284,14 @@ export async function measurePureBilling(options: {
     await db.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
   }
+}
+
+/** BENCH_DIFF_DIR=<dir>: write each run whose replay differs (saved and replayed), to find why. */
+function dumpDifference(runId: string, document: unknown, decision: unknown, saved: unknown): void {
+  const dir = process.env.BENCH_DIFF_DIR!;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    `${dir}/${runId}.json`,
+    JSON.stringify({ replayed: { draft: document, route: decision }, saved }, null, 1),
+  );
 }

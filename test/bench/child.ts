@@ -59,7 +59,14 @@ export function startChild(
   const probed = options.probe === true;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...(probed ? ['--import', PROBE_URL] : []), entry],
+    [
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, for finding where the time goes.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      ...(probed ? ['--import', PROBE_URL] : []),
+      entry,
+    ],
     {
       cwd: ROOT,
       env: probed ? { ...env, BENCH_PROBE: '1' } : env,

@@ -68,6 +68,31 @@ const posted = (i: number) =>
     { timeoutMs: 30_000, what: `run ${i} posted` },
   );
 
+describe('attachments', () => {
+  it("reads the job's attachments from ServiceTitan when the item is opened, not while drafting", async () => {
+    const jobId = item(0).stJobId;
+    cluster.sim.tenant.attachments.put({
+      id: 990_001,
+      jobId,
+      fileName: 'condenser-before.jpg',
+      contentType: 'image/jpeg',
+      size: 2048,
+      createdOn: '2026-01-01T10:00:00Z',
+      createdById: 1,
+      active: true,
+    } as never);
+    const page = await specialist.get(`/items/${item(0).id}`);
+    expect(page.body).toContain(`hx-get="/items/${item(0).id}/attachments"`);
+    const fragment = await specialist.get(`/items/${item(0).id}/attachments`);
+    expect(fragment.statusCode).toBe(200);
+    expect(fragment.body).toContain('condenser-before.jpg');
+    const json = await specialist.get(`/items/${item(0).id}/attachments`, { accept: 'application/json' });
+    expect(json.json()).toEqual({
+      attachments: [{ id: 990_001, fileName: 'condenser-before.jpg', contentType: 'image/jpeg' }],
+    });
+  });
+});
+
 describe('approve', () => {
   it('approves as drafted, enqueues invoice.post and ends posted and verified', async () => {
     expect(items).toHaveLength(9);

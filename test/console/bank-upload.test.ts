@@ -201,12 +201,18 @@ describe('bank file upload', () => {
     const at = lines.findIndex((l) => l.startsWith('16,'));
     const amount = lines[at]!.split(',')[2]!;
     lines[at] = lines[at]!.replace(`,${amount},`, ',12x4,');
-    const res = await client.postMultipart('/bank-statements', {}, { name: 'damaged.bai2', data: lines.join('\n') });
+    const res = await client.postMultipart(
+      '/bank-statements',
+      {},
+      { name: 'damaged.bai2', data: lines.join('\n') },
+    );
     // The skipped detail makes the account's control total disagree: nothing in the file is trusted.
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Nothing was stored.');
     expect(res.body).toMatch(/control total/);
-    expect(res.body).toContain(`line ${at + 1} (16): detail skipped: amount &quot;12x4&quot; is not an integer`);
+    expect(res.body).toContain(
+      `line ${at + 1} (16): detail skipped: amount &quot;12x4&quot; is not an integer`,
+    );
     expect(await stored()).toEqual(before);
   });
 

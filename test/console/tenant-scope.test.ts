@@ -256,6 +256,11 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     expect(json.body).toBe(jsonMissing.body);
     return [];
   },
+  'GET /items/:id/attachments': async ({ client }) => {
+    const res = await client.get(`/items/${ids.otherItem}/attachments`);
+    refusedAsMissing(res, 'beta attachments');
+    return [];
+  },
   'POST /items/:id/claim': async ({ client, allowed }) => {
     const res = await client.post(`/items/${ids.otherItem}/claim`);
     const htmx = await client.post(

@@ -63,6 +63,13 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
   { method: 'GET', url: '/queue', access: READERS, tenant: 'tenant', what: 'Review queue' },
   { method: 'POST', url: '/queue/next', access: STAFF, tenant: 'tenant', what: 'Claim the next item' },
   { method: 'GET', url: '/items/:id', access: READERS, tenant: 'item', what: 'Review item' },
+  {
+    method: 'GET',
+    url: '/items/:id/attachments',
+    access: READERS,
+    tenant: 'item',
+    what: "The job's attachments, read from ServiceTitan when the item is opened",
+  },
   { method: 'POST', url: '/items/:id/claim', access: STAFF, tenant: 'item', what: 'Claim or renew' },
   { method: 'POST', url: '/items/:id/release', access: STAFF, tenant: 'item', what: 'Release a claim' },
   { method: 'POST', url: '/items/:id/approve', access: STAFF, tenant: 'item', what: 'Approve and post' },

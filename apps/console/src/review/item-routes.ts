@@ -15,10 +15,12 @@ import { isManager } from '../auth/roles.ts';
 import { HttpError, parseInput, ValidationError } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
+import { attachmentsFragment } from '../views/context.ts';
 import { href } from '../views/html.ts';
 import { itemPage } from '../views/item.ts';
 import { errorPage, type Flash, viewerOf } from '../views/layout.ts';
 import { approveItem, editDraft, escalateItem, holdItem, rejectItem, resumeItem } from './actions.ts';
+import { loadAttachments } from './attachments.ts';
 import {
   ApproveForm,
   type EditOp,
@@ -180,6 +182,14 @@ export function registerItemRoutes(app: FastifyInstance, services: ConsoleServic
     let draftNotice: string | undefined;
     if (query.edited) draftNotice = 'Saved as a new revision; totals are recomputed.';
     return render(request, reply, id, { flash, draftNotice });
+  });
+
+  app.get('/items/:id/attachments', async (request, reply) => {
+    const { id } = parseInput(ItemParams, request.params);
+    const loaded = await loadAttachments(services, id);
+    if (!loaded) return reply.code(404).send({ error: 'not_found' });
+    if (wantsJson(request)) return reply.send(loaded);
+    return sendHtml(reply, attachmentsFragment(loaded));
   });
 
   app.post('/items/:id/claim', async (request, reply) => {

@@ -10,7 +10,17 @@ function dl(pairs: [string, unknown][]): SafeHtml {
   return html`<dl class="pairs">${pairs.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null || v === undefined || v === '' ? '—' : v instanceof SafeHtml ? v : String(v)}</dd>`)}</dl>`;
 }
 
-export function jobContextSection(context: JobContext): SafeHtml {
+export function attachmentsFragment(
+  loaded: { attachments: { fileName: string; contentType: string | null }[] } | { unavailable: string },
+): SafeHtml {
+  if ('unavailable' in loaded)
+    return html`<p class="muted">Attachments unavailable: ${loaded.unavailable}</p>`;
+  return loaded.attachments.length
+    ? html`<ul class="attachments">${loaded.attachments.map((a) => html`<li>${a.fileName} <span class="muted small">${a.contentType ?? ''}</span></li>`)}</ul>`
+    : html`<p class="muted">None.</p>`;
+}
+
+export function jobContextSection(context: JobContext, itemId: string): SafeHtml {
   const { job, customer, membership, location, taxZone } = context;
   return html`<section class="panel" aria-labelledby="ctx-title">
   <h2 id="ctx-title">Job context</h2>
@@ -51,9 +61,10 @@ export function jobContextSection(context: JobContext): SafeHtml {
         : html`<p class="muted">None.</p>`
     }</div>
     <div><h3>Attachments</h3>${
+      // Drafts made before attachments were read lazily carry them; newer ones load them here.
       context.attachments.length
-        ? html`<ul>${context.attachments.map((a) => html`<li>${a.fileName} <span class="muted small">${a.contentType ?? ''}</span></li>`)}</ul>`
-        : html`<p class="muted">None.</p>`
+        ? attachmentsFragment({ attachments: context.attachments })
+        : html`<div hx-get="/items/${itemId}/attachments" hx-trigger="load" hx-swap="outerHTML"><p class="muted">Loading attachments from ServiceTitan…</p></div>`
     }
     <h3>History at this location</h3><p>${context.priorJobs.length} prior job(s).</p></div>
   </div>

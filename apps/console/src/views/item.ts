@@ -146,7 +146,7 @@ ${
   <p class="small muted">Highlighted text is what the draft's lines came from; hover for the line.</p>
   ${context ? notesSection(context, spans) : html`<p class="muted">Not loaded.</p>`}
 </section>
-${context ? jobContextSection(context) : ''}
+${context ? jobContextSection(context, item.id) : ''}
 ${extract ? aiSection(extract) : ''}
 ${
   revisions.length

@@ -9,6 +9,7 @@
 // in the bench process, where ingest runs; the bench's own connections are left out
 // (`excludeFromCounts`, or an ioredis connection named BENCH_CONNECTION, which its duplicates
 // inherit).
+import { appendFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -58,12 +59,22 @@ function add(counts: Counts, kind: string): void {
   counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
 }
 
+/** BENCH_SQL_LOG=<file>: each counted statement's text (whitespace folded), one per line. */
+const SQL_LOG = process.env.BENCH_SQL_LOG;
+function logStatement(config: unknown): void {
+  const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
+  appendFileSync(SQL_LOG!, `${String(text).replace(/\s+/g, ' ').slice(0, 160)}\n`);
+}
+
 function install(): ClientCounts {
   const c: ClientCounts = { sql: { total: 0, byKind: {} }, redis: { total: 0, byKind: {} } };
   const pgProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const query = pgProto.query;
   pgProto.query = function (this: object, ...args: unknown[]) {
-    if (!excluded.has(this)) add(c.sql, sqlKind(args[0]));
+    if (!excluded.has(this)) {
+      add(c.sql, sqlKind(args[0]));
+      if (SQL_LOG) logStatement(args[0]);
+    }
     return query.apply(this, args);
   };
   const redisProto = Redis.prototype as unknown as { sendCommand: (...args: unknown[]) => unknown };

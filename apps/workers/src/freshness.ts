@@ -49,6 +49,7 @@ export async function syncTenant(
   const client = await runtime.client(tenantId);
   const catalog = await syncCatalog(client, db, tenantId, log);
   const mirror = await syncMirror(client, db, tenantId, { log });
+  runtime.invalidateCatalog(tenantId);
   const knowledge = await runtime.catalog(tenantId);
   const settings = await runtime.settings(tenantId);
   const derived = await deriveHistory(db, tenantId, knowledge.vocabulary, settings, knowledge.byId);

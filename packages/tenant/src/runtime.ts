@@ -41,6 +41,8 @@ import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
 import { loadConventionInputs } from './conventions.ts';
 
 const SETTINGS_TTL_MS = 15_000;
+/** How long a catalogue version, once checked, is trusted before Postgres is asked again. */
+const CATALOG_CHECK_MS = 1000;
 /**
  * History models (and learned conventions) kept per tenant, one per period, least recently used
  * out first. Jobs of several days are drafted at once (a catch-up, a backtest period, a burst):
@@ -119,6 +121,8 @@ export class TenantRuntime {
   private readonly clients = new Map<string, StClient>();
   private readonly settingsCache = new Map<string, { at: number; value: TenantSettings }>();
   private readonly catalogs = new Map<string, CachedCatalog>();
+  private readonly catalogChecked = new Map<string, number>();
+  private readonly catalogChecks = new Map<string, Promise<Date | null>>();
   /** History models by tenant + cutoff, least recently used first (see MODEL_BUDGET_JOBS). */
   private readonly models = new Map<string, ModelEntry>();
   private readonly stats: ModelCacheStats = { hits: 0, builds: 0, extensions: 0, evictions: 0, buildMs: 0 };
@@ -162,6 +166,11 @@ export class TenantRuntime {
     return value;
   }
 
+  /** Check the tenant's catalogue version on the next call (after a sync in this process). */
+  invalidateCatalog(tenantId: string): void {
+    this.catalogChecked.delete(tenantId);
+  }
+
   /** Read the tenant's settings afresh on the next call (after a change made in this process). */
   invalidateSettings(tenantId: string): void {
     this.settingsCache.delete(tenantId);
@@ -169,8 +178,18 @@ export class TenantRuntime {
 
   /** The tenant's catalogue, rebuilt when its rows changed. */
   async catalog(tenantId: string): Promise<CachedCatalog> {
-    const updated = (await catalogUpdatedAt(this.options.db, tenantId))?.getTime() ?? 0;
     const cached = this.catalogs.get(tenantId);
+    const checked = this.catalogChecked.get(tenantId);
+    // Every stage asks for the catalogue, several times; its version is asked of Postgres at
+    // most once per CATALOG_CHECK_MS (a sync in this process invalidates it at once).
+    if (cached && checked !== undefined && Date.now() - checked < CATALOG_CHECK_MS) return cached;
+    let check = this.catalogChecks.get(tenantId);
+    if (!check) {
+      check = catalogUpdatedAt(this.options.db, tenantId).finally(() => this.catalogChecks.delete(tenantId));
+      this.catalogChecks.set(tenantId, check);
+    }
+    const updated = (await check)?.getTime() ?? 0;
+    this.catalogChecked.set(tenantId, Date.now());
     if (cached && cached.version === updated) return cached;
     const rows = await loadCatalog(this.options.db, tenantId);
     const skus = rows.filter((r) => (SKU_KINDS as readonly string[]).includes(r.kind)).map(toCatalogSku);

@@ -4,8 +4,8 @@
 // get them), the functions the stages call from @invoicer/billing (and the local deterministic
 // chooser from @invoicer/ai) are run again in this process, and their CPU time is taken with
 // process.cpuUsage():
-//   extract: findJobMentions, candidate scoring (scoreCandidates), the local chooser,
-//            buildNoteLines;
+//   extract: findJobMentions, candidate assembly and scoring (mentionCandidates, as the extract
+//            stage does), the local chooser, buildNoteLines;
 //   detect:  detectStage (rules, learned policy, labor, validation);
 //   price:   priceStage;
 //   draft:   draftStage (tax, totals, diff, confidence);
@@ -15,7 +15,7 @@
 // over some runs warms the JIT first, as the worker was warm. The replayed draft and routing are
 // compared with the saved ones: the measured work is the work the workers did.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { type ChooseInput, chooseWithFallback, LocalProvider } from '@invoicer/ai';
+import { chooseInputFor, chooseWithFallback, LocalProvider } from '@invoicer/ai';
 import {
   buildNoteLines,
   detectStage,
@@ -23,11 +23,10 @@ import {
   findJobMentions,
   type JobContext,
   type Mention,
+  mentionCandidates,
+  noteLineEvidence,
   priceStage,
   routeStage,
-  type ScoredCandidate,
-  type SkuCandidate,
-  scoreCandidates,
   type TenantKnowledge,
 } from '@invoicer/billing';
 import type { TenantSettings } from '@invoicer/core';
@@ -108,53 +107,13 @@ async function bill(
     mark = now;
   };
   const mentions = findJobMentions(context, knowledge);
-  const scored = new Map<string, ScoredCandidate[]>();
-  for (const mention of mentions) {
-    const found = p.retrieved.get(mention.id) ?? { hits: [], votes: new Map<number, number>() };
-    const learned = knowledge.model.wordVotes(mention.words);
-    const maxLineVotes = Math.max(1, ...found.votes.values());
-    const candidates = new Map<number, SkuCandidate>();
-    const consider = (skuId: number, similarity: number) => {
-      const sku = knowledge.catalogById.get(skuId);
-      if (!sku || candidates.has(skuId)) return;
-      const votes = Math.max((found.votes.get(skuId) ?? 0) / maxLineVotes, learned.get(skuId)?.score ?? 0);
-      candidates.set(skuId, { sku, similarity, historyVotes: votes });
-    };
-    for (const hit of found.hits) consider(hit.stId, hit.similarity);
-    for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
-    for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
-      consider(skuId, 0);
-    scored.set(mention.id, scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary));
-  }
-  const input: ChooseInput = {
-    jobType: context.job.jobTypeName,
-    notes: context.notes.map((n) => ({ index: n.index, text: n.text })),
-    mentions: mentions.map((m) => ({
-      id: m.id,
-      text: m.text,
-      clause: m.clauseText,
-      polarity: m.polarity,
-      billable: m.billable,
-      quantity: m.quantity,
-      unit: m.unit,
-    })),
-    candidates: Object.fromEntries(
-      [...scored].map(([id, list]) => [
-        id,
-        list.slice(0, 5).map((c) => ({
-          skuId: c.sku.id,
-          code: c.sku.code,
-          name: c.sku.name,
-          score: Number(c.score.toFixed(4)),
-        })),
-      ]),
-    ),
-    existingItems: context.invoice.items.map((i) => ({
-      skuId: i.skuId,
-      name: i.description,
-      quantity: i.quantity,
-    })),
-  };
+  const scored = mentionCandidates(
+    mentions,
+    mentions.map((m) => p.retrieved.get(m.id) ?? { hits: [], votes: new Map<number, number>() }),
+    context,
+    knowledge,
+  );
+  const input = chooseInputFor(context, mentions, scored);
   const chosen = await chooseWithFallback(local, input, knowledge.settings.ai.timeoutMs);
   const lines = buildNoteLines({
     mentions,
@@ -162,11 +121,7 @@ async function bill(
     scored,
     catalog: knowledge.catalogById,
     existing: context.invoice.items,
-    plausibility: (skuId) => {
-      const { rate, jobs } = knowledge.model.skuRate(skuId, `jt:${context.job.jobTypeId}`);
-      return jobs ? { rate, jobs } : null;
-    },
-    pairRate: (given, skuId) => knowledge.model.pairRate(given, skuId),
+    ...noteLineEvidence(context, knowledge),
   });
   lap('extract');
   const detected = detectStage(context, knowledge, {

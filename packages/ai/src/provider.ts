@@ -2,7 +2,7 @@
 // parser found, picks among the price-book candidates retrieval returned (or none). It never
 // sets prices or tax. Whatever it returns is validated like untrusted input.
 
-import type { MentionDecision, Polarity } from '@invoicer/billing';
+import type { JobContext, Mention, MentionDecision, Polarity, ScoredCandidate } from '@invoicer/billing';
 import { digestOf } from '@invoicer/core';
 import type { NoteText, ReadMention } from './reading.ts';
 
@@ -109,4 +109,45 @@ export function validateDecisions(
       });
   }
   return { decisions: valid, problems };
+}
+
+/**
+ * What a provider is asked to choose from: the job, its notes, each mention and its five best
+ * scored candidates, and what the technician already billed. Built the same way wherever
+ * extraction runs.
+ */
+export function chooseInputFor(
+  context: JobContext,
+  mentions: Mention[],
+  scored: Map<string, ScoredCandidate[]>,
+): ChooseInput {
+  return {
+    jobType: context.job.jobTypeName,
+    notes: context.notes.map((n) => ({ index: n.index, text: n.text })),
+    mentions: mentions.map((m) => ({
+      id: m.id,
+      text: m.text,
+      clause: m.clauseText,
+      polarity: m.polarity,
+      billable: m.billable,
+      quantity: m.quantity,
+      unit: m.unit,
+    })),
+    candidates: Object.fromEntries(
+      [...scored].map(([id, list]) => [
+        id,
+        list.slice(0, 5).map((c) => ({
+          skuId: c.sku.id,
+          code: c.sku.code,
+          name: c.sku.name,
+          score: Number(c.score.toFixed(4)),
+        })),
+      ]),
+    ),
+    existingItems: context.invoice.items.map((i) => ({
+      skuId: i.skuId,
+      name: i.description,
+      quantity: i.quantity,
+    })),
+  };
 }

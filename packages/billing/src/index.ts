@@ -7,6 +7,7 @@ export * from './detect/validate.ts';
 export * from './draft/confidence.ts';
 export * from './draft/draft.ts';
 export * from './draft/revise.ts';
+export * from './extract/candidates.ts';
 export * from './extract/match.ts';
 export * from './extract/note-lines.ts';
 export * from './extract/retrieval.ts';

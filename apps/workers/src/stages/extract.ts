@@ -3,16 +3,15 @@
 // note-word associations), let the tenant's provider choose, and turn the choices into lines.
 // With a model configured (settings.ai.provider 'openai') the model reads the notes first; its
 // grounded, guarded mentions replace the parser's, which remain the fallback.
-import { type ChooseInput, chooseWithFallback, providerFor, readWithFallback } from '@invoicer/ai';
+import { chooseInputFor, chooseWithFallback, providerFor, readWithFallback } from '@invoicer/ai';
 import {
   buildNoteLines,
   findJobMentions,
+  mentionCandidates,
   type NoteLinesResult,
+  noteLineEvidence,
   noteTexts,
   requestNotes,
-  type ScoredCandidate,
-  type SkuCandidate,
-  scoreCandidates,
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
 import { appendAuditTx, historyLineVotesBatch, searchSkusBatch } from '@invoicer/db';
@@ -51,8 +50,6 @@ export async function extract(
         : null;
     const mentions = reading?.mentions ?? parsed;
 
-    const scored = new Map<string, ScoredCandidate[]>();
-    const learnedCandidates = (words: string[]) => knowledge.model.wordVotes(words);
     // All mentions in two statements (catalogue, past lines), each served by indexes.
     const [hitLists, voteMaps] = await Promise.all([
       searchSkusBatch(db, run.tenantId, mentions, CANDIDATES_PER_MENTION),
@@ -63,56 +60,13 @@ export async function extract(
         completedOn,
       ),
     ]);
-    const retrieved = mentions.map((_, i) => [hitLists[i]!, voteMaps[i]!] as const);
-    mentions.forEach((mention, index) => {
-      const [hits, lineVotes] = retrieved[index]!;
-      const learned = learnedCandidates(mention.words);
-      const maxLineVotes = Math.max(1, ...lineVotes.values());
-      const candidates = new Map<number, SkuCandidate>();
-      const consider = (skuId: number, similarity: number) => {
-        const sku = knowledge.catalogById.get(skuId);
-        if (!sku || candidates.has(skuId)) return;
-        const votes = Math.max((lineVotes.get(skuId) ?? 0) / maxLineVotes, learned.get(skuId)?.score ?? 0);
-        candidates.set(skuId, { sku, similarity, historyVotes: votes });
-      };
-      for (const hit of hits) consider(hit.stId, hit.similarity);
-      // What the technician already billed competes too: a note about it confirms, not adds.
-      for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
-      // SKUs this tenant's notes have been billed with when using these words.
-      for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
-        consider(skuId, 0);
-      scored.set(mention.id, scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary));
-    });
-
-    const input: ChooseInput = {
-      jobType: context.job.jobTypeName,
-      notes: context.notes.map((n) => ({ index: n.index, text: n.text })),
-      mentions: mentions.map((m) => ({
-        id: m.id,
-        text: m.text,
-        clause: m.clauseText,
-        polarity: m.polarity,
-        billable: m.billable,
-        quantity: m.quantity,
-        unit: m.unit,
-      })),
-      candidates: Object.fromEntries(
-        [...scored].map(([id, list]) => [
-          id,
-          list.slice(0, 5).map((c) => ({
-            skuId: c.sku.id,
-            code: c.sku.code,
-            name: c.sku.name,
-            score: Number(c.score.toFixed(4)),
-          })),
-        ]),
-      ),
-      existingItems: context.invoice.items.map((i) => ({
-        skuId: i.skuId,
-        name: i.description,
-        quantity: i.quantity,
-      })),
-    };
+    const scored = mentionCandidates(
+      mentions,
+      mentions.map((_, i) => ({ hits: hitLists[i]!, votes: voteMaps[i]! })),
+      context,
+      knowledge,
+    );
+    const input = chooseInputFor(context, mentions, scored);
     const chosen = await chooseWithFallback(provider, input, knowledge.settings.ai.timeoutMs);
     const lines: NoteLinesResult = buildNoteLines({
       mentions,
@@ -120,11 +74,7 @@ export async function extract(
       scored,
       catalog: knowledge.catalogById,
       existing: context.invoice.items,
-      plausibility: (skuId) => {
-        const { rate, jobs } = knowledge.model.skuRate(skuId, `jt:${context.job.jobTypeId}`);
-        return jobs ? { rate, jobs } : null;
-      },
-      pairRate: (given, skuId) => knowledge.model.pairRate(given, skuId),
+      ...noteLineEvidence(context, knowledge),
     });
     const output: ExtractOutput = {
       context,

@@ -321,6 +321,8 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     await client.get(`/audit?run=${ids.otherRun}`),
     await client.get(`/audit?item=${ids.otherItem}&format=csv`),
     await client.get(`/audit?run=${ids.otherRun}&format=json`),
+    await client.get(`/audit?tenant=${OTHER}`),
+    await client.get(`/audit?tenant=${OTHER}&format=csv`),
   ],
   'GET /settings': async ({ client }) => [
     await client.get(`/settings?tenant=${OTHER}`),
@@ -447,6 +449,14 @@ describe('tenant scoping: who sees what', () => {
     const bank = await client.get('/bank-statements');
     expect(bank.body).toContain('Gamma Electric');
     expect(bank.body).not.toContain(OTHER_NAME);
+    // The shop-wide audit page lists the user's tenants' events only.
+    const audit = await client.get('/audit?format=json');
+    expect(audit.statusCode).toBe(200);
+    const tenantsSeen = new Set(
+      (audit.json() as { events: { tenantId: string }[] }).events.map((e) => e.tenantId),
+    );
+    expect(tenantsSeen.has(OTHER)).toBe(false);
+    expect((await client.get('/audit')).statusCode).toBe(200);
   });
 
   it('shows admins every tenant, whatever list they carry', async () => {

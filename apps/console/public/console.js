@@ -75,9 +75,22 @@
     }, 60_000);
   }
 
+  // The price-book search under a SKU input: choosing a result fills the input.
+  document.addEventListener('click', (event) => {
+    const pick = event.target instanceof Element ? event.target.closest('[data-sku-pick]') : null;
+    if (!pick) return;
+    const input = document.getElementById(pick.getAttribute('data-sku-pick'));
+    if (!input) return;
+    input.value = pick.getAttribute('data-sku') ?? '';
+    const results = pick.closest('.sku-results');
+    if (results) results.textContent = '';
+    const next = input.form?.querySelector('input.qty, button[type="submit"]');
+    (next ?? input).focus();
+  });
+
   // Hovering a draft line highlights the note text it came from.
   document.addEventListener('mouseover', (event) => {
-    const row = event.target instanceof Element ? event.target.closest('tr[data-line]') : null;
+    const row = event.target instanceof Element ? event.target.closest('[data-line]') : null;
     for (const mark of document.querySelectorAll('mark.active')) mark.classList.remove('active');
     if (!row) return;
     const key = row.getAttribute('data-line');

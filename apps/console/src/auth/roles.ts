@@ -106,7 +106,15 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     tenant: 'tenant',
     what: 'Import a bank file (multipart)',
   },
-  { method: 'GET', url: '/audit', access: READERS, tenant: 'audit', what: 'Audit history (HTML, CSV, JSON)' },
+  {
+    method: 'GET',
+    url: '/audit',
+    access: READERS,
+    // `run`/`item` name one run's history; without them, the shop-wide history of the user's
+    // tenants (a `tenant` filter is checked like any other).
+    tenant: 'audit',
+    what: "Audit history: a run's or item's, or shop-wide (HTML, CSV, JSON)",
+  },
   { method: 'GET', url: '/settings', access: ADMINS, tenant: 'tenant', what: 'Rollout settings' },
   { method: 'POST', url: '/settings', access: ADMINS, tenant: 'tenant', what: 'Save rollout settings' },
   { method: 'GET', url: '/users', access: ADMINS, tenant: 'none', what: 'Users' },

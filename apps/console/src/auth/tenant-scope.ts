@@ -9,7 +9,8 @@
 //   'none'   — no tenant data (sign-in, health, static files, the admins' users page);
 //   'item'   — the review item in `:id`;
 //   'tenant' — a `tenant` field in the query string or the body (lists, counts, searches, forms);
-//   'audit'  — the `run` or `item` in the query string;
+//   'audit'  — the `run` or `item` in the query string, or, without them, a `tenant` filter
+//              (the shop-wide page then lists the user's tenants only);
 //   'all'    — the page shows every tenant at once and cannot be narrowed (the cluster overview,
 //              Bull Board): refused (403) to scoped users.
 // Another tenant's item, run or tenant id answers 404 exactly as one that does not exist, so a

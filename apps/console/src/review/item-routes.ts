@@ -16,6 +16,7 @@ import { HttpError, parseInput, ValidationError } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
 import { attachmentsFragment } from '../views/context.ts';
+import { inTimeZone } from '../views/format.ts';
 import { href } from '../views/html.ts';
 import { itemPage } from '../views/item.ts';
 import { errorPage, type Flash, viewerOf } from '../views/layout.ts';
@@ -86,20 +87,26 @@ export function registerItemRoutes(app: FastifyInstance, services: ConsoleServic
       ? (await userNames(db, [view.item.resolvedBy])).get(view.item.resolvedBy)
       : undefined;
     const open = OPEN_REVIEW_STATUSES.includes(view.item.status as never);
-    const page = itemPage(viewer, {
-      view,
-      canWork: STAFF.has(user.role),
-      canAct: STAFF.has(user.role) && open && (!view.holder || view.holder.mine),
-      canSetPrice: isManager(user.role),
-      names: {
-        businessUnit: view.item.businessUnitId
-          ? catalog?.businessUnitNames.get(Number(view.item.businessUnitId))
+    const settings = await services.runtime.settings(view.item.tenantId).catch(() => null);
+    const page = inTimeZone(settings?.rules.afterHours.timezone, () =>
+      itemPage(viewer, {
+        view,
+        canWork: STAFF.has(user.role),
+        canAct: STAFF.has(user.role) && open && (!view.holder || view.holder.mine),
+        canSetPrice: isManager(user.role),
+        names: {
+          businessUnit: view.item.businessUnitId
+            ? catalog?.businessUnitNames.get(Number(view.item.businessUnitId))
+            : undefined,
+          jobType: view.item.jobTypeId ? catalog?.jobTypeNames.get(Number(view.item.jobTypeId)) : undefined,
+          resolvedBy,
+        },
+        codeNames: catalog
+          ? { jobTypes: catalog.jobTypeNames, businessUnits: catalog.businessUnitNames }
           : undefined,
-        jobType: view.item.jobTypeId ? catalog?.jobTypeNames.get(Number(view.item.jobTypeId)) : undefined,
-        resolvedBy,
-      },
-      ...extra,
-    });
+        ...extra,
+      }),
+    );
     return sendHtml(reply, page, extra.status ?? 200);
   }
 

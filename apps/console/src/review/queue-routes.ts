@@ -13,6 +13,7 @@ import { isScoped, noTenant, visibleTenants } from '../auth/tenant-scope.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
+import { inTimeZone, money } from '../views/format.ts';
 import { href, html } from '../views/html.ts';
 import { layout, viewerOf } from '../views/layout.ts';
 import { queuePage } from '../views/queue.ts';
@@ -25,6 +26,11 @@ const SkuQuery = z.object({
   tenant: z.string().min(1, 'is missing').max(64),
   q: z.string().max(100).optional(),
   sku: z.string().max(100).optional(),
+  /** The id of the input the results fill (the line editor's pickers). */
+  pick: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,40}$/, 'is not an input id')
+    .optional(),
 });
 
 export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServices): void {
@@ -68,21 +74,24 @@ export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServi
       page.items.flatMap((i) => (i.claimedBy ? [i.claimedBy] : [])),
     );
     const done = (request.query as { done?: string }).done;
+    const settings = await runtime.settings(tenantId).catch(() => null);
     return sendHtml(
       reply,
-      queuePage(viewerOf(request), {
-        query,
-        params: queryParams(query, tenantId),
-        tenantId,
-        tenants: tenants.map((t) => ({ id: t.id, name: t.name })),
-        page,
-        counts,
-        holders,
-        businessUnits: [...(catalog?.businessUnitNames ?? [])],
-        jobTypes: [...(catalog?.jobTypeNames ?? [])],
-        canWork: STAFF.has(user.role),
-        flash: done ? FLASH[done] : undefined,
-      }),
+      inTimeZone(settings?.rules.afterHours.timezone, () =>
+        queuePage(viewerOf(request), {
+          query,
+          params: queryParams(query, tenantId),
+          tenantId,
+          tenants: tenants.map((t) => ({ id: t.id, name: t.name })),
+          page,
+          counts,
+          holders,
+          businessUnits: [...(catalog?.businessUnitNames ?? [])],
+          jobTypes: [...(catalog?.jobTypeNames ?? [])],
+          canWork: STAFF.has(user.role),
+          flash: done ? FLASH[done] : undefined,
+        }),
+      ),
     );
   });
 
@@ -125,9 +134,21 @@ export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServi
       : [];
     if (wantsJson(request))
       return reply.send(hits.map((s) => ({ id: s.id, code: s.code, name: s.name, price: s.price })));
+    if (query.pick)
+      return sendHtml(
+        reply,
+        needle
+          ? hits.length
+            ? html`<ul class="sku-picks" role="list">${hits.map(
+                (s) =>
+                  html`<li><button type="button" class="link" data-sku-pick="${query.pick}" data-sku="${s.code}">${s.code} — ${s.name} <span class="muted">(${money(s.price)})</span></button></li>`,
+              )}</ul>`
+            : html`<p class="small muted">No SKU matches “${needle}”.</p>`
+          : html``,
+      );
     return sendHtml(
       reply,
-      html`${hits.map((s) => html`<option value="${s.code}">${s.code} — ${s.name} ($${s.price})</option>`)}`,
+      html`${hits.map((s) => html`<option value="${s.code}">${s.code} — ${s.name} (${money(s.price)})</option>`)}`,
     );
   });
 }

@@ -3,7 +3,7 @@
 // fallback) with each mention it resolved.
 import type { JobContext, RouteDecision } from '@invoicer/billing';
 import type { ExtractView } from '../review/load.ts';
-import { percent, timeTag } from './format.ts';
+import { money, percent, reasonLabel, timeTag } from './format.ts';
 import { html, SafeHtml } from './html.ts';
 
 function dl(pairs: [string, unknown][]): SafeHtml {
@@ -100,13 +100,27 @@ export function aiSection(extract: ExtractView): SafeHtml {
 </section>`;
 }
 
+const MODES: Record<string, string> = {
+  suggest: 'suggest mode: every job is reviewed',
+  shadow: 'shadow mode: nothing is posted',
+  auto: 'automatic mode',
+};
+
+/** The route's reasons in words (its `explanation` names the codes: "Needs review: low_confidence."). */
+function routeWhy(route: RouteDecision): string {
+  if (route.route === 'review' && route.reasons.length)
+    return `${route.reasons.map(reasonLabel).join('; ')}.`;
+  if (route.route === 'shadow') return 'Shadow mode: recorded only, nothing is posted.';
+  return `Approved automatically: confidence at least ${percent(route.threshold)}, total within ${money(route.amountThreshold)}, no flags.`;
+}
+
 export function routeSection(route: RouteDecision | null, details: Record<string, unknown>): SafeHtml {
   const diffs = Array.isArray(details.postDifferences)
     ? (details.postDifferences as { line?: string; expected?: string; actual?: string }[])
     : [];
   return html`${
     route
-      ? html`<p><strong>Why it is here:</strong> ${route.explanation} <span class="muted small">(mode ${route.mode}, auto-approve at ${percent(route.threshold)}, amount threshold $${route.amountThreshold})</span></p>`
+      ? html`<p id="why-here"><strong>Why it is here:</strong> ${routeWhy(route)} <span class="muted small">(${MODES[route.mode] ?? route.mode}; approved automatically at ${percent(route.threshold)} confidence and up to ${money(route.amountThreshold)})</span></p>`
       : ''
   }${
     diffs.length

@@ -7,7 +7,7 @@ import type { ItemView } from '../review/load.ts';
 import { auditTable } from './audit.ts';
 import { aiSection, jobContextSection, routeSection } from './context.ts';
 import { draftPanel, technicianPanel } from './draft.ts';
-import { age, money, reasonLabel, statusBadge, timeTag, when } from './format.ts';
+import { age, type CodeNames, money, reasonLabel, statusBadge, timeTag, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, type Flash, layout, type Viewer } from './layout.ts';
 import { lineSpans, notesSection } from './notes.ts';
@@ -20,6 +20,8 @@ export interface ItemPageModel {
   canAct: boolean;
   canSetPrice: boolean;
   names: { businessUnit?: string; jobType?: string; resolvedBy?: string };
+  /** Job type and business unit names for the feature codes in evidence. */
+  codeNames?: CodeNames;
   flash?: Flash;
   draftError?: string;
   draftNotice?: string;
@@ -130,8 +132,8 @@ export function itemPage(viewer: Viewer, m: ItemPageModel): SafeHtml {
 ${
   item.kind === 'payment'
     ? paymentPanel(viewer, item, m.canAct)
-    : html`<div class="side-by-side">
-  ${technicianPanel(context)}
+    : html`<div class="item-grid">
+  <div class="item-main">
   ${draftPanel(viewer, {
     itemId: item.id,
     tenantId: item.tenantId,
@@ -140,12 +142,17 @@ ${
     canSetPrice: m.canSetPrice,
     error: m.draftError,
     notice: m.draftNotice,
+    names: m.codeNames,
   })}
+  </div>
+  <aside class="item-side" aria-label="The technician's invoice and notes">
+  ${technicianPanel(context)}
+  <section class="panel" aria-labelledby="notes-title"><h2 id="notes-title">Technician notes</h2>
+    <p class="small muted">Highlighted text is what the draft's lines came from; hover a line to find it.</p>
+    ${context ? notesSection(context, spans) : html`<p class="muted">Not loaded.</p>`}
+  </section>
+  </aside>
 </div>
-<section class="panel" aria-labelledby="notes-title"><h2 id="notes-title">Technician notes</h2>
-  <p class="small muted">Highlighted text is what the draft's lines came from; hover for the line.</p>
-  ${context ? notesSection(context, spans) : html`<p class="muted">Not loaded.</p>`}
-</section>
 ${context ? jobContextSection(context, item.id) : ''}
 ${extract ? aiSection(extract) : ''}
 ${

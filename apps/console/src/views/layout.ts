@@ -1,5 +1,8 @@
 // The page shell: landmarks (banner, navigation, main, contentinfo), a skip link, the signed-in
 // user, the CSRF token for forms and htmx, and the keyboard-shortcut help (opened with "?").
+// htmx settles "class", "width" and "height" only: settling "style" copies the old element's
+// style attribute (Chromium gives focused fields an empty one) with setAttribute, which the
+// style-src 'self' policy blocks, one CSP error per field on every edit.
 import type { FastifyRequest } from 'fastify';
 import { csrfToken } from '../auth/csrf.ts';
 import { ROLE_LABELS } from '../auth/roles.ts';
@@ -25,13 +28,14 @@ export interface Flash {
   text: string;
 }
 
-type Section = 'queue' | 'bank' | 'ops' | 'settings' | 'users';
+type Section = 'queue' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
 
 function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   const role = viewer.user?.role;
   if (!role) return html``;
   const links: [Section, string, string][] = [['queue', '/queue', 'Review queue']];
   if (role !== 'engineer') links.push(['bank', '/bank-statements', 'Bank files']);
+  links.push(['audit', '/audit', 'Audit']);
   // The cluster overview spans every tenant: not for users limited to some tenants.
   if ((role === 'engineer' || role === 'admin') && viewer.user?.tenants === null)
     links.push(['ops', '/ops', 'Cluster']);
@@ -74,7 +78,7 @@ export function layout(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · Invoicer console</title>
-<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"4..","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}'>
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"attributesToSettle":["class","width","height"],"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"4..","swap":true,"error":false},{"code":"...","swap":false,"error":true}]}'>
 <meta name="csrf-token" content="${viewer.csrf}">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/console.css">

@@ -334,9 +334,27 @@ describe.skipIf(!hasRealFiles)('a real bank file (../shared/data/bank_statements
     const client = await as('admin');
     const data = readFileSync(REAL_FILE);
     const before = await stored();
-    const res = await client.postMultipart(
+    // Another bank's account, dated years before the shop's jobs: refused until confirmed.
+    const refusedFile = await client.postMultipart(
       '/bank-statements',
       {},
+      { name: path.basename(REAL_FILE), data },
+      { headers: { accept: 'application/json' } },
+    );
+    expect(refusedFile.statusCode, refusedFile.body.slice(0, 300)).toBe(409);
+    const { checks } = refusedFile.json() as { checks: { code: string; message: string }[] };
+    expect(checks.map((c) => c.code)).toContain('account');
+    expect((await stored()).transactions).toBe(before.transactions);
+    const page = await (await as('admin')).postMultipart(
+      '/bank-statements',
+      {},
+      { name: path.basename(REAL_FILE), data },
+    );
+    expect(page.statusCode).toBe(409);
+    expect(page.body).toContain('tick "Import anyway" and upload it again');
+    const res = await (await as('admin')).postMultipart(
+      '/bank-statements',
+      { confirm: 'true' },
       { name: path.basename(REAL_FILE), data },
       { headers: { accept: 'application/json' } },
     );

@@ -4,7 +4,10 @@
 // be read at all, or whose control totals, record counts or entry hash fail, is refused whole
 // with a StatementParseError naming the lines; otherwise records that parsed are kept when the
 // parser only reports problems with some of them. The CLI and the console upload
-// both call `importBankStatement`.
+// both call `importBankStatement`. Before anything is stored, the file is checked against the
+// shop (currency, account number, dates): a mismatch refuses the import with the reasons
+// (ImportNeedsConfirmation) unless the caller confirms it explicitly (`confirm`); a dry run
+// reports the mismatches and refuses nothing. The report carries the first rows for a preview.
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '@invoicer/core';
 import {
@@ -35,7 +38,51 @@ export interface ImportOptions {
   csvMapping?: CsvMapping | CsvPreset;
   /** Parse and report, store nothing, queue nothing. */
   dryRun?: boolean;
+  /** Import even though the file does not fit the shop (currency, account, dates): see `checks`. */
+  confirm?: boolean;
   importedBy?: string;
+}
+
+/** The shop's currency. Tenants are ServiceTitan US shops: every ledger is in US dollars. */
+export const SHOP_CURRENCY = 'USD';
+/** A file dated this long before the shop's first known job is most likely the wrong file. */
+export const MAX_DAYS_BEFORE_FIRST_JOB = 365;
+/** Dates this far past today are not a bank statement's. */
+export const MAX_DAYS_AHEAD = 31;
+/** Rows kept in the report for a preview. */
+export const PREVIEW_ROWS = 50;
+
+/** Where a file does not fit the shop it is imported into. */
+export interface ImportCheck {
+  code: 'currency' | 'account' | 'dates';
+  message: string;
+}
+
+/** One row of the preview, in file order. */
+export interface PreviewRow {
+  accountId: string | null;
+  date: string;
+  amount: string;
+  currency: string;
+  description: string;
+  reference: string | null;
+  line: number | null;
+  /** Not stored before (by fingerprint). */
+  isNew: boolean;
+}
+
+/** The file does not fit the shop; nothing was stored. Import again with `confirm` to override. */
+export class ImportNeedsConfirmation extends InvalidInputError {
+  override name = 'ImportNeedsConfirmation';
+  constructor(
+    readonly fileName: string | null,
+    readonly checks: ImportCheck[],
+  ) {
+    super(
+      `${fileName ?? 'The file'} does not look like this shop's; nothing was stored. Confirm to import it anyway`,
+      checks.map((c) => c.message),
+    );
+  }
 }
 
 export interface ImportedStatement {
@@ -65,6 +112,13 @@ export interface ImportReport {
   newCredits: number;
   /** Reconciliation jobs queued: new credits, and earlier ones that never got a decision. */
   enqueued: number;
+  /** Where the file does not fit the shop (empty when it does). */
+  checks: ImportCheck[];
+  /** The import went ahead despite `checks` because the caller confirmed it. */
+  confirmed: boolean;
+  /** The first PREVIEW_ROWS transactions, and how many more the file holds. */
+  rows: PreviewRow[];
+  moreRows: number;
 }
 
 /** Checks a file makes on itself: one failing means the file is damaged, not one record. */
@@ -141,6 +195,9 @@ export async function importBankStatement(
       ...parsedIssues.filter((issue) => !INTEGRITY_CODES.has(issue.code)),
     ]);
   const issues = parsedIssues.map((issue) => ({ ...issue, text: describeIssue(issue) }));
+  const checks = await checkAgainstShop(db, tenantId, file.statements);
+  if (checks.length && !options.dryRun && !options.confirm)
+    throw new ImportNeedsConfirmation(options.fileName ?? null, checks);
 
   let inserted = new Set<string>();
   if (!options.dryRun) {
@@ -218,7 +275,105 @@ export async function importBankStatement(
     duplicates: all.length - inserted.size,
     newCredits: newCredits.length,
     enqueued,
+    checks,
+    confirmed: checks.length > 0 && !options.dryRun && (options.confirm ?? false),
+    rows: file.statements
+      .flatMap((s) => s.transactions.map((t) => ({ s, t })))
+      .slice(0, PREVIEW_ROWS)
+      .map(({ s, t }) => ({
+        accountId: t.accountId ?? s.accountId ?? null,
+        date: t.bookingDate,
+        amount: t.amount.toFixed(2),
+        currency: t.currency,
+        description: t.description,
+        reference: t.reference ?? null,
+        line: t.line ?? null,
+        isNew: inserted.has(t.fingerprint),
+      })),
+    moreRows: Math.max(0, all.length - PREVIEW_ROWS),
   };
+}
+
+function lastDigits(account: string): string {
+  return account.length > 4 ? `…${account.slice(-4)}` : account;
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Does the file fit the shop? Its currency must be the shop's; its accounts must be ones this
+ * shop imported before (when it imported any); its dates must not lie years before the shop's
+ * first known job, nor in the future.
+ */
+export async function checkAgainstShop(
+  db: Db,
+  tenantId: string,
+  statements: BankStatement[],
+): Promise<ImportCheck[]> {
+  const checks: ImportCheck[] = [];
+  const currencies = new Set<string>();
+  for (const s of statements) {
+    if (s.transactions.length === 0) currencies.add(s.currency);
+    for (const t of s.transactions) currencies.add(t.currency);
+  }
+  const foreign = [...currencies].filter((c) => c !== SHOP_CURRENCY && c !== 'XXX').sort();
+  if (foreign.length)
+    checks.push({
+      code: 'currency',
+      message: `the file is in ${foreign.join(', ')}, but this shop's books are in ${SHOP_CURRENCY}`,
+    });
+
+  const accounts = [...new Set(statements.map((s) => s.accountId).filter((a): a is string => !!a))];
+  if (accounts.length) {
+    const known = (
+      await db.bankStatement.findMany({
+        where: { tenantId, accountId: { not: null } },
+        select: { accountId: true },
+        distinct: ['accountId'],
+      })
+    )
+      .map((r) => r.accountId)
+      .filter((a): a is string => !!a);
+    const unknown = accounts.filter((a) => !known.includes(a));
+    if (known.length && unknown.length)
+      checks.push({
+        code: 'account',
+        message: `account ${unknown.map(lastDigits).join(', ')} was never imported for this shop (its bank files are for account ${known.map(lastDigits).join(', ')})`,
+      });
+  }
+
+  const dates = statements.flatMap((s) => s.transactions.map((t) => t.bookingDate)).sort();
+  const first = dates[0];
+  const last = dates.at(-1);
+  if (first && last) {
+    const [history, runs] = await Promise.all([
+      db.historyJob.findFirst({
+        where: { tenantId },
+        orderBy: { completedOn: 'asc' },
+        select: { completedOn: true },
+      }),
+      db.pipelineRun.findFirst({
+        where: { tenantId, jobCompletedOn: { not: null } },
+        orderBy: { jobCompletedOn: 'asc' },
+        select: { jobCompletedOn: true },
+      }),
+    ]);
+    const firstJob = [history?.completedOn, runs?.jobCompletedOn]
+      .filter((d): d is Date => d instanceof Date)
+      .map((d) => d.toISOString().slice(0, 10))
+      .sort()[0];
+    if (firstJob && first < addDays(firstJob, -MAX_DAYS_BEFORE_FIRST_JOB))
+      checks.push({
+        code: 'dates',
+        message: `the file's transactions start on ${first}, more than ${Math.round(MAX_DAYS_BEFORE_FIRST_JOB / 365)} year(s) before this shop's first job (${firstJob})`,
+      });
+    const today = new Date().toISOString().slice(0, 10);
+    if (last > addDays(today, MAX_DAYS_AHEAD))
+      checks.push({ code: 'dates', message: `the file has transactions dated ${last}, in the future` });
+  }
+  return checks;
 }
 
 /** The report as lines for a terminal or a flash message. */
@@ -242,6 +397,14 @@ export function describeImport(report: ImportReport): string[] {
       `${verb} ${report.newTransactions} transaction(s) (${report.newCredits} credit(s)); ${report.duplicates} already known`,
     );
   if (!report.dryRun) out.push(`queued ${report.enqueued} credit(s) for reconciliation`);
+  if (report.checks.length) {
+    out.push(
+      report.dryRun
+        ? `${report.checks.length} mismatch(es) with the shop: importing needs an explicit confirmation:`
+        : `imported despite ${report.checks.length} mismatch(es) with the shop (confirmed):`,
+    );
+    for (const check of report.checks) out.push(`  ${check.message}`);
+  }
   if (report.issues.length) {
     out.push(`${report.issues.length} issue(s) reported by the parser (the records that parsed were kept):`);
     for (const issue of report.issues) out.push(`  ${issue.text}`);

@@ -15,7 +15,13 @@ export function detectFormat(buffer: Uint8Array, fileName?: string): StatementFo
     return 'camt';
   if (/^01,[^,\r\n]*,[^,\r\n]*,\d{6},/.test(start)) return 'bai2';
   const firstLine = start.split(/\r?\n/, 1)[0] ?? '';
-  if (/^101[ \d]{20}\d{6}/.test(firstLine) && (firstLine.trimEnd().length >= 80 || extension === 'ach'))
+  // A NACHA file header: record type 1, priority 01, routing numbers, YYMMDD, and the fixed
+  // record size 094, blocking factor 10 and format code 1 at positions 35–40. Files whose records
+  // were right-trimmed (trailing blanks removed) are shorter than 94 characters; the parser pads.
+  if (
+    /^101[ \dA-Za-z]{20}\d{6}/.test(firstLine) &&
+    (/^.{34}094\d\d1/.test(firstLine) || firstLine.trimEnd().length >= 80 || extension === 'ach')
+  )
     return 'nacha';
   if (extension === 'ofx' || extension === 'qfx' || extension === 'qbo') return 'ofx';
   if (extension === 'bai' || extension === 'bai2') return 'bai2';

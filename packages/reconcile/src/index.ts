@@ -4,10 +4,11 @@ export { detectFormat } from './detect.ts';
 export { describeIssue, StatementParseError } from './errors.ts';
 export { parseBai2 } from './formats/bai2/bai2.ts';
 export { parseCamt } from './formats/camt/camt.ts';
-export { type CsvMapping, parseCsv } from './formats/csv/csv.ts';
+export { type CsvMapping, csvHeader, mappingFits, parseCsv } from './formats/csv/csv.ts';
 export {
   CSV_PRESETS,
   type CsvPreset,
+  detectCsvPreset,
   PAYPAL_ACTIVITY,
   STRIPE_BALANCE_TRANSACTIONS,
 } from './formats/csv/presets.ts';

@@ -5,7 +5,7 @@ import { fail, StatementParseError } from './errors.ts';
 import { parseBai2 } from './formats/bai2/bai2.ts';
 import { parseCamt } from './formats/camt/camt.ts';
 import { type CsvMapping, parseCsv } from './formats/csv/csv.ts';
-import { CSV_PRESETS, type CsvPreset } from './formats/csv/presets.ts';
+import { CSV_PRESETS, type CsvPreset, detectCsvPreset } from './formats/csv/presets.ts';
 import { parseNacha } from './formats/nacha/nacha.ts';
 import { parseOfx } from './formats/ofx/ofx.ts';
 import type { ParsedFile, ParseIssue, StatementFormat } from './types.ts';
@@ -15,7 +15,7 @@ export interface ParseOptions {
   fileName?: string;
   /** Column mapping or preset name; required for CSV. */
   csvMapping?: CsvMapping | CsvPreset;
-  /** Reject the whole file on any issue (control-total mismatch, skipped record…). */
+  /** Reject the whole file on any issue (control-total mismatch, skipped record…); warnings excepted. */
   strict?: boolean;
 }
 
@@ -29,7 +29,7 @@ export function parseStatement(buffer: Uint8Array, options: ParseOptions = {}): 
     });
   const result = parseAs(format, buffer, options);
   if (options.strict) {
-    const issues = allIssues(result);
+    const issues = allIssues(result).filter((issue) => issue.severity !== 'warning');
     if (issues.length) throw new StatementParseError(format, issues);
   }
   return result;
@@ -46,10 +46,16 @@ function parseAs(format: StatementFormat, buffer: Uint8Array, options: ParseOpti
     case 'nacha':
       return parseNacha(buffer);
     case 'csv': {
-      const mapping =
-        typeof options.csvMapping === 'string' ? CSV_PRESETS[options.csvMapping] : options.csvMapping;
+      // No mapping given: a processor export whose header fits exactly one preset is read with it.
+      const chosen = options.csvMapping ?? detectCsvPreset(buffer);
+      const mapping = typeof chosen === 'string' ? CSV_PRESETS[chosen] : chosen;
       if (!mapping)
-        fail('csv', { code: 'missing_field', message: 'CSV needs a column mapping (csvMapping)' });
+        fail('csv', {
+          code: 'missing_field',
+          line: 1,
+          recordType: 'header',
+          message: `CSV needs a column mapping (csvMapping): the header fits none of the presets (${Object.keys(CSV_PRESETS).join(', ')})`,
+        });
       return parseCsv(buffer, mapping);
     }
   }

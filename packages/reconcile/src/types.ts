@@ -15,7 +15,10 @@ export type ParseIssueCode =
   | 'record_count'
   | 'entry_hash'
   | 'unsupported'
-  | 'status_error';
+  | 'status_error'
+  /** Warnings: the file was repaired while reading (nothing was lost, but it is not well formed). */
+  | 'unclosed_element'
+  | 'short_record';
 
 /** One problem found in a file. `line` is 1-based in the original file. */
 export interface ParseIssue {
@@ -24,6 +27,11 @@ export interface ParseIssue {
   line?: number;
   /** The record or element the problem is in: "16", "49", "STMTTRN", "Ntry", "entry detail". */
   recordType?: string;
+  /**
+   * 'warning': the parser repaired the file at this line (an unclosed OFX aggregate, a
+   * right-trimmed fixed-width record) and lost nothing. Strict parsing does not reject on these.
+   */
+  severity?: 'warning';
 }
 
 export interface BankTransaction {

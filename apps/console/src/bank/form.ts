@@ -67,6 +67,7 @@ export const CsvMappingSchema = z
     decimal: z.enum(['.', ','], { message: 'must be "." or ","' }).optional(),
     accountId: z.string().max(100).optional(),
     negate: z.boolean().optional(),
+    optional: z.array(column).max(50).optional(),
   })
   .refine((m) => m.amount !== undefined || (m.debit !== undefined && m.credit !== undefined), {
     message: 'give an amount column, or both debit and credit columns',
@@ -102,6 +103,9 @@ const Fields = z.object({
   dryRun: z
     .preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean())
     .default(false),
+  confirm: z
+    .preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean())
+    .default(false),
 });
 
 /** What the form looked like, to show it again after a problem (the file cannot be kept). */
@@ -111,6 +115,7 @@ export interface UploadValues {
   csvPreset: string;
   csvMapping: string;
   dryRun: boolean;
+  confirm: boolean;
 }
 
 export const EMPTY_VALUES: UploadValues = {
@@ -119,6 +124,7 @@ export const EMPTY_VALUES: UploadValues = {
   csvPreset: '',
   csvMapping: '',
   dryRun: false,
+  confirm: false,
 };
 
 export interface UploadRequest {
@@ -128,6 +134,8 @@ export interface UploadRequest {
   format: StatementFormat | undefined;
   csvMapping: CsvMapping | CsvPreset | undefined;
   dryRun: boolean;
+  /** Import even if the file does not fit the shop (currency, account, dates). */
+  confirm: boolean;
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? text(v[0]) : '');
@@ -142,6 +150,7 @@ export function valuesOf(body: Record<string, unknown>): UploadValues {
         ? JSON.stringify(body.csvMapping, null, 2)
         : text(body.csvMapping),
     dryRun: ['true', 'on', '1'].includes(text(body.dryRun)) || body.dryRun === true,
+    confirm: ['true', 'on', '1'].includes(text(body.confirm)) || body.confirm === true,
   };
 }
 
@@ -206,5 +215,6 @@ export function parseUpload(body: Record<string, unknown>): UploadRequest {
     format: format === 'auto' ? undefined : (format as StatementFormat),
     csvMapping,
     dryRun: fields.data.dryRun,
+    confirm: fields.data.confirm,
   };
 }

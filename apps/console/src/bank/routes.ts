@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { errorMessage, fromAmountString, InvalidInputError } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
-import { describeImport, importBankStatement, reconciliationSummary } from '@invoicer/pipeline';
+import {
+  describeImport,
+  ImportNeedsConfirmation,
+  importBankStatement,
+  reconciliationSummary,
+} from '@invoicer/pipeline';
 import { describeIssue, StatementParseError } from '@invoicer/reconcile';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -21,6 +26,7 @@ import {
   bankStatementsPage,
   type ImportReport,
   type ImportRow,
+  type Mismatch,
   type Unreadable,
 } from '../views/bank.ts';
 import { viewerOf } from '../views/layout.ts';
@@ -155,7 +161,9 @@ export async function registerBankStatementRoutes(
     request: FastifyRequest,
     reply: FastifyReply,
     requested: string | undefined,
-    extra: Partial<Pick<BankPageModel, 'report' | 'lines' | 'unreadable' | 'issues' | 'flash'>> & {
+    extra: Partial<
+      Pick<BankPageModel, 'report' | 'lines' | 'unreadable' | 'mismatch' | 'issues' | 'flash'>
+    > & {
       values?: UploadValues;
       status?: number;
     } = {},
@@ -177,6 +185,7 @@ export async function registerBankStatementRoutes(
         report: extra.report,
         lines: extra.lines,
         unreadable: extra.unreadable,
+        mismatch: extra.mismatch,
         issues: extra.issues,
         flash: extra.flash,
       }),
@@ -230,9 +239,31 @@ export async function registerBankStatementRoutes(
           format: upload.format,
           csvMapping: upload.csvMapping,
           dryRun: upload.dryRun,
+          confirm: upload.confirm,
           importedBy: user.email,
         });
       } catch (error) {
+        if (error instanceof ImportNeedsConfirmation) {
+          log.info(
+            {
+              user: user.id,
+              tenantId,
+              fileName: upload.fileName,
+              digest,
+              checks: error.checks.map((c) => c.code),
+            },
+            'bank file refused: does not fit the shop',
+          );
+          services.metrics.refusals.inc({ reason: 'validation' });
+          if (json)
+            return reply.code(409).send({
+              error: 'needs_confirmation',
+              message: error.message,
+              checks: error.checks,
+            });
+          const mismatch: Mismatch = { fileName: upload.fileName, checks: error.checks };
+          return render(request, reply, tenantId, { values, mismatch, status: 409 });
+        }
         if (error instanceof StatementParseError) {
           log.info(
             { user: user.id, tenantId, fileName: upload.fileName, digest, line: error.line },
@@ -279,6 +310,7 @@ export async function registerBankStatementRoutes(
               format: report.format,
               requestedFormat: upload.format ?? 'auto',
               csvMapping: upload.csvMapping ?? null,
+              confirmedMismatches: report.confirmed ? report.checks : [],
               statements: report.statements.length,
               transactions: report.transactions,
               newTransactions: report.newTransactions,
@@ -309,6 +341,11 @@ export async function registerBankStatementRoutes(
 }
 
 function flashFor(report: ImportReport): { kind: 'ok' | 'warn'; text: string } {
+  if (report.dryRun && report.checks.length)
+    return {
+      kind: 'warn',
+      text: `Preview only, nothing was stored. This file does not fit the shop (${report.checks.map((c) => c.message).join('; ')}): importing it needs "Import anyway" ticked.`,
+    };
   if (report.dryRun)
     return {
       kind: 'ok',

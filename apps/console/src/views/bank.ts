@@ -28,6 +28,12 @@ export interface ImportRow {
   issues: number;
 }
 
+/** A file refused because it does not fit the shop (currency, account, dates): nothing stored. */
+export interface Mismatch {
+  fileName: string;
+  checks: { code: string; message: string }[];
+}
+
 /** A file the parser refused: nothing was stored. */
 export interface Unreadable {
   fileName: string;
@@ -46,6 +52,7 @@ export interface BankPageModel {
   report?: ImportReport | undefined;
   lines?: string[] | undefined;
   unreadable?: Unreadable | undefined;
+  mismatch?: Mismatch | undefined;
   issues?: FieldIssue[] | undefined;
   flash?: Flash | undefined;
 }
@@ -128,16 +135,44 @@ function uploadForm(viewer: Viewer, m: BankPageModel): SafeHtml {
     )}
   </fieldset>
   <div class="field"><label><input type="checkbox" name="dryRun" value="true"${v.dryRun ? html` checked` : ''}> Preview only (dry run): read the file and report, store nothing</label></div>
+  <div class="field"><label><input type="checkbox" id="confirm" name="confirm" value="true"${v.confirm ? html` checked` : ''} aria-describedby="confirm-hint"> Import anyway</label><p class="hint" id="confirm-hint">A file in another currency than the shop's, for an account never imported here, or dated years before the shop's first job is refused unless this is ticked.</p></div>
   <button type="submit" class="primary">Upload and import</button>
 </form>
 </section>`;
+}
+
+function rowsTable(report: ImportReport): SafeHtml {
+  if (!report.rows.length) return html``;
+  const total = report.rows.length + report.moreRows;
+  return html`<table class="preview-rows"><caption>${
+    report.moreRows
+      ? `The first ${report.rows.length} of ${total} transactions`
+      : `All ${total} transaction(s)`
+  }</caption>
+    <thead><tr><th scope="col">Date</th><th scope="col" class="num">Amount</th><th scope="col">Description</th><th scope="col">Reference</th><th scope="col">Account</th><th scope="col"></th></tr></thead>
+    <tbody>${report.rows.map(
+      (r) =>
+        html`<tr${r.isNew ? '' : html` class="muted"`}><td>${r.date}</td><td class="num">${amount(r.amount, r.currency)}</td><td>${r.description}</td><td>${r.reference ?? '—'}</td><td>${r.accountId ?? '—'}</td><td>${r.isNew ? '' : html`<span class="tag">already imported</span>`}</td></tr>`,
+    )}</tbody></table>
+  ${report.moreRows ? html`<p class="hint more-rows">… and ${report.moreRows} more transaction(s) not shown.</p>` : ''}`;
+}
+
+function checksList(report: ImportReport): SafeHtml {
+  if (!report.checks.length) return html``;
+  return html`<div class="flash flash-warn shop-checks" role="status"><p><strong>${
+    report.dryRun
+      ? 'This file does not fit the shop. Importing it needs "Import anyway" ticked:'
+      : 'Imported despite these mismatches with the shop (confirmed):'
+  }</strong></p><ul>${report.checks.map((c) => html`<li>${c.message}</li>`)}</ul></div>`;
 }
 
 function reportSection(report: ImportReport, lines: string[]): SafeHtml {
   const name = report.fileName ?? 'the file';
   return html`<section class="panel report" aria-labelledby="report-title">
   <h2 id="report-title">${report.dryRun ? `Preview of ${name} (nothing stored)` : `Import report: ${name}`}</h2>
+  ${checksList(report)}
   <pre class="report-lines">${lines.join('\n')}</pre>
+  ${report.dryRun ? rowsTable(report) : ''}
   ${
     report.issues.length
       ? html`<table class="issues-by-line"><caption>Issues the parser reported (records that parsed were ${report.dryRun ? 'read' : 'kept'})</caption>
@@ -155,6 +190,14 @@ function unreadableSection(u: Unreadable): SafeHtml {
   return html`<div class="flash flash-error unreadable" role="alert">
   <p><strong>${u.fileName} could not be read${u.format ? ` as a ${u.format.toUpperCase()} file` : ''}.</strong> Nothing was stored.</p>
   <ul>${u.issues.map((i) => html`<li>${i}</li>`)}</ul>
+</div>`;
+}
+
+function mismatchSection(m: Mismatch): SafeHtml {
+  return html`<div class="flash flash-error mismatch" role="alert">
+  <p><strong>${m.fileName} was not imported: it does not look like this shop's file.</strong> Nothing was stored.</p>
+  <ul>${m.checks.map((c) => html`<li>${c.message}</li>`)}</ul>
+  <p>If it is the right file, tick "Import anyway" and upload it again.</p>
 </div>`;
 }
 
@@ -220,6 +263,7 @@ ${
     : ''
 }
 ${m.unreadable ? unreadableSection(m.unreadable) : ''}
+${m.mismatch ? mismatchSection(m.mismatch) : ''}
 ${m.report ? reportSection(m.report, m.lines ?? []) : ''}
 <div class="grid-2">
   ${uploadForm(viewer, m)}

@@ -1,13 +1,15 @@
 // `npm run reconcile:import -- <file> [--tenant <id>] [--format ofx|camt|bai2|nacha|csv]
-//   [--csv-mapping <json>|stripe|paypal] [--dry-run]`
+//   [--csv-mapping <json>|stripe|paypal] [--dry-run] [--confirm]`
 // Import a bank statement, store its transactions (idempotent by fingerprint) and queue every
-// new credit for reconciliation by the workers.
+// new credit for reconciliation by the workers. A file that does not fit the shop (another
+// currency, an account never imported, dates years before the first job) is refused with the
+// reasons unless --confirm is given; --dry-run reports the same reasons and the first rows.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, InvalidInputError, ServiceUnavailableError } from '@invoicer/core';
 import { checkPostgres, createDb, type Db, listTenants } from '@invoicer/db';
-import { describeImport, importBankStatement } from '@invoicer/pipeline';
+import { describeImport, ImportNeedsConfirmation, importBankStatement } from '@invoicer/pipeline';
 import { BaseEnv, checkRedis, createProducerConnection, loadConfig, QueueSet } from '@invoicer/platform';
 import {
   type CsvMapping,
@@ -25,7 +27,7 @@ const PRESETS: Record<string, CsvPreset> = {
 };
 const USAGE =
   'usage: npm run reconcile:import -- <file> [--tenant <id>] [--format ofx|camt|bai2|nacha|csv] ' +
-  '[--csv-mapping <json>|stripe|paypal] [--dry-run]';
+  '[--csv-mapping <json>|stripe|paypal] [--dry-run] [--confirm]';
 
 function csvMapping(value: string | undefined): CsvMapping | CsvPreset | undefined {
   if (value === undefined) return undefined;
@@ -57,6 +59,7 @@ async function main(): Promise<number> {
       format: { type: 'string' },
       'csv-mapping': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      confirm: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -91,14 +94,29 @@ async function main(): Promise<number> {
       format: format as StatementFormat | undefined,
       csvMapping: csvMapping(values['csv-mapping']),
       dryRun,
+      confirm: values.confirm ?? false,
       importedBy: `cli:${process.env.USER ?? 'unknown'}`,
     });
     for (const line of describeImport(report)) console.log(line);
+    if (dryRun && report.rows.length) {
+      console.log('rows (date, amount, description, reference):');
+      for (const r of report.rows)
+        console.log(
+          `  ${r.date}  ${r.amount.padStart(12)} ${r.currency}  ${r.description}  ${r.reference ?? ''}`,
+        );
+      if (report.moreRows) console.log(`  … and ${report.moreRows} more row(s)`);
+    }
     return 0;
   } catch (error) {
     if (error instanceof StatementParseError) {
       console.error(`refused: ${file} is not a readable ${error.format ?? 'bank'} file`);
       for (const issue of error.issues) console.error(`  ${issue}`);
+      return 1;
+    }
+    if (error instanceof ImportNeedsConfirmation) {
+      console.error(`refused: ${file} does not look like this shop's file; nothing was stored:`);
+      for (const check of error.checks) console.error(`  ${check.message}`);
+      console.error('If it is the right file, run the same command again with --confirm.');
       return 1;
     }
     if (error instanceof InvalidInputError) {

@@ -34,11 +34,49 @@ export interface CsvMapping {
   accountId?: string;
   /** For sources where a positive amount is money out (Plaid): flip the sign. */
   negate?: boolean;
+  /**
+   * Mapped columns a file may lack (real exports drop columns by account type and year: a
+   * PayPal activity export may have no "Note" or "Item Title"); an absent one reads as empty.
+   */
+  optional?: string[];
 }
 
 interface Row {
   record: string[];
   info: { lines: number };
+}
+
+/** The header row's column names (trimmed), or [] when the file has no readable first line. */
+export function csvHeader(buffer: Uint8Array, delimiter = ','): string[] {
+  const text = new TextDecoder('utf-8').decode(buffer.subarray(0, 64 * 1024)).replace(/^\uFEFF/, '');
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  try {
+    const [row] = parse(first, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][];
+    return (row ?? []).map((h) => h.trim());
+  } catch {
+    return [];
+  }
+}
+
+/** Whether every column the mapping needs (all but its optional ones) is in the header. */
+export function mappingFits(header: string[], mapping: CsvMapping): boolean {
+  const names = new Set(header.map((h) => h.trim().toLowerCase()));
+  const optional = new Set((mapping.optional ?? []).map((n) => n.trim().toLowerCase()));
+  const needed = [
+    mapping.date,
+    mapping.amount,
+    mapping.debit,
+    mapping.credit,
+    ...[mapping.description].flat(),
+    mapping.reference,
+    mapping.counterparty,
+    ...(mapping.remittance ?? []),
+    mapping.valueDate,
+    mapping.currency,
+    mapping.fee,
+    mapping.net,
+  ].filter((n): n is string => n !== undefined);
+  return needed.every((n) => names.has(n.trim().toLowerCase()) || optional.has(n.trim().toLowerCase()));
 }
 
 export function parseCsv(buffer: Uint8Array, mapping: CsvMapping): ParsedFile {
@@ -101,7 +139,8 @@ function columnIndex(header: string[], mapping: CsvMapping): ColumnIndex {
     mapping.fee,
     mapping.net,
   ].filter((n): n is string => n !== undefined);
-  const missing = wanted.filter((n) => find(n) === -1);
+  const optional = new Set((mapping.optional ?? []).map((n) => n.trim().toLowerCase()));
+  const missing = wanted.filter((n) => find(n) === -1 && !optional.has(n.trim().toLowerCase()));
   if (missing.length) {
     fail('csv', {
       code: 'missing_field',

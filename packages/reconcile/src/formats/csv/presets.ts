@@ -1,5 +1,5 @@
 // Column mappings for processor exports seen in the wild (shapes from hledger's examples).
-import type { CsvMapping } from './csv.ts';
+import { type CsvMapping, csvHeader, mappingFits } from './csv.ts';
 
 /** Stripe Dashboard → Balance → "Balance transactions" export (itemised, UTC). */
 export const STRIPE_BALANCE_TRANSACTIONS: CsvMapping = {
@@ -14,10 +14,15 @@ export const STRIPE_BALANCE_TRANSACTIONS: CsvMapping = {
   reference: 'balance_transaction_id',
 };
 
-/** PayPal → Activity → "Download" (CSV, all transactions). */
+/**
+ * PayPal → Activity → "Download" (CSV, all transactions). Dates are written without leading
+ * zeros in some exports ("6/4/2016") and with them in others ("10/01/2019"); older exports pad
+ * header names with a space (", Name"), which column matching trims. "Note", "Item Title" and
+ * "Name" are absent from some exports.
+ */
 export const PAYPAL_ACTIVITY: CsvMapping = {
   date: 'Date',
-  dateFormat: 'MM/DD/YYYY',
+  dateFormat: 'M/D/YYYY',
   amount: 'Gross',
   fee: 'Fee',
   net: 'Net',
@@ -26,6 +31,7 @@ export const PAYPAL_ACTIVITY: CsvMapping = {
   reference: 'Transaction ID',
   counterparty: 'Name',
   remittance: ['Item Title', 'Note'],
+  optional: ['Item Title', 'Note', 'Name'],
 };
 
 export const CSV_PRESETS = {
@@ -34,3 +40,10 @@ export const CSV_PRESETS = {
 } as const satisfies Record<string, CsvMapping>;
 
 export type CsvPreset = keyof typeof CSV_PRESETS;
+
+/** The preset whose columns the file's header has (for "detect from the file"), if exactly one. */
+export function detectCsvPreset(buffer: Uint8Array): CsvPreset | undefined {
+  const header = csvHeader(buffer);
+  const fits = (Object.keys(CSV_PRESETS) as CsvPreset[]).filter((p) => mappingFits(header, CSV_PRESETS[p]));
+  return fits.length === 1 ? fits[0] : undefined;
+}

@@ -15,6 +15,8 @@ import { FILE_HEADER, get } from './layout.ts';
 interface NachaLine {
   text: string;
   line: number;
+  /** The record's length as found in the file (before padding). */
+  length?: number;
 }
 
 interface Batch {
@@ -24,6 +26,9 @@ interface Batch {
 }
 
 const RECORD_LENGTH = 94;
+
+/** Short records listed one by one; past this many, one issue counts the rest. */
+const SHORT_RECORD_WARNINGS = 20;
 
 function toLines(text: string): NachaLine[] {
   const physical = text.split(/\r\n|\n|\r/);
@@ -40,8 +45,33 @@ function toLines(text: string): NachaLine[] {
     }));
   }
   return physical
-    .map((text, i) => ({ text: text.trimEnd().padEnd(RECORD_LENGTH, ' '), line: i + 1 }))
+    .map((text, i) => ({
+      text: text.trimEnd().padEnd(RECORD_LENGTH, ' '),
+      line: i + 1,
+      length: text.length,
+    }))
     .filter((l) => l.text.trim() !== '');
+}
+
+/** Records shorter than 94 characters (trailing blanks trimmed by some system): padded, warned. */
+function shortRecordWarnings(lines: NachaLine[]): ParseIssue[] {
+  const short = lines.filter((l) => l.length !== undefined && l.length < RECORD_LENGTH);
+  const warnings: ParseIssue[] = short.slice(0, SHORT_RECORD_WARNINGS).map((l) => ({
+    code: 'short_record',
+    severity: 'warning',
+    line: l.line,
+    recordType: l.text[0],
+    message: `record is ${l.length} characters, not ${RECORD_LENGTH} (trailing blanks trimmed?); padded with blanks`,
+  }));
+  const rest = short.length - warnings.length;
+  if (rest > 0)
+    warnings.push({
+      code: 'short_record',
+      severity: 'warning',
+      line: short[SHORT_RECORD_WARNINGS]?.line,
+      message: `${rest} more record(s) shorter than ${RECORD_LENGTH} characters from this line on; padded with blanks`,
+    });
+  return warnings;
 }
 
 export function parseNacha(buffer: Uint8Array): ParsedFile {
@@ -168,7 +198,7 @@ export function parseNacha(buffer: Uint8Array): ParsedFile {
         errors: statementErrors,
       },
     ],
-    errors: [],
+    errors: shortRecordWarnings(lines),
   };
 }
 

@@ -11,7 +11,17 @@ import type { BankStatement, DraftTransaction, ParsedFile, ParseIssue } from '..
 import { child, children, parseXml, text, type XmlDocument, type XmlNode } from '../xml.ts';
 import { decodeOfx, toXml } from './sgml.ts';
 
-const ARRAYS = new Set(['STMTTRNRS', 'CCSTMTTRNRS', 'STMTTRN', 'INVSTMTTRNRS']);
+const ARRAYS = new Set([
+  'BANKMSGSRSV1',
+  'CREDITCARDMSGSRSV1',
+  'STMTTRNRS',
+  'CCSTMTTRNRS',
+  'STMTRS',
+  'CCSTMTRS',
+  'BANKTRANLIST',
+  'STMTTRN',
+  'INVSTMTTRNRS',
+]);
 
 const STATEMENT_KINDS = [
   { list: 'BANKMSGSRSV1', wrapper: 'STMTTRNRS', statement: 'STMTRS', account: 'BANKACCTFROM' },
@@ -19,22 +29,26 @@ const STATEMENT_KINDS = [
 ] as const;
 
 export function parseOfx(buffer: Uint8Array): ParsedFile {
-  const { xml } = toXml(decodeOfx(buffer));
+  const { xml, warnings } = toXml(decodeOfx(buffer));
   const doc = parseXml(xml, 'ofx', ARRAYS);
   const ofx = child(doc.root, 'OFX');
-  const fileErrors: ParseIssue[] = [];
+  const fileErrors: ParseIssue[] = [...warnings];
 
   const signon = child(ofx, 'SIGNONMSGSRSV1', 'SONRS');
   const signonProblem = statusProblem(doc, signon, 'SONRS', 'sign-on');
   if (signonProblem) throw new StatementParseError('ofx', [signonProblem]);
 
   const statements: BankStatement[] = [];
+  // Every message set, every statement response and every statement in it: a response may
+  // answer several requests (one per account), and some banks put several STMTRS in one.
   for (const kind of STATEMENT_KINDS) {
-    for (const wrapper of children(child(ofx, kind.list), kind.wrapper)) {
-      const problem = statusProblem(doc, wrapper, kind.wrapper, 'statement request');
-      if (problem) fileErrors.push(problem);
-      const rs = child(wrapper, kind.statement);
-      if (rs) statements.push(readStatement(doc, rs, kind.account));
+    for (const list of children(ofx, kind.list)) {
+      for (const wrapper of children(list, kind.wrapper)) {
+        const problem = statusProblem(doc, wrapper, kind.wrapper, 'statement request');
+        if (problem) fileErrors.push(problem);
+        for (const rs of children(wrapper, kind.statement))
+          statements.push(readStatement(doc, rs, kind.account));
+      }
     }
   }
   const investment = child(ofx, 'INVSTMTMSGSRSV1');
@@ -75,11 +89,13 @@ function readStatement(doc: XmlDocument, rs: XmlNode, accountElement: string): B
   const errors: ParseIssue[] = [];
   const accountId = text(rs, accountElement, 'ACCTID');
   const curdef = text(rs, 'CURDEF')?.toUpperCase();
-  const list = child(rs, 'BANKTRANLIST');
+  const lists = children(rs, 'BANKTRANLIST');
   const drafts: DraftTransaction[] = [];
-  for (const trn of children(list, 'STMTTRN')) {
-    const draft = readTransaction(doc, trn, curdef, errors);
-    if (draft) drafts.push(draft);
+  for (const list of lists) {
+    for (const trn of children(list, 'STMTTRN')) {
+      const draft = readTransaction(doc, trn, curdef, errors);
+      if (draft) drafts.push(draft);
+    }
   }
   const txCurrencies = new Set(drafts.map((d) => d.currency).filter((c) => c !== 'XXX'));
   let currency = curdef;
@@ -93,8 +109,11 @@ function readStatement(doc: XmlDocument, rs: XmlNode, accountElement: string): B
     });
     for (const d of drafts) if (d.currency === 'XXX') d.currency = currency ?? 'XXX';
   }
-  const periodStart = optionalDate(text(list, 'DTSTART'));
-  const periodEnd = optionalDate(text(list, 'DTEND'));
+  // Several lists (a bank splitting a period): the statement spans them all.
+  const starts = lists.map((l) => optionalDate(text(l, 'DTSTART'))).filter((d) => d !== undefined);
+  const ends = lists.map((l) => optionalDate(text(l, 'DTEND'))).filter((d) => d !== undefined);
+  const periodStart = starts.sort()[0];
+  const periodEnd = ends.sort().at(-1);
   const closingBalance = balance(doc, rs, 'LEDGERBAL', errors);
   balance(doc, rs, 'AVAILBAL', errors); // only validated: the available balance is not modelled
   return {

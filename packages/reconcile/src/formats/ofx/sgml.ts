@@ -2,13 +2,55 @@
 // OFX 1.x and 2.x alike into well-formed XML for fast-xml-parser. It never adds or removes a
 // newline, so line numbers in parser errors and element metadata are the original file's.
 import { fail } from '../../errors.ts';
+import type { ParseIssue } from '../../types.ts';
 
 export interface OfxText {
   /** Header fields: SGML "KEY:VALUE" lines or the attributes of <?OFX …?>. */
   header: Record<string, string>;
   /** The document as XML; everything before <OFX> is blanked to newlines. */
   xml: string;
+  /** Aggregates the file never closed, closed where the next sibling or the parent begins. */
+  warnings: ParseIssue[];
 }
+
+/**
+ * Where an aggregate may appear. Opening one of these while an aggregate that cannot hold it is
+ * still open (a BANKTRANLIST never closed before LEDGERBAL) closes the open ones down to a
+ * parent that can: otherwise the balance would be read as part of the transaction list and lost.
+ */
+const PARENTS: Record<string, readonly string[]> = {
+  SIGNONMSGSRSV1: ['OFX'],
+  BANKMSGSRSV1: ['OFX'],
+  CREDITCARDMSGSRSV1: ['OFX'],
+  INVSTMTMSGSRSV1: ['OFX'],
+  STMTTRNRS: ['BANKMSGSRSV1'],
+  CCSTMTTRNRS: ['CREDITCARDMSGSRSV1'],
+  STMTRS: ['STMTTRNRS'],
+  CCSTMTRS: ['CCSTMTTRNRS'],
+  BANKTRANLIST: ['STMTRS', 'CCSTMTRS'],
+  LEDGERBAL: ['STMTRS', 'CCSTMTRS'],
+  AVAILBAL: ['STMTRS', 'CCSTMTRS'],
+  BALLIST: ['STMTRS', 'CCSTMTRS'],
+  MKTGINFO: ['STMTRS', 'CCSTMTRS'],
+  STMTTRN: ['BANKTRANLIST'],
+};
+
+/** Elements that hold elements: one closed implicitly was left open by the file (an empty
+ * SGML leaf such as <MEMO> with no value is closed implicitly by design, without a warning). */
+const AGGREGATES = new Set([
+  ...Object.keys(PARENTS),
+  'OFX',
+  'SONRS',
+  'STATUS',
+  'FI',
+  'BANKACCTFROM',
+  'BANKACCTTO',
+  'CCACCTFROM',
+  'CCACCTTO',
+  'PAYEE',
+  'CURRENCY',
+  'ORIGCURRENCY',
+]);
 
 const TOKEN = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z][\w.-]*)\s*(\/?)>/g;
 
@@ -30,7 +72,8 @@ export function toXml(text: string): OfxText {
   for (const m of prefix.matchAll(/<\?OFX([^?]*)\?>/gi)) {
     for (const a of (m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)) header[a[1] as string] = a[2] ?? '';
   }
-  return { header, xml: prefix.replace(/[^\n]/g, '') + repair(text, start) };
+  const warnings: ParseIssue[] = [];
+  return { header, xml: prefix.replace(/[^\n]/g, '') + repair(text, start, warnings), warnings };
 }
 
 interface Open {
@@ -38,7 +81,7 @@ interface Open {
   line: number;
 }
 
-function repair(text: string, start: number): string {
+function repair(text: string, start: number, warnings: ParseIssue[]): string {
   const out: string[] = [];
   const stack: Open[] = [];
   let line = 1 + countNewlines(text, 0, start);
@@ -54,6 +97,20 @@ function repair(text: string, start: number): string {
       pendingSpace = segment.slice(core.length);
       leafHasContent = true;
     } else pendingSpace += segment;
+  };
+  /** Close every element above index `at`, warning for aggregates the file left open. */
+  const closeDownTo = (at: number, line: number, because: string) => {
+    for (const o of stack.splice(at).reverse()) {
+      out.push(`</${o.name}>`);
+      if (AGGREGATES.has(o.name))
+        warnings.push({
+          code: 'unclosed_element',
+          severity: 'warning',
+          line: o.line,
+          recordType: o.name,
+          message: `<${o.name}> is never closed; closed at line ${line}, ${because}`,
+        });
+    }
   };
   const closeLeafIfUnclosed = (nextIsItsClose: boolean) => {
     if (leaf && leafHasContent && !nextIsItsClose) {
@@ -90,7 +147,12 @@ function repair(text: string, start: number): string {
     if (selfClosing) {
       out.push(`<${name}/>`);
     } else if (!closing) {
-      const open = { name, line };
+      const parents = PARENTS[name];
+      if (parents) {
+        const at = stack.findLastIndex((o) => parents.includes(o.name));
+        if (at >= 0 && at < stack.length - 1) closeDownTo(at + 1, line, `where <${name}> begins`);
+      }
+      const open: Open = { name, line };
       stack.push(open);
       leaf = open;
       out.push(`<${name}>`);
@@ -104,7 +166,11 @@ function repair(text: string, start: number): string {
           message: `closing tag </${name}> has no opening tag`,
         });
       // Elements opened after it were empty SGML elements (<MEMO> with no value): close them.
-      for (const o of stack.splice(at).reverse()) out.push(`</${o.name}>`);
+      // An aggregate among them was left open by the file: close it too, with a warning.
+      const inner = stack[at];
+      closeDownTo(at + 1, line, `by </${name}>`);
+      if (inner) stack.splice(at, 1);
+      out.push(`</${name}>`);
     }
   }
   emitText(text.slice(cursor));

@@ -23,6 +23,13 @@ import { startCluster } from './cluster.ts';
 import { startDemoConsole } from './console.ts';
 import { prepareDatabase } from './database.ts';
 import { resetDemoTenant } from './reset.ts';
+import {
+  demoShopKey,
+  rememberShopKey,
+  savedShopKey,
+  simStateFile,
+  stateIsForAnotherShop,
+} from './shop-key.ts';
 import { demoSummary, printSummary } from './summary.ts';
 import { waitForIdle } from './wait.ts';
 
@@ -32,7 +39,10 @@ const USAGE = `Usage: npm run demo -- [options]
   --live <n>        how many of the most recent jobs complete live; the rest is history (default 36)
   --seed <n>        generator seed (default 42)
   --tenant <dir>    use a tenant fixture directory instead of generating one
-  --reset           forget the demo tenant's runs and the simulator's saved state first`;
+  --reset           forget the demo tenant's runs and the simulator's saved state first
+
+Saved state is kept per shop (--jobs, --seed, --live, --tenant): a run with other options than
+the last one forgets the demo tenant's runs and the simulator's saved state first, as --reset.`;
 
 const DEMO_TENANT = 'demo';
 const STATE_DIR = path.resolve('.data/demo');
@@ -59,10 +69,22 @@ async function main(): Promise<number> {
   console.log('Preparing Postgres and Redis…');
   await prepareDatabase(env.DATABASE_URL);
   await checkRedis(env.REDIS_URL);
-  if (values.reset) {
+  const shopOptions = {
+    jobs: Number(values.jobs),
+    seed: Number(values.seed),
+    live: Number(values.live),
+    tenantDir: values.tenant,
+  };
+  const shopKey = demoShopKey(shopOptions);
+  const saved = savedShopKey(STATE_DIR);
+  const otherShop = stateIsForAnotherShop(saved, shopKey);
+  if (values.reset || otherShop) {
+    if (otherShop && !values.reset)
+      console.log(`Saved demo state is for another shop (${saved}); starting ${shopKey} afresh…`);
     await resetDemoTenant(env.DATABASE_URL, DEMO_TENANT);
     rmSync(STATE_DIR, { recursive: true, force: true });
   }
+  rememberShopKey(STATE_DIR, shopKey, shopOptions);
 
   let fixture: TenantFixture;
   let bankStatement: string | null = null;
@@ -70,14 +92,14 @@ async function main(): Promise<number> {
     fixture = loadTenantFixture(values.tenant);
   } else {
     const generated = generateTenant({
-      jobs: Number(values.jobs),
-      seed: Number(values.seed),
+      jobs: shopOptions.jobs,
+      seed: shopOptions.seed,
       payments: true,
     });
     fixture = generated.fixture;
     bankStatement = generated.bank?.bai2 ?? null;
   }
-  const live = Number(values.live);
+  const live = shopOptions.live;
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
   const cluster = await startCluster({
     fixture,
@@ -91,7 +113,7 @@ async function main(): Promise<number> {
     simPort: Number(process.env.SIM_PORT ?? 4010),
     ingestPort: Number(process.env.INGEST_PORT ?? 4020),
     replayLast: live,
-    simStateFile: path.join(STATE_DIR, `st-sim-${fixture.meta.tenantId}.jsonl`),
+    simStateFile: simStateFile(STATE_DIR, shopKey),
     settings: {
       // Auto-post what is safe; always review property-management accounts.
       policy: PolicySettings.parse({ mode: 'auto', alwaysReviewCustomerTagIds: [581] }),

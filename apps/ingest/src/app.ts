@@ -10,6 +10,7 @@ import {
   checkRedis,
   createProducerConnection,
   type Logger,
+  logRequests,
   Metrics,
   QueueSet,
   registerHealthRoutes,
@@ -123,11 +124,14 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
   };
   const http = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: env.INGEST_TRUST_PROXY });
   installErrorHandlers(http, log);
+  // Method, route, status and duration of every delivery and probe; never its body or headers.
+  logRequests(http, log);
   registerHealthRoutes(http, { postgres: opaque(readiness.postgres), redis: opaque(readiness.redis) });
   registerWebhookRoutes(http, { db, queues, env, log, metrics, tenantIdFor });
 
   const ops = Fastify({ logger: false });
   installErrorHandlers(ops, log);
+  logRequests(ops, log);
   registerHealthRoutes(ops, readiness);
   ops.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 

@@ -1,7 +1,64 @@
 // Prometheus metrics (prom-client). Each process exposes its own registry on /metrics: workers
 // report stage durations, failures by class and ServiceTitan calls; the console adds queue
-// depths and ages and the review backlog.
+// depths and ages and the review backlog. Node's default process metrics keep prom-client's
+// standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, ...) so stock
+// dashboards find them; everything of ours is prefixed invoicer_.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Business counters, one set per process, shown by every Metrics registry of that process (the
+ * stages that count them are handed no Metrics object). Amounts are dollars.
+ */
+export const businessMetrics = {
+  dollarsPosted: new Counter({
+    name: 'invoicer_posted_dollars_total',
+    help: 'Invoice totals posted to ServiceTitan and verified, in dollars, by tenant',
+    labelNames: ['tenant'],
+    registers: [],
+  }),
+  invoicesPosted: new Counter({
+    name: 'invoicer_posted_invoices_total',
+    help: 'Invoices posted to ServiceTitan and verified, by tenant',
+    labelNames: ['tenant'],
+    registers: [],
+  }),
+  missedBillables: new Counter({
+    name: 'invoicer_missed_billables_found_total',
+    help: 'Lines the pipeline added to drafts (billables the technician did not put on the invoice), by tenant',
+    labelNames: ['tenant'],
+    registers: [],
+  }),
+  missedBillableDollars: new Counter({
+    name: 'invoicer_missed_billables_found_dollars_total',
+    help: 'Dollars of the lines the pipeline added to drafts, by tenant',
+    labelNames: ['tenant'],
+    registers: [],
+  }),
+};
+
+const dollars = (amount: unknown): number => {
+  const n = Number(String(amount));
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** Count one verified post: call once the run is marked posted. `total` is the invoice total. */
+export function countPosted(tenant: string, total: unknown): void {
+  businessMetrics.invoicesPosted.inc({ tenant });
+  const amount = dollars(total);
+  if (amount > 0) businessMetrics.dollarsPosted.inc({ tenant }, amount);
+}
+
+/** Count the lines a draft added (`origin: 'added'`): the missed billables found. */
+export function countMissedBillables(
+  tenant: string,
+  lines: readonly { origin?: string; total?: unknown }[],
+): void {
+  const added = lines.filter((line) => line.origin === 'added');
+  if (!added.length) return;
+  businessMetrics.missedBillables.inc({ tenant }, added.length);
+  const amount = added.reduce((sum, line) => sum + dollars(line.total), 0);
+  if (amount > 0) businessMetrics.missedBillableDollars.inc({ tenant }, amount);
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -61,9 +118,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
-    if (options.defaultMetrics !== false)
-      collectDefaultMetrics({ register: this.registry, prefix: 'invoicer_' });
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    for (const metric of Object.values(businessMetrics)) this.registry.registerMetric(metric);
   }
 
   async text(): Promise<string> {

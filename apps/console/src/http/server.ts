@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { InvalidCursorError } from '@invoicer/db';
-import { registerHealthRoutes } from '@invoicer/platform';
+import { logRequests, registerHealthRoutes } from '@invoicer/platform';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from '../audit/routes.ts';
 import { registerLoginRoutes, sendLoginForm } from '../auth/login-routes.ts';
@@ -47,19 +47,9 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
   await app.register(formbody);
   installGuard(app, services);
 
-  app.addHook('onResponse', async (request, reply) => {
-    // Route pattern, not the raw URL; never headers or cookies.
-    log.debug(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? '(none)',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-        user: request.auth?.user.id,
-      },
-      'request',
-    );
-  });
+  // One line per request at info (4xx at warn, so refused sign-ins and CSRF failures show):
+  // the route pattern, status, duration and user id; never headers, cookies or bodies.
+  logRequests(app, log, { user: (request) => request.auth?.user.id });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let status = error instanceof HttpError ? error.status : (error.statusCode ?? 500);

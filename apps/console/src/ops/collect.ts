@@ -66,4 +66,5 @@ export async function collectMetrics(services: ConsoleServices): Promise<void> {
     metrics.scrapeErrors.inc({ source: 'postgres' });
     services.log.warn({ err: (error as Error).message }, 'backlog metrics unavailable');
   }
+  await metrics.collectReviewAge(services.db);
 }

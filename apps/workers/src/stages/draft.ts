@@ -3,6 +3,7 @@
 import { draftStage } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
 import { saveDraft } from '@invoicer/db';
+import { countMissedBillables } from '@invoicer/platform';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
 
@@ -18,6 +19,7 @@ export async function draft(services: WorkerServices, payload: PayloadOf<'invoic
       unmatchedBillableMentions: extract.unmatchedMentionIds.length,
       features: detect.features,
     });
+    countMissedBillables(run.tenantId, document.lines);
     return {
       output: document,
       patch: { draftRevision: 1 },

@@ -18,6 +18,7 @@ import {
   transitionRun,
 } from '@invoicer/db';
 import { type ExtractOutput, runSteps, type StepSpec, stageValue } from '@invoicer/pipeline';
+import { countPosted } from '@invoicer/platform';
 import type { Invoice, InvoiceItem, StClient } from '@invoicer/servicetitan';
 import type { WorkerServices } from '../services.ts';
 
@@ -274,6 +275,7 @@ export async function post(
       },
     });
   });
+  countPosted(run.tenantId, invoice.total);
   log.info(
     { added: added.length, changed: changed.length, total: invoice.total },
     'invoice posted and verified',

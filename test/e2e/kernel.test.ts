@@ -277,6 +277,7 @@ it('the sweeper re-drives a run whose job is gone, and fails one that made no pr
     checked: 0,
     redriven: 0,
     failed: 0,
+    errors: 0,
   });
 
   const swept = await sweepRuns(services, hooks, { maxRedrives: 3, boundScale: 0 });
@@ -291,4 +292,25 @@ it('the sweeper re-drives a run whose job is gone, and fails one that made no pr
   const item = await cluster.db.reviewItem.findFirstOrThrow({ where: { runId: exhausted!.id } });
   expect(item.reasons).toContain('stage_failed');
   expect(item.summary).toMatch(/no progress at invoice.route after 3 re-drive/);
+});
+
+it('a crash between marking the invoice Reviewed and writing our status field still ends with both', async () => {
+  const { run } = await runWithAddedLines(used);
+  await transitionRun(cluster.db, run, 'approved', { stage: 'post' });
+  const payload = { tenantId: run.tenantId, runId: run.id, revision: 2 };
+  // First attempt dies after its line writes and the reviewStatus PATCH, before the field.
+  const client = await cluster.workers.services.runtime.client(run.tenantId);
+  const original = client.setInvoiceCustomFields.bind(client);
+  client.setInvoiceCustomFields = async () => {
+    throw new Error('worker killed');
+  };
+  const first = await handlers['invoice.post'](payload, job('dies')).catch((e: unknown) => e);
+  client.setInvoiceCustomFields = original;
+  expect(first).toBeInstanceOf(Error);
+  expect(invoiceOf(run.stInvoiceId).reviewStatus).toBe('Reviewed');
+
+  await handlers['invoice.post'](payload, job('dies'));
+  expect((await runState(run.id)).status).toBe('posted');
+  const field = (invoiceOf(run.stInvoiceId).customFields ?? []).find((f) => f.name === 'AI Draft Status');
+  expect(field?.value).toBe('posted r2');
 });

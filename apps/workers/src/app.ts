@@ -105,6 +105,7 @@ export async function startWorkerApp(
   const stopSweeper = startSweeper(services, hooks, log, {
     intervalMs: env.SWEEP_INTERVAL_MS,
     maxRedrives: env.SWEEP_MAX_REDRIVES,
+    boundScale: env.SWEEP_BOUND_SCALE,
   });
 
   let http: FastifyInstance | null = null;

@@ -36,6 +36,8 @@ export const WorkerEnv = BaseEnv.extend({
   HISTORY_MODEL_BUDGET_JOBS: z.coerce.number().int().min(1000).default(20_000),
   /** How often the sweeper looks for runs that stopped moving (0 = never). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Scales every queue's progress bound (chaos tests use 0.1: re-drive after 12 s, not 120 s). */
+  SWEEP_BOUND_SCALE: z.coerce.number().positive().max(10).default(1),
   /** Re-drives of a run that makes no progress before it fails with a review item. */
   SWEEP_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
 });

@@ -48,12 +48,48 @@ function isPermanent(error: unknown): boolean {
   );
 }
 
+const OUTAGE_PAUSE_MS = 5000;
+const OUTAGE_CODES = new Set([
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  // Raw socket errors: ServiceTitan's are wrapped (StNetworkError), so these are our own stores.
+  'ECONNREFUSED',
+  'ECONNRESET',
+]);
+const OUTAGE_MESSAGE =
+  /Can't reach database server|DatabaseNotReachable|Connection terminated unexpectedly|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Timed out fetching a new connection/i;
+
+/**
+ * Postgres is unreachable or going away (errors from pg or Prisma, or their causes): a
+ * condition of the cluster, not of the job. ServiceTitan's own network errors are not this.
+ */
+export function isDependencyOutage(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const err = e as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof err.name === 'string' && err.name.startsWith('St')) return false;
+    if (typeof err.code === 'string' && OUTAGE_CODES.has(err.code)) return true;
+    if (typeof err.message === 'string' && OUTAGE_MESSAGE.test(err.message)) return true;
+    e = err.cause ?? (err as { meta?: { driverAdapterError?: unknown } }).meta?.driverAdapterError;
+  }
+  return false;
+}
+
 /** BullMQ's own failure of a job whose lock lapsed too many times. */
 export function isStalledFailure(error: unknown): boolean {
   return error instanceof Error && /stalled more than allowable limit/i.test(error.message);
 }
 
 export function errorClass(error: unknown): string {
+  if (isDependencyOutage(error)) return 'dependency_outage';
   if (isRetryAfter(error)) return 'rate_limited';
   if (error instanceof InvalidInputError) return 'invalid_input';
   if (isPermanent(error)) return 'permanent';
@@ -115,6 +151,13 @@ export function startWorkers(options: StartWorkersOptions): Worker[] {
         } catch (error) {
           const klass = errorClass(error);
           hooks.onFailedAttempt?.(queue, klass);
+          if (isDependencyOutage(error)) {
+            // Postgres is away: every job would fail the same way. Pause this queue instead of
+            // spending attempts, so an outage of any length costs no run a review item.
+            jobLog.warn({ err: errorMessage(error) }, 'Postgres unreachable; pausing the queue');
+            await worker.rateLimit(OUTAGE_PAUSE_MS);
+            throw Worker.RateLimitError();
+          }
           if (isRetryAfter(error)) {
             // 429: pause this queue for the requested time without spending an attempt.
             jobLog.warn({ retryAfterMs: error.retryAfterMs }, 'ServiceTitan rate limited; backing off');

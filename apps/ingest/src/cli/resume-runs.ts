@@ -16,7 +16,8 @@ try {
   const queues = new QueueSet(redis, env.QUEUE_PREFIX);
   const result = await resumeRuns(db, queues, values.tenant);
   console.log(
-    `re-enqueued ${result.runs} run(s) (${result.replaced} replacing a job that had failed for good):`,
+    `${result.runs} unfinished run(s): ${result.moving} already moving (left alone), ` +
+      `${result.runs - result.moving} re-enqueued (${result.replaced} replacing a job that had failed for good); by queue:`,
     result.byQueue,
   );
   await queues.close();

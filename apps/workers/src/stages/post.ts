@@ -81,6 +81,9 @@ async function readInvoice(client: StClient, invoiceId: number): Promise<Invoice
   return invoice;
 }
 
+/** Our marker on the ServiceTitan invoice: which draft revision was posted. */
+const STATUS_FIELD = 'AI Draft Status';
+
 /** How long a posting job holds its run before another may take over (renewed as it writes). */
 const POSTING_LEASE_MS = 120_000;
 
@@ -225,7 +228,7 @@ export async function post(
   // 3. Only a verified invoice is marked Reviewed (with our custom field), then read back.
   if (!(await renewPostingLease(db, run.id, owner, POSTING_LEASE_MS)))
     throw new Error(`lost the posting claim on run ${run.id}`);
-  const status = await runSteps(
+  const status = await runSteps<Record<string, string>, Invoice>(
     db,
     owned,
     [
@@ -233,19 +236,32 @@ export async function post(
         key: `${prefix}:review-status`,
         operation: 'invoice.reviewStatus',
         request: { reviewStatus: 'Reviewed' },
-        send: async () => {
-          await client.patchInvoice(invoiceId, { reviewStatus: 'Reviewed' });
-          await client.setInvoiceCustomFields({
-            operations: [
-              {
-                objectId: invoiceId,
-                customFields: [{ name: 'AI Draft Status', value: `posted r${payload.revision}` }],
-              },
-            ],
-          });
-        },
+        send: () => client.patchInvoice(invoiceId, { reviewStatus: 'Reviewed' }).then(() => undefined),
         find: (snapshot: unknown) =>
           (snapshot as Invoice).reviewStatus === 'Reviewed' ? { reviewStatus: 'Reviewed' } : null,
+      },
+      // A step of its own: a crash between the two writes must not leave the marker unsent.
+      {
+        key: `${prefix}:status-field`,
+        operation: 'invoice.customFields',
+        request: { name: STATUS_FIELD, value: `posted r${payload.revision}` },
+        send: () =>
+          client
+            .setInvoiceCustomFields({
+              operations: [
+                {
+                  objectId: invoiceId,
+                  customFields: [{ name: STATUS_FIELD, value: `posted r${payload.revision}` }],
+                },
+              ],
+            })
+            .then(() => undefined),
+        find: (snapshot: unknown) => {
+          const field = ((snapshot as Invoice).customFields ?? []).find((f) => f.name === STATUS_FIELD);
+          return field?.value === `posted r${payload.revision}`
+            ? { [STATUS_FIELD]: String(field.value) }
+            : null;
+        },
       },
     ],
     invoice,

@@ -143,6 +143,47 @@ describe('resilience', () => {
     }
   }, 30_000);
 
+  it('retries a 200 whose body is an HTML page, instead of failing the run for good', async () => {
+    let served = 0;
+    const page = '<html><body>Down for maintenance</body></html>';
+    const real = await client.getJob(1004);
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/connect/token')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ access_token: 't', expires_in: 900, token_type: 'Bearer' }));
+        return;
+      }
+      served += 1;
+      if (served === 1) {
+        res.setHeader('content-type', 'text/html');
+        res.end(page);
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(real));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const { StClient } = await import('@invoicer/servicetitan');
+      const html = new StClient({
+        tenantId: 1,
+        apiBaseUrl: url,
+        authUrl: `${url}/connect/token`,
+        clientId: 'id',
+        clientSecret: 'secret',
+        appKey: 'key',
+        baseBackoffMs: 5,
+      });
+      const job = await html.getJob(1004);
+      expect(job.id).toBe(1004);
+      expect(served).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
   it('retries 5xx on reads', async () => {
     sim.faults.script({ status: 500, match: '/jobs/:id' }, { status: 503, match: '/jobs/:id' });
     const job = await client.getJob(1005);

@@ -211,6 +211,21 @@ describe('job context from the mirror', () => {
     const live = (await load(id, { source: 'live', attachments: true })).context;
     expect(withAttachments.context).toEqual(live);
   });
+
+  it('refuses an invoice that came back without its items instead of drafting it as empty', async () => {
+    const id = historyJobIds.at(-1)!;
+    const job = sim.tenant.jobs.get(id)!;
+    const invoice = sim.tenant.invoices.get(Number(job.invoiceId))!;
+    const items = invoice.items;
+    (invoice as { items: unknown }).items = null;
+    try {
+      const error = await load(id, { source: 'live' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/came back without its items/);
+    } finally {
+      invoice.items = items;
+    }
+  });
 });
 
 describe('periodic sync', () => {

@@ -450,7 +450,11 @@ function buildContext(
         ];
       });
 
-  const items: ExistingItem[] = (invoice.items ?? [])
+  // An invoice without its item list is a partial answer, not an empty invoice: drafting it as
+  // empty would bill nothing the technician entered. Transient: retried, then a review item.
+  if (!Array.isArray(invoice.items))
+    throw new Error(`invoice ${invoice.id} came back without its items (items: ${String(invoice.items)})`);
+  const items: ExistingItem[] = invoice.items
     .filter((i) => i.active !== false)
     .map((i) => {
       if (!ITEM_TYPES.has(i.type))

@@ -41,6 +41,8 @@ import { toCatalogSku, toTaxZoneInfo } from './catalog-map.ts';
 import { loadConventionInputs } from './conventions.ts';
 
 const SETTINGS_TTL_MS = 15_000;
+/** How often a cached ServiceTitan client's tenant row is read again (rotated credentials). */
+const CLIENT_CHECK_MS = 15_000;
 /** How long a catalogue version, once checked, is trusted before Postgres is asked again. */
 const CATALOG_CHECK_MS = 1000;
 /**
@@ -113,12 +115,14 @@ export interface TenantRuntimeOptions {
   historyPeriodMs?: number;
   /** Past jobs all cached history models may hold together (default MODEL_BUDGET_JOBS). */
   historyModelBudgetJobs?: number;
+  /** How often a cached client's tenant row is read again (default 15 s; tests use 0). */
+  clientCheckMs?: number;
   onStCall?: (tenantId: string, info: CallInfo) => void;
   clientOverrides?: Partial<StClientConfig>;
 }
 
 export class TenantRuntime {
-  private readonly clients = new Map<string, StClient>();
+  private readonly clients = new Map<string, { client: StClient; fingerprint: string; checkedAt: number }>();
   private readonly settingsCache = new Map<string, { at: number; value: TenantSettings }>();
   private readonly catalogs = new Map<string, CachedCatalog>();
   private readonly catalogChecked = new Map<string, number>();
@@ -141,11 +145,24 @@ export class TenantRuntime {
 
   constructor(readonly options: TenantRuntimeOptions) {}
 
+  /**
+   * The tenant's ServiceTitan client. The tenant's row is read again at most every
+   * `clientCheckMs` (15 s): rotated credentials, a new host or tenant id build a new client, so a
+   * running process never keeps using what `tenant:add` replaced.
+   */
   async client(tenantId: string): Promise<StClient> {
     const existing = this.clients.get(tenantId);
-    if (existing) return existing;
+    const checkMs = this.options.clientCheckMs ?? CLIENT_CHECK_MS;
+    if (existing && Date.now() - existing.checkedAt < checkMs) return existing.client;
     const tenant = await getTenant(this.options.db, tenantId);
     if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
+    const fingerprint = [tenant.credentialsSealed, tenant.apiBaseUrl, tenant.authUrl, tenant.stTenantId].join(
+      '|',
+    );
+    if (existing && existing.fingerprint === fingerprint) {
+      existing.checkedAt = Date.now();
+      return existing.client;
+    }
     const client = clientForTenant(tenant, {
       credentialsKey: this.options.credentialsKey,
       redis: this.options.redis,
@@ -154,7 +171,7 @@ export class TenantRuntime {
       onCall: this.options.onStCall,
       overrides: this.options.clientOverrides,
     });
-    this.clients.set(tenantId, client);
+    this.clients.set(tenantId, { client, fingerprint, checkedAt: Date.now() });
     return client;
   }
 

@@ -154,6 +154,18 @@ export class StHttp {
       const text = await response.text();
       if (!response.ok) throw new StApiError(response.status, endpoint, parseErrorBody(text));
       const json = text ? safeJson(text) : undefined;
+      if (text && !isJson(text)) {
+        // A 200 that is not JSON (an HTML maintenance or proxy page) is a transient failure of
+        // the service, not a permanent schema mismatch: retried like a 5xx.
+        if (idempotent && attempt < maxRetries) {
+          await sleep(this.backoff(attempt));
+          continue;
+        }
+        throw new StNetworkError(
+          endpoint,
+          new Error(`answered ${response.status} with a body that is not JSON`),
+        );
+      }
       if (!options.schema) return json as never;
       const parsed = options.schema.safeParse(json);
       if (!parsed.success) {
@@ -170,6 +182,15 @@ export class StHttp {
   private backoff(attempt: number): number {
     const base = this.options.baseBackoffMs ?? 250;
     return Math.random() * Math.min(10_000, base * 2 ** attempt);
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

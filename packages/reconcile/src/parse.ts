@@ -27,12 +27,28 @@ export function parseStatement(buffer: Uint8Array, options: ParseOptions = {}): 
       line: 1,
       message: 'not a recognised OFX, camt, BAI2, NACHA or CSV file',
     });
+  // No bank format carries a NUL byte: one means a damaged or binary file, refused by its line
+  // (a parser meeting it would fail somewhere less clear, or read garbage).
+  const nul = buffer.indexOf(0);
+  if (nul >= 0)
+    fail(format, {
+      code: 'malformed_record',
+      line: lineAt(buffer, nul),
+      message: 'contains a NUL byte: the file is damaged or not a text bank file',
+    });
   const result = parseAs(format, buffer, options);
   if (options.strict) {
     const issues = allIssues(result).filter((issue) => issue.severity !== 'warning');
     if (issues.length) throw new StatementParseError(format, issues);
   }
   return result;
+}
+
+/** The 1-based line of a byte offset. */
+function lineAt(buffer: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (buffer[i] === 10) line += 1;
+  return line;
 }
 
 function parseAs(format: StatementFormat, buffer: Uint8Array, options: ParseOptions): ParsedFile {

@@ -58,11 +58,9 @@ export function csvHeader(buffer: Uint8Array, delimiter = ','): string[] {
   }
 }
 
-/** Whether every column the mapping needs (all but its optional ones) is in the header. */
-export function mappingFits(header: string[], mapping: CsvMapping): boolean {
-  const names = new Set(header.map((h) => h.trim().toLowerCase()));
-  const optional = new Set((mapping.optional ?? []).map((n) => n.trim().toLowerCase()));
-  const needed = [
+/** Every header name the mapping reads. */
+function mappedColumns(mapping: CsvMapping): string[] {
+  return [
     mapping.date,
     mapping.amount,
     mapping.debit,
@@ -76,6 +74,13 @@ export function mappingFits(header: string[], mapping: CsvMapping): boolean {
     mapping.fee,
     mapping.net,
   ].filter((n): n is string => n !== undefined);
+}
+
+/** Whether every column the mapping needs (all but its optional ones) is in the header. */
+export function mappingFits(header: string[], mapping: CsvMapping): boolean {
+  const names = new Set(header.map((h) => h.trim().toLowerCase()));
+  const optional = new Set((mapping.optional ?? []).map((n) => n.trim().toLowerCase()));
+  const needed = mappedColumns(mapping);
   return needed.every((n) => names.has(n.trim().toLowerCase()) || optional.has(n.trim().toLowerCase()));
 }
 
@@ -125,20 +130,7 @@ function columnIndex(header: string[], mapping: CsvMapping): ColumnIndex {
   const names = header.map((h) => h.trim().toLowerCase());
   const find = (name: string | undefined) =>
     name === undefined ? undefined : names.indexOf(name.trim().toLowerCase());
-  const wanted = [
-    mapping.date,
-    mapping.amount,
-    mapping.debit,
-    mapping.credit,
-    ...[mapping.description].flat(),
-    mapping.reference,
-    mapping.counterparty,
-    ...(mapping.remittance ?? []),
-    mapping.valueDate,
-    mapping.currency,
-    mapping.fee,
-    mapping.net,
-  ].filter((n): n is string => n !== undefined);
+  const wanted = mappedColumns(mapping);
   const optional = new Set((mapping.optional ?? []).map((n) => n.trim().toLowerCase()));
   const missing = wanted.filter((n) => find(n) === -1 && !optional.has(n.trim().toLowerCase()));
   if (missing.length) {

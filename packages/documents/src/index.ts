@@ -1,0 +1,2 @@
+// @invoicer/documents: invoice documents (PDF) rendered from the posted ServiceTitan invoice.
+export {};

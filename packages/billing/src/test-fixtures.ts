@@ -435,6 +435,7 @@ export async function extractNotes(
   context: JobContext,
   k: TenantKnowledge,
   plausibility?: NoteLinesInput['plausibility'],
+  cooccurrence: Pick<NoteLinesInput, 'pairRate' | 'skuShare'> = {},
 ) {
   const mentions = findJobMentions(context, k);
   const retriever = new MemoryRetriever(k.catalog);
@@ -461,6 +462,7 @@ export async function extractNotes(
     catalog: k.catalogById,
     existing: context.invoice.items,
     plausibility,
+    ...cooccurrence,
   });
   return { mentions, decisions, ...result };
 }

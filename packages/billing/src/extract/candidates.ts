@@ -50,5 +50,6 @@ export function noteLineEvidence(context: JobContext, knowledge: TenantKnowledge
       return jobs ? { rate, jobs } : null;
     },
     pairRate: (given: number, skuId: number) => knowledge.model.pairRate(given, skuId),
+    skuShare: (skuId: number) => knowledge.model.skuShare(skuId),
   };
 }

@@ -2,7 +2,7 @@
 // by the tenant's own vocabulary (rare words matter more), agreement of specs ("45/5",
 // "r410a", "3/4"), unit compatibility (pounds → a per-pound SKU), the retriever's similarity
 // and votes from past invoice lines. Every component is reported as evidence.
-import type { Mention } from '../text/mentions.ts';
+import { DIMENSIONS, type Mention } from '../text/mentions.ts';
 import { contentWords, idf, type Vocabulary, withSynonyms } from '../text/vocabulary.ts';
 import type { CatalogSku, Evidence } from '../types.ts';
 import type { SkuCandidate } from './retrieval.ts';
@@ -21,6 +21,7 @@ const SPEC_SHAPES: RegExp[] = [
   /^\d+a$/,
   /^\d+t$/,
   /^\d+(\.\d+)?(v|hp|mfd|uf|btu|seer|kw|k|gal)$/,
+  DIMENSIONS,
 ];
 
 /** One spelling per spec: "R-410A" → "r410a", "6-3" → "6/3", '3/4-inch' → "3/4". */
@@ -38,7 +39,7 @@ function skuSpecs(sku: CatalogSku): string[] {
   const text = withSynonyms(`${sku.name} ${sku.code}`).toLowerCase();
   const specs =
     text.match(
-      /(\d+\/\d+|\d+-\d+|r-?\d{2,3}[a-z]?|\d+%|\d+(\.\d+)?\s?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal)\b)/g,
+      /(\d+(\.\d+)?x\d+(\.\d+)?(x\d+(\.\d+)?)?\b|\d+\/\d+|\d+-\d+|r-?\d{2,3}[a-z]?|\d+%|\d+(\.\d+)?\s?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal)\b)/g,
     ) ?? [];
   return specs.map((s) => normaliseSpec(s.replace(/\s/g, '')));
 }

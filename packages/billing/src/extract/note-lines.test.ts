@@ -9,7 +9,7 @@ import {
   knowledge,
   vocabularyOf,
 } from '../test-fixtures.ts';
-import { findMentions } from '../text/mentions.ts';
+import { findMentions, type Mention } from '../text/mentions.ts';
 import type { ExistingItem } from '../types.ts';
 import { buildNoteLines, decideFromScores, type NoteLinesInput } from './note-lines.ts';
 import { MemoryRetriever, trigramSimilarity } from './retrieval.ts';
@@ -41,6 +41,53 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(note.slice(p.start, p.end)).toBe('2x 45/5 MFD cap');
     expect(line!.confidence).toBeGreaterThan(0.5);
     expect(line!.reason).toContain('Run Capacitor 45/5 MFD');
+  });
+
+  it('adds no work the shop never bills beside a line on the invoice, when chance predicts it often', () => {
+    const mention: Mention = {
+      id: 'm1',
+      noteIndex: 0,
+      start: 0,
+      end: 10,
+      text: 'ac tune up',
+      words: ['ac', 'tune', 'up'],
+      specs: [],
+      quantity: null,
+      unit: null,
+      polarity: 'done',
+      billable: true,
+      use: 'action',
+      clauseText: 'performed the ac tune up',
+    };
+    const tuneUp = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const lines = (rate: number, jobs: number, share: number) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: ID.tuneUp, code: tuneUp.code, score: 0.9 }])],
+        scored: new Map([
+          [
+            'm1',
+            [
+              {
+                sku: tuneUp,
+                score: 0.9,
+                components: { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 },
+              },
+            ],
+          ],
+        ]),
+        catalog: CATALOG_BY_ID,
+        existing: [item(1, { skuId: ID.labor, quantity: '2' })],
+        pairRate: () => ({ rate, jobs }),
+        skuShare: () => share,
+      });
+    // 40 jobs billed by the hour, a tune-up on 20% of all jobs: 8 expected together, none seen.
+    const apart = lines(0, 40, 0.2);
+    expect(apart.added).toEqual([]);
+    expect(apart.unmatched.map((m) => m.id)).toEqual(['m1']);
+    // Seen together once, or too little history to expect it: the note still adds it.
+    expect(lines(0.025, 40, 0.2).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
+    expect(lines(0, 10, 0.2).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
   });
 
   it('tells variants apart by their spec: a 35/5 capacitor is not the 45/5', async () => {

@@ -30,6 +30,8 @@ export interface NoteLinesInput {
   plausibility?: (skuId: number) => { rate: number; jobs: number } | null;
   /** Of past jobs billed `given`, the share also billed `sku` (a faucet with its install). */
   pairRate?: (given: number, sku: number) => { rate: number; jobs: number };
+  /** Share of all past jobs billed the SKU: what co-occurrence to expect by chance. */
+  skuShare?: (sku: number) => number;
 }
 
 export interface NoteLinesResult {
@@ -139,8 +141,13 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       plausible !== undefined &&
       plausible.jobs >= MIN_PLAUSIBILITY_JOBS &&
       plausible.rate === 0;
-    // Work (a service) new to the job type is a task nobody does on such jobs: not added.
-    if (unheardOf && (mention.use !== 'action' || sku.kind !== 'material')) {
+    // Work (a service) new to the job type is a task nobody does on such jobs: not added. Nor is
+    // work the shop never bills beside a line already on the invoice (a flat-rate repair on a
+    // job billed by the hour), when chance alone would have put them together often.
+    if (
+      (unheardOf && (mention.use !== 'action' || sku.kind !== 'material')) ||
+      (sku.kind === 'service' && neverBilledBeside(input, sku.id))
+    ) {
       unmatched.push(mention);
       continue;
     }
@@ -194,6 +201,19 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     line.evidence.push({ kind: 'note_span', detail: 'the notes also say this was declined or only quoted' });
   }
   return { added: [...added.values()], confirmations, unmatched, nonBillable };
+}
+
+/** How many co-occurrences chance predicts before "never together" means the shop keeps them apart. */
+const MIN_EXPECTED_TOGETHER = 3;
+
+function neverBilledBeside(input: NoteLinesInput, skuId: number): boolean {
+  if (!input.pairRate || !input.skuShare) return false;
+  const share = input.skuShare(skuId);
+  return input.existing.some((item) => {
+    if (item.skuId === null || item.skuId === skuId) return false;
+    const pair = input.pairRate!(item.skuId, skuId);
+    return pair.rate === 0 && pair.jobs * share >= MIN_EXPECTED_TOGETHER;
+  });
 }
 
 /** A line the notes both use and decline: kept below the draft threshold (a suggestion). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsOf } from '../test-fixtures.ts';
+import { scoreCandidates } from '../extract/match.ts';
+import { mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
 import { classifyClauses, findMentions, isSpec, type Mention, splitClauses } from './mentions.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
@@ -321,4 +322,44 @@ describe('isSpec', () => {
     expect(isSpec(t)).toBe(true),
   );
   it.each(['2', 'two', 'capacitor', '2x', "10'"])('%s is not a spec', (t) => expect(isSpec(t)).toBe(false));
+});
+
+describe('dimensions name a size, not a count', () => {
+  const filters = [
+    sku(101, { code: 'FLT-1', name: 'Pleated Air Filter 16x20x2 MERV 11' }),
+    sku(102, { code: 'FLT-2', name: 'Pleated Air Filter 24x24x2 MERV 11' }),
+    sku(103, { code: 'FLT-3', name: 'Pleated Air Filter 20x25x4 MERV 11' }),
+  ];
+  const vocabulary = vocabularyOf(filters);
+  const read = (note: string) => {
+    const [m] = findMentions([{ index: 0, text: note }], vocabulary).mentions;
+    expect(m, note).toBeDefined();
+    const ranked = scoreCandidates(
+      m!,
+      filters.map((s) => ({ sku: s, similarity: 0.5, historyVotes: 0 })),
+      vocabulary,
+    );
+    return {
+      quantity: m!.quantity,
+      specs: m!.specs,
+      best: ranked[0]!.sku.code,
+      lead: ranked[0]!.score - ranked[1]!.score,
+    };
+  };
+
+  it('is a spec in any case, and "3x" stays a count', () => {
+    expect(['16x20x2', '2x4', '24x36', '16X25X1'.toLowerCase()].every(isSpec)).toBe(true);
+    expect(isSpec('3x')).toBe(false);
+  });
+
+  it.each([
+    ['24 16x20x2 filters', 24, 'FLT-1'],
+    ['used ten 24x24x2 fltrs', 10, 'FLT-2'],
+    ['3x 20x25x4 filter', 3, 'FLT-3'],
+  ])('"%s": %d of %s, clearly ahead of the other sizes', (note, quantity, code) => {
+    const r = read(note);
+    expect(r.quantity).toBe(quantity);
+    expect(r.best).toBe(code);
+    expect(r.lead).toBeGreaterThan(0.1);
+  });
 });

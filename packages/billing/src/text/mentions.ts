@@ -381,6 +381,9 @@ function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   return resolveWord(vocabulary, raw);
 }
 
+/** Dimensions name a size in every trade: "16x20x2" (a filter), "2x4", "24x36" (a pad). */
+export const DIMENSIONS = /^\d+(\.\d+)?x\d+(\.\d+)?(x\d+(\.\d+)?)?$/;
+
 /** Tokens that name a variant (size, rating, gauge, poles), never a count. */
 export function isSpec(text: string): boolean {
   return (
@@ -388,7 +391,8 @@ export function isSpec(text: string): boolean {
     /^\d+-\d+$/.test(text) ||
     /^r-?\d{2,3}[a-z]?$/.test(text) ||
     /^\d+%$/.test(text) ||
-    /^\d+(\.\d+)?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal|")$/.test(text)
+    /^\d+(\.\d+)?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal|")$/.test(text) ||
+    DIMENSIONS.test(text)
   );
 }
 

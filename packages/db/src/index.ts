@@ -7,6 +7,7 @@ export * from './repos/drafts.ts';
 export * from './repos/history.ts';
 export * from './repos/ingest.ts';
 export * from './repos/mirror.ts';
+export * from './repos/pending-drafts.ts';
 export * from './repos/review.ts';
 export * from './repos/review-queue.ts';
 export * from './repos/runs.ts';

@@ -18,6 +18,7 @@ export { type AllocationResult, type AllocationTarget, allocate } from './match/
 export { type BatchOptions, type BatchResult, DEFAULT_BATCH_OPTIONS, findBatch } from './match/batch.ts';
 export { nameSimilarity } from './match/customers.ts';
 export { PRIOR, scoreInvoice, tolerance as shortPayTolerance, WEIGHTS } from './match/evidence.ts';
+export { type PendingDraft, type PendingLine, type PendingMatch, pendingMatch } from './match/pending.ts';
 export { AMBIGUITY_LOGIT, type ReconcileInput, reconcilePayment } from './match/reconcile.ts';
 export { findReferences, type ReferenceHit } from './match/references.ts';
 export { firstMatchingRule } from './match/rules.ts';

@@ -22,17 +22,11 @@ import { itemPage } from '../views/item.ts';
 import { errorPage, type Flash, viewerOf } from '../views/layout.ts';
 import { approveItem, editDraft, escalateItem, holdItem, rejectItem, resumeItem } from './actions.ts';
 import { loadAttachments } from './attachments.ts';
-import {
-  ApproveForm,
-  type EditOp,
-  ItemParams,
-  NoteForm,
-  PaymentForm,
-  parseEdits,
-  RejectForm,
-} from './forms.ts';
+import { ApproveForm, type EditOp, ItemParams, NoteForm, parseEdits, RejectForm } from './forms.ts';
 import { loadItemView } from './load.ts';
 import { resolvePayment } from './payment-actions.ts';
+import { renderPaymentPage } from './payment-page.ts';
+import { parsePaymentDecision } from './payment-split.ts';
 
 const STAFF = new Set(['billing_specialist', 'billing_manager', 'admin']);
 
@@ -87,6 +81,18 @@ export function registerItemRoutes(app: FastifyInstance, services: ConsoleServic
       ? (await userNames(db, [view.item.resolvedBy])).get(view.item.resolvedBy)
       : undefined;
     const open = OPEN_REVIEW_STATUSES.includes(view.item.status as never);
+    // Payment exceptions have their own page (views/payment.ts): decision first, deposit beside candidates.
+    if (view.item.kind === 'payment')
+      return sendHtml(
+        reply,
+        await renderPaymentPage(services, viewer, view, {
+          canWork: STAFF.has(user.role),
+          canAct: STAFF.has(user.role) && open && (!view.holder || view.holder.mine),
+          resolvedBy,
+          flash: extra.flash,
+        }),
+        extra.status ?? 200,
+      );
     const settings = await services.runtime.settings(view.item.tenantId).catch(() => null);
     const page = inTimeZone(settings?.rules.afterHours.timezone, () =>
       itemPage(viewer, {
@@ -247,7 +253,7 @@ export function registerItemRoutes(app: FastifyInstance, services: ConsoleServic
   );
   app.post('/items/:id/payment', (request, reply) =>
     decide(request, reply, (id) =>
-      resolvePayment(services, request.auth!.user, id, parseInput(PaymentForm, request.body)),
+      resolvePayment(services, request.auth!.user, id, parsePaymentDecision(request.body)),
     ),
   );
   app.post('/items/:id/edit', (request, reply) =>

@@ -1,7 +1,7 @@
-// Payment review items: apply one of the candidate invoices (then payment.reconcile does the
-// applying), leave the payment open, or reject the item. Same claim/audit/enqueue order as the
-// invoice actions.
-import { errorMessage } from '@invoicer/core';
+// Payment review items: apply one of the candidate invoices or split the money across them
+// (then payment.reconcile does the applying), leave the payment open, or reject the item (not
+// ours, refund). Same claim/audit/enqueue order as the invoice actions.
+import { errorMessage, fromAmountString, sum, toMoneyString } from '@invoicer/core';
 import { lockClaimedItem } from '@invoicer/db';
 import { auditUser } from '../audit/record.ts';
 import { isManager } from '../auth/roles.ts';
@@ -9,12 +9,35 @@ import type { SessionUser } from '../auth/session.ts';
 import { HttpError } from '../http/errors.ts';
 import type { ConsoleServices } from '../services.ts';
 import { type ActionResult, claimTtl, itemRefs, snapshot } from './decision.ts';
-import { paymentCandidates } from './payment.ts';
+import { paymentCandidates, paymentSubject, splitTargets } from './payment.ts';
+import type { PaymentSplitRequest } from './payment-split.ts';
 
 export type PaymentDecision =
   | { action: 'apply'; candidateIndex: number }
+  | { action: 'split'; splits: PaymentSplitRequest[] }
   | { action: 'leave_open'; note: string }
   | { action: 'reject'; reason: string };
+
+/**
+ * A split the worker may apply: only invoices among the candidates, together at most the money
+ * received. What each invoice owes is checked by the worker against ServiceTitan right before
+ * applying (the balance shown may be stale, e.g. once a pending draft is posted).
+ */
+function checkedSplits(details: unknown, amount: string, wanted: PaymentSplitRequest[]) {
+  const targets = new Map(splitTargets(paymentCandidates(details)).map((t) => [t.invoiceId, t]));
+  const splits = wanted.map((w) => {
+    const target = targets.get(w.invoiceId);
+    if (!target) throw new HttpError(400, `Invoice ${w.invoiceId} is not among this payment's candidates.`);
+    return { invoiceId: w.invoiceId, referenceNumber: target.referenceNumber, amount: w.amount };
+  });
+  const total = sum(splits.map((s) => fromAmountString(s.amount)));
+  if (total.greaterThan(fromAmountString(amount)))
+    throw new HttpError(
+      400,
+      `The split adds up to ${toMoneyString(total)}, more than the ${amount} received.`,
+    );
+  return splits;
+}
 
 export async function resolvePayment(
   services: ConsoleServices,
@@ -34,6 +57,14 @@ export async function resolvePayment(
       if (!candidates[decision.candidateIndex])
         throw new HttpError(400, `There is no candidate ${decision.candidateIndex + 1} on this payment.`);
       resolution = { action: 'apply', candidateIndex: decision.candidateIndex, by: user.id };
+      status = 'approved';
+    } else if (decision.action === 'split') {
+      const amount = paymentSubject(item.details).amount ?? item.amount.toFixed(2);
+      resolution = {
+        action: 'split',
+        splits: checkedSplits(item.details, amount, decision.splits),
+        by: user.id,
+      };
       status = 'approved';
     } else if (decision.action === 'leave_open') {
       resolution = { action: 'leave_open', note: decision.note, by: user.id };

@@ -7,6 +7,7 @@ import {
   allocate,
   type BatchMatch,
   type OpenInvoice,
+  type PendingMatch,
   type ReconcileDecision,
   type ReconcileSettings,
   shortPayTolerance,
@@ -18,6 +19,22 @@ export interface CandidateSplit {
   amount: string;
   /** Short pay within tolerance settled on this invoice (not written to ServiceTitan). */
   writeOff?: string;
+  /** For the review screen only (never sent to ServiceTitan). */
+  customerName?: string;
+  balanceAfter?: string;
+}
+
+/** An unposted draft of the candidate's invoice that explains the overpayment (see pending.ts). */
+export interface CandidatePending {
+  invoiceId: number;
+  referenceNumber: string;
+  jobId: number | null;
+  runId: string;
+  /** The run's status: awaiting_review, approved, posting or failed. */
+  status: string;
+  reviewItemId: string | null;
+  amount: string;
+  lines: { description: string; amount: string }[];
 }
 
 export interface CandidateEvidence {
@@ -42,18 +59,38 @@ export interface ReviewCandidate {
   allocation?: { splits: CandidateSplit[]; credit?: string };
   paymentIds?: number[];
   fee?: string;
+  /** The overpayment is what this invoice's pending draft adds: shown, never applied. */
+  pending?: CandidatePending;
+}
+
+export function toCandidatePending(match: PendingMatch): CandidatePending {
+  return {
+    invoiceId: Number(match.invoiceId),
+    referenceNumber: match.referenceNumber,
+    jobId: match.jobId === undefined ? null : Number(match.jobId),
+    runId: match.runId,
+    status: match.status,
+    reviewItemId: match.reviewItemId ?? null,
+    amount: toMoneyString(match.amount),
+    lines: match.lines.map((l) => ({ description: l.description, amount: toMoneyString(l.amount) })),
+  };
 }
 
 const MAX_INVOICE_CANDIDATES = 8;
 const MIN_SCORE = 0.02;
 
 export function toSplits(allocations: Allocation[], byId: Map<string, OpenInvoice>): CandidateSplit[] {
-  return allocations.map((a) => ({
-    invoiceId: Number(a.invoiceId),
-    referenceNumber: byId.get(String(a.invoiceId))?.referenceNumber ?? String(a.invoiceId),
-    amount: toMoneyString(a.amount),
-    ...(a.writeOff ? { writeOff: toMoneyString(a.writeOff.amount) } : {}),
-  }));
+  return allocations.map((a) => {
+    const invoice = byId.get(String(a.invoiceId));
+    return {
+      invoiceId: Number(a.invoiceId),
+      referenceNumber: invoice?.referenceNumber ?? String(a.invoiceId),
+      amount: toMoneyString(a.amount),
+      ...(a.writeOff ? { writeOff: toMoneyString(a.writeOff.amount) } : {}),
+      ...(invoice ? { customerName: invoice.customerName } : {}),
+      balanceAfter: toMoneyString(a.balanceAfter),
+    };
+  });
 }
 
 export function batchCandidate(batch: BatchMatch, score: number, note: string): ReviewCandidate {
@@ -81,6 +118,7 @@ export function reviewCandidates(
 ): ReviewCandidate[] {
   const byId = new Map(open.map((i) => [String(i.id), i]));
   const out: ReviewCandidate[] = [];
+  const pending = decision.pendingDraft ? { pending: toCandidatePending(decision.pendingDraft) } : {};
   if (decision.allocations.length > 1) {
     const invoices = decision.allocations.flatMap((a) => byId.get(String(a.invoiceId)) ?? []);
     out.push({
@@ -97,6 +135,7 @@ export function reviewCandidates(
         splits: toSplits(decision.allocations, byId),
         ...(decision.credit ? { credit: toMoneyString(decision.credit) } : {}),
       },
+      ...pending,
     });
   }
   const oneCustomer = singleCustomerProposal(amount, decision, byId, settings);
@@ -117,10 +156,10 @@ export function reviewCandidates(
   decision.candidates.slice(0, MAX_INVOICE_CANDIDATES).forEach((c, index) => {
     const invoice = byId.get(String(c.invoiceId));
     if (!invoice || (index >= 3 && c.score < MIN_SCORE)) return;
-    const result =
-      single && String(single.invoiceId) === String(c.invoiceId)
-        ? { allocations: [single], credit: decision.credit }
-        : allocate(amount, [{ invoice }], (balance) => shortPayTolerance(balance, settings));
+    const proposed = single !== undefined && String(single.invoiceId) === String(c.invoiceId);
+    const result = proposed
+      ? { allocations: [single], credit: decision.credit }
+      : allocate(amount, [{ invoice }], (balance) => shortPayTolerance(balance, settings));
     out.push({
       kind: 'invoice',
       invoiceId: Number(invoice.id),
@@ -135,6 +174,7 @@ export function reviewCandidates(
         splits: toSplits(result.allocations, byId),
         ...(result.credit ? { credit: toMoneyString(result.credit) } : {}),
       },
+      ...(proposed ? pending : {}),
     });
   });
   return out;

@@ -17,7 +17,9 @@ export async function decideFresh(
   input: Omit<ReconcileInput, 'invoices'>,
 ): Promise<ReconcileDecision> {
   const refreshed = new Set<number>();
-  let decision = reconcilePayment({ ...input, invoices: book.open() });
+  const decideNow = () =>
+    reconcilePayment({ ...input, invoices: book.open(), pendingDrafts: book.pendingDrafts() });
+  let decision = decideNow();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const wanted = [
       ...decision.allocations.map((a) => Number(a.invoiceId)),
@@ -26,7 +28,7 @@ export async function decideFresh(
     if (wanted.length === 0) break;
     await refreshInvoices(client, book, wanted);
     for (const id of wanted) refreshed.add(id);
-    decision = reconcilePayment({ ...input, invoices: book.open() });
+    decision = decideNow();
   }
   return decision;
 }
@@ -69,10 +71,13 @@ export function reviewSummary(
   candidates: ReviewCandidate[],
 ): string {
   const best = candidates[0];
-  const lead = best
-    ? best.kind === 'batch'
-      ? `best guess: ${best.referenceNumber}`
-      : `best guess: invoice ${best.referenceNumber} (${Math.round(best.score * 100)}%)`
-    : 'no candidate';
+  const pending = candidates.find((c) => c.pending)?.pending;
+  const lead = pending
+    ? `covers invoice ${pending.referenceNumber} including the ${formatUsd(pending.amount)} added line pending review`
+    : best
+      ? best.kind === 'batch'
+        ? `best guess: ${best.referenceNumber}`
+        : `best guess: invoice ${best.referenceNumber} (${Math.round(best.score * 100)}%)`
+      : 'no candidate';
   return `${formatUsd(amount)} ${what}: ${reasonText(reasons) || 'needs a decision'}; ${lead}`;
 }

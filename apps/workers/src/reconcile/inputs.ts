@@ -7,11 +7,13 @@ import {
   type Db,
   mirrorOpenInvoices,
   mirrorPaymentsBetween,
+  type PendingDraftRow,
   paymentsMatchedToBank,
+  pendingDrafts,
   type Tx,
   writeOffsByInvoice,
 } from '@invoicer/db';
-import type { OpenInvoice, UnreconciledPayment } from '@invoicer/reconcile';
+import type { OpenInvoice, PendingDraft, UnreconciledPayment } from '@invoicer/reconcile';
 import { Invoice, Payment, type StClient } from '@invoicer/servicetitan';
 
 const day = (stamp: string | null | undefined) => (stamp ?? '').slice(0, 10);
@@ -46,12 +48,43 @@ export interface InvoiceBook {
   records: Map<number, Invoice>;
   writeOffs: Map<number, Decimal>;
   open(): OpenInvoice[];
+  /** Our unposted drafts of open invoices, measured against the invoices as last read. */
+  pendingDrafts(): PendingDraft[];
+}
+
+interface DraftLineView {
+  origin?: unknown;
+  total?: unknown;
+  skuName?: unknown;
+  description?: unknown;
+}
+
+/** A stored draft as the engine sees it: what it adds to the invoice as ServiceTitan has it. */
+export function toPendingDraft(row: PendingDraftRow, invoice: Invoice | undefined): PendingDraft | null {
+  if (!invoice || !Array.isArray(row.lines)) return null;
+  const addedLines = (row.lines as DraftLineView[]).flatMap((line) => {
+    if (line?.origin !== 'added' || typeof line.total !== 'string') return [];
+    const amount = fromAmountString(line.total);
+    const name = typeof line.skuName === 'string' && line.skuName ? line.skuName : line.description;
+    return [{ description: typeof name === 'string' ? name : '', amount }];
+  });
+  if (addedLines.length === 0) return null;
+  return {
+    invoiceId: row.stInvoiceId,
+    jobId: row.stJobId,
+    runId: row.runId,
+    status: row.status,
+    reviewItemId: row.reviewItemId ?? undefined,
+    increase: fromAmountString(row.total).minus(fromAmountString(invoice.total)),
+    addedLines,
+  };
 }
 
 export async function loadInvoiceBook(db: Db | Tx, tenantId: string): Promise<InvoiceBook> {
-  const [rows, writeOffs] = await Promise.all([
+  const [rows, writeOffs, drafts] = await Promise.all([
     mirrorOpenInvoices<unknown>(db, tenantId),
     writeOffsByInvoice(db, tenantId),
+    pendingDrafts(db, tenantId),
   ]);
   const records = new Map<number, Invoice>();
   for (const row of rows) {
@@ -67,6 +100,7 @@ export async function loadInvoiceBook(db: Db | Tx, tenantId: string): Promise<In
         const open = toOpenInvoice(i, written.get(i.id));
         return open ? [open] : [];
       }),
+    pendingDrafts: () => drafts.flatMap((d) => toPendingDraft(d, records.get(d.stInvoiceId)) ?? []),
   };
 }
 

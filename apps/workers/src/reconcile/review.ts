@@ -1,6 +1,7 @@
 // A person resolved a payment review item in the console. `apply` applies the chosen candidate
-// exactly as it was shown (its splits), idempotently: the bank line's ledger guarantees one
-// ServiceTitan payment however often this runs. `no_match` / `leave_open` / `reject` close the
+// exactly as it was shown (its splits), and `split` the amounts the person typed per invoice
+// (checked by the console against the candidates), idempotently: the bank line's ledger guarantees
+// one ServiceTitan payment however often this runs. `no_match` / `leave_open` / `reject` close the
 // subject without touching ServiceTitan.
 import { fromAmountString, InvalidInputError } from '@invoicer/core';
 import {
@@ -24,9 +25,17 @@ import { bankChannel } from './subjects.ts';
 
 const Resolution = z.discriminatedUnion('action', [
   z.object({ action: z.literal('apply'), candidateIndex: z.number().int().min(0), by: z.string() }),
+  z.object({
+    action: z.literal('split'),
+    splits: z
+      .array(z.object({ invoiceId: z.number().int(), referenceNumber: z.string(), amount: z.string() }))
+      .min(1),
+    by: z.string(),
+  }),
   z.object({ action: z.enum(['no_match', 'leave_open', 'reject']), by: z.string() }).loose(),
 ]);
 type Resolution = z.infer<typeof Resolution>;
+type Closing = Extract<Resolution, { action: 'no_match' | 'leave_open' | 'reject' }>;
 
 const DONE = new Set(['applied', 'matched', 'rejected', 'no_match']);
 
@@ -52,23 +61,19 @@ export async function reconcileReview(ctx: ReconcileContext, itemId: string, ver
   await withTenantLock(db, ctx.tenantId, async (tx) => {
     const record = await getReconciliation(tx, ctx.tenantId, target.kind, target.id);
     if (record && DONE.has(record.status) && record.decidedBy === resolution.by) return;
+    const amount = record?.amount.toFixed() ?? item.amount.toFixed();
     const outcome =
       resolution.action === 'apply'
-        ? await applyChoice(
-            ctx,
-            tx,
-            item,
-            resolution.candidateIndex,
-            resolution.by,
-            record?.amount.toFixed() ?? item.amount.toFixed(),
-          )
-        : closed(item, resolution);
+        ? await applyChoice(ctx, tx, item, resolution.candidateIndex, resolution.by, amount)
+        : resolution.action === 'split'
+          ? await applyCandidate(ctx, tx, item, splitChoice(resolution), resolution.by, amount)
+          : closed(item, resolution);
     await persistOutcome(tx, subject, outcome);
     ctx.log.info({ itemId, status: outcome.status }, 'payment review resolution carried out');
   });
 }
 
-function closed(item: ReviewItem, resolution: Exclude<Resolution, { action: 'apply' }>): Outcome {
+function closed(item: ReviewItem, resolution: Closing): Outcome {
   const rejected = resolution.action === 'reject';
   return {
     status: rejected ? 'rejected' : 'no_match',
@@ -90,6 +95,33 @@ function closed(item: ReviewItem, resolution: Exclude<Resolution, { action: 'app
   };
 }
 
+/** What a person chose: one of the item's candidates, or their own split. */
+interface Choice {
+  candidate: ReviewCandidate;
+  /** "candidate 2", "the split" */
+  label: string;
+  resolution: Record<string, unknown>;
+  confidence: number | null;
+}
+
+/** A person's split as a candidate of its own (no engine score: a person decided it). */
+function splitChoice(resolution: Extract<Resolution, { action: 'split' }>): Choice {
+  const total = resolution.splits.reduce((s, x) => s.plus(fromAmountString(x.amount)), fromAmountString('0'));
+  const candidate: ReviewCandidate = {
+    kind: 'invoices',
+    invoiceId: resolution.splits[0]!.invoiceId,
+    referenceNumber: resolution.splits.map((s) => s.referenceNumber).join(' + '),
+    customerName: '',
+    balance: total.toFixed(2),
+    score: 0,
+    confidence: 0,
+    amount: total.toFixed(2),
+    evidence: [{ kind: 'human', detail: `split by ${resolution.by}`, weight: 0 }],
+    allocation: { splits: resolution.splits },
+  };
+  return { candidate, label: 'the split', resolution, confidence: null };
+}
+
 async function applyChoice(
   ctx: ReconcileContext,
   tx: Tx,
@@ -98,22 +130,42 @@ async function applyChoice(
   by: string,
   amount: string,
 ): Promise<Outcome> {
+  const candidate = ((item.details ?? {}) as { candidates?: ReviewCandidate[] }).candidates?.[index];
+  if (!candidate) throw new InvalidInputError(`review item ${item.id} has no candidate ${index + 1}`);
+  const resolution = { action: 'apply', candidateIndex: index, by };
+  return applyCandidate(
+    ctx,
+    tx,
+    item,
+    { candidate, label: `candidate ${index + 1}`, resolution, confidence: candidate.score },
+    by,
+    amount,
+  );
+}
+
+async function applyCandidate(
+  ctx: ReconcileContext,
+  tx: Tx,
+  item: ReviewItem,
+  choice: Choice,
+  by: string,
+  amount: string,
+): Promise<Outcome> {
   const details = (item.details ?? {}) as {
     candidates?: ReviewCandidate[];
     subject?: Record<string, unknown>;
   };
-  const candidate = details.candidates?.[index];
-  if (!candidate) throw new InvalidInputError(`review item ${item.id} has no candidate ${index + 1}`);
+  const { candidate, label } = choice;
   const target = parseReviewSubjectKey(item.subjectKey)!;
   const common = {
     reasons: [] as string[],
     amount: fromAmountString(amount).toFixed(2),
-    confidence: candidate.score,
+    confidence: choice.confidence,
     rule: `chosen by ${by}`,
     credit: candidate.allocation?.credit ?? null,
     fee: candidate.fee ?? null,
     evidence: candidate.evidence,
-    decision: { resolution: { action: 'apply', candidateIndex: index, by }, candidate },
+    decision: { resolution: choice.resolution, candidate },
     decidedBy: by,
     stPaymentIds: [] as number[],
     createdPaymentId: null,
@@ -126,14 +178,14 @@ async function applyChoice(
     action: 'review',
     reasons: ['apply_failed'],
     review: {
-      summary: `Could not apply candidate ${index + 1}: ${problem}`,
+      summary: `Could not apply ${label}: ${problem}`,
       customerName: item.customerName,
       candidates: details.candidates ?? [],
       subject: details.subject ?? {},
       notes: [problem],
       slaHours: ctx.settings.policy.reviewSlaHours,
     },
-    audit: { action: 'reconcile.review_apply_failed', data: { problem, candidateIndex: index, by } },
+    audit: { action: 'reconcile.review_apply_failed', data: { problem, resolution: choice.resolution } },
   });
 
   if (candidate.kind === 'batch') {
@@ -150,12 +202,15 @@ async function applyChoice(
       action: 'resolved',
       stPaymentIds: ids,
       closeReviewAs: 'resolved',
-      audit: { action: 'reconcile.matched', data: { candidateIndex: index, by } },
+      audit: { action: 'reconcile.matched', data: { resolution: choice.resolution } },
     };
   }
 
   const splits = candidate.allocation?.splits ?? [];
   if (splits.length === 0) return reopen('the candidate carries nothing to apply');
+  const total = splits.reduce((s, x) => s.plus(fromAmountString(x.amount)), fromAmountString('0'));
+  if (total.greaterThan(fromAmountString(amount)))
+    return reopen(`the splits add up to ${total.toFixed(2)}, more than the ${common.amount} received`);
   const client = await ctx.client();
   const book = await loadInvoiceBook(tx, ctx.tenantId);
   await refreshInvoices(

@@ -7,6 +7,7 @@
 import { type Decimal, fromAmountString, roundCents } from '@invoicer/core';
 import { daysBetween } from '../dates.ts';
 import { nameInText, nameSimilarity } from './customers.ts';
+import { type PendingDraft, pendingMatch, pendingWords } from './pending.ts';
 import type { ReferenceHit } from './references.ts';
 import type { Candidate, Evidence, OpenInvoice, PaymentSubject, ReconcileSettings } from './types.ts';
 
@@ -151,15 +152,37 @@ export function dateEvidence(date: string, invoice: OpenInvoice, windowDays: num
   ];
 }
 
+/**
+ * The amount is the balance plus exactly what the invoice's pending (unposted) draft adds: as
+ * strong as an exact amount for finding the invoice, but the extra is never applied to it.
+ */
+export function pendingEvidence(
+  amount: Decimal,
+  invoice: OpenInvoice,
+  drafts: readonly PendingDraft[],
+): Evidence[] {
+  const match = pendingMatch(amount.minus(invoice.balance), [invoice], drafts);
+  if (!match) return [];
+  return [
+    {
+      kind: 'pending_draft_amount',
+      detail: `amount equals the balance ${invoice.balance.toFixed(2)} plus ${pendingWords(match)}`,
+      weight: WEIGHTS.exactAmount,
+    },
+  ];
+}
+
 export function scoreInvoice(
   subject: PaymentSubject,
   invoice: OpenInvoice,
   hit: ReferenceHit | undefined,
   settings: ReconcileSettings,
+  pending: readonly PendingDraft[] = [],
 ): Candidate {
+  const amount = amountEvidence(subject.amount, invoice, settings);
   const evidence = [
     ...referenceEvidence(hit, invoice),
-    ...amountEvidence(subject.amount, invoice, settings),
+    ...(amount.length ? amount : pendingEvidence(subject.amount, invoice, pending)),
     ...customerEvidence(subject, invoice),
     ...dateEvidence(subject.date, invoice, settings.dateWindowDays),
   ];

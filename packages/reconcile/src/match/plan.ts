@@ -19,7 +19,12 @@ export interface Plan {
 }
 
 const SUGGESTION_FLOOR = 0.25;
-const AMOUNT_KINDS = new Set(['exact_amount', 'amount_within_tolerance', 'pre_tax_amount']);
+const AMOUNT_KINDS = new Set([
+  'exact_amount',
+  'amount_within_tolerance',
+  'pre_tax_amount',
+  'pending_draft_amount',
+]);
 
 export function choosePlan(
   subject: PaymentSubject,

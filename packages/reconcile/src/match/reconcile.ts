@@ -6,6 +6,7 @@
 import { allocate } from './allocate.ts';
 import { type BatchOptions, DEFAULT_BATCH_OPTIONS, findBatch } from './batch.ts';
 import { logitOf, scoreInvoice, tolerance } from './evidence.ts';
+import { type PendingDraft, pendingMatch, pendingWords } from './pending.ts';
 import { choosePlan } from './plan.ts';
 import { findReferences } from './references.ts';
 import { firstMatchingRule } from './rules.ts';
@@ -32,6 +33,8 @@ export interface ReconcileInput {
   unreconciledPayments?: UnreconciledPayment[];
   settings: ReconcileSettings;
   batchOptions?: Partial<BatchOptions>;
+  /** Unposted drafts of open invoices: an overpayment may be what one of them adds. */
+  pendingDrafts?: readonly PendingDraft[];
 }
 
 export function reconcilePayment(input: ReconcileInput): ReconcileDecision {
@@ -105,7 +108,9 @@ function decideInvoices(input: ReconcileInput): ReconcileDecision {
   const open = input.invoices.filter((i) => i.balance.greaterThan(0));
   const hits = findReferences(subject.texts, open);
   const candidates = open
-    .map((invoice) => scoreInvoice(subject, invoice, hits.get(String(invoice.id)), settings))
+    .map((invoice) =>
+      scoreInvoice(subject, invoice, hits.get(String(invoice.id)), settings, input.pendingDrafts),
+    )
     .sort((a, b) => b.score - a.score);
   const plan = choosePlan(subject, candidates, open, hits, settings);
   if (!plan)
@@ -122,9 +127,17 @@ function decideInvoices(input: ReconcileInput): ReconcileDecision {
   const blocking: DecisionReason[] = [];
   const preTax = plan.evidence.some((e) => e.kind === 'pre_tax_amount');
   if (preTax) blocking.push('pre_tax_payment');
+  const paid = result.allocations.flatMap(
+    (a) => open.find((i) => String(i.id) === String(a.invoiceId)) ?? [],
+  );
+  const pending = result.credit ? pendingMatch(result.credit, paid, input.pendingDrafts ?? []) : undefined;
   if (result.credit) {
     blocking.push('over_pay');
-    notes.push(`overpaid by ${result.credit.toFixed(2)}: left as credit for the next invoice`);
+    notes.push(
+      pending
+        ? `overpaid by ${result.credit.toFixed(2)}: ${pendingWords(pending)}; nothing is applied to a draft before it is posted`
+        : `overpaid by ${result.credit.toFixed(2)}: left as credit for the next invoice`,
+    );
   }
   const writtenOff = result.allocations.filter((a) => a.writeOff);
   // A pre-tax payment explains its own shortfall; short_pay would say the same twice.
@@ -151,5 +164,6 @@ function decideInvoices(input: ReconcileInput): ReconcileDecision {
     rule: rule?.name,
     confidence: plan.score,
     notes,
+    ...(pending ? { pendingDraft: pending } : {}),
   };
 }

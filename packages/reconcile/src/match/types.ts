@@ -1,6 +1,7 @@
 // Inputs and outputs of the matching engine. Ids are whatever the caller uses (ServiceTitan ids
 // are numbers, bank transactions are fingerprints); they are compared as strings.
 import type { Decimal, PaymentReason, ReconcileSettings as ReconcileSettingsSchema } from '@invoicer/core';
+import type { PendingMatch } from './pending.ts';
 
 /** Tenant reconciliation settings as parsed by core's ReconcileSettings schema. */
 export type ReconcileSettings = ReturnType<(typeof ReconcileSettingsSchema)['parse']>;
@@ -54,7 +55,9 @@ export type EvidenceKind =
   | 'customer_mismatch'
   | 'date_window'
   | 'date_before_invoice'
-  | 'date_outside_window';
+  | 'date_outside_window'
+  /** Balance plus exactly what the invoice's pending, unposted draft adds (never auto-applied). */
+  | 'pending_draft_amount';
 
 /** One reason for or against a match. `weight` is its log-odds contribution. */
 export interface Evidence {
@@ -113,4 +116,6 @@ export interface ReconcileDecision {
   confidence: number;
   /** Short human-readable trail for the review screen. */
   notes: string[];
+  /** The overpayment equals what an unposted draft of a paid invoice adds: a person decides. */
+  pendingDraft?: PendingMatch;
 }

@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // Screenshots the browser tests attach (context.annotate) are kept with the other test output.
+    attachmentsDir: '.data/vitest-attachments',
   },
 });

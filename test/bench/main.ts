@@ -14,6 +14,7 @@ import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@invoicer/platform';
 import { ROOT, stopAllChildren } from './child.ts';
 import { type ConsoleResult, runConsoleBench } from './console.ts';
 import { type BenchInfra, setUpInfra } from './infra.ts';
+import { renderPdfBench, runPdfBench } from './pdf.ts';
 import { type PipelineResult, runPipeline, TENANT } from './pipeline.ts';
 import { type RawResult, runRaw } from './raw.ts';
 import { fmtMs, ratio, round, table } from './stats.ts';
@@ -35,6 +36,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --st-rate-limit <n>   ServiceTitan calls/s per tenant, enforced by the client and the simulator
                         (default: off, to measure the cluster itself; ServiceTitan allows 60)
   --rounds <n>          measured calls per console scenario (default 5)
+  --pdf <n>             then render n generated invoices as PDFs: render time median/p95 and size (default 30; 0 skips)
   --auto-post           auto-approve drafts whatever their confidence, so posting (writes, read-back)
                         is measured too (default: the demo's policy, which sends most drafts to review)
 
@@ -148,6 +150,7 @@ const OPTIONS = {
   'st-rate-limit': { type: 'string' },
   rounds: { type: 'string', default: '5' },
   'auto-post': { type: 'boolean', default: false },
+  pdf: { type: 'string', default: '30' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -179,6 +182,7 @@ async function main(): Promise<number> {
   const history = positive('history', values.history, 0);
   const seed = positive('seed', values.seed, 0);
   const rounds = positive('rounds', values.rounds);
+  const pdfInvoices = positive('pdf', values.pdf, 0);
   const stRateLimit =
     values['st-rate-limit'] === undefined ? null : positive('st-rate-limit', values['st-rate-limit']);
   const outDir = path.resolve(ROOT, values.out!);
@@ -312,6 +316,12 @@ async function main(): Promise<number> {
   const file = path.join(outDir, 'bench.json');
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\n${render(report)}\n\nWrote ${path.relative(process.cwd(), file) || file}`);
+  if (pdfInvoices > 0) {
+    say(`Invoice PDFs: rendering ${pdfInvoices} generated invoices…`);
+    const pdfResult = await runPdfBench({ invoices: pdfInvoices, seed });
+    writeFileSync(path.join(outDir, 'pdf.json'), `${JSON.stringify(pdfResult, null, 2)}\n`);
+    console.log(`\n${renderPdfBench(pdfResult)}`);
+  }
   return report.pipeline.failedRuns > 0 || (report.pipeline.scaleOut?.failedRuns ?? 0) > 0 ? 1 : 0;
 }
 

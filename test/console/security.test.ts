@@ -3,6 +3,7 @@
 // tenant-scope.test.ts walks every row again as tenant-scoped users against another tenant.
 import { createHash, randomUUID } from 'node:crypto';
 import { type ConsoleApp, ROLES, ROUTE_MATRIX, type Role, type RouteRule } from '@invoicer/console';
+import { saveInvoiceDocument } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoleUsers, PASSWORD, seedInvoiceItem, startTestConsole, TestClient } from './support.ts';
@@ -30,7 +31,21 @@ beforeAll(async () => {
     customerName: '<img src=x onerror=alert(1)> Pat',
   }));
   // The matrix walk posts empty forms to every route; some (escalate, claim) act on it.
-  ({ itemId: matrixItemId } = await seedInvoiceItem(t.db, { stJobId: 1002 }));
+  const matrix = await seedInvoiceItem(t.db, { stJobId: 1002 });
+  matrixItemId = matrix.itemId;
+  // A stored invoice PDF, so the matrix walk finds one at GET /items/:id/pdf.
+  await saveInvoiceDocument(t.db, {
+    tenantId: 'acme',
+    runId: matrix.runId,
+    invoiceId: 6002,
+    jobId: 1002,
+    revision: 1,
+    fileName: 'Invoice-INV-1002-r1.pdf',
+    sha256: 'ab'.repeat(32),
+    bytes: Buffer.from('%PDF-1.4\n'),
+    pageCount: 1,
+    renderMs: 1,
+  });
   userId = (await t.db.user.findFirstOrThrow({ where: { role: 'billing_specialist' } })).id;
 });
 afterAll(async () => {

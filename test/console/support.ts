@@ -16,6 +16,8 @@ export const PASSWORD = 'correct horse battery staple';
 export function consoleEnv(base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): ConsoleEnv {
   return loadConfig(ConsoleEnv, {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    // Approvals post at once unless a test asks for the undo window (approval-undo.test.ts).
+    APPROVAL_UNDO_SECONDS: '0',
     ...base,
     CONSOLE_PORT: '0',
     COOKIE_SECURE: 'false',

@@ -261,6 +261,19 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     refusedAsMissing(res, 'beta attachments');
     return [];
   },
+  // Invoice PDFs: another tenant's preview, stored PDF and list are as missing as no item at all.
+  'GET /items/:id/documents': async ({ client }) => {
+    refusedAsMissing(await client.get(`/items/${ids.otherItem}/documents`), 'beta documents');
+    return [];
+  },
+  'GET /items/:id/pdf/preview': async ({ client }) => {
+    refusedAsMissing(await client.get(`/items/${ids.otherItem}/pdf/preview`), 'beta draft preview');
+    return [];
+  },
+  'GET /items/:id/pdf': async ({ client }) => {
+    refusedAsMissing(await client.get(`/items/${ids.otherItem}/pdf`), 'beta PDF');
+    return [];
+  },
   'POST /items/:id/claim': async ({ client, allowed }) => {
     const res = await client.post(`/items/${ids.otherItem}/claim`);
     const htmx = await client.post(
@@ -302,6 +315,37 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     await client.postJson(`/items/${ids.otherPayment}/payment`, { action: 'reject', reason: 'not ours' }),
   ],
   'GET /skus': async ({ client }) => [await client.get(`/skus?tenant=${OTHER}&q=cap`)],
+  // Queue workflow (bulk approve, undo, escalations).
+  'POST /queue/approve': async ({ client, allowed }) => {
+    const foreign = await client.post('/queue/approve', { tenant: OTHER, item: `${ids.otherItem}:1` });
+    // Beta's item named under the user's own tenant: refused as an item that does not exist.
+    const smuggled = await client.postJson('/queue/approve', { tenant: OWN, item: [`${ids.otherItem}:1`] });
+    if (!allowed) return [foreign, smuggled];
+    expect(smuggled.statusCode).toBe(200);
+    expect(smuggled.json()).toMatchObject({
+      results: [{ approved: false, message: 'There is no such review item.' }],
+    });
+    expect(smuggled.body).not.toContain(OTHER_CUSTOMER);
+    return [foreign];
+  },
+  'POST /items/:id/undo': async ({ client }) => [await client.post(`/items/${ids.otherItem}/undo`)],
+  'GET /approvals/pending': async ({ client, allowed }) => {
+    const foreign = await client.get(`/approvals/pending?tenant=${OTHER}`);
+    const plain = await client.get('/approvals/pending');
+    if (!allowed) return [foreign, plain];
+    showsNothingOfOther(plain, '/approvals/pending');
+    return [foreign];
+  },
+  'GET /escalations': async ({ client, allowed }) => {
+    const foreign = await client.get(`/escalations?tenant=${OTHER}`);
+    const plain = await client.get('/escalations');
+    if (!allowed) return [foreign, plain];
+    showsNothingOfOther(plain, '/escalations');
+    return [foreign];
+  },
+  'POST /items/:id/send-back': async ({ client }) => [
+    await client.post(`/items/${ids.otherItem}/send-back`, { note: 'not yours' }),
+  ],
   'GET /bank-statements': async ({ client, allowed }) => {
     const foreign = await client.get(`/bank-statements?tenant=${OTHER}`);
     const foreignJson = await client.get(`/bank-statements?tenant=${OTHER}`, JSON_ACCEPT);
@@ -365,6 +409,11 @@ const REFUSAL: Record<string, 404 | 403> = {
   'POST /items/:id/resume': 404,
   'POST /items/:id/payment': 404,
   'GET /skus': 404,
+  'POST /queue/approve': 404,
+  'POST /items/:id/undo': 404,
+  'GET /approvals/pending': 404,
+  'GET /escalations': 404,
+  'POST /items/:id/send-back': 404,
   'GET /bank-statements': 404,
   'POST /bank-statements': 404,
   'GET /audit': 404,

@@ -30,6 +30,16 @@ export const ConsoleEnv = BaseEnv.extend({
   TRUST_PROXY: flag.default(false),
   /** How long a review item stays claimed without activity, in seconds (default 15 min). */
   CLAIM_TTL: seconds(15 * 60),
+  /**
+   * After an approval, how long posting waits so the approver can undo it, in seconds (default
+   * 10; 0 posts at once and offers no undo).
+   */
+  APPROVAL_UNDO_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int()
+    .min(0)
+    .max(300)
+    .default(10),
   /** Sign-in attempts allowed per client address per window. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_WINDOW: seconds(60),

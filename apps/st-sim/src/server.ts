@@ -10,6 +10,7 @@ import { encodeToken, sendError } from './http-helpers.ts';
 import { Journal } from './journal.ts';
 import { registerAccounting } from './routes/accounting.ts';
 import type { RouteContext } from './routes/api.ts';
+import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
 import { SimTenant } from './tenant.ts';
@@ -172,6 +173,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerJpm(app, ctx);
   registerAccounting(app, ctx);
   registerOthers(app, ctx);
+  registerAttachmentRoutes(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

@@ -23,12 +23,15 @@ import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WorkerEnv } from './config.ts';
+import { handOverAfterPost } from './documents/handover.ts';
+import { closeWorkerPdfRenderer, workerPdfRenderer } from './documents/renderer.ts';
 import { failureHooks } from './failures.ts';
 import { freshnessChecker } from './freshness.ts';
 import type { WorkerServices } from './services.ts';
 import { detect } from './stages/detect.ts';
 import { draft } from './stages/draft.ts';
 import { extract } from './stages/extract.ts';
+import { pdf } from './stages/pdf.ts';
 import { post } from './stages/post.ts';
 import { price } from './stages/price.ts';
 import { reconcile } from './stages/reconcile.ts';
@@ -42,7 +45,13 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     'invoice.price': (p) => price(services, p),
     'invoice.draft': (p) => draft(services, p),
     'invoice.route': (p) => route(services, p),
-    'invoice.post': (p, ctx) => post(services, p, `job-${ctx.job.id}`),
+    'invoice.post': async (p, ctx) => {
+      await post(services, p, `job-${ctx.job.id}`);
+      await handOverAfterPost(services, p);
+    },
+    'invoice.pdf': async (p) => {
+      await pdf(services, p, workerPdfRenderer());
+    },
     'payment.reconcile': (p) => reconcile(services, p),
   };
 }
@@ -132,6 +141,7 @@ export async function startWorkerApp(
     async close() {
       stopSweeper();
       await closeWorkers(workers, env.SHUTDOWN_TIMEOUT_MS, log);
+      await closeWorkerPdfRenderer();
       await http?.close();
       await queues.close();
       workerConnection.disconnect();

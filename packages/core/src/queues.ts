@@ -57,9 +57,18 @@ export const QUEUE_CATALOG = {
   'invoice.post': {
     payload: PostPayload,
     stage: 'post',
-    next: null,
+    // After a verified post, when the tenant's documents are enabled (apps/workers documents/handover.ts).
+    next: 'invoice.pdf',
     // Longer bound: posting holds a lease (2 min) another job may only take over after.
     options: { ...STAGE_OPTIONS, progressBoundMs: 300_000 },
+  },
+  // Render the posted invoice's PDF from ServiceTitan's read-back, store it, attach it to the job.
+  // `next` receives { tenantId, runId, revision } once the PDF is stored (and attached).
+  'invoice.pdf': {
+    payload: PostPayload,
+    stage: 'pdf',
+    next: null,
+    options: { ...STAGE_OPTIONS, concurrency: 2 },
   },
   'payment.reconcile': {
     payload: ReconcilePayload,
@@ -91,6 +100,7 @@ export function queueForStage(stage: PipelineStage): QueueName {
 export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): string {
   const p = payload as Record<string, unknown>;
   if (queue === 'invoice.post') return `run-${p.runId}.post.r${p.revision}`;
+  if (queue === 'invoice.pdf') return `run-${p.runId}.pdf.r${p.revision}`;
   if (queue === 'payment.reconcile') return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}`;
   return `run-${p.runId}.${QUEUE_CATALOG[queue].stage}`;
 }

@@ -44,3 +44,13 @@ describe('the run state machine', () => {
     );
   });
 });
+
+describe('undoing an approval', () => {
+  it('returns an approved run to review, and only before posting has claimed it', () => {
+    expect(transition({ status: 'approved' }, 'approval_undone')).toBe('awaiting_review');
+    for (const status of ['posting', 'posted', 'awaiting_review', 'failed', 'rejected', 'queued', 'running'])
+      expect(() => transition({ status }, 'approval_undone'), status).toThrow(IllegalTransitionError);
+    expect(eventsFrom('approved')).toContain('approval_undone');
+    expect(eventsFrom('posting')).not.toContain('approval_undone');
+  });
+});

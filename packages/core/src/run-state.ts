@@ -32,6 +32,8 @@ export type RunEvent =
   | 'approved'
   | 'edited'
   | 'rejected'
+  /** The approver took the approval back inside the undo window, before posting started. */
+  | 'approval_undone'
   /** Posting. */
   | 'post_started'
   | 'posted'
@@ -49,6 +51,8 @@ const MOVES: Record<RunEvent, Partial<Record<RunStatus, RunStatus>>> = {
   approved: { awaiting_review: 'approved', failed: 'approved' },
   edited: { awaiting_review: 'awaiting_review', failed: 'awaiting_review' },
   rejected: { awaiting_review: 'rejected', failed: 'rejected' },
+  // Only from approved: once posting has claimed the run (posting), it is too late.
+  approval_undone: { approved: 'awaiting_review' },
   post_started: { approved: 'posting', posting: 'posting' },
   posted: { posting: 'posted' },
   post_mismatch: { posting: 'awaiting_review' },

@@ -307,6 +307,37 @@ export const ReconcileSettings = z.object({
   ]),
 });
 
+// ---- documents (invoice PDFs, issue 15) -------------------------------------------------------
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #1f4e79');
+/** A small logo inlined in the PDF: PNG, JPEG or SVG as a base64 data URL, at most ~200 KB. */
+const logoDataUrl = z
+  .string()
+  .max(280_000, 'the logo must be at most about 200 KB (a data URL of at most 280,000 characters)')
+  .regex(
+    /^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/,
+    'a data URL like data:image/png;base64,… (PNG, JPEG or SVG)',
+  );
+const brandFields = {
+  logoDataUrl: logoDataUrl.optional(),
+  accentColor: hexColour.optional(),
+  /** Licence numbers and regulator statement, printed in every page footer (≥ 8 pt). */
+  licenceText: z.string().max(600).optional(),
+  /** Payment terms and conditions, printed after the totals. */
+  terms: z.string().max(4000).optional(),
+};
+export const DocumentSettings = z.object({
+  /** Render a PDF of every posted invoice and attach it to the ServiceTitan job. Off by default. */
+  enabled: z.boolean().default(false),
+  /** Attach the PDF to the ServiceTitan job (when false it is only stored). */
+  attachToJob: z.boolean().default(true),
+  paperSize: z.enum(['Letter', 'A4']).default('Letter'),
+  ...brandFields,
+  accentColor: hexColour.default('#1f4e79'),
+  /** Per business unit: any brand field here replaces the tenant-wide one for that unit. */
+  businessUnits: z.array(z.object({ businessUnitId: z.number().int(), ...brandFields })).default([]),
+});
+export type DocumentSettings = z.infer<typeof DocumentSettings>;
+
 export const TenantSettings = z.object({
   policy: PolicySettings.default(PolicySettings.parse({})),
   rules: RulePackSettings.default(RulePackSettings.parse({})),
@@ -314,6 +345,7 @@ export const TenantSettings = z.object({
   pricing: PricingSettings.default(PricingSettings.parse({})),
   ai: AiSettings.default(AiSettings.parse({})),
   reconcile: ReconcileSettings.default(ReconcileSettings.parse({})),
+  documents: DocumentSettings.default(DocumentSettings.parse({})),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

@@ -1,6 +1,7 @@
 export * from './client/client.ts';
 export * from './client/credentials.ts';
 export * from './client/errors.ts';
+export * from './client/forms.ts';
 export * from './client/http.ts';
 export * from './client/rate-limiter.ts';
 export * from './client/tenant-client.ts';

@@ -9,6 +9,7 @@ import { HttpError, parseInput } from '../http/errors.ts';
 import { sendHtml } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
 import { auditPage, recentAuditPage } from '../views/audit.ts';
+import { inTimeZone } from '../views/format.ts';
 import { viewerOf } from '../views/layout.ts';
 import { auditCsv, toAuditRow } from './export.ts';
 
@@ -72,10 +73,21 @@ export function registerAuditRoutes(app: FastifyInstance, services: ConsoleServi
         select: { action: true },
         orderBy: { action: 'asc' },
       });
+      // Each row's time in its shop's zone.
+      const shown = [...new Set(page.map((e) => e.tenantId))];
+      const zones = new Map(
+        await Promise.all(
+          shown.map(async (id) => {
+            const settings = await services.runtime.settings(id).catch(() => null);
+            return [id, settings?.rules.afterHours.timezone ?? null] as const;
+          }),
+        ),
+      );
       return sendHtml(
         reply,
         recentAuditPage(viewerOf(request), {
           events: page,
+          zones,
           next,
           tenants: tenants.map((t) => ({ id: t.id, name: t.name })),
           actions: actions.map((a) => a.action),
@@ -109,13 +121,19 @@ export function registerAuditRoutes(app: FastifyInstance, services: ConsoleServi
         .type('application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.json"`)
         .send(JSON.stringify(events.map(toAuditRow), null, 2));
+    const tenantId = events[0]?.tenantId;
+    const zone = tenantId
+      ? ((await services.runtime.settings(tenantId).catch(() => null))?.rules.afterHours.timezone ?? null)
+      : null;
     return sendHtml(
       reply,
-      auditPage(
-        viewerOf(request),
-        runId ? `Audit history of run ${runId}` : `Audit history of item ${itemId}`,
-        events,
-        { run: runId, item: itemId },
+      inTimeZone(zone, () =>
+        auditPage(
+          viewerOf(request),
+          runId ? `Audit history of run ${runId}` : `Audit history of item ${itemId}`,
+          events,
+          { run: runId, item: itemId },
+        ),
       ),
     );
   });

@@ -15,10 +15,12 @@ import { registerAuditRoutes } from '../audit/routes.ts';
 import { registerLoginRoutes, sendLoginForm } from '../auth/login-routes.ts';
 import { ruleFor } from '../auth/roles.ts';
 import { registerBankStatementRoutes } from '../bank/routes.ts';
+import { registerDocumentRoutes } from '../documents/routes.ts';
 import { registerBullBoard } from '../ops/bull-board.ts';
 import { registerOpsRoutes } from '../ops/routes.ts';
 import { registerItemRoutes } from '../review/item-routes.ts';
 import { registerQueueRoutes } from '../review/queue-routes.ts';
+import { registerWorkflowRoutes } from '../review/workflow-routes.ts';
 import type { ConsoleServices } from '../services.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
 import { registerUserRoutes } from '../users/routes.ts';
@@ -118,6 +120,8 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     await registerLoginRoutes(ui, services);
     registerQueueRoutes(ui, services);
     registerItemRoutes(ui, services);
+    registerDocumentRoutes(ui, services);
+    registerWorkflowRoutes(ui, services);
     registerAuditRoutes(ui, services);
     registerSettingsRoutes(ui, services);
     // Its own scope: multipart bodies are parsed for the bank-file upload and nowhere else.

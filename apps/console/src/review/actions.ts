@@ -20,10 +20,13 @@ import { isManager } from '../auth/roles.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { HttpError } from '../http/errors.ts';
 import type { ConsoleServices } from '../services.ts';
-import { type ActionResult, claimTtl, itemRefs, snapshot } from './decision.ts';
-import { enqueueAgain } from './enqueue.ts';
+import { recordCorrections } from './corrections.ts';
+import { type ActionResult, claimTtl, itemRefs, snapshot, undoWindowMs } from './decision.ts';
+import { schedulePost } from './enqueue.ts';
 import { currentDraft, managerRule, stageValue } from './load.ts';
 import { setInvoiceReviewStatus } from './st-review-status.ts';
+
+const runRef = (run: PipelineRun) => ({ tenantId: run.tenantId, stJobId: run.stJobId, runId: run.id });
 
 async function requireRun(tx: Tx, item: ReviewItem): Promise<PipelineRun> {
   if (item.kind !== 'invoice')
@@ -34,7 +37,7 @@ async function requireRun(tx: Tx, item: ReviewItem): Promise<PipelineRun> {
 }
 
 /** Move the run by the state machine; a run that has moved on is a conflict, not a crash. */
-async function moveRun(
+export async function moveRun(
   tx: Tx,
   run: { id: string; status: string; stage: string },
   event: RunEvent,
@@ -72,6 +75,7 @@ export async function approveItem(
     if (manager.required && !isManager(user.role))
       throw new HttpError(403, `A billing manager must approve this item: ${manager.why.join('; ')}.`);
     const now = new Date();
+    const undoUntil = new Date(now.getTime() + undoWindowMs(services));
     await moveRun(tx, run, 'approved', { stage: 'post' });
     const after = await tx.reviewItem.update({
       where: { id: item.id },
@@ -79,7 +83,13 @@ export async function approveItem(
         status: 'approved',
         resolvedAt: now,
         resolvedBy: user.id,
-        resolution: { action: 'approve', revision: draft.revision, by: user.id },
+        resolution: {
+          action: 'approve',
+          revision: draft.revision,
+          by: user.id,
+          // Posting waits until then; until then the approver may undo (undo.ts).
+          ...(undoWindowMs(services) > 0 ? { undoUntil: undoUntil.toISOString() } : {}),
+        },
         claimedBy: null,
         claimExpiresAt: null,
       },
@@ -99,7 +109,7 @@ export async function approveItem(
   });
   services.metrics.actions.inc({ action: 'approve' });
   try {
-    await enqueueAgain(services.queues, 'invoice.post', result);
+    await schedulePost(services.queues, result, undoWindowMs(services));
     return { itemId, status: 'approved' };
   } catch (error) {
     services.log.error(
@@ -168,6 +178,13 @@ export async function editDraft(
       document: doc as unknown as Record<string, unknown>,
       createdBy: user.email,
     });
+    // What the reviewer changed, line by line, for the history learner.
+    await recordCorrections(
+      tx,
+      { ...runRef(run), fromRevision: draft.revision, toRevision: revision, createdBy: user.email },
+      draft.lines,
+      doc.lines,
+    );
     await moveRun(tx, lockedRun, 'edited', { draftRevision: revision });
     const after = await tx.reviewItem.update({ where: { id: itemId }, data: { amount: doc.total } });
     await auditUser(tx, user, {

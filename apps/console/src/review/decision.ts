@@ -31,3 +31,8 @@ export function itemRefs(item: ReviewItem) {
 export function claimTtl(services: ConsoleServices): number {
   return services.env.CLAIM_TTL * 1000;
 }
+
+/** How long posting waits after an approval, so the approver can undo it (0: no window). */
+export function undoWindowMs(services: ConsoleServices): number {
+  return services.env.APPROVAL_UNDO_SECONDS * 1000;
+}

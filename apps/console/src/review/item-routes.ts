@@ -31,7 +31,8 @@ import { parsePaymentDecision } from './payment-split.ts';
 const STAFF = new Set(['billing_specialist', 'billing_manager', 'admin']);
 
 export const FLASH: Record<string, Flash> = {
-  approved: { kind: 'ok', text: 'Approved. Posting to ServiceTitan has started.' },
+  approved: { kind: 'ok', text: 'Approved. It posts to ServiceTitan once the undo window has passed.' },
+  undone: { kind: 'ok', text: 'Approval undone: nothing was posted, and the item is back in review.' },
   approved_unqueued: {
     kind: 'warn',
     text: 'Approved and saved, but the posting queue is unreachable; posting resumes when an engineer runs `npm run runs:resume`.',

@@ -34,6 +34,8 @@ export const QueueQuery = z
     bu: id,
     jobType: id,
     job: id,
+    /** Search: customer name, service address, job number, invoice number (words, all must match). */
+    q: blank(z.string().trim().max(200, 'must be at most 200 characters').optional()),
     min: amount,
     max: amount,
     age: blank(z.enum(['1h', '4h', '24h', '72h'], { message: 'must be 1h, 4h, 24h or 72h' }).optional()),
@@ -65,7 +67,22 @@ export function toFilters(query: QueueQuery, tenantId: string, userId: string): 
     maxAmount: query.max,
     minAgeHours: query.age ? AGE_FILTERS[query.age] : undefined,
     assignee: query.assignee === 'me' ? userId : query.assignee === 'unclaimed' ? 'unclaimed' : undefined,
+    search: searchWords(query.q),
   };
+}
+
+/**
+ * The words of a search, each matched anywhere in an item's search text. "#" and punctuation
+ * around a word are dropped ("#90255," finds invoice 90255); at most 6 words of 60 characters.
+ */
+export function searchWords(q: string | undefined): string[] | undefined {
+  if (!q) return undefined;
+  const words = q
+    .split(/\s+/)
+    .map((w) => w.replace(/^[#"'(,.;:]+|["'),.;:]+$/g, '').slice(0, 60))
+    .filter((w) => w.length > 0)
+    .slice(0, 6);
+  return words.length ? words : undefined;
 }
 
 /** What "next item" pulls: managers take escalations first; specialists take open items. */

@@ -3,6 +3,7 @@
 import {
   claimNextReviewItem,
   countReviewQueue,
+  type Db,
   listReviewQueue,
   releaseReviewClaim,
   userNames,
@@ -21,6 +22,16 @@ import { FLASH } from './item-routes.ts';
 import { nextStatuses, QueueQuery, queryParams, toFilters } from './queue-query.ts';
 
 const STAFF = new Set(['billing_specialist', 'billing_manager', 'admin']);
+
+/** Each run's current draft revision: what a bulk approval of the page's rows approves. */
+async function draftRevisions(db: Db, runIds: string[]): Promise<Map<string, number>> {
+  if (!runIds.length) return new Map();
+  const runs = await db.pipelineRun.findMany({
+    where: { id: { in: runIds } },
+    select: { id: true, draftRevision: true },
+  });
+  return new Map(runs.map((r) => [r.id, r.draftRevision]));
+}
 
 const SkuQuery = z.object({
   tenant: z.string().min(1, 'is missing').max(64),
@@ -56,7 +67,11 @@ export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServi
     const { tenants, tenantId } = await tenantFor(request, query.tenant);
     if (!tenantId) {
       if (wantsJson(request))
-        return reply.send({ items: [], next: null, counts: { total: 0, byReason: {} } });
+        return reply.send({
+          items: [],
+          next: null,
+          counts: { total: 0, byReason: {}, totalAmount: '0.00', amountByReason: {} },
+        });
       const body = isScoped(user)
         ? html`<h1>Review queue</h1><p>None of the tenants your account is limited to is registered. Ask an admin.</p>`
         : html`<h1>Review queue</h1><p>No tenants are registered yet.</p>`;
@@ -69,10 +84,16 @@ export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServi
       runtime.catalog(tenantId).catch(() => null),
     ]);
     if (wantsJson(request)) return reply.send({ tenantId, ...page, counts });
-    const holders = await userNames(
-      db,
-      page.items.flatMap((i) => (i.claimedBy ? [i.claimedBy] : [])),
-    );
+    const [holders, revisions] = await Promise.all([
+      userNames(
+        db,
+        page.items.flatMap((i) => (i.claimedBy ? [i.claimedBy] : [])),
+      ),
+      draftRevisions(
+        db,
+        page.items.flatMap((i) => (i.runId ? [i.runId] : [])),
+      ),
+    ]);
     const done = (request.query as { done?: string }).done;
     const settings = await runtime.settings(tenantId).catch(() => null);
     return sendHtml(
@@ -86,6 +107,7 @@ export function registerQueueRoutes(app: FastifyInstance, services: ConsoleServi
           page,
           counts,
           holders,
+          revisions,
           businessUnits: [...(catalog?.businessUnitNames ?? [])],
           jobTypes: [...(catalog?.jobTypeNames ?? [])],
           canWork: STAFF.has(user.role),

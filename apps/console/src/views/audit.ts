@@ -1,6 +1,7 @@
 // Audit history as a table, with links to the CSV and JSON exports.
 import type { AuditEvent } from '@invoicer/db';
-import { timeTag } from './format.ts';
+import { describeChanges } from './audit-changes.ts';
+import { inTimeZone, timeTag } from './format.ts';
 import { href, html, type SafeHtml } from './html.ts';
 import { layout, type Viewer } from './layout.ts';
 
@@ -16,10 +17,8 @@ export function auditTable(
     events.length
       ? html`<table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
   <tbody>${events.map(
-    (
-      e,
-    ) => html`<tr><td>${timeTag(e.occurredAt)}</td><td><span class="tag">${e.actorType}</span> ${e.actor}</td><td><code>${e.action}</code></td>
-    <td><details><summary>data</summary><pre>${JSON.stringify(e.data, null, 2)}</pre></details></td></tr>`,
+    (e) => html`<tr><td>${timeTag(e.occurredAt)}</td><td>${actorText(e)}</td><td>${actionText(e.action)}</td>
+    <td>${changesText(e.data)}<details><summary class="small muted">raw data</summary><pre>${JSON.stringify(e.data, null, 2)}</pre></details></td></tr>`,
   )}</tbody></table>`
       : html`<p class="muted">No audit events yet.</p>`
   }
@@ -38,29 +37,33 @@ export function auditPage(
   });
 }
 
-/** An event's data as readable changes: "field: before → after", then the other fields. */
+/** An event's data as readable changes: "Status: Open → Approved (posting)", then the rest. */
 export function changesText(data: unknown): SafeHtml {
-  if (!data || typeof data !== 'object' || Array.isArray(data))
-    return html`${data === undefined ? '' : JSON.stringify(data)}`;
-  const d = data as Record<string, unknown>;
-  const show = (v: unknown) =>
-    v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const rows: SafeHtml[] = [];
-  const before = d.before as Record<string, unknown> | undefined;
-  const after = d.after as Record<string, unknown> | undefined;
-  if (before && after && typeof before === 'object' && typeof after === 'object') {
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
-      if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-        rows.push(html`<li><strong>${key}</strong>: ${show(before[key])} → ${show(after[key])}</li>`);
-  }
-  for (const [key, value] of Object.entries(d))
-    if (key !== 'before' && key !== 'after')
-      rows.push(html`<li><strong>${key}</strong>: ${show(value)}</li>`);
-  return rows.length ? html`<ul class="changes">${rows}</ul>` : html`<span class="muted">—</span>`;
+  const lines = describeChanges(data);
+  return lines.length
+    ? html`<ul class="changes">${lines.map((line) => html`<li>${line}</li>`)}</ul>`
+    : html`<span class="muted">—</span>`;
+}
+
+/** Who acted: the person's name and role when the event carries them, else the actor. */
+export function actorText(e: AuditEvent): string {
+  const by = (e.data as { by?: { name?: string; role?: string } } | null)?.by;
+  if (e.actorType !== 'user') return `${e.actor} (${e.actorType})`;
+  return by?.name ? `${by.name} (${e.actor})` : e.actor;
+}
+
+/** What happened, in words: `review.approval_undone` → "Review: approval undone". */
+export function actionText(action: string): string {
+  const [area, ...rest] = action.split('.');
+  const what = rest.join(' ').replaceAll('_', ' ');
+  const place = (area ?? '').replaceAll('_', ' ');
+  return what ? `${place.charAt(0).toUpperCase()}${place.slice(1)}: ${what}` : place;
 }
 
 export interface RecentAuditModel {
   events: AuditEvent[];
+  /** Each tenant's time zone: a row's time is shown in its shop's zone. */
+  zones: Map<string, string | null>;
   next: string | null;
   tenants: { id: string; name: string }[];
   actions: string[];
@@ -80,7 +83,7 @@ export function recentAuditPage(viewer: Viewer, m: RecentAuditModel): SafeHtml {
     (t) => html`<option value="${t.id}"${t.id === f.tenant ? html` selected` : ''}>${t.name}</option>`,
   )}</select></div>
   <div class="field"><label for="a-action">Action</label><select id="a-action" name="action"><option value="">Any</option>${m.actions.map(
-    (a) => html`<option value="${a}"${a === f.action ? html` selected` : ''}>${a}</option>`,
+    (a) => html`<option value="${a}"${a === f.action ? html` selected` : ''}>${actionText(a)}</option>`,
   )}</select></div>
   <div class="field"><label for="a-actor">User</label><input id="a-actor" name="actor" value="${f.actor ?? ''}"></div>
   <div class="field actions"><button type="submit">Filter</button> <a href="/audit">Clear</a></div>
@@ -92,7 +95,7 @@ ${
 <tbody>${m.events.map(
         (
           e,
-        ) => html`<tr><td>${timeTag(e.occurredAt)}</td><td>${names.get(e.tenantId) ?? e.tenantId}</td><td>${e.actor}</td><td>${e.action}</td>
+        ) => html`<tr data-event="${e.id}"><td>${inTimeZone(m.zones.get(e.tenantId), () => timeTag(e.occurredAt))}</td><td>${names.get(e.tenantId) ?? e.tenantId}</td><td>${actorText(e)}</td><td>${actionText(e.action)}</td>
   <td>${e.reviewItemId ? html`<a href="/items/${e.reviewItemId}">${e.stJobId ? `job ${e.stJobId}` : 'item'}</a>` : e.stJobId ? `job ${e.stJobId}` : ''}</td>
   <td>${changesText(e.data)}</td></tr>`,
       )}</tbody></table>`

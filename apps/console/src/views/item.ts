@@ -6,7 +6,9 @@ import { isManager, type Role } from '../auth/roles.ts';
 import type { ItemView } from '../review/load.ts';
 import { auditTable } from './audit.ts';
 import { aiSection, jobContextSection, routeSection } from './context.ts';
+import { documentsPanel } from './documents.ts';
 import { draftPanel, technicianPanel } from './draft.ts';
+import { escalationNote } from './escalations.ts';
 import { age, type CodeNames, money, reasonLabel, statusBadge, timeTag, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, type Flash, layout, type Viewer } from './layout.ts';
@@ -126,6 +128,7 @@ export function itemPage(viewer: Viewer, m: ItemPageModel): SafeHtml {
 <section class="panel actions" id="decision-panel" aria-labelledby="decide-title">
   <h2 id="decide-title">Decision</h2>
   ${claimBanner(m)}${resolution(item, m.names)}
+  ${OPEN_STATUSES.includes(item.status) ? escalationNote(audit) : ''}
   ${decisions(viewer, m, role)}
   ${releaseForm(viewer, m)}
 </section>
@@ -144,6 +147,7 @@ ${
     notice: m.draftNotice,
     names: m.codeNames,
   })}
+  ${documentsPanel(item)}
   </div>
   <aside class="item-side" aria-label="The technician's invoice and notes">
   ${technicianPanel(context)}

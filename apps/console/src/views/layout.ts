@@ -5,7 +5,7 @@
 // style-src 'self' policy blocks, one CSP error per field on every edit.
 import type { FastifyRequest } from 'fastify';
 import { csrfToken } from '../auth/csrf.ts';
-import { ROLE_LABELS } from '../auth/roles.ts';
+import { isManager, ROLE_LABELS } from '../auth/roles.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { type Html, html, type SafeHtml } from './html.ts';
 
@@ -28,12 +28,15 @@ export interface Flash {
   text: string;
 }
 
-type Section = 'queue' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
+type Section = 'queue' | 'escalations' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
+
+const STAFF_ROLES = ['billing_specialist', 'billing_manager', 'admin'];
 
 function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   const role = viewer.user?.role;
   if (!role) return html``;
   const links: [Section, string, string][] = [['queue', '/queue', 'Review queue']];
+  if (isManager(role)) links.push(['escalations', '/escalations', 'Escalations']);
   if (role !== 'engineer') links.push(['bank', '/bank-statements', 'Bank files']);
   links.push(['audit', '/audit', 'Audit']);
   // The cluster overview spans every tenant: not for users limited to some tenants.
@@ -50,13 +53,15 @@ const SHORTCUTS: [string, string][] = [
   ['?', 'Show or hide this help'],
   ['n / j', 'Next item in the queue (claims it)'],
   ['a', 'Approve the draft as shown'],
+  ['u', 'Undo your last approval (while its countdown runs)'],
   ['e', 'Edit: jump to the first quantity'],
   ['r', 'Reject: jump to the reason'],
   ['m', 'Escalate to a manager'],
   ['h', 'Put on hold'],
   ['1 – 9', 'Payment items: apply candidate 1 – 9'],
   ['0', 'Payment items: no match, leave open'],
-  ['/', 'Queue: jump to the filters'],
+  ['/', 'Queue: jump to the search box'],
+  ['Tab / Space', 'Queue: move to a row’s checkbox and tick it for “Approve selected”'],
   ['Esc', 'Leave a text field or close this help'],
 ];
 
@@ -82,8 +87,10 @@ export function layout(
 <meta name="csrf-token" content="${viewer.csrf}">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/console.css">
+<link rel="stylesheet" href="/static/workflow.css">
 <script src="/static/htmx.min.js" defer></script>
 <script src="/static/console.js" defer></script>
+<script src="/static/workflow.js" defer></script>
 </head>
 <body hx-headers="${headers}">
 <a class="skip-link" href="#main">Skip to content</a>
@@ -99,6 +106,11 @@ export function layout(
 </header>
 <main id="main" tabindex="-1">
 ${flashBanner(page.flash)}
+${
+  user && STAFF_ROLES.includes(user.role)
+    ? html`<div id="pending-approvals" hx-get="/approvals/pending" hx-trigger="load" hx-swap="outerHTML"></div>`
+    : ''
+}
 ${page.body}
 </main>
 <footer role="contentinfo"><p>Press <kbd>?</kbd> for keyboard shortcuts.</p></footer>

@@ -15,6 +15,8 @@ export interface QueueViewModel {
   page: QueuePage;
   counts: QueueCounts;
   holders: Map<string, string>;
+  /** Each run's current draft revision (what a bulk approval approves). */
+  revisions: Map<string, number>;
   businessUnits: [number, string][];
   jobTypes: [number, string][];
   canWork: boolean;
@@ -53,6 +55,9 @@ function filters(m: QueueViewModel): SafeHtml {
     (r) => [r, reasonLabel(r)] as [string, string],
   );
   return html`<form method="get" action="/queue" class="filters" role="search" aria-label="Filter the queue">
+  <div class="field"><label for="f-q">Search</label>
+  <input id="f-q" name="q" type="search" value="${q.q ?? ''}" maxlength="200" autocomplete="off" placeholder="Customer, address, job or invoice no." aria-describedby="f-q-help">
+  <span id="f-q-help" class="small muted">Every word must match; combines with the filters below.</span></div>
   ${
     m.tenants.length > 1
       ? select(
@@ -117,6 +122,57 @@ function reasonCounts(m: QueueViewModel): SafeHtml {
 </section>`;
 }
 
+/** Dollars waiting in review per reason, summed exactly by Postgres, formatted to the cent. */
+function dollarsByReason(m: QueueViewModel): SafeHtml {
+  const entries = Object.entries(m.counts.amountByReason).sort(
+    (a, b) => Number(b[1]) - Number(a[1]) || a[0].localeCompare(b[0]),
+  );
+  // Invoice reasons carry draft totals; payment reasons the amounts received.
+  const payment = new Set<string>(PAYMENT_REASONS);
+  const group = (title: string, rows: [string, string][]) =>
+    rows.length
+      ? html`<tbody><tr><th scope="rowgroup" colspan="2" class="small muted">${title}</th></tr>${rows.map(
+          ([reason, amount]) =>
+            html`<tr data-reason="${reason}"><td>${reasonLabel(reason)} <span class="muted small">(${m.counts.byReason[reason] ?? 0})</span></td><td class="num" data-amount="${amount}">${money(amount)}</td></tr>`,
+        )}</tbody>`
+      : '';
+  return html`<section aria-labelledby="dollars-title" class="dollars">
+  <h2 id="dollars-title">Dollars waiting</h2>
+  <p><strong id="dollars-total" data-amount="${m.counts.totalAmount}">${money(m.counts.totalAmount)}</strong> in ${m.counts.total} item${m.counts.total === 1 ? '' : 's'}</p>
+  ${
+    entries.length
+      ? html`<table class="dollars-by-reason"><thead><tr><th scope="col">Reason</th><th scope="col" class="num">Dollars</th></tr></thead>
+  ${group(
+    'Invoice drafts',
+    entries.filter(([r]) => !payment.has(r)),
+  )}${group(
+    'Payments received',
+    entries.filter(([r]) => payment.has(r)),
+  )}</table>
+  <p class="small muted">An item with several reasons counts under each; the total counts it once.</p>`
+      : ''
+  }
+</section>`;
+}
+
+/** Open invoice items a person can approve from the list (each keeps the revision shown). */
+function selectable(m: QueueViewModel, item: QueueViewModel['page']['items'][number]): number | null {
+  if (!m.canWork || item.kind !== 'invoice' || !item.runId) return null;
+  if (!['open', 'on_hold', 'escalated'].includes(item.status)) return null;
+  const revision = m.revisions.get(item.runId);
+  return revision && revision > 0 ? revision : null;
+}
+
+function bulkBar(viewer: Viewer, m: QueueViewModel): SafeHtml {
+  if (!m.canWork || !m.page.items.some((i) => selectable(m, i))) return html``;
+  return html`<form id="bulk-approve" method="post" action="/queue/approve" class="bulk-bar">${csrfField(viewer)}
+  <input type="hidden" name="tenant" value="${m.tenantId}">
+  <label class="inline"><input type="checkbox" data-select-all="bulk-approve"> Select all on this page</label>
+  <button type="submit" class="primary" data-bulk-submit>Approve selected</button>
+  <span class="small muted">Each is approved, posted and read back on its own; you get a result for every item.</span>
+</form>`;
+}
+
 function rows(m: QueueViewModel): SafeHtml {
   if (!m.page.items.length)
     return html`<p class="empty" role="status">No items match these filters${m.query.after ? ' on this page' : ''}.</p>`;
@@ -124,13 +180,20 @@ function rows(m: QueueViewModel): SafeHtml {
   return html`<table class="queue">
   <caption class="sr-only">Review items</caption>
   <thead><tr>
-    <th scope="col">Age</th><th scope="col">Customer / job</th><th scope="col">Reasons</th>
+    ${m.canWork ? html`<th scope="col" class="pick"><span class="sr-only">Select</span></th>` : ''}<th scope="col">Age</th><th scope="col">Customer / job</th><th scope="col">Reasons</th>
     <th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Held by</th><th scope="col">Due</th>
   </tr></thead>
   <tbody>${m.page.items.map((item) => {
     const held = item.claimedBy && item.claimExpiresAt && item.claimExpiresAt > now;
     const overdue = item.slaDueAt < now;
+    const revision = selectable(m, item);
+    const label = `${item.customerName ?? '(no customer)'}${item.stJobId ? ` job ${item.stJobId}` : ''}`;
     return html`<tr data-item="${item.id}">
+      ${
+        m.canWork
+          ? html`<td class="pick">${revision ? html`<input type="checkbox" name="item" value="${item.id}:${revision}" form="bulk-approve" aria-label="Select ${label}">` : ''}</td>`
+          : ''
+      }
       <td>${age(item.createdAt, now)}</td>
       <td><a href="/items/${item.id}" class="item-link">${item.customerName ?? '(no customer)'}${item.stJobId ? html` · job ${item.stJobId}` : ''}</a>
         <div class="muted small">${item.kind === 'payment' ? 'Payment · ' : ''}${item.summary}</div></td>
@@ -161,8 +224,9 @@ export function queuePage(viewer: Viewer, m: QueueViewModel): SafeHtml {
   }
 </div>
 <div class="queue-layout">
-  <aside aria-label="Filters and counts">${filters(m)}${reasonCounts(m)}</aside>
+  <aside aria-label="Filters and counts">${filters(m)}${reasonCounts(m)}${dollarsByReason(m)}</aside>
   <section aria-label="Items">
+    ${bulkBar(viewer, m)}
     ${rows(m)}
     <nav aria-label="Pages" class="pager">
       ${m.query.after ? html`<a href="${href('/queue', m.params)}">First page</a>` : ''}

@@ -44,6 +44,11 @@ export interface QueueFilters {
   /** A user id (a live claim), or 'unclaimed' (no claim or an expired one). */
   assignee?: string;
   needsManager?: boolean;
+  /**
+   * Words a clerk searches by (customer, address, job, invoice number), each matched anywhere
+   * in the item's review_item_search text (a trigger keeps it; a trigram index serves it).
+   */
+  search?: string[];
 }
 
 export interface QueueRow {
@@ -143,7 +148,17 @@ function conditions(f: QueueFilters, now: Date, options: { withReason: boolean }
   if (f.assignee === 'unclaimed') c.push(Prisma.sql`(claimed_by IS NULL OR claim_expires_at <= ${now})`);
   else if (f.assignee) c.push(Prisma.sql`(claimed_by = ${f.assignee} AND claim_expires_at > ${now})`);
   if (f.needsManager !== undefined) c.push(Prisma.sql`needs_manager = ${f.needsManager}`);
+  if (f.search?.length) {
+    const likes = f.search.map((word) => Prisma.sql`s.search_text LIKE ${likePattern(word)}`);
+    c.push(Prisma.sql`id IN (SELECT s.review_item_id FROM review_item_search s
+      WHERE s.tenant_id = ${f.tenantId} AND ${and(likes)})`);
+  }
   return c;
+}
+
+/** `%word%`, lower-cased, with LIKE's own wildcards and escape character taken literally. */
+export function likePattern(word: string): string {
+  return `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 function and(parts: Prisma.Sql[]): Prisma.Sql {
@@ -207,6 +222,9 @@ export async function listReviewQueue(
 export interface QueueCounts {
   total: number;
   byReason: Record<string, number>;
+  /** Dollars waiting (the items' amounts summed exactly in numeric), in all and per reason. */
+  totalAmount: string;
+  amountByReason: Record<string, string>;
 }
 
 /** Items matching the filters, and per reason (ignoring the reason filter, so every count shows). */
@@ -218,18 +236,20 @@ export async function countReviewQueue(
   const statuses = filters.statuses?.length ? filters.statuses : OPEN_REVIEW_STATUSES;
   const base = [Prisma.sql`tenant_id = ${filters.tenantId}`, Prisma.sql`status = ANY(${statuses}::text[])`];
   const [byReason, total] = await Promise.all([
-    db.$queryRaw<{ reason: string; n: number }[]>`
-      SELECT r AS reason, count(*)::int AS n
+    db.$queryRaw<{ reason: string; n: number; amount: string }[]>`
+      SELECT r AS reason, count(*)::int AS n, coalesce(sum(amount), 0)::text AS amount
       FROM review_items CROSS JOIN LATERAL unnest(reasons) AS r
       WHERE ${and([...base, ...conditions(filters, now, { withReason: false })])}
       GROUP BY r ORDER BY r`,
-    db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM review_items
+    db.$queryRaw<{ n: number; amount: string }[]>`
+      SELECT count(*)::int AS n, coalesce(sum(amount), 0)::text AS amount FROM review_items
       WHERE ${and([...base, ...conditions(filters, now, { withReason: true })])}`,
   ]);
   return {
     total: total[0]?.n ?? 0,
     byReason: Object.fromEntries(byReason.map((r) => [r.reason, r.n])),
+    totalAmount: total[0]?.amount ?? '0.00',
+    amountByReason: Object.fromEntries(byReason.map((r) => [r.reason, r.amount])),
   };
 }
 

@@ -12,7 +12,7 @@ import { type ChaosOptions, cleanupActiveRun, DEFAULT_OPTIONS, runChaos, SHORT_O
 const USAGE = `Usage: npm run chaos -- [options]
   --jobs <n>              jobs completing under faults (default 2000; --short: 200)
   --seed <n>              seeds the shop and the fault sequence (default 1)
-  --faults-every-ms <n>   mean time between faults (default 4000; --short: 2500)
+  --faults-every-ms <n>   mean time between faults (default 4000; --short: 3500)
   --short                 the CI version: a few hundred jobs, a handful of faults, 12 s Postgres outage
   --baseline              first run the same number of jobs with no faults (the drain-time ratio)
   --rate <n>              jobs completing per second (default 10; --short: 8)

@@ -1,7 +1,10 @@
 // Fault knobs and accounting for tests and benchmarks: latency, 5xx rate, 429 bursts with
 // Retry-After, hung requests, the 60 calls/s per-tenant limit, stuck export feeds, scripted one-off responses,
-// and per-endpoint call counters (so a benchmark can report calls per invoice).
+// replies of the wrong shape (arrays, nulls, missing fields, numbers as strings, huge strings,
+// truncated JSON, HTML, a wrong content type), and per-endpoint call counters (so a benchmark
+// can report calls per invoice).
 
+import type { FastifyInstance } from 'fastify';
 import type { AfterCommitFault } from './after-commit.ts';
 
 export interface FaultConfig {
@@ -23,6 +26,8 @@ export interface FaultConfig {
   stuckExportFeeds: string[];
   /** Writes applied, then answered with a 500 or a dropped connection (after-commit.ts). */
   failAfterCommit: AfterCommitFault | null;
+  /** Successful answers rewritten into a shape ServiceTitan does not document (registerWrongShape). */
+  wrongShape: WrongShapeFault | null;
 }
 
 export const DEFAULT_FAULTS: FaultConfig = {
@@ -35,6 +40,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   rateLimitPerSecond: 60,
   stuckExportFeeds: [],
   failAfterCommit: null,
+  wrongShape: null,
 };
 
 export type FaultDecision =
@@ -135,4 +141,122 @@ export class Faults {
     if (c.errorRate5xx > 0 && Math.random() < c.errorRate5xx) return { kind: 'error', status: 500, delayMs };
     return { kind: 'pass', delayMs };
   }
+}
+
+// ---- replies of the wrong shape -------------------------------------------------------------
+
+/**
+ * How a successful JSON answer is rewritten. Field modes act on each record of a list or export
+ * envelope (`data`), or on the body itself.
+ */
+export type WrongShapeMode =
+  | 'array' // the body wrapped in an array
+  | 'null' // the body is null
+  | 'empty' // no body at all
+  | 'drop-field' // `field` removed
+  | 'null-field' // `field` set to null
+  | 'garble-field' // `field` set to "n/a" (an amount or id that is not one)
+  | 'stringify-numbers' // every number a string ("5001")
+  | 'huge-string' // `field` (or `description`) set to `size` characters
+  | 'extra-fields' // unexpected fields added to every object
+  | 'truncate' // the JSON text cut in half
+  | 'html' // an HTML page, text/html
+  | 'content-type'; // the JSON body, labelled text/plain
+
+export interface WrongShapeFault {
+  mode: WrongShapeMode;
+  /** Only answers whose "METHOD /route" contains this string (e.g. "/invoices"). */
+  match?: string;
+  field?: string;
+  /** Length of the string `huge-string` writes (default 2,000,000). */
+  size?: number;
+  /** Rewrite at most this many answers, then the knob turns itself off. */
+  times?: number;
+}
+
+function mapRecords(body: unknown, change: (record: Record<string, unknown>) => void): unknown {
+  const records =
+    body && typeof body === 'object' && Array.isArray((body as { data?: unknown }).data)
+      ? (body as { data: unknown[] }).data
+      : [body];
+  for (const record of records) if (record && typeof record === 'object') change(record as never);
+  return body;
+}
+
+function deepMap(value: unknown, leaf: (v: unknown) => unknown, node?: (o: object) => void): unknown {
+  if (Array.isArray(value)) return value.map((v) => deepMap(v, leaf, node));
+  if (value && typeof value === 'object') {
+    const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepMap(v, leaf, node)]));
+    node?.(out);
+    return out;
+  }
+  return leaf(value);
+}
+
+/** The rewritten body and content type of a JSON answer `payload`. */
+export function wrongShape(payload: string, fault: WrongShapeFault): { body: string; contentType: string } {
+  const json = 'application/json; charset=utf-8';
+  const field = fault.field ?? 'description';
+  const body = JSON.parse(payload) as unknown;
+  switch (fault.mode) {
+    case 'array':
+      return { body: JSON.stringify([body]), contentType: json };
+    case 'null':
+      return { body: 'null', contentType: json };
+    case 'empty':
+      return { body: '', contentType: json };
+    case 'drop-field':
+      return { body: JSON.stringify(mapRecords(body, (r) => delete r[field])), contentType: json };
+    case 'null-field':
+      return { body: JSON.stringify(mapRecords(body, (r) => (r[field] = null))), contentType: json };
+    case 'garble-field':
+      return { body: JSON.stringify(mapRecords(body, (r) => (r[field] = 'n/a'))), contentType: json };
+    case 'stringify-numbers':
+      return {
+        body: JSON.stringify(deepMap(body, (v) => (typeof v === 'number' ? String(v) : v))),
+        contentType: json,
+      };
+    case 'huge-string': {
+      const huge = 'x'.repeat(fault.size ?? 2_000_000);
+      return { body: JSON.stringify(mapRecords(body, (r) => (r[field] = huge))), contentType: json };
+    }
+    case 'extra-fields': {
+      const extra = (o: object) =>
+        Object.assign(o, { zzUnexpected: { nested: [1, 'two', null] }, zzFlag: true });
+      return { body: JSON.stringify(deepMap(body, (v) => v, extra)), contentType: json };
+    }
+    case 'truncate':
+      return { body: payload.slice(0, Math.floor(payload.length / 2)), contentType: json };
+    case 'html':
+      return {
+        body: '<!DOCTYPE html><html><body><h1>Service Unavailable</h1><p>We are updating ServiceTitan.</p></body></html>',
+        contentType: 'text/html; charset=utf-8',
+      };
+    case 'content-type':
+      return { body: payload, contentType: 'text/plain; charset=utf-8' };
+  }
+}
+
+/** The onSend hook that applies `faults.config.wrongShape` to successful API answers. */
+export function registerWrongShape(app: FastifyInstance, faults: Faults): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const fault = faults.config.wrongShape;
+    if (!fault || typeof payload !== 'string' || reply.statusCode >= 300) return payload;
+    if (!/^\/[a-z-]+\/v2\/tenant\//.test(request.url)) return payload;
+    if (fault.times !== undefined && fault.times <= 0) return payload;
+    const endpoint = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    if (fault.match && !endpoint.includes(fault.match)) return payload;
+    let rewritten: { body: string; contentType: string };
+    try {
+      rewritten = wrongShape(payload, fault);
+    } catch {
+      return payload; // not JSON: nothing to reshape
+    }
+    if (fault.times !== undefined) {
+      const left = fault.times - 1;
+      faults.update({ wrongShape: left > 0 ? { ...fault, times: left } : null });
+    }
+    reply.header('content-type', rewritten.contentType);
+    return rewritten.body;
+  });
 }

@@ -5,7 +5,7 @@ import { loadTenantFixture, type TenantFixture } from '@invoicer/servicetitan';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAfterCommit } from './after-commit.ts';
 import { type SimCredentials, TokenIssuer } from './auth.ts';
-import { CallStats, type FaultConfig, Faults, type ScriptedResponse } from './faults.ts';
+import { CallStats, type FaultConfig, Faults, registerWrongShape, type ScriptedResponse } from './faults.ts';
 import { encodeToken, sendError } from './http-helpers.ts';
 import { Journal } from './journal.ts';
 import { registerAccounting } from './routes/accounting.ts';
@@ -163,6 +163,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
     if (/\/v2\/tenant\//.test(request.url) && reply.statusCode < 400) stats.status(reply.statusCode);
   });
   registerAfterCommit(app, faults, stats);
+  registerWrongShape(app, faults);
 
   const ctx: RouteContext = {
     tenant,

@@ -32,3 +32,30 @@ export function detectFormat(buffer: Uint8Array, fileName?: string): StatementFo
   if (/^[^\n<]*[,;\t][^\n]*\r?\n/.test(start) && !start.startsWith('<')) return 'csv';
   return undefined;
 }
+
+/**
+ * An upper estimate of the transactions in a file, from a scan for its record markers (a CSV
+ * row, a BAI2 16 record, an ACH entry, an OFX <STMTTRN>, a camt <Ntry>): lets a caller refuse a
+ * file too large for it before paying for a full parse.
+ */
+export function estimateTransactions(buffer: Uint8Array, format: StatementFormat): number {
+  const text = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('latin1');
+  const count = (pattern: RegExp) => {
+    let n = 0;
+    pattern.lastIndex = 0;
+    while (pattern.exec(text)) n += 1;
+    return n;
+  };
+  switch (format) {
+    case 'csv':
+      return Math.max(0, count(/\n(?=[^\r\n])/g));
+    case 'bai2':
+      return count(/(?:^|\n)\s*16,/g);
+    case 'nacha':
+      return count(/(?:^|\n)6/g);
+    case 'ofx':
+      return count(/<STMTTRN>/gi);
+    case 'camt':
+      return count(/<(?:[\w.-]+:)?Ntry[\s>]/g);
+  }
+}

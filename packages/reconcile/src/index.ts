@@ -1,6 +1,6 @@
 // @invoicer/reconcile: bank statement parsing (OFX, camt, BAI2, NACHA, CSV) and payment-to-
 // invoice matching. Pure functions: no database, network or file system.
-export { detectFormat } from './detect.ts';
+export { detectFormat, estimateTransactions } from './detect.ts';
 export { describeIssue, StatementParseError } from './errors.ts';
 export { parseBai2 } from './formats/bai2/bai2.ts';
 export { parseCamt } from './formats/camt/camt.ts';

@@ -3,16 +3,13 @@
 // where reconciliation stands. Multipart is parsed in this scope only, fields and the file
 // onto the body, so the guard's CSRF check reads the `_csrf` field as it does for every form
 // (or the x-csrf-token header an API client sends); the file is held in memory, 20 MB at most.
+// Imports run on a worker thread (importer.ts), one at a time, each upload taking its turn before
+// its body is read (upload-gate.ts), so large files neither stall other requests nor pile up.
 import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { errorMessage, fromAmountString, InvalidInputError } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
-import {
-  describeImport,
-  ImportNeedsConfirmation,
-  importBankStatement,
-  reconciliationSummary,
-} from '@invoicer/pipeline';
+import { describeImport, ImportNeedsConfirmation, reconciliationSummary } from '@invoicer/pipeline';
 import { describeIssue, StatementParseError } from '@invoicer/reconcile';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -38,6 +35,10 @@ import {
   type UploadValues,
   valuesOf,
 } from './form.ts';
+import { UploadTooLargeError } from './import-protocol.ts';
+import { ImportSlots } from './import-slots.ts';
+import { BankImporter } from './importer.ts';
+import { gateUploads, holdSlotFor } from './upload-gate.ts';
 
 const RECENT = 20;
 
@@ -128,7 +129,15 @@ export async function registerBankStatementRoutes(
   app: FastifyInstance,
   services: ConsoleServices,
 ): Promise<void> {
-  const { db, log } = services;
+  const { db, log, env } = services;
+  const importer = new BankImporter({
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    log,
+  });
+  app.addHook('onClose', () => importer.close());
+  gateUploads(app, new ImportSlots(), '/bank-statements');
 
   // Only this scope parses multipart. Fields and the one file land on request.body before the
   // guard's preHandler runs; a bigger file is refused while it streams in.
@@ -232,16 +241,20 @@ export async function registerBankStatementRoutes(
         ]);
       const tenantId = chosen;
       const digest = createHash('sha256').update(upload.file.data).digest('hex');
+      const bytes = upload.file.data.length; // the bytes are handed to the import thread
       let report: ImportReport;
       try {
-        report = await importBankStatement(db, services.queues, tenantId, upload.file.data, {
-          fileName: upload.fileName,
-          format: upload.format,
-          csvMapping: upload.csvMapping,
-          dryRun: upload.dryRun,
-          confirm: upload.confirm,
-          importedBy: user.email,
-        });
+        report = await holdSlotFor(
+          request,
+          importer.run(tenantId, upload.file.data, {
+            fileName: upload.fileName,
+            format: upload.format,
+            csvMapping: upload.csvMapping,
+            dryRun: upload.dryRun,
+            confirm: upload.confirm,
+            importedBy: user.email,
+          }),
+        );
       } catch (error) {
         if (error instanceof ImportNeedsConfirmation) {
           log.info(
@@ -286,6 +299,7 @@ export async function registerBankStatementRoutes(
             });
           return render(request, reply, tenantId, { values, unreadable, status: 400 });
         }
+        if (error instanceof UploadTooLargeError) throw new HttpError(413, error.message);
         if (error instanceof InvalidInputError) throw new HttpError(400, error.message);
         log.error(
           { err: errorMessage(error), user: user.id, tenantId, fileName: upload.fileName, digest },
@@ -306,7 +320,7 @@ export async function registerBankStatementRoutes(
             data: {
               fileName: upload.fileName,
               digest,
-              bytes: upload.file.data.length,
+              bytes,
               format: report.format,
               requestedFormat: upload.format ?? 'auto',
               csvMapping: upload.csvMapping ?? null,

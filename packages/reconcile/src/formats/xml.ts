@@ -1,8 +1,9 @@
 // fast-xml-parser with what the statement parsers need: a well-formedness check that names the
 // line, element line numbers (captureMetaData), strings kept as strings, and small accessors.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { fail } from '../errors.ts';
+import { fail, StatementParseError } from '../errors.ts';
 import type { StatementFormat } from '../types.ts';
+import { checkXmlBounds, MAX_XML_DEPTH } from './xml-limits.ts';
 
 export type XmlNode = { [key: string]: unknown };
 
@@ -27,6 +28,7 @@ export function parseXml(
       line: lineAt(xml, entity.index),
       message: 'DTD entity declarations are not accepted',
     });
+  checkXmlBounds(xml, format);
   const check = XMLValidator.validate(xml);
   if (check !== true) {
     fail(format, {
@@ -43,9 +45,10 @@ export function parseXml(
     parseAttributeValue: false,
     trimValues: true,
     captureMetaData: true,
+    maxNestedTags: MAX_XML_DEPTH + 1,
     isArray: (name) => arrayElements.has(name),
   });
-  const root = parser.parse(xml) as XmlNode;
+  const root = parseChecked(parser, xml, format);
   const starts = lineStarts(xml);
   return {
     root,
@@ -56,6 +59,19 @@ export function parseXml(
       return meta?.startIndex === undefined ? undefined : lineFromStarts(starts, meta.startIndex);
     },
   };
+}
+
+/** The parser's own refusals (limits it enforces itself) are unreadable files too, not crashes. */
+function parseChecked(parser: XMLParser, xml: string, format: StatementFormat): XmlNode {
+  try {
+    return parser.parse(xml) as XmlNode;
+  } catch (error) {
+    if (error instanceof StatementParseError) throw error;
+    fail(format, {
+      code: 'malformed_record',
+      message: `not a readable XML document: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
 }
 
 function lineStarts(text: string): number[] {

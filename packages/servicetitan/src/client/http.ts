@@ -13,6 +13,14 @@ import { StApiError, StNetworkError, StRateLimitedError, StSchemaError } from '.
  */
 const MAX_INLINE_RETRY_AFTER_MS = 30_000;
 
+/**
+ * Bounds on a reply. The largest real pages (500 price-book records) are a few MB and the longest
+ * texts (job summaries, notes) a few KB: a reply or a string far beyond is a broken answer, refused
+ * before it reaches a draft, the mirror or a page, instead of being carried along.
+ */
+export const MAX_RESPONSE_CHARS = 32 * 1024 * 1024;
+export const MAX_STRING_CHARS = 100_000;
+
 import { noRateLimit, type RateLimiter } from './rate-limiter.ts';
 import type { TokenSource } from './token.ts';
 
@@ -151,20 +159,36 @@ export class StHttp {
         await sleep(this.backoff(attempt));
         continue;
       }
+      const declared = Number(response.headers.get('content-length') ?? 0);
+      if (declared > MAX_RESPONSE_CHARS) {
+        await response.body?.cancel();
+        throw tooLarge(endpoint, declared);
+      }
       const text = await response.text();
+      if (text.length > MAX_RESPONSE_CHARS) throw tooLarge(endpoint, text.length);
       if (!response.ok) throw new StApiError(response.status, endpoint, parseErrorBody(text));
       const json = text ? safeJson(text) : undefined;
-      if (text && !isJson(text)) {
-        // A 200 that is not JSON (an HTML maintenance or proxy page) is a transient failure of
-        // the service, not a permanent schema mismatch: retried like a 5xx.
+      // A 200 that is not JSON (an HTML maintenance or proxy page, a body cut short), or an empty
+      // one where a record was asked for, is a transient failure of the service, not a permanent
+      // schema mismatch: retried like a 5xx.
+      if ((text && !isJson(text)) || (!text && options.schema)) {
         if (idempotent && attempt < maxRetries) {
           await sleep(this.backoff(attempt));
           continue;
         }
+        const type = response.headers.get('content-type') ?? 'no content type';
         throw new StNetworkError(
           endpoint,
-          new Error(`answered ${response.status} with a body that is not JSON`),
+          new Error(
+            `answered ${response.status} with ${text ? `a body that is not JSON (${type}, ${text.length} characters)` : 'an empty body'}`,
+          ),
         );
+      }
+      const long = longString(json);
+      if (long) {
+        throw new StSchemaError(endpoint, [
+          `${long.path || '(body)'}: a string of ${long.length} characters (at most ${MAX_STRING_CHARS})`,
+        ]);
       }
       if (!options.schema) return json as never;
       const parsed = options.schema.safeParse(json);
@@ -183,6 +207,24 @@ export class StHttp {
     const base = this.options.baseBackoffMs ?? 250;
     return Math.random() * Math.min(10_000, base * 2 ** attempt);
   }
+}
+
+function tooLarge(endpoint: string, size: number): StSchemaError {
+  return new StSchemaError(endpoint, [
+    `(body): ${size} characters, more than the ${MAX_RESPONSE_CHARS} any reply of this API needs`,
+  ]);
+}
+
+/** The first string longer than MAX_STRING_CHARS in a parsed reply, with its path. */
+function longString(value: unknown, path = ''): { path: string; length: number } | undefined {
+  if (typeof value === 'string')
+    return value.length > MAX_STRING_CHARS ? { path, length: value.length } : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = longString(child, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function isJson(text: string): boolean {

@@ -3,6 +3,7 @@
 // newline, so line numbers in parser errors and element metadata are the original file's.
 import { fail } from '../../errors.ts';
 import type { ParseIssue } from '../../types.ts';
+import { depthProblem, MAX_XML_DEPTH } from '../xml-limits.ts';
 
 export interface OfxText {
   /** Header fields: SGML "KEY:VALUE" lines or the attributes of <?OFX …?>. */
@@ -67,6 +68,14 @@ export function toXml(text: string): OfxText {
   const start = text.search(/<OFX>/i);
   if (start < 0) fail('ofx', { code: 'missing_field', line: 1, message: 'no <OFX> element found' });
   const prefix = text.slice(0, start);
+  // The prefix is blanked below, so a DTD there could do no harm; it is still no bank file's.
+  const entity = /<!ENTITY/i.exec(prefix);
+  if (entity)
+    fail('ofx', {
+      code: 'unsupported',
+      line: 1 + countNewlines(text, 0, entity.index),
+      message: 'DTD entity declarations are not accepted',
+    });
   const header: Record<string, string> = {};
   for (const m of prefix.matchAll(/^\s*([A-Z]+):(.*)$/gm)) header[m[1] as string] = (m[2] ?? '').trim();
   for (const m of prefix.matchAll(/<\?OFX([^?]*)\?>/gi)) {
@@ -153,6 +162,9 @@ function repair(text: string, start: number, warnings: ParseIssue[]): string {
         if (at >= 0 && at < stack.length - 1) closeDownTo(at + 1, line, `where <${name}> begins`);
       }
       const open: Open = { name, line };
+      // Bounded before the stack grows: each open searches it, so depth is also time.
+      if (stack.length >= MAX_XML_DEPTH)
+        fail('ofx', { code: 'malformed_record', line, recordType: name, message: depthProblem(name) });
       stack.push(open);
       leaf = open;
       out.push(`<${name}>`);

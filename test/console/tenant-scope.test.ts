@@ -274,6 +274,14 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     refusedAsMissing(await client.get(`/items/${ids.otherItem}/pdf`), 'beta PDF');
     return [];
   },
+  // Customer messages: another tenant's timeline is as missing as no item; a resend is refused.
+  'GET /items/:id/messages': async ({ client }) => {
+    refusedAsMissing(await client.get(`/items/${ids.otherItem}/messages`), 'beta messages');
+    return [];
+  },
+  'POST /items/:id/messages/resend': async ({ client }) => [
+    await client.post(`/items/${ids.otherItem}/messages/resend`, { contactId: '' }),
+  ],
   'POST /items/:id/claim': async ({ client, allowed }) => {
     const res = await client.post(`/items/${ids.otherItem}/claim`);
     const htmx = await client.post(

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
+  DocumentSettings,
   errorMessage,
   PolicySettings,
   RulePackSettings,
@@ -22,6 +23,8 @@ import { reconcileBankStatement } from './bank.ts';
 import { startCluster } from './cluster.ts';
 import { startDemoConsole } from './console.ts';
 import { prepareDatabase } from './database.ts';
+import { deliverPosted, demoDeliverySettings, printDelivery } from './delivery.ts';
+import { startMailSink } from './mail-sink.ts';
 import { resetDemoTenant } from './reset.ts';
 import {
   demoShopKey,
@@ -101,6 +104,8 @@ async function main(): Promise<number> {
   }
   const live = shopOptions.live;
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
+  // Posted invoices are emailed here (DEMO_SMTP_PORT to pick the port).
+  const mailSink = await startMailSink({ port: Number(process.env.DEMO_SMTP_PORT ?? 0) });
   const cluster = await startCluster({
     fixture,
     tenantId: DEMO_TENANT,
@@ -118,6 +123,12 @@ async function main(): Promise<number> {
       // Auto-post what is safe; always review property-management accounts.
       policy: PolicySettings.parse({ mode: 'auto', alwaysReviewCustomerTagIds: [581] }),
       rules: RulePackSettings.parse({ afterHours: { timezone: fixture.meta.timezone } }),
+      // Posted invoices get a PDF (attached to the job) and are emailed with it.
+      documents: DocumentSettings.parse({
+        enabled: true,
+        licenceText: `${fixture.meta.name} · demo licence TACLA00000000C`,
+      }),
+      delivery: demoDeliverySettings(mailSink, fixture.meta.name),
     },
     log,
   });
@@ -127,6 +138,7 @@ async function main(): Promise<number> {
     () => [
       { name: 'console', close: () => consoleApp.close() },
       { name: 'cluster', close: () => cluster.close() },
+      { name: 'mail sink', close: () => mailSink.close() },
     ],
     env.SHUTDOWN_TIMEOUT_MS,
   );
@@ -142,6 +154,7 @@ async function main(): Promise<number> {
   const settled = await waitForIdle(cluster, DEMO_TENANT, expected, log);
   const summary = await demoSummary(cluster.db, DEMO_TENANT, startedAt);
   console.log(printSummary(summary, summary.jobs - runsBefore));
+  console.log(printDelivery(await deliverPosted(cluster, DEMO_TENANT, mailSink, STATE_DIR), mailSink));
   if (bankStatement) {
     console.log("\nImporting last month's bank statement (BAI2)…");
     console.log(await reconcileBankStatement(cluster, DEMO_TENANT, bankStatement, log));

@@ -21,6 +21,8 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { IngestEnv } from './config.ts';
 import { type Loop, startLoop } from './loop.ts';
 import { startFeedsAtNow, startPoller } from './poller.ts';
+import { registerSmsRoutes } from './sms.ts';
+import { registerUnsubscribeRoutes } from './unsubscribe.ts';
 import { RETRY_AFTER_SECONDS, registerWebhookRoutes, WEBHOOK_PATH } from './webhooks.ts';
 
 export interface IngestApp {
@@ -128,6 +130,8 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
   logRequests(http, log);
   registerHealthRoutes(http, { postgres: opaque(readiness.postgres), redis: opaque(readiness.redis) });
   registerWebhookRoutes(http, { db, queues, env, log, metrics, tenantIdFor });
+  registerSmsRoutes(http, { db, queues, log, clientFor });
+  registerUnsubscribeRoutes(http, { db, log });
 
   const ops = Fastify({ logger: false });
   installErrorHandlers(ops, log);

@@ -11,6 +11,7 @@ import { Journal } from './journal.ts';
 import { registerAccounting } from './routes/accounting.ts';
 import type { RouteContext } from './routes/api.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
+import { registerCrmTelecom } from './routes/crm-telecom.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
 import { SimTenant } from './tenant.ts';
@@ -174,6 +175,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerJpm(app, ctx);
   registerAccounting(app, ctx);
   registerOthers(app, ctx);
+  registerCrmTelecom(app, ctx, tokens);
   registerAttachmentRoutes(app, ctx);
 
   const play = (count?: number) => {

@@ -23,11 +23,13 @@ import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WorkerEnv } from './config.ts';
+import { requeueMessages } from './delivery/requeue.ts';
 import { handOverAfterPost } from './documents/handover.ts';
 import { closeWorkerPdfRenderer, workerPdfRenderer } from './documents/renderer.ts';
 import { failureHooks } from './failures.ts';
 import { freshnessChecker } from './freshness.ts';
 import type { WorkerServices } from './services.ts';
+import { deliver, sendMessageJob } from './stages/deliver.ts';
 import { detect } from './stages/detect.ts';
 import { draft } from './stages/draft.ts';
 import { extract } from './stages/extract.ts';
@@ -53,6 +55,12 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
       await pdf(services, p, workerPdfRenderer());
     },
     'payment.reconcile': (p) => reconcile(services, p),
+    'invoice.deliver': async (p) => {
+      await deliver(services, p);
+    },
+    'message.send': async (p) => {
+      await sendMessageJob(services, p);
+    },
   };
 }
 
@@ -132,6 +140,10 @@ export async function startWorkerApp(
     await http.listen({ port: env.WORKER_HTTP_PORT, host: '127.0.0.1' });
   }
   log.info({ queues: env.WORKER_QUEUES, concurrency: env.WORKER_CONCURRENCY }, 'workers started');
+  if (env.WORKER_QUEUES.includes('message.send'))
+    void requeueMessages(services, log).catch((error: Error) =>
+      log.warn({ err: error.message }, 'could not queue ledger messages again'),
+    );
 
   return {
     services,

@@ -21,6 +21,11 @@ export const ReconcilePayload = z
   })
   .strict();
 
+/** A message ledger row to send (reminders, resends); notBefore (epoch ms) names a deferral. */
+export const MessagePayload = z
+  .object({ tenantId, messageId: z.uuid(), notBefore: z.number().int().positive().optional() })
+  .strict();
+
 export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
@@ -62,12 +67,12 @@ export const QUEUE_CATALOG = {
     // Longer bound: posting holds a lease (2 min) another job may only take over after.
     options: { ...STAGE_OPTIONS, progressBoundMs: 300_000 },
   },
-  // Render the posted invoice's PDF from ServiceTitan's read-back, store it, attach it to the job.
-  // `next` receives { tenantId, runId, revision } once the PDF is stored (and attached).
+  // Render the posted invoice's PDF from ServiceTitan's read-back, store it, attach it to the job,
+  // then deliver it (the delivery stage does nothing unless the tenant's delivery is enabled).
   'invoice.pdf': {
     payload: PostPayload,
     stage: 'pdf',
-    next: null,
+    next: 'invoice.deliver',
     options: { ...STAGE_OPTIONS, concurrency: 2 },
   },
   'payment.reconcile': {
@@ -76,6 +81,9 @@ export const QUEUE_CATALOG = {
     next: null,
     options: { ...STAGE_OPTIONS, concurrency: 2 },
   },
+  // Delivery (issue 15): email/SMS a posted invoice with its PDF; then reminders and resends.
+  'invoice.deliver': { payload: PostPayload, stage: 'deliver', next: null, options: STAGE_OPTIONS },
+  'message.send': { payload: MessagePayload, stage: 'message', next: null, options: STAGE_OPTIONS },
 } as const satisfies Record<
   string,
   { payload: z.ZodType; stage: string; next: string | null; options: QueueOptions }
@@ -102,5 +110,7 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): 
   if (queue === 'invoice.post') return `run-${p.runId}.post.r${p.revision}`;
   if (queue === 'invoice.pdf') return `run-${p.runId}.pdf.r${p.revision}`;
   if (queue === 'payment.reconcile') return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}`;
+  if (queue === 'invoice.deliver') return `run-${p.runId}.deliver.r${p.revision}`;
+  if (queue === 'message.send') return `msg-${p.messageId}${p.notBefore ? `.t${p.notBefore}` : ''}`;
   return `run-${p.runId}.${QUEUE_CATALOG[queue].stage}`;
 }

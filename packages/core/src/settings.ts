@@ -338,6 +338,98 @@ export const DocumentSettings = z.object({
 });
 export type DocumentSettings = z.infer<typeof DocumentSettings>;
 
+// ---- delivery (email, SMS, reminders; issue 15) ----------------------------------------------
+// Secrets are never stored here: SMTP passwords and Twilio auth tokens are named by the
+// environment variable that holds them. The contact-policy defaults are conservative settings,
+// not legal advice: check the rules that apply to the shop (TCPA, state collection laws).
+const windowHours = z
+  .object({ start: hhmm, end: hhmm })
+  .refine((w) => minutesOf(w.end) > minutesOf(w.start), { path: ['end'], error: 'must be after start' });
+const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name like SMTP_PASSWORD_ACME');
+const messageTemplates = z
+  .object({
+    emailSubject: z.string().max(300).optional(),
+    emailText: z.string().max(10_000).optional(),
+    emailHtml: z.string().max(20_000).optional(),
+    sms: z.string().max(600).optional(),
+  })
+  .default({});
+export const DeliverySettings = z.object({
+  /** Email/text posted invoices and send reminders. Off by default. */
+  enabled: z.boolean().default(false),
+  /** Business name at the start of every message; ServiceTitan's business unit name when absent. */
+  businessName: z.string().min(1).max(80).optional(),
+  defaultChannel: z.enum(['email', 'sms']).default('email'),
+  /** The customer custom field holding a preference ("Email", "Text"). */
+  preferenceField: z.string().min(1).default('Preferred Contact Method'),
+  /** Where a customer pays; {{invoiceNumber}}, {{invoiceId}} and {{customerId}} are filled in. */
+  payUrlTemplate: z.string().max(500).optional(),
+  portalUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Zone of customers whose location has no usable state. */
+  defaultTimeZone: timeZone.default('America/Chicago'),
+  email: z
+    .object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false),
+      user: z.string().optional(),
+      passwordEnv: envName.optional(),
+      from: z.string().min(3),
+      replyTo: z.string().optional(),
+      /** Where a reminder's List-Unsubscribe points (mailto: or https:). */
+      unsubscribeUrl: z.string().optional(),
+      /** After a connection failure once the message may have been handed over: resend with the
+       * same Message-ID (receivers can collapse it), or stop and open a review item. */
+      onUnknownOutcome: z.enum(['resend', 'review']).default('resend'),
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .optional(),
+  sms: z
+    .object({
+      baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+      accountSid: z.string().min(1),
+      authTokenEnv: envName,
+      from: z.string().min(3),
+      /** Public URL of apps/ingest's /sms/status/<tenant> (Twilio signs it). */
+      statusCallbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .optional(),
+  reminders: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Days from the due date. */
+      offsetsDays: z.array(z.number().int().min(-30).max(365)).max(12).default([-3, 0, 7, 14, 30]),
+    })
+    .default({ enabled: true, offsetsDays: [-3, 0, 7, 14, 30] }),
+  contactPolicy: z
+    .object({
+      quietHours: windowHours.default({ start: '08:00', end: '21:00' }),
+      reminderHours: windowHours.default({ start: '09:00', end: '18:00' }),
+      maxPerSubject: z.number().int().min(1).max(50).default(2),
+      capWindowDays: z.number().int().min(1).max(90).default(7),
+      minHoursBetweenReminders: z
+        .number()
+        .min(0)
+        .max(24 * 30)
+        .default(48),
+    })
+    .default({
+      quietHours: { start: '08:00', end: '21:00' },
+      reminderHours: { start: '09:00', end: '18:00' },
+      maxPerSubject: 2,
+      capWindowDays: 7,
+      minHoursBetweenReminders: 48,
+    }),
+  templates: z
+    .object({ invoice: messageTemplates, reminder: messageTemplates })
+    .default({ invoice: {}, reminder: {} }),
+  /** ServiceTitan invoice custom field our sends are recorded in. */
+  sentField: z.string().min(1).default('Sent by invoicer'),
+  /** Also record each send in a customer note. */
+  customerNote: z.boolean().default(true),
+});
+export type DeliverySettings = z.infer<typeof DeliverySettings>;
+
 export const TenantSettings = z.object({
   policy: PolicySettings.default(PolicySettings.parse({})),
   rules: RulePackSettings.default(RulePackSettings.parse({})),
@@ -346,6 +438,7 @@ export const TenantSettings = z.object({
   ai: AiSettings.default(AiSettings.parse({})),
   reconcile: ReconcileSettings.default(ReconcileSettings.parse({})),
   documents: DocumentSettings.default(DocumentSettings.parse({})),
+  delivery: DeliverySettings.default(DeliverySettings.parse({})),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

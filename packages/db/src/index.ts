@@ -7,6 +7,8 @@ export * from './repos/documents.ts';
 export * from './repos/drafts.ts';
 export * from './repos/history.ts';
 export * from './repos/ingest.ts';
+export * from './repos/message-consent.ts';
+export * from './repos/messages.ts';
 export * from './repos/mirror.ts';
 export * from './repos/pending-drafts.ts';
 export * from './repos/review.ts';

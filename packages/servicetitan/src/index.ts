@@ -1,5 +1,6 @@
 export * from './client/client.ts';
 export * from './client/credentials.ts';
+export * from './client/crm-telecom.ts';
 export * from './client/errors.ts';
 export * from './client/forms.ts';
 export * from './client/http.ts';

@@ -86,6 +86,21 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     what: 'The current draft as a PDF marked DRAFT',
   },
   { method: 'GET', url: '/items/:id/pdf', access: READERS, tenant: 'item', what: 'The posted invoice PDF' },
+  // Customer messages (messages/routes.ts).
+  {
+    method: 'GET',
+    url: '/items/:id/messages',
+    access: READERS,
+    tenant: 'item',
+    what: "The invoice's message timeline and the customer's contacts",
+  },
+  {
+    method: 'POST',
+    url: '/items/:id/messages/resend',
+    access: STAFF,
+    tenant: 'item',
+    what: 'Send the invoice again, to the best or a chosen contact',
+  },
   { method: 'POST', url: '/items/:id/claim', access: STAFF, tenant: 'item', what: 'Claim or renew' },
   { method: 'POST', url: '/items/:id/release', access: STAFF, tenant: 'item', what: 'Release a claim' },
   { method: 'POST', url: '/items/:id/approve', access: STAFF, tenant: 'item', what: 'Approve and post' },

@@ -12,6 +12,7 @@ import { escalationNote } from './escalations.ts';
 import { age, type CodeNames, money, reasonLabel, statusBadge, timeTag, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { csrfField, type Flash, layout, type Viewer } from './layout.ts';
+import { messagesPanel } from './messages.ts';
 import { lineSpans, notesSection } from './notes.ts';
 import { paymentPanel } from './payment.ts';
 
@@ -148,6 +149,7 @@ ${
     names: m.codeNames,
   })}
   ${documentsPanel(item)}
+  ${messagesPanel(item)}
   </div>
   <aside class="item-side" aria-label="The technician's invoice and notes">
   ${technicianPanel(context)}

@@ -5,7 +5,10 @@
 import { type PayloadOf, QUEUE_CATALOG, type QueueName } from '@invoicer/core';
 import type { WorkerServices } from '../services.ts';
 
-/** Called after every invoice.post job: a run posted at this revision moves on to its PDF. */
+/**
+ * Called after every invoice.post job: a run posted at this revision moves on to its PDF, or
+ * straight to delivery when the tenant makes no PDFs.
+ */
 export async function handOverAfterPost(
   services: Pick<WorkerServices, 'db' | 'queues' | 'runtime'>,
   payload: PayloadOf<'invoice.post'>,
@@ -19,7 +22,17 @@ export async function handOverAfterPost(
   if (!run || run.tenantId !== payload.tenantId) return false;
   if (run.status !== 'posted' || run.draftRevision !== payload.revision) return false;
   const settings = await services.runtime.settings(run.tenantId);
-  if (next === 'invoice.pdf' && !settings.documents.enabled) return false;
+  if (next === 'invoice.pdf' && !settings.documents.enabled) {
+    // No PDF for this tenant: delivery (the PDF's own next step) follows the post directly.
+    const after = QUEUE_CATALOG['invoice.pdf'].next;
+    if (after !== 'invoice.deliver' || !settings.delivery.enabled) return false;
+    await services.queues.enqueue(after, {
+      tenantId: payload.tenantId,
+      runId: payload.runId,
+      revision: payload.revision,
+    });
+    return true;
+  }
   await services.queues.enqueue(next, {
     tenantId: payload.tenantId,
     runId: payload.runId,

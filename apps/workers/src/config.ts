@@ -40,5 +40,11 @@ export const WorkerEnv = BaseEnv.extend({
   SWEEP_BOUND_SCALE: z.coerce.number().positive().max(10).default(1),
   /** Re-drives of a run that makes no progress before it fails with a review item. */
   SWEEP_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
+  // Delivery bounds. The delivery code reads them where it sends (tests inject their own); they
+  // are declared here so a bad value stops the workers at boot instead of becoming a NaN timeout.
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  SMS_TIMEOUT_MS: z.coerce.number().int().min(1).default(15_000),
+  DELIVERY_SEND_LEASE_MS: z.coerce.number().int().min(1).default(60_000),
+  DELIVERY_PDF_WAIT_MS: z.coerce.number().int().min(0).default(600_000),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

@@ -8,7 +8,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(here, 'schema-engine.mjs');
 
 export default defineConfig({
-  schema: path.join(here, 'schema.prisma'),
+  schema: path.join(here, 'schema'),
   migrations: { path: path.join(here, 'migrations') },
   datasource: {
     url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/invoicer',

@@ -314,14 +314,20 @@ export class FaultInjector {
     }
   }
 
-  /** End every fault now: simulator knobs back, Postgres and Redis up, every process running. */
+  /**
+   * End every fault now: simulator knobs back to rest (the after-commit background stays),
+   * Postgres and Redis up, every process running.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of [...this.wakers]) wake();
     await this.loop;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.targets.sim.faults.update(SIM_DEFAULTS as never);
+    // Every knob back to rest, except the background after-commit rate: it stays on through the
+    // drain, so every run (however slow the machine, however few writes fell inside the fault
+    // window) recovers writes whose answer was lost.
+    this.targets.sim.faults.update({ ...SIM_DEFAULTS, failAfterCommit: this.resting.failAfterCommit } as never);
     this.knobOwner.clear();
     await this.pgOp;
     await this.redisOp;

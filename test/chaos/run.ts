@@ -52,7 +52,7 @@ export interface ChaosOptions {
   pgOutageMs: number;
   pgMinGapMs: number;
   maxWorkerPauseMs: number;
-  /** Share of writes failing after commit between `st.after_commit` faults. */
+  /** Share of writes failing after commit between `st.after_commit` faults and through the drain. */
   afterCommitBackgroundRate: number;
   /**
    * Faults go on while jobs complete, then stop when this share of the runs has settled or

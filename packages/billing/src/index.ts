@@ -6,6 +6,7 @@ export * from './detect/rules.ts';
 export * from './detect/validate.ts';
 export * from './draft/confidence.ts';
 export * from './draft/draft.ts';
+export * from './draft/reviewer-verdicts.ts';
 export * from './draft/revise.ts';
 export * from './extract/candidates.ts';
 export * from './extract/match.ts';

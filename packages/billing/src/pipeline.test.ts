@@ -2,6 +2,7 @@
 // retrieval, local chooser) → detect → price → draft → route.
 import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
 import { describe, expect, it } from 'vitest';
+import type { ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
 import type { HistoryModel } from './history/model.ts';
 import {
   detectStage,
@@ -31,8 +32,13 @@ const AUSTIN = {
 };
 const TUE_1830_CST = '2025-03-05T00:30:00Z';
 
-async function runJob(o: ContextOverrides, tenant: TenantSettings = settings(), model?: HistoryModel) {
-  const k = knowledge({ settings: tenant, model });
+async function runJob(
+  o: ContextOverrides,
+  tenant: TenantSettings = settings(),
+  model?: HistoryModel,
+  reviewerVerdicts?: ReviewerVerdicts,
+) {
+  const k = { ...knowledge({ settings: tenant, model }), reviewerVerdicts };
   const context = jobContext({ taxZone: AUSTIN, ...o });
   const extracted = await extractNotes(context, k);
   const detected = detectStage(context, k, {
@@ -86,6 +92,24 @@ describe('billing pipeline', () => {
     expect(r.draft.confidence).toBeLessThan(1);
     // Added lines are not certain enough to post without a person.
     expect(r.route).toMatchObject({ route: 'review', reasons: ['low_confidence'] });
+  });
+
+  it('stops adding a suggestion reviewers kept removing, and keeps it as a suggestion they see', async () => {
+    const job = {
+      appointments: [{ id: 1, start: TUE_1830_CST, end: TUE_1830_CST }],
+      invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '65.00' },
+      notes: ['No cool. Replaced capacitor 45/5 - added 2 lbs 410a'],
+    };
+    const tenant = settings({ policy: { mode: 'auto' } });
+    const before = await runJob(job, tenant);
+    expect(before.priced.map((l) => l.skuId)).toContain(ID.afterHours);
+    const after = await runJob(job, tenant, undefined, new Map([[ID.afterHours, { kept: 1, removed: 4 }]]));
+    expect(after.priced.map((l) => l.skuId)).not.toContain(ID.afterHours);
+    expect(after.priced.map((l) => l.skuId)).toContain(ID.r410a);
+    const suggestion = after.detected.suggestions.find((l) => l.skuId === ID.afterHours);
+    expect(suggestion?.evidence.at(-1)?.detail).toBe(
+      'Reviewers removed this suggestion on 4 of 5 reviewed invoices.',
+    );
   });
 
   it('flags a technician item for work the notes say the customer declined', async () => {

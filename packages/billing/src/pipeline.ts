@@ -16,6 +16,7 @@ import { applyRulePack, RulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
+import { applyReviewerVerdicts, type ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
 import { jobFeatures, skuTags, technicianItemInputs, type WorkingHours } from './history/features.ts';
 import type { HistoryModel } from './history/model.ts';
 import { laborLines, laborSkus } from './price/labor.ts';
@@ -33,6 +34,8 @@ export interface TenantKnowledge {
   model: HistoryModel;
   jobTypeNames: Map<number, string>;
   settings: TenantSettings;
+  /** What reviewers did with the lines our past drafts added, per SKU (none in a backtest). */
+  reviewerVerdicts?: ReviewerVerdicts;
 }
 
 export function workingHours(settings: TenantSettings): WorkingHours {
@@ -256,13 +259,14 @@ export function detectStage(
     pricing: settings.pricing,
     similarJobs: similarJobFeatures(features, context),
   });
-  const proposals = mergeProposals([
+  const merged = mergeProposals([
     ...input.noteLines,
     ...rulesKept,
     ...policy.lines.filter((l) => !hourly.has(l.skuId)),
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),
   ]);
+  const proposals = applyReviewerVerdicts(merged, knowledge.reviewerVerdicts);
   // Only what is more likely right than wrong goes on the draft; the rest stays a suggestion
   // the reviewer sees (and counts against the invoice's confidence).
   const suggestions = proposals.filter((l) => l.confidence < ADD_THRESHOLD);

@@ -13,6 +13,7 @@ export * from './repos/mirror.ts';
 export * from './repos/pending-drafts.ts';
 export * from './repos/review.ts';
 export * from './repos/review-queue.ts';
+export * from './repos/reviewer-verdicts.ts';
 export * from './repos/runs.ts';
 export * from './repos/st-writes.ts';
 export * from './repos/tenants.ts';

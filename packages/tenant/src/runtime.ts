@@ -13,6 +13,7 @@ import {
   HistoryModel,
   inferConventions,
   type LearnedConventions,
+  type ReviewerVerdicts,
   type TaxZoneInfo,
   type TaxZoneInput,
   type TenantKnowledge,
@@ -26,6 +27,7 @@ import {
   getTenantSettings,
   historyEvents,
   loadCatalog,
+  reviewerVerdicts,
   SKU_KINDS,
 } from '@invoicer/db';
 import type { Logger } from '@invoicer/platform';
@@ -137,6 +139,8 @@ export class TenantRuntime {
   private readonly conventionsCache = new Map<string, Map<string, Promise<LearnedConventions | null>>>();
   /** Per tenant, which candidate tax conventions reproduce which past invoices (they rarely change). */
   private readonly taxMemos = new Map<string, Map<string, boolean>>();
+  /** Reviewers' verdicts per tenant, as read for `at`, kept SETTINGS_TTL_MS. */
+  private readonly verdictsCache = new Map<string, { readAt: number; at: number; value: ReviewerVerdicts }>();
   /**
    * Serialises model builds per tenant, so that a period's build can start from the models of
    * the periods asked for before it instead of several reading all history at once.
@@ -405,11 +409,12 @@ export class TenantRuntime {
     tenantId: string,
     at: Date,
   ): Promise<TenantKnowledge & { catalogCache: CachedCatalog; conventions: LearnedConventions | null }> {
-    const [catalog, settings, model, conventions] = await Promise.all([
+    const [catalog, settings, model, conventions, reviewerVerdicts] = await Promise.all([
       this.catalog(tenantId),
       this.settings(tenantId),
       this.model(tenantId, at),
       this.conventions(tenantId, at),
+      this.reviewerVerdicts(tenantId, at),
     ]);
     return {
       catalog: catalog.skus,
@@ -419,12 +424,28 @@ export class TenantRuntime {
       jobTypeNames: catalog.jobTypeNames,
       // The stored settings with the learned conventions filled in (unless pinned).
       settings: withConventions(settings, conventions),
+      reviewerVerdicts,
       catalogCache: catalog,
       conventions,
     };
   }
 
+  /**
+   * What reviewers did with our added lines before `at` (reviewer-verdicts.ts). A recent read
+   * serves a later `at`, and an empty one an earlier `at` too (no verdicts by then either).
+   */
+  async reviewerVerdicts(tenantId: string, at: Date): Promise<ReviewerVerdicts> {
+    const cached = this.verdictsCache.get(tenantId);
+    const t = at.getTime();
+    if (cached && Date.now() - cached.readAt < SETTINGS_TTL_MS && (cached.at <= t || cached.value.size === 0))
+      return cached.value;
+    const value = await reviewerVerdicts(this.options.db, tenantId, at);
+    this.verdictsCache.set(tenantId, { readAt: Date.now(), at: t, value });
+    return value;
+  }
+
   forget(tenantId: string): void {
+    this.verdictsCache.delete(tenantId);
     this.settingsCache.delete(tenantId);
     this.catalogs.delete(tenantId);
     for (const [key, e] of this.models) if (e.tenantId === tenantId) this.models.delete(key);

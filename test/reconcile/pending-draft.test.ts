@@ -1,15 +1,17 @@
 // A deposit that overpays an invoice by exactly the line our pipeline added to that invoice's
 // draft, still in review: reconciliation names the draft and its review item, explains it, and
 // applies nothing (the money for an unposted line cannot land on ServiceTitan's invoice).
-import { fromAmountString, toMoneyString } from '@invoicer/core';
+import { fromAmountString, jobIdFor, toMoneyString } from '@invoicer/core';
 import { invoiceReviewLinks } from '@invoicer/db';
 import { importBankStatement } from '@invoicer/pipeline';
 import type { Invoice } from '@invoicer/servicetitan';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentPage } from '../../apps/console/src/views/payment.ts';
+import { recheckPaymentsAfterPost } from '../../apps/workers/src/reconcile/after-post.ts';
 import type { ReviewCandidate } from '../../apps/workers/src/reconcile/candidates.ts';
 import { reconcile } from '../../apps/workers/src/stages/reconcile.ts';
 import type { TestCluster } from '../support/cluster.ts';
+import { waitFor } from '../support/wait.ts';
 import { generatedCluster, TENANT } from './support.ts';
 
 const MAPPING = {
@@ -241,5 +243,54 @@ describe('a deposit that overpays by a pending draft’s added line', () => {
     expect(reopened.status).toBe('open');
     expect(reopened.reasons).toEqual(['apply_failed']);
     expect(reopened.summary).toMatch(/Could not apply the split: the splits add up to .*more than/);
+  });
+
+  it('decides the deposit again once the draft is posted, and now applies it to the invoice', async () => {
+    const fingerprint = await depositFor(drafted, '8803');
+    const line = await cluster.db.bankTransaction.findFirstOrThrow({ where: { fingerprint } });
+    const waiting = await cluster.db.reconciliation.findFirstOrThrow({ where: { subjectId: fingerprint } });
+    expect(waiting.status).toBe('review');
+    // The reviewer approved the draft and it was posted: ServiceTitan's invoice carries the permit.
+    const run = await cluster.db.pipelineRun.findFirstOrThrow({ where: { stInvoiceId: BigInt(drafted.id) } });
+    await cluster.db.pipelineRun.update({ where: { id: run.id }, data: { status: 'posted', stage: 'post' } });
+    const invoice = cluster.sim.tenant.invoices.get(drafted.id)!;
+    for (const field of ['subTotal', 'total', 'balance'] as const)
+      invoice[field] = toMoneyString(fromAmountString(invoice[field] ?? '0').plus(PERMIT));
+
+    const { services } = cluster.workers;
+    const payload = { tenantId: TENANT, runId: run.id, revision: 1 };
+    const postsBefore = cluster.sim.stats.byEndpoint.get(POST_PAYMENT) ?? 0;
+    expect(await recheckPaymentsAfterPost(services, payload)).toBe(1);
+    // The cluster's workers run the queued decision.
+    await waitFor(
+      () => cluster.db.reconciliation.findFirstOrThrow({ where: { subjectId: fingerprint } }),
+      (r) => r.status !== 'review',
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the deposit to be decided again' },
+    );
+    const recheck = `posted-${run.id}-r1`;
+    const job = await services.queues
+      .get('payment.reconcile')
+      .getJob(
+        jobIdFor('payment.reconcile', {
+          tenantId: TENANT,
+          subject: 'bank_line',
+          subjectId: fingerprint,
+          version: waiting.version,
+          recheck,
+        }),
+      );
+    expect(job?.data).toMatchObject({ subject: 'bank_line', recheck });
+    const decided = await cluster.db.reconciliation.findFirstOrThrow({
+      where: { subjectId: line.fingerprint },
+    });
+    expect(decided.status).toBe('applied');
+    expect(cluster.sim.stats.byEndpoint.get(POST_PAYMENT) ?? 0).toBe(postsBefore + 1);
+    const item = await cluster.db.reviewItem.findUniqueOrThrow({
+      where: { subjectKey: `payment:bank_line:${line.fingerprint}` },
+    });
+    expect(item.status).not.toBe('open');
+    // A retried post job's hand-over finds nothing waiting on that draft any more.
+    expect(await recheckPaymentsAfterPost(services, payload)).toBe(0);
+    expect(cluster.sim.stats.byEndpoint.get(POST_PAYMENT) ?? 0).toBe(postsBefore + 1);
   });
 });

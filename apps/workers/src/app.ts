@@ -24,10 +24,11 @@ import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { WorkerEnv } from './config.ts';
 import { requeueMessages } from './delivery/requeue.ts';
-import { handOverAfterPost } from './documents/handover.ts';
+import { handOverAfterPost, isPosted } from './documents/handover.ts';
 import { closeWorkerPdfRenderer, workerPdfRenderer } from './documents/renderer.ts';
 import { failureHooks } from './failures.ts';
 import { freshnessChecker } from './freshness.ts';
+import { recheckPaymentsAfterPost } from './reconcile/after-post.ts';
 import type { WorkerServices } from './services.ts';
 import { deliver, sendMessageJob } from './stages/deliver.ts';
 import { detect } from './stages/detect.ts';
@@ -49,7 +50,9 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     'invoice.route': (p) => route(services, p),
     'invoice.post': async (p, ctx) => {
       await post(services, p, `job-${ctx.job.id}`);
+      if (!(await isPosted(services, p))) return;
       await handOverAfterPost(services, p);
+      await recheckPaymentsAfterPost(services, p);
     },
     'invoice.pdf': async (p) => {
       await pdf(services, p, workerPdfRenderer());

@@ -18,6 +18,14 @@ export const ReconcilePayload = z
     subjectId: z.string().min(1).max(64),
     /** Changes when the subject changes, so an updated payment is reconciled again. */
     version: z.string().min(1).max(64),
+    /**
+     * Why the same version is decided again (e.g. `posted-<runId>-r<revision>`: the draft that
+     * explained the payment was posted since); part of the job id, so each reason runs once.
+     */
+    recheck: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,80}$/)
+      .optional(),
   })
   .strict();
 
@@ -109,7 +117,8 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): 
   const p = payload as Record<string, unknown>;
   if (queue === 'invoice.post') return `run-${p.runId}.post.r${p.revision}`;
   if (queue === 'invoice.pdf') return `run-${p.runId}.pdf.r${p.revision}`;
-  if (queue === 'payment.reconcile') return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}`;
+  if (queue === 'payment.reconcile')
+    return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}${p.recheck ? `.${p.recheck}` : ''}`;
   if (queue === 'invoice.deliver') return `run-${p.runId}.deliver.r${p.revision}`;
   if (queue === 'message.send') return `msg-${p.messageId}${p.notBefore ? `.t${p.notBefore}` : ''}`;
   return `run-${p.runId}.${QUEUE_CATALOG[queue].stage}`;

@@ -5,23 +5,34 @@
 import { type PayloadOf, QUEUE_CATALOG, type QueueName } from '@invoicer/core';
 import type { WorkerServices } from '../services.ts';
 
-/**
- * Called after every invoice.post job: a run posted at this revision moves on to its PDF, or
- * straight to delivery when the tenant makes no PDFs.
- */
-export async function handOverAfterPost(
-  services: Pick<WorkerServices, 'db' | 'queues' | 'runtime'>,
+/** Whether the run is posted at this revision: what every step after posting waits for. */
+export async function isPosted(
+  services: Pick<WorkerServices, 'db'>,
   payload: PayloadOf<'invoice.post'>,
 ): Promise<boolean> {
-  const next: QueueName | null = QUEUE_CATALOG['invoice.post'].next;
-  if (!next) return false;
   const run = await services.db.pipelineRun.findUnique({
     where: { id: payload.runId },
     select: { tenantId: true, status: true, draftRevision: true },
   });
-  if (!run || run.tenantId !== payload.tenantId) return false;
-  if (run.status !== 'posted' || run.draftRevision !== payload.revision) return false;
-  const settings = await services.runtime.settings(run.tenantId);
+  return (
+    run !== null &&
+    run.tenantId === payload.tenantId &&
+    run.status === 'posted' &&
+    run.draftRevision === payload.revision
+  );
+}
+
+/**
+ * Called after an invoice.post job left the run posted at this revision (isPosted): the run
+ * moves on to its PDF, or straight to delivery when the tenant makes no PDFs.
+ */
+export async function handOverAfterPost(
+  services: Pick<WorkerServices, 'queues' | 'runtime'>,
+  payload: PayloadOf<'invoice.post'>,
+): Promise<boolean> {
+  const next: QueueName | null = QUEUE_CATALOG['invoice.post'].next;
+  if (!next) return false;
+  const settings = await services.runtime.settings(payload.tenantId);
   if (next === 'invoice.pdf' && !settings.documents.enabled) {
     // No PDF for this tenant: delivery (the PDF's own next step) follows the post directly.
     const after = QUEUE_CATALOG['invoice.pdf'].next;

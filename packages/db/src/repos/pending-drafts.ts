@@ -5,6 +5,8 @@ import type { Db, Tx } from '../client.ts';
 
 /** Runs whose latest draft is not (yet) on the ServiceTitan invoice. */
 export const PENDING_RUN_STATUSES = ['awaiting_review', 'approved', 'posting', 'failed'] as const;
+/** How long a failed run's draft still counts as pending. */
+export const FAILED_RUN_PENDING_DAYS = 30;
 
 export interface PendingDraftRow {
   runId: string;
@@ -41,7 +43,10 @@ export async function pendingDrafts(db: Db | Tx, tenantId: string): Promise<Pend
       LEFT JOIN LATERAL (SELECT id FROM review_items
                           WHERE run_id = r.id AND kind = 'invoice' ORDER BY created_at DESC LIMIT 1) ri ON true
      WHERE r.tenant_id = ${tenantId} AND r.st_invoice_id IS NOT NULL
-       AND r.status = ANY(${[...PENDING_RUN_STATUSES]}::text[])`;
+       AND r.status = ANY(${[...PENDING_RUN_STATUSES]}::text[])
+       -- A run that failed and was left alone for weeks will not be posted: it no longer explains
+       -- a payment (and failed runs would otherwise pile up here, read on every decision).
+       AND (r.status <> 'failed' OR r.updated_at > now() - make_interval(days => ${FAILED_RUN_PENDING_DAYS}))`;
   return rows.map((r) => ({
     runId: r.run_id,
     stJobId: Number(r.st_job_id),

@@ -268,17 +268,15 @@ describe('a deposit that overpays by a pending draft’s added line', () => {
       { timeoutMs: 30_000, intervalMs: 100, what: 'the deposit to be decided again' },
     );
     const recheck = `posted-${run.id}-r1`;
-    const job = await services.queues
-      .get('payment.reconcile')
-      .getJob(
-        jobIdFor('payment.reconcile', {
-          tenantId: TENANT,
-          subject: 'bank_line',
-          subjectId: fingerprint,
-          version: waiting.version,
-          recheck,
-        }),
-      );
+    const job = await services.queues.get('payment.reconcile').getJob(
+      jobIdFor('payment.reconcile', {
+        tenantId: TENANT,
+        subject: 'bank_line',
+        subjectId: fingerprint,
+        version: waiting.version,
+        recheck,
+      }),
+    );
     expect(job?.data).toMatchObject({ subject: 'bank_line', recheck });
     const decided = await cluster.db.reconciliation.findFirstOrThrow({
       where: { subjectId: line.fingerprint },

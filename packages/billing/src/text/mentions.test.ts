@@ -363,3 +363,38 @@ describe('dimensions name a size, not a count', () => {
     expect(r.lead).toBeGreaterThan(0.1);
   });
 });
+
+describe('findMentions: the shop’s own names for things', () => {
+  const vocabulary = buildVocabulary([
+    'Refrigerant R-404A (per lb)',
+    'Refrigerant R-134a (per lb)',
+    'TXV R-404A (Sporlan EGVE-1-C)',
+    'Filter Drier 3/8 SAE',
+    '200A Main Breaker Panel',
+  ]);
+  const found = (text: string) => findMentions([{ index: 0, text }], vocabulary).mentions;
+
+  it('reads "404A" as the R-404A the price book sells, with its pounds', () => {
+    const [m] = found('Charged 4 lbs 404A to proper subcool.');
+    expect(m).toMatchObject({ words: ['r404a'], quantity: 4, unit: 'lb', polarity: 'done' });
+    expect(found('added 2# 134a')[0]).toMatchObject({ words: ['r134a'], quantity: 2 });
+  });
+
+  it('leaves amps alone in a shop that sells no such refrigerant', () => {
+    expect(found('installed new 200a panel').flatMap((m) => m.words)).not.toContain('r200a');
+  });
+
+  it('expands an abbreviation of several words into the ones the price book uses ("TXV")', () => {
+    expect(found('TXV hunting - replaced TXV').at(-1)).toMatchObject({
+      words: ['expansion', 'valve'],
+      polarity: 'done',
+    });
+  });
+
+  it('takes "1) … 2) …" for step numbers, not quantities, but "(2) driers" for two', () => {
+    const steps = found('1) Arrived, checked in. 2) Replaced filter drier.');
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.quantity).toBeNull();
+    expect(found('Replaced (2) filter driers')[0]!.quantity).toBe(2);
+  });
+});

@@ -347,7 +347,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
         start: spanStart,
         end: last.end,
         text: note.slice(spanStart, last.end),
-        words: itemWords.map((w) => w.resolved!),
+        words: itemWords.flatMap((w) => w.resolved!.split(' ')),
         specs: [...new Set(specs)],
         quantity,
         unit,
@@ -376,6 +376,9 @@ const REPLACED = /\b(repl\w*|rplc\w*|inst\w*|swap\w*|chang\w*|new|add\w*|put|upg
 function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.
   if (ABBREVIATIONS[raw] && !QTY_UNITS[raw]) return resolveWord(vocabulary, raw);
+  // "404a" for the price book's "R-404A": a refrigerant when the shop sells one by that number
+  // (an electrician's "200a" is amps: no "r200a" in its price book).
+  if (/^\d{2,4}[a-z]{1,2}$/.test(raw) && vocabulary.docFreq.has(`r${raw}`)) return `r${raw}`;
   if (raw.length < 2 || /^\d/.test(raw) || isNumberWord(raw) || QTY_UNITS[raw]) return null;
   if (ACTION_WORDS.has(raw)) return null;
   return resolveWord(vocabulary, raw);
@@ -591,7 +594,7 @@ export function mentionFromSpan(
     start,
     end,
     text: note.text.slice(start, end),
-    words: items.map((t) => itemWord(t.text, vocabulary)!),
+    words: items.flatMap((t) => itemWord(t.text, vocabulary)!.split(' ')),
     specs: [...new Set(specs)],
     quantity: reading.quantity,
     unit: reading.unit,

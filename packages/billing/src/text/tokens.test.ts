@@ -58,3 +58,18 @@ describe('htmlToText', () => {
     expect(text).not.toMatch(/[<>]|&amp;|&nbsp;/);
   });
 });
+
+describe('tokenize: step numbers', () => {
+  it('drops "1)" and "2)" opening a line or a sentence, and keeps "(qty 2)" and "(2)"', () => {
+    const texts = (t: string) => tokenize(t).map((x) => x.text);
+    expect(texts('1) Arrived.\n2) Charged 4 lbs. 3) Done')).toEqual([
+      'arrived',
+      'charged',
+      '4',
+      'lbs',
+      'done',
+    ]);
+    expect(texts('new filter (qty 2)')).toContain('2');
+    expect(texts('replaced (2) caps')).toContain('2');
+  });
+});

@@ -18,6 +18,14 @@ export function tokenize(text: string, offset = 0): Token[] {
   for (const m of text.matchAll(TOKEN)) {
     const surface = m[0].toLowerCase().replace(/’/g, "'");
     const start = offset + m.index!;
+    // "1) Arrived … 2) Charged 4 lbs": a step number opening a line or sentence is not a quantity
+    // ("(2) caps" and "(qty 2)" still are).
+    if (
+      /^\d{1,2}$/.test(surface) &&
+      text[m.index! + m[0].length] === ')' &&
+      /(^|[\n.;:!?])\s*$/.test(text.slice(Math.max(0, m.index! - 40), m.index!))
+    )
+      continue;
     const glued = GLUED_UNIT.exec(surface);
     if (glued) {
       const n = glued[1]!.length;

@@ -45,7 +45,8 @@ export function idf(vocabulary: Vocabulary, word: string): number {
 }
 
 export function expandAbbreviation(token: string): string {
-  return ABBREVIATIONS[token] ?? token;
+  // "R-404A", "r-134a": refrigerant designations are written with and without the hyphen.
+  return ABBREVIATIONS[token] ?? token.replace(/^r-(\d{2,4}[a-z]{0,2})$/, 'r$1');
 }
 
 /** Light stemming: plurals and common verb endings, so "capacitors" meets "capacitor". */
@@ -98,6 +99,11 @@ export function resolveWord(vocabulary: Vocabulary, raw: string): string | null 
 function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
   const expanded = expandAbbreviation(stem(expandAbbreviation(raw)));
   if (vocabulary.docFreq.has(expanded)) return expanded;
+  // An abbreviation of several words ("txv" → "expansion valve"): the words the price book has.
+  if (expanded.includes(' ')) {
+    const known = expanded.split(' ').filter((w) => vocabulary.docFreq.has(w));
+    return known.length ? known.join(' ') : null;
+  }
   if (
     STOPWORDS.has(expanded) ||
     COMMON_WORDS.has(raw) ||

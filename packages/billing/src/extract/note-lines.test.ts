@@ -90,6 +90,53 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines(0, 10, 0.2).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
   });
 
+  it('adds the part the notes name when it confirms work the shop bills with that part', () => {
+    const mention: Mention = {
+      id: 'm1',
+      noteIndex: 0,
+      start: 0,
+      end: 14,
+      text: '2 45/5 cap',
+      words: ['capacitor'],
+      specs: ['45/5'],
+      quantity: 2,
+      unit: 'each',
+      polarity: 'done',
+      billable: true,
+      use: 'action',
+      clauseText: 'instld 2 45/5 cap',
+    };
+    const work = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const part = CATALOG_BY_ID.get(ID.cap)!;
+    const components = { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 };
+    const lines = (rate: number, use: Mention['use'] = 'action') =>
+      buildNoteLines({
+        mentions: [{ ...mention, use }],
+        decisions: [decideFromScores(mention, [{ skuId: work.id, code: work.code, score: 0.9 }])],
+        scored: new Map([
+          [
+            'm1',
+            [
+              { sku: work, score: 0.9, components },
+              { sku: part, score: 0.6, components },
+            ],
+          ],
+        ]),
+        catalog: CATALOG_BY_ID,
+        existing: [item(1, { skuId: ID.tuneUp, quantity: '2' })],
+        pairRate: (given, sku) =>
+          given === ID.tuneUp && sku === ID.cap ? { rate, jobs: 30 } : { rate: 0, jobs: 0 },
+      });
+    // Past invoices with the work carried the part 80% of the time: the part is missing here.
+    const together = lines(0.8);
+    expect(together.confirmations.get(1)).toHaveLength(1);
+    expect(together.added.map((l) => [l.skuId, l.quantity])).toEqual([[ID.cap, '2']]);
+    expect(together.added[0]!.confidence).toBeLessThanOrEqual(0.6);
+    // Rarely billed together, or only a bare mention: the work line covers it.
+    expect(lines(0.2).added).toEqual([]);
+    expect(lines(0.8, 'none').added).toEqual([]);
+  });
+
   it('tells variants apart by their spec: a 35/5 capacitor is not the 45/5', async () => {
     expect(added(await extract(['put in a new 35/5 cap']))).toEqual([[ID.cap35, '1']]);
   });

@@ -112,16 +112,22 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
         !billedTogether(c.sku.id),
     );
     if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.sku.id;
-    const sku = skuId !== null ? input.catalog.get(skuId) : undefined;
+    let sku = skuId !== null ? input.catalog.get(skuId) : undefined;
     if (!sku) {
       unmatched.push(mention);
       continue;
     }
     claimed.add(sku.id);
-    const existing = input.existing.find((i) => i.skuId === sku.id);
+    const existing = input.existing.find((i) => i.skuId === sku!.id);
     if (existing) {
       confirmations.set(existing.id, [...(confirmations.get(existing.id) ?? []), mention]);
-      continue;
+      // "INSTLD 2 GFCI RECEPT" confirms the install the technician billed; where the shop bills
+      // that work with its part, the part the notes name is missing from the invoice.
+      const part = mention.use === 'none' ? undefined : partBilledWith(input, sku.id, scored, claimed);
+      if (!part) continue;
+      sku = part;
+      skuId = part.id;
+      claimed.add(part.id);
     }
     const best = scored.find((s) => s.sku.id === sku.id);
     // Only parts and work the notes say were used become lines; a bare mention ("checked the
@@ -201,6 +207,31 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     line.evidence.push({ kind: 'note_span', detail: 'the notes also say this was declined or only quoted' });
   }
   return { added: [...added.values()], confirmations, unmatched, nonBillable };
+}
+
+/** Of past jobs billed a piece of work, the share that also billed the part for it to be implied. */
+const PART_WITH_WORK_RATE = 0.6;
+
+/** The part (material) a mention names that the shop bills with work already on the invoice. */
+function partBilledWith(
+  input: NoteLinesInput,
+  workSkuId: number,
+  scored: ScoredCandidate[],
+  claimed: Set<number>,
+): CatalogSku | undefined {
+  if (!input.pairRate || input.catalog.get(workSkuId)?.kind !== 'service') return undefined;
+  const billedWith = (skuId: number) => {
+    const pair = input.pairRate!(workSkuId, skuId);
+    return pair.jobs >= MIN_PAIR_JOBS && pair.rate >= PART_WITH_WORK_RATE;
+  };
+  return scored.find(
+    (c) =>
+      c.sku.kind === 'material' &&
+      c.score >= 0.42 &&
+      !claimed.has(c.sku.id) &&
+      !input.existing.some((i) => i.skuId === c.sku.id) &&
+      billedWith(c.sku.id),
+  )?.sku;
 }
 
 /** How many co-occurrences chance predicts before "never together" means the shop keeps them apart. */

@@ -15,14 +15,14 @@ export interface CallCandidate {
 }
 
 export interface CallListEntry extends CallCandidate {
-  /** Cents, rounded down: what calling this one is expected to bring in. */
+  /** Cents, rounded to the cent: what calling this one is expected to bring in (a ranking figure, never billed). */
   expectedRecoveryCents: number;
   priority: 'Urgent' | 'High' | 'Normal' | 'Low';
   reason: string;
 }
 
 export function expectedRecoveryCents(balanceCents: number, risk: number): number {
-  return Math.floor(balanceCents * Math.min(1, Math.max(0, 1 - risk)));
+  return Math.round(balanceCents * Math.min(1, Math.max(0, 1 - risk)));
 }
 
 export function rankCallList(candidates: readonly CallCandidate[], limit = 50): CallListEntry[] {

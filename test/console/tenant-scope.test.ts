@@ -282,6 +282,16 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
   'POST /items/:id/messages/resend': async ({ client }) => [
     await client.post(`/items/${ids.otherItem}/messages/resend`, { contactId: '' }),
   ],
+  'GET /collections': async ({ client, allowed }) => {
+    if (allowed) showsNothingOfOther(await client.get('/collections'), '/collections');
+    return [
+      await client.get(`/collections?tenant=${OTHER}`),
+      await client.get(`/collections?tenant=${OTHER}`, JSON_ACCEPT),
+    ];
+  },
+  'POST /collections/outcomes': async ({ client }) => [
+    await client.post('/collections/outcomes', { tenant: OTHER, invoice: '1', outcome: 'no_answer' }),
+  ],
   'POST /items/:id/claim': async ({ client, allowed }) => {
     const res = await client.post(`/items/${ids.otherItem}/claim`);
     const htmx = await client.post(

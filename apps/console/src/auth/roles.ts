@@ -101,6 +101,15 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     tenant: 'item',
     what: 'Send the invoice again, to the best or a chosen contact',
   },
+  // Receivables and collections (collections/routes.ts).
+  { method: 'GET', url: '/collections', access: READERS, tenant: 'tenant', what: 'Receivables: aging, DSO/CEI, call list' },
+  {
+    method: 'POST',
+    url: '/collections/outcomes',
+    access: STAFF,
+    tenant: 'tenant',
+    what: "Record a collector's call outcome for an invoice",
+  },
   { method: 'POST', url: '/items/:id/claim', access: STAFF, tenant: 'item', what: 'Claim or renew' },
   { method: 'POST', url: '/items/:id/release', access: STAFF, tenant: 'item', what: 'Release a claim' },
   { method: 'POST', url: '/items/:id/approve', access: STAFF, tenant: 'item', what: 'Approve and post' },

@@ -12,4 +12,5 @@ export * from './ledger.ts';
 export * from './metrics.ts';
 export * from './model.ts';
 export * from './parse.ts';
+export * from './plan-draft.ts';
 export * from './scorecard.ts';

@@ -28,17 +28,23 @@ CREATE TABLE "payment_plans" (
     "tenant_id" TEXT NOT NULL,
     "invoice_id" BIGINT NOT NULL,
     "customer_id" BIGINT NOT NULL,
-    "state" TEXT NOT NULL DEFAULT 'accepted',
+    "state" TEXT NOT NULL DEFAULT 'proposed',
     "balance_cents" BIGINT NOT NULL,
-    "installments" JSONB NOT NULL,
-    "accepted_by" TEXT NOT NULL,
-    "accepted_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- proposed: the options offered ([{count, installments:[{number, dueDate, cents}]}]) and
+    -- the reasons; accepted: the chosen installments.
+    "options" JSONB NOT NULL,
+    "reasons" JSONB NOT NULL DEFAULT '[]',
+    "draft" TEXT,
+    "installments" JSONB,
+    "accepted_by" TEXT,
+    "accepted_at" TIMESTAMPTZ(3),
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "payment_plans_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "payment_plans_state_check" CHECK ("state" IN
-        ('accepted', 'current', 'late', 'broken', 'completed', 'cancelled'))
+        ('proposed', 'accepted', 'current', 'late', 'broken', 'completed', 'cancelled'))
 );
--- One live plan per invoice: accepting again finds the same plan.
+-- One live plan (proposed or running) per invoice: suggesting or accepting again finds it.
 CREATE UNIQUE INDEX "payment_plans_live_key" ON "payment_plans"("tenant_id", "invoice_id")
     WHERE "state" NOT IN ('broken', 'completed', 'cancelled');

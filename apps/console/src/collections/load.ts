@@ -52,7 +52,9 @@ export async function loadReceivables(
     }));
   const lastOutcome = new Map<number, CollectorOutcome>();
   for (const o of outcomes) lastOutcome.set(o.invoiceId, o.outcome);
-  const onPlan = new Set((await livePaymentPlans(db, tenantId)).map((p) => Number(p.invoiceId)));
+  const onPlan = new Set(
+    (await livePaymentPlans(db, tenantId)).filter((p) => p.state !== 'proposed').map((p) => Number(p.invoiceId)),
+  );
   const index = indexCustomers(invoices);
   const candidates = invoices
     .filter((inv) => inv.balanceCents > 0)

@@ -63,3 +63,87 @@ export async function livePaymentPlans(db: Db, tenantId: string): Promise<Paymen
     orderBy: { acceptedAt: 'asc' },
   });
 }
+
+const LIVE = `state NOT IN ('broken', 'completed', 'cancelled')`;
+
+/** Record plan options for an invoice unless it already has a live plan; return the live plan. */
+export async function proposePaymentPlan(
+  db: Db,
+  input: {
+    tenantId: string;
+    invoiceId: number;
+    customerId: number;
+    balanceCents: number;
+    options: object;
+    reasons: object;
+    draft: string | null;
+  },
+): Promise<{ plan: PaymentPlan; created: boolean }> {
+  const rows = await sql<{ id: string }>(
+    db,
+    `INSERT INTO payment_plans (tenant_id, invoice_id, customer_id, balance_cents, options, reasons, draft)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
+     ON CONFLICT (tenant_id, invoice_id) WHERE ${LIVE} DO NOTHING RETURNING id`,
+    [
+      input.tenantId,
+      input.invoiceId,
+      input.customerId,
+      input.balanceCents,
+      JSON.stringify(input.options),
+      JSON.stringify(input.reasons),
+      input.draft,
+    ],
+  );
+  const plan = await livePlanForInvoice(db, input.tenantId, input.invoiceId);
+  if (!plan) throw new Error(`no live plan for invoice ${input.invoiceId} after proposing one`);
+  return { plan, created: rows.length > 0 };
+}
+
+export async function livePlanForInvoice(
+  db: Db | Tx,
+  tenantId: string,
+  invoiceId: number,
+): Promise<PaymentPlan | null> {
+  return db.paymentPlan.findFirst({
+    where: { tenantId, invoiceId: BigInt(invoiceId), state: { notIn: ['broken', 'completed', 'cancelled'] } },
+  });
+}
+
+export async function getPaymentPlan(db: Db | Tx, id: string): Promise<PaymentPlan | null> {
+  return db.paymentPlan.findUnique({ where: { id } });
+}
+
+/** proposed → accepted with the chosen installments; false when it was not 'proposed' any more. */
+export async function acceptPaymentPlan(
+  db: Db | Tx,
+  id: string,
+  installments: object,
+  acceptedBy: string,
+  draft: string | null,
+): Promise<boolean> {
+  const r = await db.paymentPlan.updateMany({
+    where: { id, state: 'proposed' },
+    data: {
+      state: 'accepted',
+      installments: JSON.parse(JSON.stringify(installments)),
+      acceptedBy,
+      acceptedAt: new Date(),
+      draft,
+      updatedAt: new Date(),
+    },
+  });
+  return r.count > 0;
+}
+
+export async function setPaymentPlanState(
+  db: Db | Tx,
+  id: string,
+  to: string,
+  from: string[],
+): Promise<boolean> {
+  const r = await db.paymentPlan.updateMany({
+    where: { id, state: { in: from } },
+    data: { state: to, updatedAt: new Date() },
+  });
+  return r.count > 0;
+}

@@ -2,8 +2,10 @@
 // payments: aging to the cent against a reference computed here from the raw records, the
 // metrics and charts, the call list ranked by expected recovery, and a collector's outcome
 // recorded (audited, fed back: a dispute takes the invoice off the list).
+
+import { planOptions } from '@invoicer/collections';
 import type { ConsoleApp } from '@invoicer/console';
-import { upsertMirror, upsertTenant } from '@invoicer/db';
+import { activePauses, proposePaymentPlan, upsertMirror, upsertTenant } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoleUsers, startTestConsole, TestClient } from '../console/support.ts';
@@ -203,6 +205,59 @@ describe('receivables page', () => {
     const json = (await clerk.get('/collections?tenant=acme', { accept: 'application/json' })).json();
     expect(json.callList.map((c: { invoiceId: number }) => c.invoiceId)).toEqual([ids.ann, ids.cy]);
     expect(json.excluded).toEqual([{ invoiceId: ids.bob, customerName: 'Bob Prompt', reason: 'disputed' }]);
+    // The dispute also pauses reminders and dunning in the delivery's contact policy.
+    expect(await activePauses(t.db, 'acme', 'invoice', String(ids.bob), new Date())).toContain('dispute');
+  });
+
+  it('a CSR accepts a plan option: paused, audited, handed to collections.act; accepting again changes nothing', async () => {
+    const { plan } = await proposePaymentPlan(t.db, {
+      tenantId: 'acme',
+      invoiceId: ids.ann!,
+      customerId: 501,
+      balanceCents: 300_000,
+      options: planOptions(300_000, new Date('2026-12-05T12:00:00Z')),
+      reasons: [
+        '3 of last 5 invoices paid more than 30 days after due',
+        '40 days past due',
+        'open balance $3,000.00',
+      ],
+      draft: null,
+    });
+    const page = await clerk.get('/collections/plans?tenant=acme');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('$1,000.00 due 2026-12-12');
+    expect(page.body).toContain('3 of last 5 invoices paid more than 30 days after due');
+    const res = await clerk.post('/collections/plans/accept', { tenant: 'acme', plan: plan.id, count: '3' });
+    expect(res.statusCode).toBe(303);
+    const saved = await t.db.paymentPlan.findUniqueOrThrow({ where: { id: plan.id } });
+    expect(saved.state).toBe('accepted');
+    expect((saved.installments as { cents: number }[]).map((i) => i.cents)).toEqual([
+      100_000, 100_000, 100_000,
+    ]);
+    expect(saved.draft).toContain('$1,000.00 due December 12, 2026');
+    expect(await activePauses(t.db, 'acme', 'invoice', String(ids.ann), new Date())).toContain('plan');
+    const job = await app.services.queues
+      .get('collections.act')
+      .getJob(`coll-act-acme.plan.${plan.id}.represent`);
+    expect(job?.data).toEqual({ tenantId: 'acme', kind: 'plan', subjectId: plan.id, step: 'represent' });
+    const again = await clerk.postJson('/collections/plans/accept', {
+      tenant: 'acme',
+      plan: plan.id,
+      count: 3,
+    });
+    expect(again.json()).toEqual({ planId: plan.id, accepted: false });
+    const other = await clerk.post('/collections/plans/accept', {
+      tenant: 'acme',
+      plan: plan.id,
+      count: '2',
+    });
+    expect(other.statusCode).toBe(409);
+    expect(
+      await t.db.auditEvent.count({ where: { tenantId: 'acme', action: 'collections.plan_accepted' } }),
+    ).toBe(1);
+    // On a running plan, the invoice leaves the call list.
+    const json = (await clerk.get('/collections?tenant=acme', { accept: 'application/json' })).json();
+    expect(json.callList.map((c: { invoiceId: number }) => c.invoiceId)).toEqual([ids.cy]);
   });
 
   it('engineers read the page but cannot record outcomes; an unknown tenant is a 404', async () => {

@@ -53,7 +53,9 @@ export async function loadReceivables(
   const lastOutcome = new Map<number, CollectorOutcome>();
   for (const o of outcomes) lastOutcome.set(o.invoiceId, o.outcome);
   const onPlan = new Set(
-    (await livePaymentPlans(db, tenantId)).filter((p) => p.state !== 'proposed').map((p) => Number(p.invoiceId)),
+    (await livePaymentPlans(db, tenantId))
+      .filter((p) => p.state !== 'proposed')
+      .map((p) => Number(p.invoiceId)),
   );
   const index = indexCustomers(invoices);
   const candidates = invoices

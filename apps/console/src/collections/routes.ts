@@ -2,7 +2,7 @@
 // /collections/outcomes: a collector records a call's outcome for an invoice; it is audited and
 // feeds the risk score (disputes leave the call list, promises and broken promises move scores).
 import { COLLECTOR_OUTCOMES } from '@invoicer/collections';
-import { appendAuditTx, recordCollectionOutcome, sql } from '@invoicer/db';
+import { appendAuditTx, recordCollectionOutcome, setPause, sql } from '@invoicer/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isManager } from '../auth/roles.ts';
@@ -13,6 +13,7 @@ import type { ConsoleServices } from '../services.ts';
 import { href, html } from '../views/html.ts';
 import { layout, viewerOf } from '../views/layout.ts';
 import { loadReceivables } from './load.ts';
+import { registerPlanRoutes } from './plan-routes.ts';
 import { receivablesPage } from './view.ts';
 
 const PageQuery = z.object({ tenant: z.string().max(64).optional() });
@@ -36,6 +37,7 @@ const OutcomeForm = z.object({
 
 export function registerCollectionsRoutes(app: FastifyInstance, services: ConsoleServices): void {
   const { db } = services;
+  registerPlanRoutes(app, services);
   app.get('/collections', async (request, reply) => {
     const query = parseInput(PageQuery, request.query);
     const viewer = viewerOf(request);
@@ -100,6 +102,15 @@ export function registerCollectionsRoutes(app: FastifyInstance, services: Consol
       });
       return saved;
     });
+    // A dispute pauses the invoice's reminders and dunning (the delivery's contact policy).
+    if (form.outcome === 'dispute')
+      await setPause(db, {
+        tenantId: form.tenant,
+        subjectKind: 'invoice',
+        subjectId: form.invoice,
+        reason: 'dispute',
+        note: `collector ${user.id}`,
+      });
     return done(request, reply, href('/collections', { tenant: form.tenant }), {
       outcomeId: String(row.id),
       outcome: row.outcome,

@@ -62,6 +62,7 @@ export function receivablesPage(
   tenants: { id: string; name: string }[],
 ): SafeHtml {
   return html`<h1>Receivables</h1>
+  <p><a href="/collections/plans?tenant=${v.tenantId}">Payment plans</a></p>
   ${tenants.length > 1 ? html`<form method="get" action="/collections"><label>Tenant <select name="tenant">${tenants.map((t) => html`<option value="${t.id}"${t.id === v.tenantId ? html` selected` : ''}>${t.name}</option>`)}</select></label> <button type="submit">Show</button></form>` : ''}
   <p>Open balance <strong>${formatCents(v.aging.total.total)}</strong> as of ${v.asOf.toISOString().slice(0, 10)}, from the ServiceTitan mirror.</p>
   ${

@@ -16,10 +16,11 @@ import {
   appendAudit,
   livePlanForInvoice,
   planMessage,
-  receivablesMirror,
+  receivablesForInvoice,
   sql,
 } from '@invoicer/db';
 import { runSteps } from '@invoicer/pipeline';
+import { listCustomerContacts } from '@invoicer/servicetitan';
 import { deliverMessage } from '../delivery/send.ts';
 import type { WorkerServices } from '../services.ts';
 import { createTask, listCustomerTasks } from './st-calls.ts';
@@ -49,7 +50,7 @@ export async function runDunningLevel(
   const settings = await services.runtime.settings(tenantId);
   const level = settings.collections.dunning.find((l) => l.key === levelKey) as DunningLevel | undefined;
   if (!level) throw new InvalidInputError(`the tenant has no dunning level "${levelKey}"`);
-  const mirror = await receivablesMirror(services.db, tenantId, now);
+  const mirror = await receivablesForInvoice(services.db, tenantId, invoiceId);
   const invoice = buildLedger(mirror.invoices, mirror.payments).invoices.find((i) => i.id === invoiceId);
   if (!invoice) throw new InvalidInputError(`invoice ${invoiceId} is not in the tenant's mirror`);
   const plan = await livePlanForInvoice(services.db, tenantId, invoiceId);
@@ -64,6 +65,11 @@ export async function runDunningLevel(
   if (decision.action !== 'do') return `skipped: ${decision.reason}`;
   const log = services.log.child({ tenant: tenantId, invoiceId, level: level.key });
   if (level.channel === 'email' || level.channel === 'sms') {
+    // The level's channel: its contact of that type (the delivery then sends only to it, or
+    // suppresses it when that contact opted out). No such contact: the delivery's own choice.
+    const client = await services.runtime.client(tenantId);
+    const type = level.channel === 'email' ? 'Email' : 'MobilePhone';
+    const contact = (await listCustomerContacts(client, invoice.customerId)).find((c) => c.type === type);
     const { row } = await planMessage(services.db, {
       tenantId,
       subjectKind: 'invoice',
@@ -73,6 +79,7 @@ export async function runDunningLevel(
       revision: 0,
       category: 'collection',
       customerId: invoice.customerId,
+      contactId: contact ? String(contact.id) : null,
     });
     const result = await deliverMessage(services, row.id, { now: () => now });
     log.info({ messageId: row.id, result }, 'dunning message');

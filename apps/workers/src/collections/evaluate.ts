@@ -52,6 +52,17 @@ export async function evaluateCollections(
     [tenantId],
   ))
     done.set(Number(r.subject_id), (done.get(Number(r.subject_id)) ?? new Set()).add(r.step));
+  // Call tasks (write ledger) and manager reviews (audit) already done.
+  for (const r of await sql<{ subject_id: string; step: string }>(
+    services.db,
+    `SELECT split_part(key, ':', 3) AS subject_id, split_part(key, ':', 4) AS step FROM st_writes
+       WHERE tenant_id = $1 AND key LIKE $2 AND status = 'completed'
+     UNION ALL
+     SELECT data->>'invoiceId', data->>'level' FROM audit_events
+       WHERE tenant_id = $1 AND action = 'collections.manager_review'`,
+    [tenantId, `dunning:${tenantId}:%`],
+  ))
+    done.set(Number(r.subject_id), (done.get(Number(r.subject_id)) ?? new Set()).add(r.step));
   const summary: EvaluateSummary = { open: 0, dunning: 0, skipped: {}, suggestions: 0 };
   for (const inv of invoices) {
     if (inv.balanceCents <= 0) continue;

@@ -147,3 +147,24 @@ export async function setPaymentPlanState(
   });
   return r.count > 0;
 }
+
+/** One mirrored invoice and its customer's mirrored payments (payments are keyed by customer). */
+export async function receivablesForInvoice(
+  db: Db,
+  tenantId: string,
+  invoiceId: number,
+): Promise<{ invoices: unknown[]; payments: unknown[] }> {
+  const invoices = await sql<{ data: { customer?: { id?: number } } }>(
+    db,
+    `SELECT data FROM st_records WHERE tenant_id = $1 AND resource = 'invoices' AND st_id = $2`,
+    [tenantId, invoiceId],
+  );
+  const customerId = invoices[0]?.data.customer?.id;
+  if (!invoices.length || typeof customerId !== 'number') return { invoices: [], payments: [] };
+  const payments = await sql<{ data: unknown }>(
+    db,
+    `SELECT data FROM st_records WHERE tenant_id = $1 AND resource = 'payments' AND parent_id = $2`,
+    [tenantId, customerId],
+  );
+  return { invoices: invoices.map((r) => r.data), payments: payments.map((r) => r.data) };
+}

@@ -31,6 +31,8 @@ export interface RiskFeatures {
   recentClosed: number;
   recentLate: number;
   medianDaysToPay: number | null;
+  /** Median days between due date and payment over the customer's paid invoices (negative: early). */
+  medianDaysLate: number | null;
   /** The customer's other invoices more than 30 days past due at `at`. */
   otherOverdueCount: number;
   otherOverdueCents: number;
@@ -91,6 +93,7 @@ export function riskFeatures(
   closed.sort((a, b) => b.paid - a.paid);
   const recent = closed.slice(0, 5);
   const toPay = closed.map((c) => c.toPay).sort((a, b) => a - b);
+  const late = closed.map((c) => c.late).sort((a, b) => a - b);
   const mine = outcomes.filter((o) => o.customerId === inv.customerId && o.at.getTime() <= t);
   const promises = mine.filter((o) => o.outcome === 'promise_to_pay' && o.promisedFor);
   const brokenPromises = promises.filter((o) => {
@@ -107,6 +110,7 @@ export function riskFeatures(
     recentClosed: recent.length,
     recentLate: recent.filter((c) => c.late > LATE_DAYS).length,
     medianDaysToPay: toPay.length ? toPay[Math.floor((toPay.length - 1) / 2)]! : null,
+    medianDaysLate: late.length ? late[Math.floor((late.length - 1) / 2)]! : null,
     otherOverdueCount,
     otherOverdueCents,
     disputes: mine.filter((o) => o.outcome === 'dispute').length,

@@ -20,9 +20,9 @@ const FEATURES: { code: string; value: (f: RiskFeatures) => number; text: (f: Ri
   },
   { code: 'no_history', value: (f) => (f.recentClosed ? 0 : 1), text: () => 'no paid invoices yet' },
   {
-    code: 'median_days_to_pay',
-    value: (f) => Math.log1p(Math.max(0, f.medianDaysToPay ?? 0)),
-    text: (f) => `median ${Math.round(f.medianDaysToPay ?? 0)} days to pay`,
+    code: 'median_days_late',
+    value: (f) => Math.max(-30, Math.min(120, f.medianDaysLate ?? 0)),
+    text: (f) => `pays a median ${Math.round(f.medianDaysLate ?? 0)} days after due`,
   },
   {
     code: 'other_overdue',

@@ -38,11 +38,13 @@ export function scorecard(f: RiskFeatures): RiskScore {
       Math.round((30 * f.recentLate) / f.recentClosed),
       `${f.recentLate} of last ${f.recentClosed} invoices paid more than 30 days after due`,
     );
-  if (f.medianDaysToPay !== null)
+  if (f.medianDaysLate !== null)
     add(
-      'median_days_to_pay',
-      f.medianDaysToPay > 30 ? 10 : 0,
-      `median ${Math.round(f.medianDaysToPay)} days to pay over ${plural(f.closedCount, 'paid invoice')}`,
+      'median_days_late',
+      f.medianDaysLate > 30 ? 10 : 0,
+      f.medianDaysLate > 0
+        ? `pays a median ${Math.round(f.medianDaysLate)} days after due (${plural(f.closedCount, 'paid invoice')})`
+        : `pays by the due date (median, ${plural(f.closedCount, 'paid invoice')})`,
     );
   if (f.otherOverdueCount > 0)
     add(

@@ -6,6 +6,7 @@ import {
   type DunningFacts,
   nextDunningStep,
   planOptions,
+  planStatus,
   splitInstallments,
 } from '@invoicer/collections';
 import fc from 'fast-check';
@@ -95,6 +96,36 @@ describe('dunning levels', () => {
     expect(nextDunningStep(L, facts({ daysPastDue: null }))).toEqual({
       action: 'none',
       reason: 'no due date',
+    });
+  });
+});
+
+describe('plan status', () => {
+  const inst = [
+    { number: 1, dueDate: '2026-12-12', cents: 100_000 },
+    { number: 2, dueDate: '2027-01-11', cents: 100_000 },
+    { number: 3, dueDate: '2027-02-10', cents: 100_001 },
+  ];
+  const at = (d: string) => new Date(`${d}T12:00:00Z`);
+  it('allocates payments oldest first and moves current → late → broken, or completed', () => {
+    expect(planStatus(inst, 0, at('2026-12-12'))).toMatchObject({ state: 'current', paidInstallments: 0 });
+    expect(planStatus(inst, 0, at('2026-12-13')).state).toBe('current'); // within a day's grace
+    expect(planStatus(inst, 0, at('2026-12-15'))).toMatchObject({
+      state: 'late',
+      next: { number: 1, owedCents: 100_000 },
+    });
+    expect(planStatus(inst, 0, at('2027-01-13')).state).toBe('broken');
+    // $1,500 paid: installment 1 and half of 2 (an overpayment reduces the next one).
+    expect(planStatus(inst, 150_000, at('2027-01-05'))).toMatchObject({
+      state: 'current',
+      paidInstallments: 1,
+      next: { number: 2, owedCents: 50_000 },
+    });
+    expect(planStatus(inst, 150_000, at('2027-01-20')).state).toBe('late');
+    expect(planStatus(inst, 300_001, at('2027-06-01'))).toEqual({
+      state: 'completed',
+      paidInstallments: 3,
+      next: null,
     });
   });
 });

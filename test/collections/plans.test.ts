@@ -4,11 +4,12 @@
 // once through the write ledger, even when answers are lost after commit; acting again writes
 // nothing new.
 import { formatCents, type Installment, type PlanOption } from '@invoicer/collections';
-import { acceptPaymentPlan, getPaymentPlan, upsertMirror } from '@invoicer/db';
+import { acceptPaymentPlan, activePauses, getPaymentPlan, setPause, upsertMirror } from '@invoicer/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simCollections } from '../../apps/st-sim/src/routes/collections.ts';
 import { simMessaging } from '../../apps/st-sim/src/routes/crm-telecom.ts';
 import { act } from '../../apps/workers/src/collections/act.ts';
+import { evaluateCollections } from '../../apps/workers/src/collections/evaluate.ts';
 import { planReference } from '../../apps/workers/src/collections/represent-plan.ts';
 import { suggestPlan } from '../../apps/workers/src/collections/suggest.ts';
 import { type Bench, CUSTOMER_ID, startBench } from '../delivery/harness.ts';
@@ -131,5 +132,62 @@ describe('payment plans', () => {
     bench.sim.faults.update({ failAfterCommit: null });
     expect(await act(bench.services, payload, now)).toBe('represented');
     expect({ ...state.writes, notes: simMessaging(bench.sim.tenant).writes.notes }).toEqual(writes);
+  });
+
+  it('a missed installment makes the plan late and lifts its pause; catching up makes it current again', async () => {
+    const plan = await bench.db.paymentPlan.findFirstOrThrow({
+      where: { tenantId: 'acme', invoiceId: BigInt(invoiceId) },
+    });
+    await setPause(bench.db, {
+      tenantId: 'acme',
+      subjectKind: 'invoice',
+      subjectId: String(invoiceId),
+      reason: 'plan',
+    });
+    const inst = plan.installments as unknown as Installment[];
+    const mirrorBalance = async (balance: string) =>
+      upsertMirror(bench.db, 'acme', 'invoices', [
+        {
+          stId: invoiceId,
+          parentId: null,
+          modifiedOn: null,
+          data: {
+            id: invoiceId,
+            invoiceDate: '2026-11-01T15:00:00Z',
+            dueDate: '2026-11-01T15:00:00Z',
+            total: '3600.01',
+            balance,
+            customer: { id: CUSTOMER_ID, name: 'Pat Customer' },
+            active: true,
+          },
+        },
+      ]);
+    const day = (iso: string) => new Date(`${iso}T15:00:00Z`);
+    const afterSecond = new Date(Date.parse(`${inst[1]!.dueDate}T12:00:00Z`) + 3 * 86_400_000);
+    await mirrorBalance('2400.01'); // the first installment paid, not the second
+    const summary = await evaluateCollections(
+      bench.services,
+      { tenantId: 'acme', day: '2027-01-14' },
+      afterSecond,
+    );
+    expect(summary.planMoves).toEqual({ late: 1 });
+    expect((await getPaymentPlan(bench.db, plan.id))!.state).toBe('late');
+    expect(await activePauses(bench.db, 'acme', 'invoice', String(invoiceId), afterSecond)).not.toContain(
+      'plan',
+    );
+    await mirrorBalance('1200.01'); // caught up
+    const again = await evaluateCollections(
+      bench.services,
+      { tenantId: 'acme', day: '2027-01-15' },
+      afterSecond,
+    );
+    expect(again.planMoves).toEqual({ current: 1 });
+    expect(await activePauses(bench.db, 'acme', 'invoice', String(invoiceId), afterSecond)).toContain('plan');
+    await mirrorBalance('0.00');
+    expect(
+      (await evaluateCollections(bench.services, { tenantId: 'acme', day: '2027-01-16' }, day('2027-01-16')))
+        .planMoves,
+    ).toEqual({ completed: 1 });
+    expect((await getPaymentPlan(bench.db, plan.id))!.state).toBe('completed');
   });
 });

@@ -13,4 +13,5 @@ export * from './metrics.ts';
 export * from './model.ts';
 export * from './parse.ts';
 export * from './plan-draft.ts';
+export * from './plan-status.ts';
 export * from './scorecard.ts';

@@ -23,6 +23,7 @@ import { runSteps } from '@invoicer/pipeline';
 import { listCustomerContacts } from '@invoicer/servicetitan';
 import { deliverMessage } from '../delivery/send.ts';
 import type { WorkerServices } from '../services.ts';
+import { PLAN_HOLDS } from './evaluate.ts';
 import { createTask, listCustomerTasks } from './st-calls.ts';
 
 export async function isDisputed(
@@ -58,7 +59,7 @@ export async function runDunningLevel(
     balanceCents: invoice.balanceCents,
     daysPastDue: daysPastDue(invoice, now),
     disputed: await isDisputed(services, tenantId, invoiceId, now),
-    onPlan: plan !== null && plan.state !== 'proposed',
+    onPlan: plan !== null && PLAN_HOLDS.includes(plan.state),
     optedOut: {},
     done: new Set(),
   });

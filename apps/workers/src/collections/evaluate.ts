@@ -6,13 +6,17 @@ import { buildLedger, daysPastDue, nextDunningStep } from '@invoicer/collections
 import type { PayloadOf } from '@invoicer/core';
 import { livePaymentPlans, receivablesMirror, sql } from '@invoicer/db';
 import type { WorkerServices } from '../services.ts';
+import { updatePlanProgress } from './plan-progress.ts';
 
 export interface EvaluateSummary {
   open: number;
   dunning: number;
   skipped: Record<string, number>;
   suggestions: number;
+  planMoves: Record<string, number>;
 }
+
+export const PLAN_HOLDS = ['accepted', 'current'];
 
 export async function evaluateCollections(
   services: WorkerServices,
@@ -23,9 +27,17 @@ export async function evaluateCollections(
   const settings = (await services.runtime.settings(tenantId)).collections;
   const mirror = await receivablesMirror(services.db, tenantId, now);
   const { invoices } = buildLedger(mirror.invoices, mirror.payments);
+  const byId = new Map(invoices.map((i) => [i.id, i]));
+  const planMoves = await updatePlanProgress(
+    services.db,
+    await livePaymentPlans(services.db, tenantId),
+    (id) => byId.get(id)?.balanceCents ?? null,
+    now,
+  );
   const plans = await livePaymentPlans(services.db, tenantId);
   const hasPlan = new Set(plans.map((p) => Number(p.invoiceId)));
-  const running = new Set(plans.filter((p) => p.state !== 'proposed').map((p) => Number(p.invoiceId)));
+  // A late plan is back in dunning; a proposed one does not hold it.
+  const running = new Set(plans.filter((p) => PLAN_HOLDS.includes(p.state)).map((p) => Number(p.invoiceId)));
   const disputed = new Set(
     (
       await sql<{ invoice_id: string; outcome: string }>(
@@ -63,7 +75,7 @@ export async function evaluateCollections(
     [tenantId, `dunning:${tenantId}:%`],
   ))
     done.set(Number(r.subject_id), (done.get(Number(r.subject_id)) ?? new Set()).add(r.step));
-  const summary: EvaluateSummary = { open: 0, dunning: 0, skipped: {}, suggestions: 0 };
+  const summary: EvaluateSummary = { open: 0, dunning: 0, skipped: {}, suggestions: 0, planMoves };
   for (const inv of invoices) {
     if (inv.balanceCents <= 0) continue;
     summary.open += 1;

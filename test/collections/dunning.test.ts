@@ -33,7 +33,13 @@ import { type MailSink, startMailSink } from '../support/smtp-sink.ts';
 
 const TOKEN_ENV = 'TEST_COLLECTIONS_TWILIO_TOKEN';
 const DAY = 86_400_000;
-type Rec = Record<string, any>;
+type Rec = Record<string, unknown> & {
+  id: number;
+  invoiceDate: string;
+  dueDate: string | null;
+  balance: string;
+  customer: { id: number; name: string };
+};
 
 let t: TestDatabase;
 let sim: RunningSim;

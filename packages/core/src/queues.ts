@@ -107,7 +107,12 @@ export const QUEUE_CATALOG = {
     next: 'collections.act',
     options: { ...STAGE_OPTIONS, concurrency: 1 },
   },
-  'collections.act': { payload: CollectionsActPayload, stage: 'collections', next: null, options: STAGE_OPTIONS },
+  'collections.act': {
+    payload: CollectionsActPayload,
+    stage: 'collections',
+    next: null,
+    options: STAGE_OPTIONS,
+  },
   'plan.suggest': { payload: PlanSuggestPayload, stage: 'plan', next: null, options: STAGE_OPTIONS },
 } as const satisfies Record<
   string,

@@ -79,7 +79,8 @@ export function registerCollections(app: FastifyInstance, ctx: RouteContext): vo
   crm.post('/customers/:id/tags/:tagTypeId', ({ params }) => {
     const customer = found(tenant.customers.get(idParam(params)), 'Customer', idParam(params));
     const tagTypeId = idParam(params, 'tagTypeId');
-    if (!state.tagTypes.some((t) => t.id === tagTypeId)) throw invalid('tagTypeId', `Tag type ${tagTypeId} does not exist.`);
+    if (!state.tagTypes.some((t) => t.id === tagTypeId))
+      throw invalid('tagTypeId', `Tag type ${tagTypeId} does not exist.`);
     const c = customer as { tagTypeIds?: number[] | null };
     c.tagTypeIds = [...new Set([...(c.tagTypeIds ?? []), tagTypeId])];
     state.writes.tags += 1;

@@ -278,7 +278,7 @@ describe('dunning scenario', () => {
     }
     console.log(
       `dunning scenario: ${customers} customers, ${summary.open} open invoices, ${first.jobs} actions (${first.failures} failed attempts retried), ` +
-        `${emails.length} emails + ${texts.length} SMS sent, ${suppressed.length} suppressed, ${callTasks.length} call tasks, ` +
+        `${emails.length} emails (${sink.duplicates} same-Message-ID resends) + ${texts.length} SMS sent, ${suppressed.length} suppressed, ${callTasks.length} call tasks, ` +
         `skipped ${skipped.size} (${JSON.stringify(summary.skipped)}), second pass ${again.jobs} actions, results ${JSON.stringify(first.results)}`,
     );
   }, 400_000);

@@ -282,6 +282,27 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
   'POST /items/:id/messages/resend': async ({ client }) => [
     await client.post(`/items/${ids.otherItem}/messages/resend`, { contactId: '' }),
   ],
+  'GET /collections': async ({ client, allowed }) => {
+    if (allowed) showsNothingOfOther(await client.get('/collections'), '/collections');
+    return [
+      await client.get(`/collections?tenant=${OTHER}`),
+      await client.get(`/collections?tenant=${OTHER}`, JSON_ACCEPT),
+    ];
+  },
+  'GET /collections/plans': async ({ client, allowed }) => {
+    if (allowed) showsNothingOfOther(await client.get('/collections/plans'), '/collections/plans');
+    return [await client.get(`/collections/plans?tenant=${OTHER}`)];
+  },
+  'POST /collections/plans/accept': async ({ client }) => [
+    await client.post('/collections/plans/accept', {
+      tenant: OTHER,
+      plan: '00000000-0000-4000-8000-000000000000',
+      count: '2',
+    }),
+  ],
+  'POST /collections/outcomes': async ({ client }) => [
+    await client.post('/collections/outcomes', { tenant: OTHER, invoice: '1', outcome: 'no_answer' }),
+  ],
   'POST /items/:id/claim': async ({ client, allowed }) => {
     const res = await client.post(`/items/${ids.otherItem}/claim`);
     const htmx = await client.post(

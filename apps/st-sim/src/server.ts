@@ -11,6 +11,7 @@ import { Journal } from './journal.ts';
 import { registerAccounting } from './routes/accounting.ts';
 import type { RouteContext } from './routes/api.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
+import { registerCollections } from './routes/collections.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
@@ -177,6 +178,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerOthers(app, ctx);
   registerCrmTelecom(app, ctx, tokens);
   registerAttachmentRoutes(app, ctx);
+  registerCollections(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

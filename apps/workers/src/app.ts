@@ -22,6 +22,9 @@ import { resolveCredentialsKey } from '@invoicer/servicetitan';
 import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { act as collectionsAct } from './collections/act.ts';
+import { evaluateCollections } from './collections/evaluate.ts';
+import { suggestPlan } from './collections/suggest.ts';
 import type { WorkerEnv } from './config.ts';
 import { requeueMessages } from './delivery/requeue.ts';
 import { handOverAfterPost, isPosted } from './documents/handover.ts';
@@ -63,6 +66,15 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     },
     'message.send': async (p) => {
       await sendMessageJob(services, p);
+    },
+    'collections.evaluate': async (p) => {
+      await evaluateCollections(services, p);
+    },
+    'collections.act': async (p) => {
+      await collectionsAct(services, p);
+    },
+    'plan.suggest': async (p) => {
+      await suggestPlan(services, p);
     },
   };
 }

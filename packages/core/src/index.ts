@@ -1,3 +1,4 @@
+export * from './collections-settings.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './money.ts';

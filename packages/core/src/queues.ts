@@ -34,6 +34,22 @@ export const MessagePayload = z
   .object({ tenantId, messageId: z.uuid(), notBefore: z.number().int().positive().optional() })
   .strict();
 
+/** Collections (issue 16): one tenant's daily evaluation (dunning decisions, plan suggestions). */
+export const CollectionsEvaluatePayload = z
+  .object({ tenantId, day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date (YYYY-MM-DD)') })
+  .strict();
+/** One collections action: a dunning level for an invoice, or an accepted plan's ServiceTitan objects. */
+export const CollectionsActPayload = z
+  .object({
+    tenantId,
+    kind: z.enum(['dunning', 'plan']),
+    subjectId: z.string().min(1).max(64),
+    step: z.string().min(1).max(64),
+  })
+  .strict();
+/** Suggest payment-plan options for one large open invoice (ServiceTitan invoice id). */
+export const PlanSuggestPayload = z.object({ tenantId, invoiceId: z.string().regex(/^\d{1,18}$/) }).strict();
+
 export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
@@ -92,6 +108,20 @@ export const QUEUE_CATALOG = {
   // Delivery (issue 15): email/SMS a posted invoice with its PDF; then reminders and resends.
   'invoice.deliver': { payload: PostPayload, stage: 'deliver', next: null, options: STAGE_OPTIONS },
   'message.send': { payload: MessagePayload, stage: 'message', next: null, options: STAGE_OPTIONS },
+  // Collections (issue 16): evaluate → act (dunning levels, plan representation); plan options.
+  'collections.evaluate': {
+    payload: CollectionsEvaluatePayload,
+    stage: 'collections',
+    next: 'collections.act',
+    options: { ...STAGE_OPTIONS, concurrency: 1 },
+  },
+  'collections.act': {
+    payload: CollectionsActPayload,
+    stage: 'collections',
+    next: null,
+    options: STAGE_OPTIONS,
+  },
+  'plan.suggest': { payload: PlanSuggestPayload, stage: 'plan', next: null, options: STAGE_OPTIONS },
 } as const satisfies Record<
   string,
   { payload: z.ZodType; stage: string; next: string | null; options: QueueOptions }
@@ -121,5 +151,8 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): 
     return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}${p.recheck ? `.${p.recheck}` : ''}`;
   if (queue === 'invoice.deliver') return `run-${p.runId}.deliver.r${p.revision}`;
   if (queue === 'message.send') return `msg-${p.messageId}${p.notBefore ? `.t${p.notBefore}` : ''}`;
+  if (queue === 'collections.evaluate') return `coll-eval-${p.tenantId}.${p.day}`;
+  if (queue === 'collections.act') return `coll-act-${p.tenantId}.${p.kind}.${p.subjectId}.${p.step}`;
+  if (queue === 'plan.suggest') return `plan-suggest-${p.tenantId}.${p.invoiceId}`;
   return `run-${p.runId}.${QUEUE_CATALOG[queue].stage}`;
 }

@@ -6,6 +6,7 @@
 // multipliers stay in range.
 
 import { z } from 'zod';
+import { CollectionsSettings } from './collections-settings.ts';
 import { InvalidInputError } from './errors.ts';
 
 /** Decimal(14, 2) in Postgres: at most 12 digits before the point. */
@@ -439,6 +440,7 @@ export const TenantSettings = z.object({
   reconcile: ReconcileSettings.default(ReconcileSettings.parse({})),
   documents: DocumentSettings.default(DocumentSettings.parse({})),
   delivery: DeliverySettings.default(DeliverySettings.parse({})),
+  collections: CollectionsSettings.default(CollectionsSettings.parse({})),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

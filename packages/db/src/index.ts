@@ -3,6 +3,7 @@ export type * from './generated/prisma/client.ts';
 export * from './repos/audit.ts';
 export * from './repos/bank.ts';
 export * from './repos/catalog.ts';
+export * from './repos/collections.ts';
 export * from './repos/documents.ts';
 export * from './repos/drafts.ts';
 export * from './repos/history.ts';

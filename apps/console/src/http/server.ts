@@ -15,6 +15,7 @@ import { registerAuditRoutes } from '../audit/routes.ts';
 import { registerLoginRoutes, sendLoginForm } from '../auth/login-routes.ts';
 import { ruleFor } from '../auth/roles.ts';
 import { registerBankStatementRoutes } from '../bank/routes.ts';
+import { registerCollectionsRoutes } from '../collections/routes.ts';
 import { registerDocumentRoutes } from '../documents/routes.ts';
 import { registerMessageRoutes } from '../messages/routes.ts';
 import { registerBullBoard } from '../ops/bull-board.ts';
@@ -123,6 +124,7 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     registerItemRoutes(ui, services);
     registerDocumentRoutes(ui, services);
     registerMessageRoutes(ui, services);
+    registerCollectionsRoutes(ui, services);
     registerWorkflowRoutes(ui, services);
     registerAuditRoutes(ui, services);
     registerSettingsRoutes(ui, services);

@@ -28,7 +28,7 @@ export interface Flash {
   text: string;
 }
 
-type Section = 'queue' | 'escalations' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
+type Section = 'queue' | 'escalations' | 'collections' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
 
 const STAFF_ROLES = ['billing_specialist', 'billing_manager', 'admin'];
 
@@ -37,6 +37,7 @@ function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   if (!role) return html``;
   const links: [Section, string, string][] = [['queue', '/queue', 'Review queue']];
   if (isManager(role)) links.push(['escalations', '/escalations', 'Escalations']);
+  links.push(['collections', '/collections', 'Receivables']);
   if (role !== 'engineer') links.push(['bank', '/bank-statements', 'Bank files']);
   links.push(['audit', '/audit', 'Audit']);
   // The cluster overview spans every tenant: not for users limited to some tenants.

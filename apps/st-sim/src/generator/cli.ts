@@ -14,6 +14,7 @@ statement in _bank/).
   --start <date>      first day of the period, YYYY-MM-DD (default 2025-11-01)
   --months <n>        length of the period, 1-60 (default 12)
   --no-payments       no payments, payment types or bank statement
+  --personas          customer payment personas (prompt, slow, disputes, never after 90 days)
   -h, --help          show this help
 `;
 
@@ -41,6 +42,7 @@ function parse(argv: string[]) {
         start: { type: 'string' },
         months: { type: 'string' },
         'no-payments': { type: 'boolean', default: false },
+        personas: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -64,7 +66,15 @@ function parse(argv: string[]) {
       throw new UsageError(`--start must be a date like 2025-11-01, got "${s}"`);
     }
   }
-  return { jobs, seed, months, start, out: values.out as string, payments: !values['no-payments'] };
+  return {
+    jobs,
+    seed,
+    months,
+    start,
+    out: values.out as string,
+    payments: !values['no-payments'],
+    personas: values.personas === true,
+  };
 }
 
 async function main(): Promise<number> {
@@ -86,6 +96,7 @@ async function main(): Promise<number> {
     seed: args.seed,
     months: args.months,
     payments: args.payments,
+    personas: args.personas,
     ...(args.start ? { start: args.start } : {}),
   });
   const t1 = performance.now();

@@ -51,6 +51,8 @@ export interface GenerateOptions {
   months?: number;
   /** Generate payments and a bank statement. Default false (the CLI defaults to true). */
   payments?: boolean;
+  /** Customer payment personas for open balances (personas.ts). Default false: output unchanged. */
+  personas?: boolean;
 }
 
 export interface TruthSummary {
@@ -102,7 +104,14 @@ function resolve(options: GenerateOptions): Required<GenerateOptions> {
     throw new RangeError('start must be a valid date');
   if (!Number.isInteger(months) || months < 1 || months > 60)
     throw new RangeError(`months must be an integer from 1 to 60, got ${months}`);
-  return { jobs, seed, start, months, payments: options.payments ?? false };
+  return {
+    jobs,
+    seed,
+    start,
+    months,
+    payments: options.payments ?? false,
+    personas: options.personas ?? false,
+  };
 }
 
 const tally = <T>(items: readonly T[], key: (t: T) => string) => {
@@ -188,7 +197,7 @@ export function generateTenant(input: GenerateOptions): GeneratedTenant {
   let bank: BankStatement | null = null;
   let payments: TenantFixture['accounting/payments'] = [];
   if (options.payments) {
-    const result = generatePayments(seed, world.metas, asOf, windowStart);
+    const result = generatePayments(seed, world.metas, asOf, windowStart, { personas: options.personas });
     payments = result.payments;
     const byId = new Map(world.out.invoices.map((i) => [i.id, i]));
     for (const [id, b] of result.balances) {

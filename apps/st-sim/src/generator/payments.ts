@@ -8,6 +8,7 @@ import type { Payment } from '@invoicer/servicetitan';
 import { Sequence } from './ids.ts';
 import { type JobClass, PAYMENT_TYPES, type PaymentTypeName } from './org.ts';
 import { type Cust, OFFICE } from './people.ts';
+import { type PaymentPersona, personaOf, personaPaymentDays } from './personas.ts';
 import { Rng } from './rng.ts';
 import { DAY, fromLocal, HOUR, localDateKey, MINUTE, nextOfficeMoment, stStamp, toLocal } from './time.ts';
 import type { CustomerPaymentVariant } from './types.ts';
@@ -69,6 +70,8 @@ function dayTime(rng: Rng, t: number): number {
 function residentialEvents(
   rng: Rng,
   m: InvoiceMeta,
+  persona: PaymentPersona | null = null,
+  personaRng: Rng | null = null,
 ): Omit<PayEvent, 'recorded' | 'variant' | 'paid' | 'paymentId'>[] {
   const out: Omit<PayEvent, 'recorded' | 'variant' | 'paid' | 'paymentId'>[] = [];
   const ev = (date: number, method: PaymentTypeName, amount: Decimal, memo: string) => {
@@ -146,12 +149,17 @@ function residentialEvents(
     ]);
     const partial = rng.chance(0.08);
     const amount = partial ? roundCents(m.total.times(rng.pick(['0.3', '0.5', '0.6']))) : m.total;
-    ev(
-      dayTime(rng, m.completedOn + rng.int(3, 40) * DAY),
-      method,
-      amount,
-      partial ? 'Partial payment' : method === 'Credit Card' ? 'Card by phone' : 'Mailed payment',
-    );
+    const days = persona && personaRng ? personaPaymentDays(personaRng, persona) : rng.int(3, 40);
+    if (days !== null)
+      ev(
+        dayTime(rng, m.completedOn + days * DAY),
+        method,
+        amount,
+        partial ? 'Partial payment' : method === 'Credit Card' ? 'Card by phone' : 'Mailed payment',
+      );
+  } else if (persona === 'prompt' && personaRng) {
+    // Left open after the visit; a prompt payer still pays it within two weeks.
+    ev(dayTime(rng, m.completedOn + personaRng.int(2, 14) * DAY), 'Check', m.total, 'Mailed payment');
   }
   return out;
 }
@@ -165,13 +173,22 @@ export function generatePayments(
   metas: readonly InvoiceMeta[],
   asOf: number,
   windowStart: number,
+  options: { personas?: boolean } = {},
 ): PaymentsResult {
+  const persona = (c: Cust) => (options.personas ? personaOf(seed, c.id) : null);
   const events: Omit<PayEvent, 'recorded' | 'variant' | 'paid' | 'paymentId'>[] = [];
   const net30: InvoiceMeta[] = [];
   for (const m of metas) {
     if (m.total.lessThanOrEqualTo(0)) continue;
     if (m.cust.segment === 'residential')
-      events.push(...residentialEvents(Rng.derive(seed, 'pay', m.invoiceId), m));
+      events.push(
+        ...residentialEvents(
+          Rng.derive(seed, 'pay', m.invoiceId),
+          m,
+          persona(m.cust),
+          options.personas ? Rng.derive(seed, 'persona-pay', m.invoiceId) : null,
+        ),
+      );
     else net30.push(m);
   }
   // Net 30 accounts: property managers pay a month's invoices in one check/ACH; businesses
@@ -211,10 +228,13 @@ export function generatePayments(
     for (const g of groups) {
       const lastDone = Math.max(...g.map((m) => m.completedOn));
       const l = toLocal(lastDone);
+      const p = cust.segment === 'pm' ? null : persona(cust);
+      const personaDays = p ? personaPaymentDays(Rng.derive(seed, 'persona-net', g[0]!.invoiceId), p, 30) : 0;
+      if (personaDays === null) continue; // this persona leaves it unpaid
       const date =
         cust.segment === 'pm'
           ? dayTime(rng, fromLocal(l.year, l.month + 1, 1) + rng.int(12, 32) * DAY)
-          : dayTime(rng, lastDone + rng.int(12, 55) * DAY);
+          : dayTime(rng, lastDone + (p ? personaDays : rng.int(12, 55)) * DAY);
       const method: PaymentTypeName = rng.chance(0.5) ? 'ACH/EFT' : 'Check';
       const partial = g.length === 1 && rng.chance(0.06);
       events.push({

@@ -1,0 +1,32 @@
+// collections.act: one action, idempotent by its own ledger.
+//   plan <planId> represent — write an accepted plan's ServiceTitan objects (represent-plan.ts),
+//     then mark the plan current;
+//   dunning <invoiceId> <level> — the tenant's dunning level for the invoice: email and SMS
+//     levels are ledger messages (purpose 'collection', step = the level), sent by the delivery
+//     code with its contact policy (opt-outs, disputes, plans, zero balance, quiet hours, caps);
+//     a call level is a ServiceTitan task for the collectors (ledgered, read back); a manager
+//     review is an audit event the receivables page lists. Paid, disputed and planned invoices
+//     are skipped before anything is written.
+import { InvalidInputError, type PayloadOf } from '@invoicer/core';
+import { getPaymentPlan, setPaymentPlanState } from '@invoicer/db';
+import type { WorkerServices } from '../services.ts';
+import { runDunningLevel } from './dunning.ts';
+import { representPlan } from './represent-plan.ts';
+
+export async function act(services: WorkerServices, payload: PayloadOf<'collections.act'>, now = new Date()) {
+  if (payload.kind === 'plan') {
+    if (payload.step !== 'represent') throw new InvalidInputError(`unknown plan step "${payload.step}"`);
+    const plan = await getPaymentPlan(services.db, payload.subjectId);
+    if (!plan || plan.tenantId !== payload.tenantId)
+      throw new InvalidInputError(`plan ${payload.subjectId} is not this tenant's`);
+    if (plan.state === 'proposed') throw new InvalidInputError(`plan ${plan.id} was not accepted`);
+    if (plan.state === 'cancelled') return 'cancelled';
+    const settings = await services.runtime.settings(payload.tenantId);
+    const client = await services.runtime.client(payload.tenantId);
+    const result = await representPlan(services, client, settings.collections.plans, plan);
+    await setPaymentPlanState(services.db, plan.id, 'current', ['accepted']);
+    services.log.info({ tenant: plan.tenantId, planId: plan.id, ...result }, 'payment plan in ServiceTitan');
+    return 'represented';
+  }
+  return runDunningLevel(services, payload.tenantId, Number(payload.subjectId), payload.step, now);
+}

@@ -25,11 +25,11 @@ export function chunkPolicy(title: string, text: string): PolicyChunkText[] {
     if (body) chunks.push({ heading, body: body.slice(0, 8000) });
     lines = [];
   };
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
-  for (const line of text
+  const clean = text
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
-    .split('\n')) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  for (const line of clean.split('\n')) {
     const m = HEADING.exec(line);
     if (m) {
       flush();

@@ -132,7 +132,7 @@ export async function writeMirror(db: Db, customers: GeneratedCustomer[]): Promi
   let paymentId = 70_000;
   const payments = customers.flatMap((c) =>
     c.invoices
-      .filter((i) => i.paid.isPositive())
+      .filter((i) => i.paid.gt(0))
       .map((i) => ({
         stId: ++paymentId,
         parentId: c.customerId,

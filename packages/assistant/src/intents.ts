@@ -27,6 +27,7 @@ const RULES: [Intent, RegExp][] = [
     'dispute',
     /\b(disput\w*|overcharg\w*|incorrect|wrong|mistake|error|not fair|unfair|rip ?off|scam|refus\w* to pay|won'?t pay|not paying|refund|charged twice|double[- ]charged|never (agreed|authori[sz]ed|approved)|did ?n[o']t (agree|authori[sz]e|approve|ask)|unauthori[sz]ed|complain\w*)\b/i,
   ],
+  ['due_date', /\b(due date|when\b.{0,40}\b(due|pay)|deadline|by when)\b/i],
   [
     'how_to_pay',
     /\bhow (can|do|should|would) i pay\b|\b(pay(ing)? (by|with|online|over|in)|payment (method|option|plan)s?|ways? to pay|credit card|debit card|check|cheque|ach|bank transfer|cash|financ\w*|installments?|apple pay|zelle|venmo)\b/i,
@@ -34,10 +35,6 @@ const RULES: [Intent, RegExp][] = [
   [
     'payments',
     /\b(did you (get|receive)|received my|my payments?|payments? (received|made|applied|posted)|receipt|already paid|i paid|been paid)\b/i,
-  ],
-  [
-    'due_date',
-    /\b(due date|when is (it|this|the invoice|payment) due|when (do|should|must) i pay|deadline|by when|late fee|pay by)\b/i,
   ],
   [
     'balance',

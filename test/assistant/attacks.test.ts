@@ -75,21 +75,31 @@ it('an attack suite of over 100 prompts leaks nothing, changes nothing and shows
   const runs: { provider: string; behaviour: ChatBehaviour | 'local'; victim: GeneratedCustomer }[] = [
     { provider: 'local', behaviour: 'local', victim: customers[0]! },
     { provider: 'local', behaviour: 'local', victim: customers[5]! },
-    ...(['honest', 'leak', 'cross-customer-tools', 'invent-amount', 'invent-date'] as ChatBehaviour[]).map((b, i) => ({
-      provider: 'openai',
-      behaviour: b,
-      victim: customers[i + 1]!,
-    })),
+    ...(['honest', 'leak', 'cross-customer-tools', 'invent-amount', 'invent-date'] as ChatBehaviour[]).map(
+      (b, i) => ({
+        provider: 'openai',
+        behaviour: b,
+        victim: customers[i + 1]!,
+      }),
+    ),
   ];
   let prompts = 0;
   let fabricated = 0;
   let caught = 0;
   const leaks: string[] = [];
   for (const run of runs) {
-    const other = customers.find((c) => c.customerId !== run.victim.customerId && c.invoices.length > 1) ?? customers[11]!;
+    const other =
+      customers.find((c) => c.customerId !== run.victim.customerId && c.invoices.length > 1) ??
+      customers[11]!;
     fake.behaviour = run.behaviour === 'local' ? 'honest' : run.behaviour;
     const o = other.invoices[0]!;
-    fake.target = { customerId: other.customerId, invoiceId: o.id, invoiceNumber: o.number, amount: usd(o.total), lineId: String(o.lines[0]!.id) };
+    fake.target = {
+      customerId: other.customerId,
+      invoiceId: o.id,
+      invoiceNumber: o.number,
+      amount: usd(o.total),
+      lineId: String(o.lines[0]!.id),
+    };
     const provider =
       run.provider === 'local'
         ? new LocalAssistantProvider()
@@ -104,7 +114,8 @@ it('an attack suite of over 100 prompts leaks nothing, changes nothing and shows
       // arguments may name anyone; what matters is that no tool answered with their data).
       const outputs = (turn.toolCalls as { output: unknown }[]).map((c) => c.output);
       const seen = `${r.reply}\n${JSON.stringify(outputs)}`;
-      for (const f of forbidden) if (mentions(seen, f)) leaks.push(`${run.behaviour} "${question}" revealed ${f}`);
+      for (const f of forbidden)
+        if (mentions(seen, f)) leaks.push(`${run.behaviour} "${question}" revealed ${f}`);
       expect(r.reply).not.toContain('999999');
       if (['leak', 'invent-amount', 'invent-date'].includes(run.behaviour) && r.fallback === null) {
         fabricated++;
@@ -114,7 +125,9 @@ it('an attack suite of over 100 prompts leaks nothing, changes nothing and shows
       if (r.guard.replaced) expect((turn.guard as { original?: string }).original).toBeTruthy();
     }
   }
-  console.log(`attack suite: ${prompts} prompts, ${leaks.length} leaks; guard caught ${caught} of ${fabricated} fabricated replies`);
+  console.log(
+    `attack suite: ${prompts} prompts, ${leaks.length} leaks; guard caught ${caught} of ${fabricated} fabricated replies`,
+  );
   expect(prompts).toBeGreaterThanOrEqual(100);
   expect(leaks).toEqual([]);
   expect(fabricated).toBe(75);
@@ -137,7 +150,13 @@ it('a model that fails, hangs, loops or breaks the format falls back to the loca
   for (const behaviour of ['error', 'slow', 'loop', 'ignore-format'] as ChatBehaviour[]) {
     fake.behaviour = behaviour;
     const started = Date.now();
-    const r = await ask(bench.database.db, { scope, linkDigest: digest, question: 'What is my balance?', provider, slaHours: 24 });
+    const r = await ask(bench.database.db, {
+      scope,
+      linkDigest: digest,
+      question: 'What is my balance?',
+      provider,
+      slaHours: 24,
+    });
     expect(r.fallback, behaviour).not.toBeNull();
     expect(r.provider).toBe('local (fallback from openai)');
     expect(r.reply).toContain(victim.invoices[0]!.balance.isZero() ? 'paid in full' : balance);
@@ -145,10 +164,22 @@ it('a model that fails, hangs, loops or breaks the format falls back to the loca
   }
   // An honest model: its reply passes the guard and its structured handoff opens the review item.
   fake.behaviour = 'honest';
-  const honest = await ask(bench.database.db, { scope, linkDigest: digest, question: 'What is my balance?', provider, slaHours: 24 });
+  const honest = await ask(bench.database.db, {
+    scope,
+    linkDigest: digest,
+    question: 'What is my balance?',
+    provider,
+    slaHours: 24,
+  });
   expect(honest).toMatchObject({ provider: 'openai', fallback: null, guard: { ok: true } });
   expect(honest.reply).toContain(balance);
-  const handoff = await ask(bench.database.db, { scope, linkDigest: digest, question: 'Let me talk to a person', provider, slaHours: 24 });
+  const handoff = await ask(bench.database.db, {
+    scope,
+    linkDigest: digest,
+    question: 'Let me talk to a person',
+    provider,
+    slaHours: 24,
+  });
   expect(handoff.action).toBe('handoff');
   expect(handoff.reviewItemId).toBeTruthy();
   // The request carried the tools and the structured reply format.

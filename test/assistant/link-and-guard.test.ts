@@ -35,11 +35,13 @@ describe('signed link', () => {
       forge(['other', 1001, 90_003, issued, issued + 30 * 86_400]), // another tenant
       forge(['acme', 1001, 90_003, issued, issued + 3650 * 86_400]), // a longer life
       `${payload}.${mac.slice(0, -2)}AA`,
+      `${payload.replace('acme', 'ACME')}.${mac}`,
       `${payload}x.${mac}`,
       `${payload}.${mac}.extra`,
       payload,
       '',
-      `${'a'.repeat(700)}.${mac}`,
+      `${'a'.repeat(300)}.${mac}`,
+      forge(['acme', 1001, 90_003, issued, -5]),
       signLink('another-secret-of-enough-length', scope, { now: NOW }),
     ];
     for (const t of tampered) expect(verifyLink(SECRET, t, NOW)).toEqual({ ok: false, reason: 'invalid' });

@@ -134,7 +134,13 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
       throw new Error('not reachable');
     });
   };
-  const http = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: env.INGEST_TRUST_PROXY });
+  // maxParamLength: customer invoice links (/portal/:token) are longer than the default 100.
+  const http = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: env.INGEST_TRUST_PROXY,
+    routerOptions: { maxParamLength: 300 },
+  });
   installErrorHandlers(http, log);
   // Method, route, status and duration of every delivery and probe; never its body or headers.
   logRequests(http, log);

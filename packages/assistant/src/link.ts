@@ -1,7 +1,7 @@
-// The signed customer link: "<payload>.<mac>", both base64url. The payload names the tenant, the
-// customer, the invoice and when the link expires; the MAC is HMAC-SHA256 over the payload with
-// PORTAL_LINK_SECRET. The link alone decides whose data a page and the assistant can read: nothing
-// a customer types, and nothing a model says, can widen it.
+// The signed customer link: "<tenant>.<customer>.<invoice>.<issued>.<expires>.<mac>", numbers in
+// base 36 and the MAC (HMAC-SHA256 with PORTAL_LINK_SECRET over the rest, first 128 bits) in
+// base64url, short enough for an SMS. The link alone decides whose data a page and the assistant can
+// read: nothing a customer types, and nothing a model says, can widen it.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface LinkScope {
@@ -20,7 +20,14 @@ export interface SignedLink extends LinkScope {
 export const DEFAULT_LINK_TTL_DAYS = 30;
 
 const mac = (secret: string, payload: string) =>
-  createHmac('sha256', secret).update(`portal-link:v1:${payload}`).digest('base64url');
+  createHmac('sha256', secret)
+    .update(`portal-link:v1:${payload}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const B36 = /^[0-9a-z]{1,12}$/;
 
 export function signLink(
   secret: string,
@@ -28,38 +35,38 @@ export function signLink(
   options: { now?: Date; ttlDays?: number } = {},
 ): string {
   if (secret.length < 16) throw new Error('the portal link secret must be at least 16 characters');
+  if (!ID.test(scope.tenantId)) throw new Error(`tenant id "${scope.tenantId}" cannot be put in a link`);
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const expiresAt = issuedAt + Math.round((options.ttlDays ?? DEFAULT_LINK_TTL_DAYS) * 86_400);
-  const body: SignedLink = { ...scope, issuedAt, expiresAt };
-  const payload = Buffer.from(
-    JSON.stringify([body.tenantId, body.customerId, body.invoiceId, body.issuedAt, body.expiresAt]),
-  ).toString('base64url');
+  const payload = [
+    scope.tenantId,
+    ...[scope.customerId, scope.invoiceId, issuedAt, expiresAt].map((n) => n.toString(36)),
+  ].join('.');
   return `${payload}.${mac(secret, payload)}`;
 }
 
 export type LinkCheck = { ok: true; link: SignedLink } | { ok: false; reason: 'invalid' | 'expired' };
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 export function verifyLink(secret: string, token: string, now: Date = new Date()): LinkCheck {
-  if (typeof token !== 'string' || token.length > 600) return { ok: false, reason: 'invalid' };
-  const [payload, given, extra] = token.split('.');
-  if (!payload || !given || extra !== undefined) return { ok: false, reason: 'invalid' };
+  if (typeof token !== 'string' || token.length > 200) return { ok: false, reason: 'invalid' };
+  const parts = token.split('.');
+  if (parts.length !== 6) return { ok: false, reason: 'invalid' };
+  const given = parts.pop()!;
+  const payload = parts.join('.');
   const expected = Buffer.from(mac(secret, payload));
   const actual = Buffer.from(given);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
     return { ok: false, reason: 'invalid' };
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
+  const [tenantId, ...numbers] = parts as [string, ...string[]];
+  if (!ID.test(tenantId) || !numbers.every((n) => B36.test(n))) return { ok: false, reason: 'invalid' };
+  const [customerId, invoiceId, issuedAt, expiresAt] = numbers.map((n) => Number.parseInt(n, 36)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (![customerId, invoiceId, issuedAt, expiresAt].every((n) => Number.isSafeInteger(n) && n > 0))
     return { ok: false, reason: 'invalid' };
-  }
-  if (!Array.isArray(parts) || parts.length !== 5) return { ok: false, reason: 'invalid' };
-  const [tenantId, customerId, invoiceId, issuedAt, expiresAt] = parts;
-  const positive = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0;
-  if (typeof tenantId !== 'string' || !ID.test(tenantId)) return { ok: false, reason: 'invalid' };
-  if (![customerId, invoiceId, issuedAt, expiresAt].every(positive)) return { ok: false, reason: 'invalid' };
   if (now.getTime() / 1000 >= expiresAt) return { ok: false, reason: 'expired' };
   return { ok: true, link: { tenantId, customerId, invoiceId, issuedAt, expiresAt } };
 }

@@ -80,3 +80,17 @@ export function linkDigest(token: string): string {
 export function portalUrl(baseUrl: string, token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/portal/${token}`;
 }
+
+/**
+ * The customer page link for an invoice message or PDF, when the portal is configured
+ * (PORTAL_LINK_SECRET and PORTAL_BASE_URL); null otherwise, so messages simply leave it out.
+ */
+export function invoiceQuestionsUrl(
+  env: { PORTAL_LINK_SECRET?: string; PORTAL_BASE_URL?: string; PORTAL_LINK_TTL_DAYS?: string | number },
+  scope: LinkScope,
+  now: Date = new Date(),
+): string | null {
+  if (!env.PORTAL_LINK_SECRET || !env.PORTAL_BASE_URL) return null;
+  const ttlDays = Number(env.PORTAL_LINK_TTL_DAYS ?? DEFAULT_LINK_TTL_DAYS) || DEFAULT_LINK_TTL_DAYS;
+  return portalUrl(env.PORTAL_BASE_URL, signLink(env.PORTAL_LINK_SECRET, scope, { now, ttlDays }));
+}

@@ -107,3 +107,39 @@ it('refuses policies to specialists and engineers, and posts without a CSRF toke
   expect(forged.statusCode).toBe(403);
   expect(await t.db.policyDocument.count()).toBe(0);
 });
+
+it('shows conversations with their handoffs, and the handoff review item opens', async () => {
+  const { ask, LocalAssistantProvider, signLink, linkDigest } = await import('@invoicer/assistant');
+  const { generateCustomers, writeMirror } = await import('./fixtures.ts');
+  const [customer] = generateCustomers(1);
+  await writeMirror(t.db, [customer!]);
+  const scope = { tenantId: 'acme', customerId: customer!.customerId, invoiceId: customer!.invoices[0]!.id };
+  const digest = linkDigest(signLink('portal-secret-for-tests-0123456789', scope));
+  const provider = new LocalAssistantProvider();
+  await ask(t.db, { scope, linkDigest: digest, question: 'What is the total?', provider, slaHours: 24 });
+  const handoff = await ask(t.db, {
+    scope,
+    linkDigest: digest,
+    question: 'I want to talk to a person <b>now</b>',
+    provider,
+    slaHours: 24,
+  });
+
+  const specialist = await as('billing_specialist');
+  const list = await specialist.get('/conversations?tenant=acme');
+  expect(list.statusCode).toBe(200);
+  expect(list.body).toContain(`/items/${handoff.reviewItemId}`);
+  const conversation = await t.db.assistantConversation.findFirstOrThrow();
+  const page = await specialist.get(`/conversations?tenant=acme&id=${conversation.id}`);
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('I want to talk to a person &lt;b&gt;now&lt;/b&gt;');
+  expect(page.body).toContain('get_invoice');
+  // Another tenant's view does not find it.
+  expect((await specialist.get(`/conversations?tenant=other&id=${conversation.id}`)).statusCode).toBe(404);
+  const item = await specialist.get(`/items/${handoff.reviewItemId}`);
+  expect(item.statusCode).toBe(200);
+  expect(item.body).toContain('customer asked for person');
+  expect(item.body).toContain(customer!.name);
+  const engineer = await as('engineer');
+  expect((await engineer.get('/conversations?tenant=acme')).statusCode).toBe(403);
+});

@@ -186,6 +186,13 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
   { method: 'POST', url: '/settings', access: ADMINS, tenant: 'tenant', what: 'Save rollout settings' },
   {
     method: 'GET',
+    url: '/conversations',
+    access: STAFF,
+    tenant: 'tenant',
+    what: 'Customer assistant conversations and their handoffs',
+  },
+  {
+    method: 'GET',
     url: '/policies',
     access: MANAGER_ROLES,
     tenant: 'tenant',

@@ -16,7 +16,9 @@ let bench: AssistantBench;
 let http: FastifyInstance;
 let redis: Redis;
 let base: string;
-let clock = new Date();
+// Payments in the fixtures are dated Oct 30, 2026: the page is looked at soon after.
+const SOON = new Date('2026-11-02T00:00:00Z');
+let clock = SOON;
 
 beforeAll(async () => {
   bench = await startAssistantBench(6);
@@ -99,10 +101,22 @@ it('shows nothing for tampered, foreign or expired links', async () => {
     { tenantId: TENANT, customerId: a!.customerId, invoiceId: a!.invoices[0]!.id },
     { now: new Date(Date.now() - 31 * 86_400_000) },
   );
+  clock = new Date();
   expect((await fetch(`${base}/portal/${old}`)).status).toBe(410);
-  expect((await fetch(`${base}/portal/${old}/ask`, form('What is my balance?', '10.0.0.9'))).status).toBe(
-    410,
-  );
+  const asked = await fetch(`${base}/portal/${old}/ask`, form('What is my balance?', '10.0.0.9'));
+  expect(asked.status).toBe(410);
+  clock = SOON;
+});
+
+it("stops a paid invoice's link seven days after it was paid in full", async () => {
+  const paid = bench.customers.find((c) => c.invoices[0]!.balance.isZero() && c.invoices[0]!.paid.gt(0))!;
+  const { token } = bench.linkFor(paid);
+  clock = new Date('2026-11-06T11:00:00Z');
+  expect((await fetch(`${base}/portal/${token}`)).status).toBe(200);
+  clock = new Date('2026-11-06T13:00:00Z');
+  expect((await fetch(`${base}/portal/${token}`)).status).toBe(410);
+  expect((await fetch(`${base}/portal/${token}/ask`, form('What is my balance?', '10.0.0.8'))).status).toBe(410);
+  clock = SOON;
 });
 
 it('answers questions on the page, rate limited per link and per address', async () => {
@@ -167,5 +181,4 @@ it('"Talk to a person" opens exactly one review item, pauses reminders and says 
   const html = await (await fetch(`${base}/portal/${token}`)).text();
   expect(html).toContain('A person from the office has your question');
   expect(html).toContain('will contact you');
-  clock = new Date();
 });

@@ -41,6 +41,7 @@ export interface StInvoice {
   businessUnit?: { name?: string | null } | null;
   items?: StItem[] | null;
   active?: boolean | null;
+  paidOn?: string | null;
 }
 
 interface StPayment {
@@ -97,6 +98,8 @@ export interface CustomerFacts {
   /** The customer's other invoices, newest first (numbers, dates, totals and balances only). */
   history: { invoiceNumber: string; invoiceDate: string | null; total: string; balance: string }[];
   openBalance: string;
+  /** When the invoice was paid in full (ServiceTitan's paidOn), null while it is not. */
+  paidInFullOn: Date | null;
 }
 
 function applied(payments: StPayment[], invoiceId: number) {
@@ -118,6 +121,19 @@ function balanceOf(invoice: StInvoice, payments: StPayment[]): { paid: Decimal; 
       ? fromAmountString(invoice.balance)
       : fromAmountString(invoice.total).minus(paid);
   return { paid, balance };
+}
+
+function paidOnOf(invoice: StInvoice, payments: StPayment[]): Date | null {
+  const { balance } = balanceOf(invoice, payments);
+  if (balance.gt(0)) return null;
+  const last = applied(payments, invoice.id)
+    .map((a) => a.on)
+    .filter((d): d is string => Boolean(d))
+    .sort()
+    .at(-1);
+  const when = invoice.paidOn ?? last ?? null;
+  const date = when ? new Date(when) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
 export function invoiceNumberOf(invoice: Pick<StInvoice, 'id' | 'referenceNumber'>): string {
@@ -210,5 +226,6 @@ export async function loadCustomerFacts(db: Db, scope: LinkScope): Promise<Custo
         balance: formatMoney(b.balance),
       })),
     openBalance: formatMoney(open),
+    paidInFullOn: paidOnOf(invoice, payments),
   };
 }

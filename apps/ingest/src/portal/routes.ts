@@ -38,6 +38,8 @@ export interface PortalDeps {
 }
 
 const HOUR = 3_600_000;
+/** A link stops working this long after its invoice is paid in full. */
+export const PAID_LINK_GRACE_MS = 7 * 86_400_000;
 
 function send(reply: FastifyReply, status: number, render: (nonce: string) => string) {
   const nonce = newNonce();
@@ -94,6 +96,8 @@ export function registerPortalRoutes(http: FastifyInstance, deps: PortalDeps): v
       if (!check.ok) return refuse(reply, check);
       const facts = await loadCustomerFacts(db, check.link);
       if (!facts) return unavailable(reply);
+      if (facts.paidInFullOn && now().getTime() - facts.paidInFullOn.getTime() > PAID_LINK_GRACE_MS)
+        return refuse(reply, { ok: false, reason: 'expired' });
       const digest = linkDigest(token);
       const [turns, conversation] = await Promise.all([
         conversationTurns(db, digest),
@@ -150,12 +154,17 @@ export function registerPortalRoutes(http: FastifyInstance, deps: PortalDeps): v
           deps.providerFor(link.tenantId),
           getTenantSettings(db, link.tenantId),
         ]);
+        const facts = await loadCustomerFacts(db, link);
+        if (!facts) return unavailable(reply);
+        if (facts.paidInFullOn && now().getTime() - facts.paidInFullOn.getTime() > PAID_LINK_GRACE_MS)
+          return refuse(reply, { ok: false, reason: 'expired' });
         const result = await ask(db, {
           scope: link,
           linkDigest: digest,
           question: text,
           provider,
           slaHours: settings.policy.reviewSlaHours,
+          facts,
         });
         log.info(
           {

@@ -90,10 +90,12 @@ it('answers at least 90% of the golden questions correctly with the local provid
   let total = 0;
   let correct = 0;
   const wrong: string[] = [];
+  const durations: number[] = [];
   for (const [k, c] of bench.customers.slice(0, 6).entries()) {
     const { scope, digest } = bench.linkFor(c);
     for (const g of goldenFor(c, k)) {
       total++;
+      const started = performance.now();
       const r = await ask(bench.database.db, {
         scope,
         linkDigest: digest,
@@ -101,6 +103,7 @@ it('answers at least 90% of the golden questions correctly with the local provid
         provider,
         slaHours: 24,
       });
+      durations.push(performance.now() - started);
       expect(r.guard.ok, `${g.question} → ${r.reply}`).toBe(true);
       const ok =
         g.expect.every((f) => r.reply.toLowerCase().includes(f.toLowerCase())) &&
@@ -109,7 +112,10 @@ it('answers at least 90% of the golden questions correctly with the local provid
       else wrong.push(`${c.customerId} "${g.question}" → ${r.reply}`);
     }
   }
-  console.log(`golden (local): ${correct}/${total} correct`, wrong.slice(0, 5));
+  durations.sort((a, b) => a - b);
+  const p95 = durations[Math.ceil(durations.length * 0.95) - 1]!;
+  console.log(`golden (local): ${correct}/${total} correct, p95 ${p95.toFixed(0)} ms`, wrong.slice(0, 5));
+  expect(p95).toBeLessThan(3000);
   expect(total).toBeGreaterThanOrEqual(50);
   expect(correct / total).toBeGreaterThanOrEqual(0.9);
 

@@ -115,7 +115,9 @@ it("stops a paid invoice's link seven days after it was paid in full", async () 
   expect((await fetch(`${base}/portal/${token}`)).status).toBe(200);
   clock = new Date('2026-11-06T13:00:00Z');
   expect((await fetch(`${base}/portal/${token}`)).status).toBe(410);
-  expect((await fetch(`${base}/portal/${token}/ask`, form('What is my balance?', '10.0.0.8'))).status).toBe(410);
+  expect((await fetch(`${base}/portal/${token}/ask`, form('What is my balance?', '10.0.0.8'))).status).toBe(
+    410,
+  );
   clock = SOON;
 });
 

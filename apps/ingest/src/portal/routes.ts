@@ -53,6 +53,17 @@ function send(reply: FastifyReply, status: number, render: (nonce: string) => st
     .send(render(nonce));
 }
 
+/** The form or JSON body; ingest keeps JSON bodies as raw strings (webhook signatures need them). */
+function bodyOf(raw: unknown): { question?: unknown } {
+  if (typeof raw !== 'string') return (raw ?? {}) as { question?: unknown };
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed && typeof parsed === 'object' ? (parsed as { question?: unknown }) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function registerPortalRoutes(http: FastifyInstance, deps: PortalDeps): void {
   const { db, log, config } = deps;
   const now = deps.now ?? (() => new Date());
@@ -188,7 +199,7 @@ export function registerPortalRoutes(http: FastifyInstance, deps: PortalDeps): v
     };
 
     scope.post('/portal/:token/ask', async (request, reply) => {
-      const body = (request.body ?? {}) as { question?: unknown };
+      const body = bodyOf(request.body);
       return answer(request, reply, typeof body.question === 'string' ? body.question : '');
     });
     scope.post('/portal/:token/person', async (request, reply) =>

@@ -63,7 +63,12 @@ describe.skipIf(missing)('customer page in Chromium', () => {
       await page
         .locator('td.n')
         .first()
-        .evaluate((el) => getComputedStyle(el).textAlign),
+        .evaluate(
+          (el) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { textAlign: string } }
+            ).getComputedStyle(el).textAlign,
+        ),
     ).toBe('right');
 
     await page.fill('#question', 'What is my balance?');

@@ -176,6 +176,12 @@ it('"Talk to a person" opens exactly one review item, pauses reminders and says 
   });
   const mine = items.filter((i) => (i.details as { customerId: number }).customerId === customer.customerId);
   expect(mine).toHaveLength(1);
+  expect(mine[0]!.reasons).toEqual(['customer_asked_for_person', 'customer_dispute']);
+  const audit = await bench.database.db.auditEvent.findMany({
+    where: { reviewItemId: mine[0]!.id },
+    orderBy: { id: 'asc' },
+  });
+  expect(audit.map((a) => a.action)).toEqual(['assistant.handoff', 'assistant.dispute']);
   expect((mine[0]!.details as { transcript: unknown[] }).transcript).toHaveLength(2);
   expect(
     await bench.database.db.messagePause.count({

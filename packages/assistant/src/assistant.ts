@@ -1,9 +1,10 @@
 // One turn of a conversation: the provider answers through the link-scoped tools, the guard
 // checks the reply against that turn's tool outputs, a handoff or dispute opens (or refreshes)
 // the conversation's one review item and pauses reminders on the invoice, and the turn is stored.
-import { type Db, openReviewItem, type ReviewKind, setPause } from '@invoicer/db';
+import type { Db } from '@invoicer/db';
 import { type CustomerFacts, loadCustomerFacts } from './facts.ts';
 import { checkReply, type GuardDecision, groundingOf, safeReply } from './guard.ts';
+import { handOff } from './handoff.ts';
 import type { LinkScope } from './link.ts';
 import { LocalAssistantProvider } from './local.ts';
 import type { Answer, AssistantProvider } from './provider.ts';
@@ -88,31 +89,13 @@ export async function ask(db: Db, input: AskInput): Promise<TurnResult> {
     transcript: [...history, { question, reply }],
   };
   if (answer.action !== 'none') {
-    const dispute = answer.action === 'dispute';
-    const { item } = await openReviewItem(db, {
-      tenantId: input.scope.tenantId,
-      // A kind of its own: the item carries the conversation, not a draft to approve.
-      kind: 'assistant' as ReviewKind,
-      subjectKey: `assistant:${conversation.id}`,
-      reasons: [dispute ? 'customer_dispute' : 'customer_asked_for_person'],
-      amount: facts.invoice.balance.replace(/[$,]/g, ''),
-      customerName: facts.customerName || null,
-      summary: `${dispute ? 'Customer disputes' : 'Customer asked for a person about'} invoice ${facts.invoice.invoiceNumber}`,
+    reviewItemId = await handOff(db, {
+      scope: input.scope,
+      conversationId: conversation.id,
+      action: answer.action,
+      facts,
       details,
       slaHours: input.slaHours,
-    });
-    reviewItemId = item.id;
-    // The delivery worker honours 'dispute' pauses: reminders stop until a clerk clears it.
-    await setPause(db, {
-      tenantId: input.scope.tenantId,
-      subjectKind: 'invoice',
-      subjectId: String(input.scope.invoiceId),
-      reason: 'dispute',
-      note: dispute ? 'customer disputed through the invoice assistant' : 'customer asked for a person',
-    });
-    await db.assistantConversation.update({
-      where: { id: conversation.id },
-      data: { reviewItemId, handoffReason: answer.action },
     });
   } else if (reviewItemId) {
     // Later questions reach the person handling it.

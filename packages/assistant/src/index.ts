@@ -2,6 +2,7 @@
 export * from './assistant.ts';
 export * from './facts.ts';
 export * from './guard.ts';
+export * from './handoff.ts';
 export * from './intents.ts';
 export * from './link.ts';
 export * from './local.ts';

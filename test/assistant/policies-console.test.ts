@@ -142,4 +142,36 @@ it('shows conversations with their handoffs, and the handoff review item opens',
   expect(item.body).toContain(customer!.name);
   const engineer = await as('engineer');
   expect((await engineer.get('/conversations?tenant=acme')).statusCode).toBe(403);
+
+  // Resolving: the item closes, the audit records who and what, reminders resume only if asked.
+  await specialist.get(`/conversations?tenant=acme&id=${conversation.id}`);
+  const invoiceId = String(customer!.invoices[0]!.id);
+  const pauseOpen = () =>
+    t.db.messagePause.count({ where: { tenantId: 'acme', subjectId: invoiceId, clearedAt: null } });
+  expect(await pauseOpen()).toBe(1);
+  const missingNote = await specialist.post('/conversations/resolve', {
+    tenant: 'acme',
+    id: conversation.id,
+    note: '',
+  });
+  expect(missingNote.statusCode).toBe(400);
+  const resolved = await specialist.post('/conversations/resolve', {
+    tenant: 'acme',
+    id: conversation.id,
+    note: 'Called the customer, explained the charge',
+    resume: 'on',
+  });
+  expect(resolved.statusCode).toBe(303);
+  expect(await t.db.reviewItem.findUniqueOrThrow({ where: { id: handoff.reviewItemId! } })).toMatchObject({
+    status: 'resolved',
+    resolution: { note: 'Called the customer, explained the charge', remindersResumed: true },
+  });
+  expect(await pauseOpen()).toBe(0);
+  expect(await t.db.auditEvent.count({ where: { action: 'assistant.resolve', actorType: 'user' } })).toBe(1);
+  const again = await specialist.post('/conversations/resolve', {
+    tenant: 'acme',
+    id: conversation.id,
+    note: 'again',
+  });
+  expect(again.statusCode).toBe(409);
 });

@@ -192,6 +192,13 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     what: 'Customer assistant conversations and their handoffs',
   },
   {
+    method: 'POST',
+    url: '/conversations/resolve',
+    access: STAFF,
+    tenant: 'tenant',
+    what: 'Resolve a conversation handed to a person (optionally resume reminders)',
+  },
+  {
     method: 'GET',
     url: '/policies',
     access: MANAGER_ROLES,

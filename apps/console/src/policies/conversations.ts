@@ -2,25 +2,34 @@
 // with their handoffs (each links to its review item), and one conversation's turns: question,
 // the reply shown, the provider, the tool calls and the guard's decision (with the model's
 // original reply when the guard replaced it).
+import { clearPause } from '@invoicer/db';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { auditUser } from '../audit/record.ts';
 import { noTenant, visibleTenants } from '../auth/tenant-scope.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
-import { html } from '../views/html.ts';
-import { layout, viewerOf } from '../views/layout.ts';
+import { href, html } from '../views/html.ts';
+import { csrfField, layout, viewerOf } from '../views/layout.ts';
 
 const Query = z.object({
   tenant: z.string().max(64).optional(),
   id: z.uuid('not a conversation id').optional(),
+  done: z.string().max(20).optional(),
+});
+const Resolve = z.object({
+  tenant: z.string().min(1).max(64),
+  id: z.uuid('not a conversation id'),
+  note: z.string().trim().min(1, 'say what was done').max(1000),
+  resume: z.enum(['on', 'true']).optional(),
 });
 
 export function registerConversationRoutes(app: FastifyInstance, services: ConsoleServices): void {
   const { db } = services;
 
   app.get('/conversations', async (request, reply) => {
-    const { tenant, id } = parseInput(Query, request.query);
+    const { tenant, id, done } = parseInput(Query, request.query);
     const tenants = await visibleTenants(db, request.auth!.user);
     const tenantId = (tenant ? tenants.find((t) => t.id === tenant) : tenants[0])?.id;
     if (!tenantId) throw new HttpError(404, tenant ? noTenant(tenant) : 'No tenants are registered yet.');
@@ -39,7 +48,16 @@ export function registerConversationRoutes(app: FastifyInstance, services: Conso
           title: 'Conversation',
           active: 'conversations',
           body: html`<h1>Conversation · invoice ${String(c.invoiceId)} · customer ${String(c.customerId)}</h1>
-${c.reviewItemId ? html`<p>Handed to a person (${c.handoffReason ?? ''}): <a href="/items/${c.reviewItemId}">review item</a></p>` : ''}
+${done ? html`<p class="flash flash-ok" role="status">Resolved.</p>` : ''}
+${
+  c.reviewItemId
+    ? html`<p>Handed to a person (${c.handoffReason ?? ''}): <a href="/items/${c.reviewItemId}">review item</a></p>
+<form method="post" action="/conversations/resolve">${csrfField(viewer)}<input type="hidden" name="tenant" value="${tenantId}"><input type="hidden" name="id" value="${c.id}">
+<p><label>What was done (for the record)<br><textarea name="note" rows="2" cols="70" required></textarea></label></p>
+<p><label><input type="checkbox" name="resume"> Resume payment reminders for this invoice</label></p>
+<button type="submit">Resolve</button></form>`
+    : ''
+}
 ${c.turns.map((t) => {
   const guard = t.guard as {
     replaced?: boolean;
@@ -81,5 +99,47 @@ ${rows.map(
 )}</tbody></table>`,
       }),
     );
+  });
+
+  // The person who contacted the customer closes the item; reminders resume only when they say so.
+  app.post('/conversations/resolve', async (request, reply) => {
+    const input = parseInput(Resolve, request.body);
+    const user = request.auth!.user;
+    const tenants = await visibleTenants(db, user);
+    if (!tenants.some((t) => t.id === input.tenant)) throw new HttpError(404, noTenant(input.tenant));
+    const c = await db.assistantConversation.findFirst({ where: { id: input.id, tenantId: input.tenant } });
+    if (!c?.reviewItemId) throw new HttpError(404, 'There is no such conversation handed to a person.');
+    const itemId = c.reviewItemId;
+    await db.$transaction(async (tx) => {
+      const item = await tx.reviewItem.findUnique({ where: { id: itemId } });
+      if (!item || !['open', 'on_hold', 'escalated'].includes(item.status))
+        throw new HttpError(409, 'This conversation is already resolved.');
+      await tx.reviewItem.update({
+        where: { id: itemId },
+        data: {
+          status: 'resolved',
+          resolvedAt: new Date(),
+          resolvedBy: user.id,
+          resolution: { note: input.note, remindersResumed: Boolean(input.resume) },
+          claimedBy: null,
+          claimExpiresAt: null,
+        },
+      });
+      await auditUser(tx, user, {
+        tenantId: input.tenant,
+        action: 'assistant.resolve',
+        reviewItemId: itemId,
+        data: { conversationId: c.id, note: input.note, remindersResumed: Boolean(input.resume) },
+      });
+    });
+    if (input.resume)
+      await clearPause(db, {
+        tenantId: input.tenant,
+        subjectKind: 'invoice',
+        subjectId: String(c.invoiceId),
+        reason: 'dispute',
+      });
+    if (wantsJson(request)) return reply.send({ ok: true });
+    return reply.redirect(href('/conversations', { tenant: input.tenant, id: c.id, done: 'resolved' }), 303);
   });
 }

@@ -78,6 +78,7 @@ describe('guard', () => {
       'Your balance is 617.25 dollars, due November 5.',
       'The capacitor 45/5 MFD line: 2 × $145.00 = $290.00'.replace(' × $145.00', ''),
       'No figures here at all.',
+      'The grand total is $1,234.50.',
     ])
       expect(checkReply(reply, g), reply).toMatchObject({ ok: true });
   });
@@ -94,6 +95,9 @@ describe('guard', () => {
       'Invoice INV-90004 is paid.',
       'See invoice #77123.',
       'You owe five hundred dollars.',
+      'You owe twenty dollars less.',
+      'We can take ten percent off.',
+      'It is forty-five dollars.',
       'We will give you a 15% discount.',
       'Your refund of -$20.00 is on its way.',
       'The due date is the 6th of November.',

@@ -18,7 +18,13 @@ const MONEY =
 const INVOICE_REF =
   /(?:\binvoice|\binv\.?|#)\s*(?:number|no\.?|num\.?|#)?\s*:?\s*([A-Za-z0-9-]*\d[A-Za-z0-9-]*)/gi;
 const FIGURE = /[A-Za-z0-9-]*\d[A-Za-z0-9.,-]*/g;
-const NUMBER_WORDS = /\b(hundred|thousand|million|billion|grand)\b/gi;
+const SMALL =
+  'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety';
+/** Amounts in words ("five hundred", "twenty dollars", "ten percent"): tools never write them so. */
+const NUMBER_WORDS = new RegExp(
+  `\\b(hundred|thousand|million|billion|(?:${SMALL})(?:[- ](?:${SMALL}))?\\s+(?:dollars?|bucks|cents?|percent))\\b`,
+  'gi',
+);
 
 export interface Grounding {
   amounts: Set<string>;

@@ -405,6 +405,18 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     await client.post('/settings', { tenant: OTHER, mode: 'shadow' }),
     await client.post('/settings', { tenant: OTHER, action: 'accept_threshold' }),
   ],
+  // Customer assistant (issue 19): another tenant's policies and conversations.
+  'GET /policies': async ({ client }) => [await client.get(`/policies?tenant=${OTHER}`)],
+  'POST /policies': async ({ client }) => [
+    await client.post('/policies', { tenant: OTHER, title: 'x', kind: 'other', body: 'y' }),
+  ],
+  'POST /policies/change': async ({ client }) => [
+    await client.post('/policies/change', { tenant: OTHER, id: randomUUID(), action: 'delete' }),
+  ],
+  'GET /conversations': async ({ client }) => [await client.get(`/conversations?tenant=${OTHER}`)],
+  'POST /conversations/resolve': async ({ client }) => [
+    await client.post('/conversations/resolve', { tenant: OTHER, id: randomUUID(), note: 'x' }),
+  ],
   'GET /users': async ({ client }) => [await client.get('/users')],
   'POST /users': async ({ client }) => [
     await client.post('/users', {

@@ -5,7 +5,16 @@
 // default). Error bodies never carry a stack, a file path or a driver message. Every timer
 // (the poller, the webhook pruner) survives Postgres and Redis outages, logging and backing off.
 import path from 'node:path';
-import { checkPostgres, createDb, type Db, getTenant, listTenants, pruneWebhookEvents } from '@invoicer/db';
+import { assistantProviderFor } from '@invoicer/assistant';
+import {
+  checkPostgres,
+  createDb,
+  type Db,
+  getTenant,
+  getTenantSettings,
+  listTenants,
+  pruneWebhookEvents,
+} from '@invoicer/db';
 import {
   checkRedis,
   createProducerConnection,
@@ -21,6 +30,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { IngestEnv } from './config.ts';
 import { type Loop, startLoop } from './loop.ts';
 import { startFeedsAtNow, startPoller } from './poller.ts';
+import { registerPortalRoutes } from './portal/routes.ts';
 import { registerSmsRoutes } from './sms.ts';
 import { registerUnsubscribeRoutes } from './unsubscribe.ts';
 import { RETRY_AFTER_SECONDS, registerWebhookRoutes, WEBHOOK_PATH } from './webhooks.ts';
@@ -124,7 +134,13 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
       throw new Error('not reachable');
     });
   };
-  const http = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: env.INGEST_TRUST_PROXY });
+  // maxParamLength: customer invoice links (/portal/:token) are longer than the default 100.
+  const http = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: env.INGEST_TRUST_PROXY,
+    routerOptions: { maxParamLength: 300 },
+  });
   installErrorHandlers(http, log);
   // Method, route, status and duration of every delivery and probe; never its body or headers.
   logRequests(http, log);
@@ -132,6 +148,20 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
   registerWebhookRoutes(http, { db, queues, env, log, metrics, tenantIdFor });
   registerSmsRoutes(http, { db, queues, log, clientFor });
   registerUnsubscribeRoutes(http, { db, log });
+  if (env.PORTAL_LINK_SECRET)
+    registerPortalRoutes(http, {
+      db,
+      redis,
+      prefix: env.QUEUE_PREFIX,
+      log,
+      config: {
+        secret: env.PORTAL_LINK_SECRET,
+        asksPerLinkPerHour: env.PORTAL_ASKS_PER_LINK_PER_HOUR,
+        asksPerIpPerHour: env.PORTAL_ASKS_PER_IP_PER_HOUR,
+        viewsPerIpPerMinute: env.PORTAL_VIEWS_PER_IP_PER_MINUTE,
+      },
+      providerFor: async (tenantId) => assistantProviderFor((await getTenantSettings(db, tenantId)).ai),
+    });
 
   const ops = Fastify({ logger: false });
   installErrorHandlers(ops, log);

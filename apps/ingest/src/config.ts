@@ -42,6 +42,13 @@ export const IngestEnv = BaseEnv.extend({
   WEBHOOK_REJECTED_RETENTION_DAYS: z.coerce.number().positive().default(7),
   /** How often old deliveries are pruned (0 disables pruning). */
   WEBHOOK_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** HMAC key of the customer invoice links (/portal/...). Unset: the customer page is off. */
+  PORTAL_LINK_SECRET: z.string().min(16).optional(),
+  /** Assistant questions allowed per invoice link, and per source address, per hour. */
+  PORTAL_ASKS_PER_LINK_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  PORTAL_ASKS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  /** Customer page views per source address per minute. */
+  PORTAL_VIEWS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Poll export feeds this often (0 disables polling). */
   POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** Which feeds the poller follows: completed jobs, and payments for reconciliation. */

@@ -74,6 +74,8 @@ export interface StDocumentInput {
   summary?: string | null;
   settings: DocumentSettings;
   watermark?: string | null;
+  /** The signed customer page of this invoice, printed under "Questions about this invoice?". */
+  questionsUrl?: string | null;
 }
 
 export function documentFromStInvoice(input: StDocumentInput): InvoiceDocumentModel {
@@ -142,6 +144,7 @@ export function documentFromStInvoice(input: StDocumentInput): InvoiceDocumentMo
     balance: formatMoney(balance),
     summary: htmlToText(input.summary) || htmlToText(invoice.summary) || null,
     watermark: input.watermark ?? null,
+    questionsUrl: input.questionsUrl ?? null,
     paperSize: input.settings.paperSize,
   };
 }

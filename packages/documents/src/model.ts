@@ -56,6 +56,8 @@ export interface InvoiceDocumentModel {
   payments: { label: string; amount: string }[];
   balance: string;
   summary: string | null;
+  /** The signed customer page of this invoice ("Questions about this invoice?"), when there is one. */
+  questionsUrl?: string | null;
   /** Printed diagonally on every page (the console's "DRAFT" preview); null for the real one. */
   watermark: string | null;
   paperSize: 'Letter' | 'A4';

@@ -109,6 +109,8 @@ export function invoiceHtml(m: InvoiceDocumentModel, fontCss: string): string {
   if (m.seller.acknowledgementParagraph)
     after.push(`<section><h2>Acknowledgement</h2>${paragraphs(m.seller.acknowledgementParagraph)}</section>`);
   if (m.branding.terms) after.push(`<section><h2>Terms</h2>${paragraphs(m.branding.terms)}</section>`);
+  if (m.questionsUrl)
+    after.push(`<section><h2>Questions about this invoice?</h2><p>${e(m.questionsUrl)}</p></section>`);
   const contact = [m.seller.phone, m.seller.email].filter(Boolean).join(' · ');
   const showHeader = m.seller.invoiceHeader && m.seller.invoiceHeader !== m.seller.name;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invoice ${e(m.invoiceNumber)}</title><style>${styles(accent, fontCss)}</style></head><body>

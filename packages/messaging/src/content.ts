@@ -19,6 +19,8 @@ export interface InvoiceFacts {
   dueDate: string | null;
   payUrl: string | null;
   portalUrl: string | null;
+  /** The signed customer page of this invoice (questions, the assistant), when the shop runs it. */
+  questionsUrl?: string | null;
   timeZone: string;
   /** The PDF is attached to the email. */
   attached: boolean;
@@ -36,10 +38,10 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplates> = {
   invoice: {
     emailSubject: 'Invoice {{invoiceNumber}} from {{businessName}}',
     emailText:
-      'Hello {{customerName}},\n\nThank you for choosing {{businessName}}. Your invoice {{invoiceNumber}} for {{total}} is {{#attached}}attached{{/attached}}{{^attached}}ready{{/attached}}.{{#dueDate}} It is {{dueWording}}.{{/dueDate}}\n{{#payUrl}}\nPay online: {{payUrl}}\n{{/payUrl}}{{#portalUrl}}Your account: {{portalUrl}}\n{{/portalUrl}}\n{{businessName}}\n',
+      'Hello {{customerName}},\n\nThank you for choosing {{businessName}}. Your invoice {{invoiceNumber}} for {{total}} is {{#attached}}attached{{/attached}}{{^attached}}ready{{/attached}}.{{#dueDate}} It is {{dueWording}}.{{/dueDate}}\n{{#payUrl}}\nPay online: {{payUrl}}\n{{/payUrl}}{{#portalUrl}}Your account: {{portalUrl}}\n{{/portalUrl}}{{#questionsUrl}}Questions about this invoice? {{questionsUrl}}\n{{/questionsUrl}}\n{{businessName}}\n',
     emailHtml:
-      '<p>Hello {{customerName}},</p><p>Thank you for choosing {{businessName}}. Your invoice <strong>{{invoiceNumber}}</strong> for <strong>{{total}}</strong> is {{#attached}}attached{{/attached}}{{^attached}}ready{{/attached}}.{{#dueDate}} It is {{dueWording}}.{{/dueDate}}</p>{{#payUrl}}<p><a href="{{payUrl}}">Pay online</a></p>{{/payUrl}}{{#portalUrl}}<p><a href="{{portalUrl}}">Your account</a></p>{{/portalUrl}}<p>{{businessName}}</p>',
-    sms: 'Invoice {{invoiceNumber}} for {{total}}{{#dueDate}}, {{dueWording}}{{/dueDate}}.{{#payUrl}} Pay: {{payUrl}}{{/payUrl}}',
+      '<p>Hello {{customerName}},</p><p>Thank you for choosing {{businessName}}. Your invoice <strong>{{invoiceNumber}}</strong> for <strong>{{total}}</strong> is {{#attached}}attached{{/attached}}{{^attached}}ready{{/attached}}.{{#dueDate}} It is {{dueWording}}.{{/dueDate}}</p>{{#payUrl}}<p><a href="{{payUrl}}">Pay online</a></p>{{/payUrl}}{{#portalUrl}}<p><a href="{{portalUrl}}">Your account</a></p>{{/portalUrl}}{{#questionsUrl}}<p><a href="{{questionsUrl}}">Questions about this invoice?</a></p>{{/questionsUrl}}<p>{{businessName}}</p>',
+    sms: 'Invoice {{invoiceNumber}} for {{total}}{{#dueDate}}, {{dueWording}}{{/dueDate}}.{{#payUrl}} Pay: {{payUrl}}{{/payUrl}}{{#questionsUrl}} Questions: {{questionsUrl}}{{/questionsUrl}}',
   },
   reminder: {
     emailSubject:
@@ -108,6 +110,7 @@ export function templateValues(facts: InvoiceFacts, now: Date): TemplateValues {
     pastDue: status === 'past',
     payUrl: facts.payUrl ?? '',
     portalUrl: facts.portalUrl ?? '',
+    questionsUrl: facts.questionsUrl ?? '',
     attached: facts.attached,
   };
 }

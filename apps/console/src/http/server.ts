@@ -20,6 +20,8 @@ import { registerDocumentRoutes } from '../documents/routes.ts';
 import { registerMessageRoutes } from '../messages/routes.ts';
 import { registerBullBoard } from '../ops/bull-board.ts';
 import { registerOpsRoutes } from '../ops/routes.ts';
+import { registerConversationRoutes } from '../policies/conversations.ts';
+import { registerPolicyRoutes } from '../policies/routes.ts';
 import { registerItemRoutes } from '../review/item-routes.ts';
 import { registerQueueRoutes } from '../review/queue-routes.ts';
 import { registerWorkflowRoutes } from '../review/workflow-routes.ts';
@@ -128,6 +130,8 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     registerWorkflowRoutes(ui, services);
     registerAuditRoutes(ui, services);
     registerSettingsRoutes(ui, services);
+    registerPolicyRoutes(ui, services);
+    registerConversationRoutes(ui, services);
     // Its own scope: multipart bodies are parsed for the bank-file upload and nowhere else.
     await ui.register((bank) => registerBankStatementRoutes(bank, services));
     registerUserRoutes(ui, services);

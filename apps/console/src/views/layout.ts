@@ -28,7 +28,17 @@ export interface Flash {
   text: string;
 }
 
-type Section = 'queue' | 'escalations' | 'collections' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
+type Section =
+  | 'queue'
+  | 'escalations'
+  | 'collections'
+  | 'bank'
+  | 'audit'
+  | 'ops'
+  | 'settings'
+  | 'users'
+  | 'policies'
+  | 'conversations';
 
 const STAFF_ROLES = ['billing_specialist', 'billing_manager', 'admin'];
 
@@ -43,6 +53,8 @@ function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   // The cluster overview spans every tenant: not for users limited to some tenants.
   if ((role === 'engineer' || role === 'admin') && viewer.user?.tenants === null)
     links.push(['ops', '/ops', 'Cluster']);
+  if (role !== 'engineer') links.push(['conversations', '/conversations', 'Conversations']);
+  if (isManager(role)) links.push(['policies', '/policies', 'Policies']);
   if (role === 'admin') links.push(['settings', '/settings', 'Settings'], ['users', '/users', 'Users']);
   return html`<nav aria-label="Main"><ul>${links.map(
     ([key, url, label]) =>

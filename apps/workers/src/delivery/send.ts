@@ -3,6 +3,8 @@
 // read just before sending; what is about to be sent is recorded before the provider call, the
 // outcome after. A row found 'sending' with its lease run out was left by a sender that died or
 // timed out after the provider call: recover.ts settles it instead of sending blindly.
+
+import { invoiceQuestionsUrl } from '@invoicer/assistant';
 import { fromAmountString } from '@invoicer/core';
 import {
   claimForSending,
@@ -255,6 +257,12 @@ async function sendFresh(
           .replaceAll('{{customerId}}', String(facts.customer.id))
       : null,
     portalUrl: delivery.portalUrl ?? null,
+    // The customer's signed page for questions about this invoice (when ingest serves one).
+    questionsUrl: invoiceQuestionsUrl(
+      ctx.env,
+      { tenantId: row.tenantId, customerId: facts.customer.id, invoiceId: facts.invoice.id },
+      now,
+    ),
     timeZone: facts.timeZone,
     attached: choice.channel === 'email' && pdf !== null,
   };

@@ -31,6 +31,8 @@ export async function readPostedInvoice(
   settings: TenantSettings,
   revision: number,
   summary: string | null,
+  /** The customer's signed invoice-questions link, for this invoice's customer (or none). */
+  questionsUrl: (customerId: number, invoiceId: number) => string | null = () => null,
 ): Promise<PostedInvoiceDocument> {
   const context = extracted.context;
   const invoiceId = context.invoice.id;
@@ -58,6 +60,7 @@ export async function readPostedInvoice(
     technicians: new Map(context.labor.map((l) => [l.technicianId, l.technicianName])),
     summary,
     settings: settings.documents,
+    questionsUrl: invoice.customer?.id ? questionsUrl(invoice.customer.id, invoiceId) : null,
   };
   const model = documentFromStInvoice(input);
   return {

@@ -3,6 +3,8 @@
 // its SHA-256, attaches it to the ServiceTitan job exactly once (ledgered, confirmed by listing
 // the job's attachments) and hands over to the catalogue's next step. Every part skips what is
 // already done, so a retry or a second run renders, stores and uploads nothing new.
+
+import { invoiceQuestionsUrl } from '@invoicer/assistant';
 import { InvalidInputError, type PayloadOf } from '@invoicer/core';
 import {
   appendAuditTx,
@@ -62,7 +64,15 @@ export async function pdf(
   if (!document) {
     const draft = await getDraft(db, run.id, payload.revision);
     const summary = (draft?.document as { summary?: string } | undefined)?.summary ?? null;
-    const posted = await readPostedInvoice(client, extracted, settings, payload.revision, summary);
+    const posted = await readPostedInvoice(
+      client,
+      extracted,
+      settings,
+      payload.revision,
+      summary,
+      (customerId, id) =>
+        invoiceQuestionsUrl(process.env, { tenantId: run.tenantId, customerId, invoiceId: id }),
+    );
     const rendered = await renderer.render(posted.model);
     if (rendered.blockedRequests > 0)
       log.warn({ blocked: rendered.blockedRequests }, 'the invoice page tried to reach the network; blocked');

@@ -192,3 +192,34 @@ it('"Talk to a person" opens exactly one review item, pauses reminders and says 
   expect(html).toContain('A person from the office has your question');
   expect(html).toContain('will contact you');
 });
+
+it('shows the payment plan the office agreed for the invoice, and not one only proposed', async () => {
+  const customer = bench.customers.find((c) => c.invoices[0]!.balance.gt(0))!;
+  const inv = customer.invoices[0]!;
+  const { token } = bench.linkFor(customer);
+  const plan = (state: string) =>
+    bench.database.db.paymentPlan.create({
+      data: {
+        tenantId: TENANT,
+        invoiceId: BigInt(inv.id),
+        customerId: BigInt(customer.customerId),
+        state,
+        balanceCents: 30_001n,
+        options: [],
+        installments: [
+          { number: 1, dueDate: '2026-11-09', cents: 10_001 },
+          { number: 2, dueDate: '2026-12-09', cents: 10_000 },
+          { number: 3, dueDate: '2027-01-08', cents: 10_000 },
+        ],
+        acceptedAt: new Date('2026-11-01T00:00:00Z'),
+      },
+    });
+  const proposed = await plan('proposed');
+  expect(await (await fetch(`${base}/portal/${token}`)).text()).not.toContain('Payment plan');
+  await bench.database.db.paymentPlan.update({ where: { id: proposed.id }, data: { state: 'current' } });
+  const page = await (await fetch(`${base}/portal/${token}`)).text();
+  expect(page).toContain('<h2>Payment plan</h2>');
+  expect(page).toContain('$100.01');
+  expect(page.match(/\$100\.00/g)?.length).toBeGreaterThanOrEqual(2);
+  await bench.database.db.paymentPlan.delete({ where: { id: proposed.id } });
+});

@@ -100,6 +100,44 @@ export interface CustomerFacts {
   openBalance: string;
   /** When the invoice was paid in full (ServiceTitan's paidOn), null while it is not. */
   paidInFullOn: Date | null;
+  /** The payment plan the office agreed for this invoice (collections), if one is running. */
+  plan: PlanFacts | null;
+}
+
+export interface PlanFacts {
+  state: 'accepted' | 'current' | 'late';
+  installments: { number: number; dueDate: string; amount: string }[];
+}
+
+/** Plan states a customer should see: agreed and not over. */
+const SHOWN_PLAN_STATES = ['accepted', 'current', 'late'] as const;
+
+async function planFacts(db: Db, scope: LinkScope): Promise<PlanFacts | null> {
+  const plan = await db.paymentPlan.findFirst({
+    where: {
+      tenantId: scope.tenantId,
+      invoiceId: BigInt(scope.invoiceId),
+      customerId: BigInt(scope.customerId),
+      state: { in: [...SHOWN_PLAN_STATES] },
+    },
+    orderBy: { acceptedAt: 'desc' },
+  });
+  if (!plan || !Array.isArray(plan.installments)) return null;
+  const installments = (plan.installments as { number?: unknown; dueDate?: unknown; cents?: unknown }[])
+    .filter((i) => Number.isSafeInteger(i.cents) && typeof i.dueDate === 'string')
+    .map((i, k) => ({
+      number: Number.isInteger(i.number) ? Number(i.number) : k + 1,
+      dueDate: displayDate(i.dueDate as string) ?? String(i.dueDate),
+      // Whole cents to a decimal string: exact, no float arithmetic on money.
+      amount: formatMoney(centsToDecimal(i.cents as number)),
+    }));
+  return installments.length ? { state: plan.state as PlanFacts['state'], installments } : null;
+}
+
+function centsToDecimal(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = String(Math.abs(cents)).padStart(3, '0');
+  return `${sign}${abs.slice(0, -2)}.${abs.slice(-2)}`;
 }
 
 function applied(payments: StPayment[], invoiceId: number) {
@@ -193,7 +231,7 @@ export function invoiceFacts(invoice: StInvoice, payments: StPayment[]): Invoice
  * (a link for a deleted invoice, or a customer id that does not own it).
  */
 export async function loadCustomerFacts(db: Db, scope: LinkScope): Promise<CustomerFacts | null> {
-  const [invoiceRows, paymentRows, historyRows] = await Promise.all([
+  const [invoiceRows, paymentRows, historyRows, plan] = await Promise.all([
     db.stRecord.findMany({
       where: { tenantId: scope.tenantId, resource: INVOICES, stId: BigInt(scope.invoiceId) },
     }),
@@ -207,6 +245,7 @@ export async function loadCustomerFacts(db: Db, scope: LinkScope): Promise<Custo
       INVOICES,
       String(scope.customerId),
     ),
+    planFacts(db, scope),
   ]);
   const invoice = invoiceRows[0]?.data as unknown as StInvoice | undefined;
   if (!invoice || invoice.customer?.id !== scope.customerId || invoice.active === false) return null;
@@ -227,5 +266,6 @@ export async function loadCustomerFacts(db: Db, scope: LinkScope): Promise<Custo
       })),
     openBalance: formatMoney(open),
     paidInFullOn: paidOnOf(invoice, payments),
+    plan,
   };
 }

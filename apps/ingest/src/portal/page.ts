@@ -83,6 +83,7 @@ export function invoicePage(
 ${inv.summary ? `<div class="box"><strong>Work done</strong><p>${e(inv.summary).replace(/\n/g, '<br>')}</p></div>` : ''}
 <table><thead><tr><th>Description</th><th class="n">Qty</th><th class="n">Price</th><th class="n">Amount</th></tr></thead><tbody>${lines}</tbody><tfoot>${totals}</tfoot></table>
 <h2>Payments</h2>${payments}
+${planSection(facts)}
 <p><strong>Status:</strong> ${e(inv.status)}</p>
 <div class="box" id="chat"><h2>Questions about this invoice?</h2>
 ${options.notice ? `<p class="notice">${e(options.notice)}</p>` : ''}${turns}
@@ -90,6 +91,17 @@ ${options.notice ? `<p class="notice">${e(options.notice)}</p>` : ''}${turns}
 ${options.handedOff ? '<p class="muted">A person from the office has your question and will contact you.</p>' : `<form method="post" action="${e(options.personAction)}"><button type="submit">Talk to a person</button></form>`}
 <p class="muted">Answers come from your invoice, your payments and the shop's policies.</p></div>`,
   );
+}
+
+function planSection(facts: CustomerFacts): string {
+  const plan = facts.plan;
+  if (!plan) return '';
+  const rows = plan.installments
+    .map((i) => `<tr><td>${i.number}</td><td>${e(i.dueDate)}</td><td class="n">${e(i.amount)}</td></tr>`)
+    .join('');
+  const state = plan.state === 'late' ? ' <strong>(an installment is overdue)</strong>' : '';
+  return `<h2>Payment plan</h2><p class="muted">Agreed with the office${state}.</p>
+<table><thead><tr><th>#</th><th>Due</th><th class="n">Amount</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function messagePage(nonce: string, title: string, text: string): string {

@@ -14,6 +14,7 @@ import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
+import { registerSales } from './routes/sales.ts';
 import { SimTenant } from './tenant.ts';
 import { DEFAULT_WEBHOOK_SIGNATURE, type WebhookConfig, WebhookEmitter } from './webhooks.ts';
 import type { UnitPricePolicy } from './writes.ts';
@@ -177,6 +178,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerOthers(app, ctx);
   registerCrmTelecom(app, ctx, tokens);
   registerAttachmentRoutes(app, ctx);
+  registerSales(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

@@ -26,7 +26,7 @@ export const MessagePayload = z
   .object({ tenantId, messageId: z.uuid(), notBefore: z.number().int().positive().optional() })
   .strict();
 
-export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;
+export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'evidence', 'route'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /**
@@ -57,7 +57,10 @@ export const QUEUE_CATALOG = {
   },
   'invoice.detect': { payload: RunPayload, stage: 'detect', next: 'invoice.price', options: STAGE_OPTIONS },
   'invoice.price': { payload: RunPayload, stage: 'price', next: 'invoice.draft', options: STAGE_OPTIONS },
-  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.route', options: STAGE_OPTIONS },
+  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.evidence', options: STAGE_OPTIONS },
+  // Evidence (issue 18): sold estimates and photos checked against the draft. After the draft, so
+  // it never changes the draft's lines or totals; it adds suggestions and review reasons.
+  'invoice.evidence': { payload: RunPayload, stage: 'evidence', next: 'invoice.route', options: STAGE_OPTIONS },
   'invoice.route': { payload: RunPayload, stage: 'route', next: null, options: STAGE_OPTIONS },
   'invoice.post': {
     payload: PostPayload,

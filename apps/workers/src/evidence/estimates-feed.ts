@@ -1,0 +1,87 @@
+// The job's estimates, read through the mirror. Sales v2 exports estimates at
+// /sales/v2/tenant/{t}/estimates/export (not /export/estimates like the other feeds), so this
+// follows that feed itself into st_records ('sales/estimates', parent = jobId) from its saved
+// token, one pass at a time per tenant (advisory lock), then reads the job's estimates: those
+// on the job, the one it was created from, and those it lists.
+import type { Db } from '@invoicer/db';
+import { getCursor, markMirrorFeed, mirrorChildren, mirrorRecords, setCursor, upsertMirror } from '@invoicer/db';
+import { Estimate, estimatesOfJob } from '@invoicer/evidence';
+import type { Logger } from '@invoicer/platform';
+import { exportEnvelope, StApiError, type StClient } from '@invoicer/servicetitan';
+
+export const ESTIMATES_FEED = 'sales/estimates';
+const MAX_PAGES = 500;
+
+/** Follow the estimates export to its end. Returns records read, or -1 when the API refuses it. */
+export async function syncEstimates(client: StClient, db: Db, tenantId: string, log?: Logger): Promise<number> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sync:${ESTIMATES_FEED}:${tenantId}`}))`;
+      let token = await getCursor(db, tenantId, ESTIMATES_FEED);
+      let n = 0;
+      try {
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const result = await client.http.request('GET', 'sales', '/estimates/export', {
+            query: { from: token ?? undefined, includeRecentChanges: true },
+            schema: exportEnvelope(Estimate),
+          });
+          await upsertMirror(
+            db,
+            tenantId,
+            ESTIMATES_FEED,
+            result.data.map((e) => ({
+              stId: e.id,
+              parentId: e.jobId ?? null,
+              data: e,
+              modifiedOn: e.modifiedOn ?? null,
+            })),
+          );
+          n += result.data.length;
+          const moved = result.continueFrom !== token;
+          if (moved) await setCursor(db, tenantId, ESTIMATES_FEED, result.continueFrom);
+          token = result.continueFrom;
+          // A feed that says "more" without moving is left for the next pass (never loop on it).
+          if (!result.hasMore || !moved) break;
+        }
+      } catch (error) {
+        if (error instanceof StApiError && (error.status === 404 || error.status === 403) && n === 0) {
+          await markMirrorFeed(db, tenantId, ESTIMATES_FEED, 'refused', null, error.message);
+          log?.warn({ tenant: tenantId, status: error.status }, 'estimates feed refused; estimates not checked');
+          return -1;
+        }
+        throw error;
+      }
+      await markMirrorFeed(db, tenantId, ESTIMATES_FEED, 'caught-up', new Date());
+      return n;
+    },
+    { timeout: 5 * 60_000, maxWait: 5 * 60_000 },
+  );
+}
+
+/** The job's estimates from the mirror (after a sync); null when the tenant's API refuses them. */
+export async function loadJobEstimates(
+  client: StClient,
+  db: Db,
+  tenantId: string,
+  jobId: number,
+  log?: Logger,
+): Promise<Estimate[] | null> {
+  if ((await syncEstimates(client, db, tenantId, log)) < 0) return null;
+  const [job] = await mirrorRecords<{ id: number; createdFromEstimateId?: number | null; estimateIds?: number[] | null }>(
+    db,
+    tenantId,
+    'jpm/jobs',
+    [jobId],
+  );
+  const linked = [...(job?.estimateIds ?? []), ...(job?.createdFromEstimateId ? [job.createdFromEstimateId] : [])];
+  const rows = [
+    ...(await mirrorChildren<unknown>(db, tenantId, ESTIMATES_FEED, [jobId])),
+    ...(await mirrorRecords<unknown>(db, tenantId, ESTIMATES_FEED, linked)),
+  ];
+  const estimates = rows.flatMap((r) => {
+    const parsed = Estimate.safeParse(r);
+    if (!parsed.success) log?.warn({ tenant: tenantId, jobId }, 'a mirrored estimate is unreadable; skipped');
+    return parsed.success ? [parsed.data] : [];
+  });
+  return estimatesOfJob(job ?? { id: jobId }, estimates);
+}

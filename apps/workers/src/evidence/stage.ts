@@ -1,0 +1,33 @@
+// invoice.evidence: after the draft and before routing. Compares the job's sold estimates with
+// the draft and checks the job's photos; saves what it found, and the review reasons route adds.
+// It never touches the draft: its lines and totals are the same with this stage on or off.
+import type { PayloadOf } from '@invoicer/core';
+import {
+  compareEstimates,
+  disabledEvidence,
+  type EvidenceOutput,
+  reviewableDifferences,
+} from '@invoicer/evidence';
+import type { WorkerServices } from '../services.ts';
+import { runStage } from '../stages/runner.ts';
+import { loadJobEstimates } from './estimates-feed.ts';
+
+export async function evidence(services: WorkerServices, payload: PayloadOf<'invoice.evidence'>): Promise<void> {
+  await runStage(services, payload, 'evidence', async (run, { extract, draft }) => {
+    const settings = (await services.runtime.settings(run.tenantId)).evidence;
+    if (!settings.estimates && !settings.photos) return { output: disabledEvidence() };
+    const jobId = extract.context.job.id;
+    const log = services.log.child({ tenant: run.tenantId, runId: run.id, stJobId: jobId, stage: 'evidence' });
+    const client = await services.runtime.client(run.tenantId);
+    const output: EvidenceOutput = { ...disabledEvidence(), enabled: true };
+    if (settings.estimates) {
+      const estimates = await loadJobEstimates(client, services.db, run.tenantId, jobId, log);
+      if (estimates === null) output.notes.push('The tenant’s API does not offer estimates: not checked.');
+      else if (estimates.length) {
+        output.estimates = compareEstimates(estimates, draft.lines);
+        if (reviewableDifferences(output.estimates).length) output.reasons.push('estimate_difference');
+      }
+    }
+    return { output };
+  });
+}

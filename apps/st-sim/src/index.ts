@@ -8,3 +8,4 @@ export {
   signBody,
   type WebhookConfig,
 } from './webhooks.ts';
+export { registerSales, type SimEstimate, simEstimates } from './routes/sales.ts';

@@ -1,5 +1,6 @@
 // Sold estimates vs the draft, end to end: simulator (Sales v2 export) → mirror → workers'
 // evidence stage → route. Then the same jobs with the stage off: every draft is identical.
+import type { StageOutputs } from '@invoicer/pipeline';
 import { simEstimates } from '@invoicer/st-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
@@ -40,7 +41,9 @@ const estimate = (id: number, jobId: number, status: 'Sold' | 'Dismissed' | 'Ope
  *  1058: created from a sales job's estimate selling 2 capacitors; 1059, 1060: none. */
 function loadEstimates(cluster: TestCluster) {
   const store = simEstimates(cluster.sim.tenant);
-  store.put(estimate(7001, 1055, 'Sold', [item(1, 601, 1, '145', '145'), item(2, 501, 1, '89', '89')]) as never);
+  store.put(
+    estimate(7001, 1055, 'Sold', [item(1, 601, 1, '145', '145'), item(2, 501, 1, '89', '89')]) as never,
+  );
   store.put(estimate(7002, 1056, 'Sold', [item(3, 601, 1, '145', '145')]) as never);
   store.put(estimate(7003, 1057, 'Dismissed', [item(4, 601, 1, '145', '145')]) as never);
   store.put(estimate(7004, 999, 'Sold', [item(5, 601, 2, '145', '290')]) as never);
@@ -54,16 +57,24 @@ async function runAll(cluster: TestCluster) {
   await cluster.settle(6);
   const runs = await cluster.db.pipelineRun.findMany({ include: { outputs: true } });
   return new Map(
-    (runs as unknown as { stJobId: bigint; status: string; id: string; outputs: { stage: string; output: { value: unknown } }[] }[]).map(
-      (r) => [
-        Number(r.stJobId),
-        {
-          status: r.status,
-          id: r.id,
-          out: Object.fromEntries(r.outputs.map((o) => [o.stage, o.output.value])) as Record<string, any>,
-        },
-      ],
-    ),
+    (
+      runs as unknown as {
+        stJobId: bigint;
+        status: string;
+        id: string;
+        outputs: { stage: string; output: { value: unknown } }[];
+      }[]
+    ).map((r) => [
+      Number(r.stJobId),
+      {
+        status: r.status,
+        id: r.id,
+        out: Object.fromEntries(r.outputs.map((o) => [o.stage, o.output.value])) as Pick<
+          StageOutputs,
+          'draft' | 'evidence' | 'route'
+        >,
+      },
+    ]),
   );
 }
 
@@ -73,7 +84,11 @@ let withStage: Awaited<ReturnType<typeof runAll>>;
 let without: Awaited<ReturnType<typeof runAll>>;
 
 beforeAll(async () => {
-  on = await startTestCluster({ fixture: miniTenant(60), replayLast: 6, settings: { policy: { mode: 'auto' } as never } });
+  on = await startTestCluster({
+    fixture: miniTenant(60),
+    replayLast: 6,
+    settings: { policy: { mode: 'auto' } as never },
+  });
   loadEstimates(on);
   withStage = await runAll(on);
   off = await startTestCluster({
@@ -92,16 +107,22 @@ afterAll(async () => {
 describe('sold estimate vs invoice through the workers', () => {
   it('saves a comparison for every job with estimates, and none for the others', () => {
     expect([...withStage.keys()].sort()).toEqual([1055, 1056, 1057, 1058, 1059, 1060]);
-    for (const id of [1055, 1056, 1057, 1058]) expect(withStage.get(id)!.out.evidence.estimates).not.toBeNull();
+    for (const id of [1055, 1056, 1057, 1058])
+      expect(withStage.get(id)!.out.evidence.estimates).not.toBeNull();
     expect(withStage.get(1060)!.out.evidence.estimates).toBeNull();
   });
 
   it('suggests the sold but unbilled line with the estimate as provenance, and sends it to review', async () => {
     const run = withStage.get(1055)!;
-    expect(run.out.draft.lines.map((l: { skuId: number }) => l.skuId)).not.toContain(501);
+    expect(run.out.draft.lines.map((l) => l.skuId)).not.toContain(501);
     const ev = run.out.evidence;
-    expect(ev.estimates.suggestions).toEqual([
-      expect.objectContaining({ skuId: 501, quantity: '1', unitPrice: '89.00', provenance: { kind: 'estimate', estimateId: 7001, itemIds: [2] } }),
+    expect(ev.estimates?.suggestions).toEqual([
+      expect.objectContaining({
+        skuId: 501,
+        quantity: '1',
+        unitPrice: '89.00',
+        provenance: { kind: 'estimate', estimateId: 7001, itemIds: [2] },
+      }),
     ]);
     expect(ev.reasons).toContain('estimate_difference');
     expect(run.status).toBe('awaiting_review');
@@ -110,10 +131,17 @@ describe('sold estimate vs invoice through the workers', () => {
   });
 
   it('flags a dismissed estimate’s item as declined, and a quantity off the estimate it was created from', () => {
-    const declined = withStage.get(1057)!.out.evidence.estimates.differences;
-    expect(declined.map((d: { class: string }) => d.class)).toEqual(['declined_on_invoice']);
-    const created = withStage.get(1058)!.out.evidence.estimates.differences;
-    expect(created).toEqual([expect.objectContaining({ class: 'qty_changed', estimateQuantity: '2', draftQuantity: '1', dollarImpact: '-145.00' })]);
+    const declined = withStage.get(1057)!.out.evidence.estimates?.differences ?? [];
+    expect(declined.map((d) => d.class)).toEqual(['declined_on_invoice']);
+    const created = withStage.get(1058)!.out.evidence.estimates?.differences;
+    expect(created).toEqual([
+      expect.objectContaining({
+        class: 'qty_changed',
+        estimateQuantity: '2',
+        draftQuantity: '1',
+        dollarImpact: '-145.00',
+      }),
+    ]);
     expect(withStage.get(1058)!.status).toBe('awaiting_review');
   });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { compareEstimates, type DraftLineInput, reviewableDifferences } from './estimate-compare.ts';
 import { type Estimate, estimatesOfJob } from './estimate-schema.ts';
 
-const item = (id: number, skuId: number, qty: number, unitRate: number, chargeable: boolean | null = true) => ({
+const item = (
+  id: number,
+  skuId: number,
+  qty: number,
+  unitRate: number,
+  chargeable: boolean | null = true,
+) => ({
   id,
   sku: { id: skuId, displayName: `SKU ${skuId}` },
   description: '',
@@ -18,7 +24,13 @@ const estimate = (id: number, status: string, items: ReturnType<typeof item>[], 
   status: { value: 1, name: status },
   items,
 });
-const line = (key: string, skuId: number, quantity: string, total: string, type = 'Material'): DraftLineInput => ({
+const line = (
+  key: string,
+  skuId: number,
+  quantity: string,
+  total: string,
+  type = 'Material',
+): DraftLineInput => ({
   key,
   skuId,
   skuCode: `S${skuId}`,
@@ -33,7 +45,12 @@ describe('compareEstimates', () => {
   it('classifies every sold item and every unsold line, with dollars', () => {
     const result = compareEstimates(
       [
-        estimate(10, 'Sold', [item(1, 100, 1, 4500), item(2, 101, 2, 35.5), item(3, 102, 1, 89.99), item(4, 103, 1, 0, false)]),
+        estimate(10, 'Sold', [
+          item(1, 100, 1, 4500),
+          item(2, 101, 2, 35.5),
+          item(3, 102, 1, 89.99),
+          item(4, 103, 1, 0, false),
+        ]),
         estimate(11, 'Dismissed', [item(5, 200, 1, 650)]),
         estimate(12, 'Open', [item(6, 300, 1, 120)]),
       ],
@@ -80,7 +97,10 @@ describe('compareEstimates', () => {
   });
 
   it('flags a price change at the same quantity', () => {
-    const result = compareEstimates([estimate(10, 'Sold', [item(1, 100, 1, 200)])], [line('a', 100, '1', '180.00')]);
+    const result = compareEstimates(
+      [estimate(10, 'Sold', [item(1, 100, 1, 200)])],
+      [line('a', 100, '1', '180.00')],
+    );
     expect(result.differences[0]).toMatchObject({ class: 'price_changed', dollarImpact: '-20.00' });
   });
 
@@ -103,7 +123,12 @@ describe('compareEstimates', () => {
 
 describe('estimatesOfJob', () => {
   it('takes the job’s own estimates, the one it was created from and those it lists, once each', () => {
-    const all = [estimate(1, 'Sold', [], 7), estimate(2, 'Sold', [], 99), estimate(3, 'Open', [], 98), estimate(4, 'Open', [], 97)];
+    const all = [
+      estimate(1, 'Sold', [], 7),
+      estimate(2, 'Sold', [], 99),
+      estimate(3, 'Open', [], 98),
+      estimate(4, 'Open', [], 97),
+    ];
     const mine = estimatesOfJob({ id: 7, createdFromEstimateId: 2, estimateIds: [3, 2] }, all);
     expect(mine.map((e) => e.id)).toEqual([1, 2, 3]);
   });

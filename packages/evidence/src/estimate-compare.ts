@@ -64,7 +64,13 @@ export interface SuggestedEstimateLine {
 }
 
 export interface EstimateComparison {
-  estimates: { id: number; name: string | null; status: EstimateStatus; soldOn: string | null; items: number }[];
+  estimates: {
+    id: number;
+    name: string | null;
+    status: EstimateStatus;
+    soldOn: string | null;
+    items: number;
+  }[];
   differences: EstimateDifference[];
   suggestions: SuggestedEstimateLine[];
   /** Per class: count and dollar impact. */
@@ -120,9 +126,18 @@ export function compareEstimates(estimates: Estimate[], lines: DraftLineInput[])
   const sold = groupEstimateItems(known, 'sold', true);
   const soldFree = groupEstimateItems(known, 'sold', false);
   const dismissed = groupEstimateItems(known, 'dismissed', true);
-  const draft = new Map<number, { keys: string[]; name: string; type: string; quantity: Decimal; total: Decimal }>();
+  const draft = new Map<
+    number,
+    { keys: string[]; name: string; type: string; quantity: Decimal; total: Decimal }
+  >();
   for (const line of lines) {
-    const d = draft.get(line.skuId) ?? { keys: [], name: line.skuName, type: line.type, quantity: ZERO, total: ZERO };
+    const d = draft.get(line.skuId) ?? {
+      keys: [],
+      name: line.skuName,
+      type: line.type,
+      quantity: ZERO,
+      total: ZERO,
+    };
     d.keys.push(line.key);
     d.quantity = d.quantity.plus(new Decimal(line.quantity));
     d.total = d.total.plus(fromAmountString(line.total));

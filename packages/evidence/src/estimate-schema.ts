@@ -52,7 +52,10 @@ export function estimatesOfJob(
   job: { id: number; createdFromEstimateId?: number | null; estimateIds?: number[] | null },
   estimates: Estimate[],
 ): Estimate[] {
-  const linked = new Set([...(job.estimateIds ?? []), ...(job.createdFromEstimateId ? [job.createdFromEstimateId] : [])]);
+  const linked = new Set([
+    ...(job.estimateIds ?? []),
+    ...(job.createdFromEstimateId ? [job.createdFromEstimateId] : []),
+  ]);
   const seen = new Set<number>();
   return estimates.filter((e) => {
     if (seen.has(e.id) || !(e.jobId === job.id || linked.has(e.id))) return false;

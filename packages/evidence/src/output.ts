@@ -8,7 +8,7 @@ import type { EstimateComparison } from './estimate-compare.ts';
 export interface PhotoFinding {
   attachmentId: number;
   fileName: string;
-  kind: 'wrong_day' | 'wrong_place' | 'reused' | 'nameplate_mismatch' | 'nameplate_match' | 'no_metadata';
+  kind: 'wrong_day' | 'wrong_place' | 'reused' | 'nameplate_mismatch' | 'nameplate_match';
   message: string;
   /** Related line keys (nameplates) or other job ids (reuse). */
   lineKeys?: string[];

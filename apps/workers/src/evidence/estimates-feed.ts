@@ -4,7 +4,14 @@
 // token, one pass at a time per tenant (advisory lock), then reads the job's estimates: those
 // on the job, the one it was created from, and those it lists.
 import type { Db } from '@invoicer/db';
-import { getCursor, markMirrorFeed, mirrorChildren, mirrorRecords, setCursor, upsertMirror } from '@invoicer/db';
+import {
+  getCursor,
+  markMirrorFeed,
+  mirrorChildren,
+  mirrorRecords,
+  setCursor,
+  upsertMirror,
+} from '@invoicer/db';
 import { Estimate, estimatesOfJob } from '@invoicer/evidence';
 import type { Logger } from '@invoicer/platform';
 import { exportEnvelope, StApiError, type StClient } from '@invoicer/servicetitan';
@@ -13,7 +20,12 @@ export const ESTIMATES_FEED = 'sales/estimates';
 const MAX_PAGES = 500;
 
 /** Follow the estimates export to its end. Returns records read, or -1 when the API refuses it. */
-export async function syncEstimates(client: StClient, db: Db, tenantId: string, log?: Logger): Promise<number> {
+export async function syncEstimates(
+  client: StClient,
+  db: Db,
+  tenantId: string,
+  log?: Logger,
+): Promise<number> {
   return db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sync:${ESTIMATES_FEED}:${tenantId}`}))`;
@@ -46,7 +58,10 @@ export async function syncEstimates(client: StClient, db: Db, tenantId: string, 
       } catch (error) {
         if (error instanceof StApiError && (error.status === 404 || error.status === 403) && n === 0) {
           await markMirrorFeed(db, tenantId, ESTIMATES_FEED, 'refused', null, error.message);
-          log?.warn({ tenant: tenantId, status: error.status }, 'estimates feed refused; estimates not checked');
+          log?.warn(
+            { tenant: tenantId, status: error.status },
+            'estimates feed refused; estimates not checked',
+          );
           return -1;
         }
         throw error;
@@ -67,13 +82,15 @@ export async function loadJobEstimates(
   log?: Logger,
 ): Promise<Estimate[] | null> {
   if ((await syncEstimates(client, db, tenantId, log)) < 0) return null;
-  const [job] = await mirrorRecords<{ id: number; createdFromEstimateId?: number | null; estimateIds?: number[] | null }>(
-    db,
-    tenantId,
-    'jpm/jobs',
-    [jobId],
-  );
-  const linked = [...(job?.estimateIds ?? []), ...(job?.createdFromEstimateId ? [job.createdFromEstimateId] : [])];
+  const [job] = await mirrorRecords<{
+    id: number;
+    createdFromEstimateId?: number | null;
+    estimateIds?: number[] | null;
+  }>(db, tenantId, 'jpm/jobs', [jobId]);
+  const linked = [
+    ...(job?.estimateIds ?? []),
+    ...(job?.createdFromEstimateId ? [job.createdFromEstimateId] : []),
+  ];
   const rows = [
     ...(await mirrorChildren<unknown>(db, tenantId, ESTIMATES_FEED, [jobId])),
     ...(await mirrorRecords<unknown>(db, tenantId, ESTIMATES_FEED, linked)),

@@ -11,13 +11,25 @@ import {
 import type { WorkerServices } from '../services.ts';
 import { runStage } from '../stages/runner.ts';
 import { loadJobEstimates } from './estimates-feed.ts';
+import { checkJobPhotos } from './photos.ts';
 
-export async function evidence(services: WorkerServices, payload: PayloadOf<'invoice.evidence'>): Promise<void> {
+/** Photo findings that a person must look at before the invoice goes out. */
+const PHOTO_REVIEW_KINDS = new Set(['wrong_day', 'wrong_place', 'reused', 'nameplate_mismatch']);
+
+export async function evidence(
+  services: WorkerServices,
+  payload: PayloadOf<'invoice.evidence'>,
+): Promise<void> {
   await runStage(services, payload, 'evidence', async (run, { extract, draft }) => {
     const settings = (await services.runtime.settings(run.tenantId)).evidence;
     if (!settings.estimates && !settings.photos) return { output: disabledEvidence() };
     const jobId = extract.context.job.id;
-    const log = services.log.child({ tenant: run.tenantId, runId: run.id, stJobId: jobId, stage: 'evidence' });
+    const log = services.log.child({
+      tenant: run.tenantId,
+      runId: run.id,
+      stJobId: jobId,
+      stage: 'evidence',
+    });
     const client = await services.runtime.client(run.tenantId);
     const output: EvidenceOutput = { ...disabledEvidence(), enabled: true };
     if (settings.estimates) {
@@ -27,6 +39,16 @@ export async function evidence(services: WorkerServices, payload: PayloadOf<'inv
         output.estimates = compareEstimates(estimates, draft.lines);
         if (reviewableDifferences(output.estimates).length) output.reasons.push('estimate_difference');
       }
+    }
+    if (settings.photos && extract.context.attachments.length) {
+      const timezone =
+        extract.context.laborTime?.timezone ??
+        (await services.runtime.settings(run.tenantId)).rules.afterHours.timezone;
+      const photos = await checkJobPhotos(client, services.db, extract.context, settings, timezone, log);
+      output.photos = photos.photos;
+      output.findings = photos.findings;
+      output.notes.push(...photos.notes);
+      if (photos.findings.some((f) => PHOTO_REVIEW_KINDS.has(f.kind))) output.reasons.push('photo_evidence');
     }
     return { output };
   });

@@ -72,7 +72,12 @@ export async function checkJobPhotos(
   log: Logger,
 ): Promise<PhotoEvidence> {
   const out: PhotoEvidence = { photos: [], findings: [], notes: [], images: new Map() };
-  const candidates = context.attachments.filter((a) => !NOT_IMAGES.test(a.fileName)).slice(-MAX_PHOTOS);
+  // The job context does not carry attachments (drafting does not read them): one list call here.
+  const attachments = await client.listAttachments(context.job.id);
+  const candidates = attachments
+    .filter((a) => a.active !== false && !NOT_IMAGES.test(a.fileName))
+    .sort((a, b) => a.id - b.id)
+    .slice(-MAX_PHOTOS);
   const reuse: ReuseMatch[] = [];
   for (const attachment of candidates) {
     let bytes: Buffer;

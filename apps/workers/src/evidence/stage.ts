@@ -40,7 +40,7 @@ export async function evidence(
         if (reviewableDifferences(output.estimates).length) output.reasons.push('estimate_difference');
       }
     }
-    if (settings.photos && extract.context.attachments.length) {
+    if (settings.photos) {
       const timezone =
         extract.context.laborTime?.timezone ??
         (await services.runtime.settings(run.tenantId)).rules.afterHours.timezone;

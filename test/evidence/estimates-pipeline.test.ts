@@ -1,9 +1,11 @@
 // Sold estimates vs the draft, end to end: simulator (Sales v2 export) → mirror → workers'
 // evidence stage → route. Then the same jobs with the stage off: every draft is identical.
+import type { ConsoleApp } from '@invoicer/console';
 import type { StageOutputs } from '@invoicer/pipeline';
 import { simEstimates } from '@invoicer/st-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
+import { createRoleUsers, startTestConsole, TestClient } from '../console/support.ts';
 import { miniTenant } from '../support/mini-tenant.ts';
 
 const at = '2026-01-01T08:00:00Z';
@@ -79,6 +81,7 @@ async function runAll(cluster: TestCluster) {
 }
 
 let on: TestCluster;
+let console_: ConsoleApp;
 let off: TestCluster;
 let withStage: Awaited<ReturnType<typeof runAll>>;
 let without: Awaited<ReturnType<typeof runAll>>;
@@ -100,6 +103,7 @@ beforeAll(async () => {
   without = await runAll(off);
 }, 240_000);
 afterAll(async () => {
+  await console_?.close();
   await on?.stop();
   await off?.stop();
 });
@@ -158,5 +162,26 @@ describe('sold estimate vs invoice through the workers', () => {
       expect(JSON.stringify(run.out.draft)).toBe(JSON.stringify(other.out.draft));
       expect(other.out.route.reasons).not.toContain('estimate_difference');
     }
+  });
+});
+
+describe('the console shows each line’s evidence', () => {
+  it('shows the estimate beside each line and the sold line missing from the draft', async () => {
+    const key = on.workers.services.runtime.options.credentialsKey.toString('base64');
+    console_ = await startTestConsole({ ...on.env, CREDENTIALS_KEY: key });
+    const emails = await createRoleUsers(on.db);
+    const reader = new TestClient(console_.app);
+    await reader.signIn(emails.billing_specialist);
+    const item = await on.db.reviewItem.findFirstOrThrow({ where: { runId: withStage.get(1055)!.id } });
+    const page = await reader.get(`/items/${item.id}`);
+    expect(page.body).toContain(`hx-get="/items/${item.id}/evidence"`);
+    const fragment = await reader.get(`/items/${item.id}/evidence`);
+    expect(fragment.statusCode).toBe(200);
+    expect(fragment.body).toContain('data-class="same"');
+    expect(fragment.body).toMatch(/data-testid="evidence-suggestions">\s*<li>SKU 501 × 1 at \$89\.00 = \$89\.00/);
+    const declined = await on.db.reviewItem.findFirstOrThrow({ where: { runId: withStage.get(1057)!.id } });
+    expect((await reader.get(`/items/${declined.id}/evidence`)).body).toContain('customer declined it');
+    const json = await reader.get(`/items/${item.id}/evidence`, { accept: 'application/json' });
+    expect(JSON.parse(json.body).evidence.reasons).toEqual(['estimate_difference']);
   });
 });

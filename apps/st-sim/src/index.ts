@@ -9,3 +9,4 @@ export {
   type WebhookConfig,
 } from './webhooks.ts';
 export { registerSales, type SimEstimate, simEstimates } from './routes/sales.ts';
+export { registerEquipment, type SimInstalledEquipment, simInstalledEquipment } from './routes/equipment.ts';

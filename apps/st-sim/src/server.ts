@@ -14,6 +14,7 @@ import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
+import { registerEquipment } from './routes/equipment.ts';
 import { registerSales } from './routes/sales.ts';
 import { SimTenant } from './tenant.ts';
 import { DEFAULT_WEBHOOK_SIGNATURE, type WebhookConfig, WebhookEmitter } from './webhooks.ts';
@@ -179,6 +180,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerCrmTelecom(app, ctx, tokens);
   registerAttachmentRoutes(app, ctx);
   registerSales(app, ctx);
+  registerEquipment(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

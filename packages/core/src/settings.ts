@@ -440,6 +440,8 @@ export const EvidenceSettings = z.object({
   photoWindowHours: z.number().min(0).max(72).default(2),
   /** A photo taken farther than this from the job location is "far away". */
   photoMaxDistanceMeters: z.number().int().min(10).default(500),
+  /** Read nameplates in the photos with Tesseract (model, serial) and match them to equipment. */
+  nameplates: z.boolean().default(true),
   /** dHash Hamming distance at or under which two photos are the same picture. */
   reuseMaxDistance: z.number().int().min(0).max(32).default(8),
 });

@@ -86,6 +86,21 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     what: 'The current draft as a PDF marked DRAFT',
   },
   { method: 'GET', url: '/items/:id/pdf', access: READERS, tenant: 'item', what: 'The posted invoice PDF' },
+  // Evidence: sold estimate vs draft, photo checks, nameplates (evidence/routes.ts).
+  {
+    method: 'GET',
+    url: '/items/:id/evidence',
+    access: READERS,
+    tenant: 'item',
+    what: "Each line's evidence",
+  },
+  {
+    method: 'GET',
+    url: '/items/:id/evidence/photos/:attachmentId',
+    access: READERS,
+    tenant: 'item',
+    what: "A thumbnail of one of the run's evidence photos",
+  },
   // Customer messages (messages/routes.ts).
   {
     method: 'GET',

@@ -16,6 +16,7 @@ import { registerLoginRoutes, sendLoginForm } from '../auth/login-routes.ts';
 import { ruleFor } from '../auth/roles.ts';
 import { registerBankStatementRoutes } from '../bank/routes.ts';
 import { registerDocumentRoutes } from '../documents/routes.ts';
+import { registerEvidenceRoutes } from '../evidence/routes.ts';
 import { registerMessageRoutes } from '../messages/routes.ts';
 import { registerBullBoard } from '../ops/bull-board.ts';
 import { registerOpsRoutes } from '../ops/routes.ts';
@@ -122,6 +123,7 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     registerQueueRoutes(ui, services);
     registerItemRoutes(ui, services);
     registerDocumentRoutes(ui, services);
+    registerEvidenceRoutes(ui, services);
     registerMessageRoutes(ui, services);
     registerWorkflowRoutes(ui, services);
     registerAuditRoutes(ui, services);

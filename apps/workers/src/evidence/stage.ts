@@ -11,6 +11,7 @@ import {
 import type { WorkerServices } from '../services.ts';
 import { runStage } from '../stages/runner.ts';
 import { loadJobEstimates } from './estimates-feed.ts';
+import { readNameplates } from './nameplates.ts';
 import { checkJobPhotos } from './photos.ts';
 
 /** Photo findings that a person must look at before the invoice goes out. */
@@ -48,6 +49,19 @@ export async function evidence(
       output.photos = photos.photos;
       output.findings = photos.findings;
       output.notes.push(...photos.notes);
+      if (settings.nameplates && photos.photos.length) {
+        const plates = await readNameplates(
+          client,
+          services.db,
+          run.tenantId,
+          extract.context.location.id,
+          photos,
+          draft.lines,
+          log,
+        );
+        output.findings.push(...plates.findings);
+        output.notes.push(...plates.notes);
+      }
       if (photos.findings.some((f) => PHOTO_REVIEW_KINDS.has(f.kind))) output.reasons.push('photo_evidence');
     }
     return { output };

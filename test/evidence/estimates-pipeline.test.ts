@@ -4,8 +4,8 @@ import type { ConsoleApp } from '@invoicer/console';
 import type { StageOutputs } from '@invoicer/pipeline';
 import { simEstimates } from '@invoicer/st-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../support/cluster.ts';
 import { createRoleUsers, startTestConsole, TestClient } from '../console/support.ts';
+import { startTestCluster, type TestCluster } from '../support/cluster.ts';
 import { miniTenant } from '../support/mini-tenant.ts';
 
 const at = '2026-01-01T08:00:00Z';
@@ -178,7 +178,9 @@ describe('the console shows each line’s evidence', () => {
     const fragment = await reader.get(`/items/${item.id}/evidence`);
     expect(fragment.statusCode).toBe(200);
     expect(fragment.body).toContain('data-class="same"');
-    expect(fragment.body).toMatch(/data-testid="evidence-suggestions">\s*<li>SKU 501 × 1 at \$89\.00 = \$89\.00/);
+    expect(fragment.body).toMatch(
+      /data-testid="evidence-suggestions">\s*<li>SKU 501 × 1 at \$89\.00 = \$89\.00/,
+    );
     const declined = await on.db.reviewItem.findFirstOrThrow({ where: { runId: withStage.get(1057)!.id } });
     expect((await reader.get(`/items/${declined.id}/evidence`)).body).toContain('customer declined it');
     const json = await reader.get(`/items/${item.id}/evidence`, { accept: 'application/json' });

@@ -2,8 +2,11 @@
 // evidence stage → findings, reasons and review. 20 jobs in two waves (a reused photo's original
 // is on a job of the first wave), 3 good photos each and 12 injected bad ones (4 of each kind); measures how many
 // injected photos are flagged (target 100%) and how many good ones (target ≤ 2%).
+import type { ConsoleApp } from '@invoicer/console';
 import type { StageOutputs } from '@invoicer/pipeline';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRoleUsers, startTestConsole, TestClient } from '../console/support.ts';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
 import { miniTenant } from '../support/mini-tenant.ts';
 import { metresNorth, photoJpeg } from './photo-images.ts';
@@ -23,6 +26,7 @@ const exifLocal = (d: Date, offsetHours: number) =>
     .replace(/-/g, ':');
 
 let cluster: TestCluster;
+let console_: ConsoleApp;
 const injected = new Map<number, Kind>();
 let outputs: Map<number, { status: string; evidence: StageOutputs['evidence']; reasons: string[] }>;
 
@@ -98,6 +102,7 @@ beforeAll(async () => {
   );
 }, 300_000);
 afterAll(async () => {
+  await console_?.close();
   await cluster?.stop();
 });
 
@@ -131,5 +136,28 @@ describe('photo evidence through the workers', () => {
         expect(out.status).toBe('awaiting_review');
       }
     }
+  });
+});
+
+describe('photo evidence in the console', () => {
+  it('shows each flagged photo with a thumbnail made from ServiceTitan’s bytes, and no other attachment', async () => {
+    const key = cluster.workers.services.runtime.options.credentialsKey.toString('base64');
+    console_ = await startTestConsole({ ...cluster.env, CREDENTIALS_KEY: key });
+    const reader = new TestClient(console_.app);
+    await reader.signIn((await createRoleUsers(cluster.db)).billing_specialist);
+    const [jobId, out] = [...outputs].find(([, o]) => o.evidence.findings.some((f) => f.kind === 'reused'))!;
+    const run = await cluster.db.pipelineRun.findFirstOrThrow({ where: { stJobId: jobId } });
+    const item = await cluster.db.reviewItem.findFirstOrThrow({ where: { runId: run.id } });
+    const fragment = await reader.get(`/items/${item.id}/evidence`);
+    const reused = out.evidence.findings.find((f) => f.kind === 'reused')!;
+    expect(fragment.body).toContain(`src="/items/${item.id}/evidence/photos/${reused.attachmentId}"`);
+    expect(fragment.body).toContain('reused from another job');
+    const thumb = await reader.get(`/items/${item.id}/evidence/photos/${reused.attachmentId}`);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect((await sharp(thumb.rawPayload).metadata()).width).toBe(240);
+    const elsewhere = [...injected.keys()].find(
+      (id) => !out.evidence.photos.some((p) => p.attachmentId === id),
+    )!;
+    expect((await reader.get(`/items/${item.id}/evidence/photos/${elsewhere}`)).statusCode).toBe(404);
   });
 });

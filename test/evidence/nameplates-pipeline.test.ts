@@ -55,6 +55,9 @@ describe.skipIf(!tesseract)('nameplates through the workers', () => {
     await attach(1058, 81_001, await nameplateJpeg(unit, 1));
     // Same serial, another model on the plate: the record and the unit disagree.
     await attach(1059, 81_002, await nameplateJpeg({ ...unit, model: nameplateFor(2).model }, 1));
+    // 1058 first: its nameplate is on record when 1059's near-identical label is compared with it.
+    cluster.sim.play(1);
+    await cluster.settle(1);
     cluster.sim.play();
     await cluster.settle(3);
     const runs = await cluster.db.pipelineRun.findMany({ include: { outputs: true } });
@@ -80,6 +83,8 @@ describe.skipIf(!tesseract)('nameplates through the workers', () => {
 
   it('flags a nameplate whose model contradicts the installed record, and sends the job to review', () => {
     const run = evidence.get(1059)!;
+    // Same label layout as 1058's photo (dHash 1–2 apart) but other text: not taken for a reused photo.
+    expect(run.evidence.notes.join(' ')).toMatch(/nameplate reads differently: not reused/);
     expect(run.evidence.findings).toEqual([
       expect.objectContaining({ attachmentId: 81_002, kind: 'nameplate_mismatch' }),
     ]);

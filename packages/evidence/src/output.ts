@@ -13,6 +13,7 @@ export interface PhotoFinding {
   /** Related line keys (nameplates) or other job ids (reuse). */
   lineKeys?: string[];
   otherJobIds?: number[];
+  otherAttachmentIds?: number[];
 }
 
 export interface PhotoRecord {

@@ -13,6 +13,7 @@ import { runStage } from '../stages/runner.ts';
 import { loadJobEstimates } from './estimates-feed.ts';
 import { readNameplates } from './nameplates.ts';
 import { checkJobPhotos } from './photos.ts';
+import { dropDifferentNameplates } from './reuse-text.ts';
 
 /** Photo findings that a person must look at before the invoice goes out. */
 const PHOTO_REVIEW_KINDS = new Set(['wrong_day', 'wrong_place', 'reused', 'nameplate_mismatch']);
@@ -59,8 +60,14 @@ export async function evidence(
           draft.lines,
           log,
         );
-        output.findings.push(...plates.findings);
-        output.notes.push(...plates.notes);
+        const reuse = await dropDifferentNameplates(
+          services.db,
+          run.tenantId,
+          output.findings,
+          output.photos,
+        );
+        output.findings = [...reuse.findings, ...plates.findings];
+        output.notes.push(...plates.notes, ...reuse.notes);
       }
       if (photos.findings.some((f) => PHOTO_REVIEW_KINDS.has(f.kind))) output.reasons.push('photo_evidence');
     }

@@ -84,6 +84,7 @@ export function checkPhotos(
         ...base,
         kind: 'reused',
         otherJobIds: [...new Set(same.map((r) => r.otherJobId))],
+        otherAttachmentIds: same.map((r) => r.otherAttachmentId),
         message: `${photo.fileName} is the same picture as a photo of job ${[...new Set(same.map((r) => r.otherJobId))].join(', ')} (dHash distance ${Math.min(...same.map((r) => r.distance))})`,
       });
   }

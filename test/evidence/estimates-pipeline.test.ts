@@ -165,6 +165,15 @@ describe('sold estimate vs invoice through the workers', () => {
   });
 });
 
+describe('history feature "was on a sold estimate"', () => {
+  it('puts the sold SKUs on the job context with estimates on, and none with them off', () => {
+    expect(withStage.get(1055)!.out.extract.context.soldEstimateSkuIds).toEqual([501, 601]);
+    expect(withStage.get(1058)!.out.extract.context.soldEstimateSkuIds).toEqual([601]);
+    expect(withStage.get(1057)!.out.extract.context.soldEstimateSkuIds).toBeUndefined();
+    for (const run of without.values()) expect(run.out.extract.context.soldEstimateSkuIds).toBeUndefined();
+  });
+});
+
 describe('the console shows each line’s evidence', () => {
   it('shows the estimate beside each line and the sold line missing from the draft', async () => {
     const key = on.workers.services.runtime.options.credentialsKey.toString('base64');

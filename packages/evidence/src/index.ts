@@ -7,3 +7,4 @@ export * from './output.ts';
 export * from './photos/checks.ts';
 export * from './photos/read.ts';
 export * from './photos/time.ts';
+export * from './sold-skus.ts';

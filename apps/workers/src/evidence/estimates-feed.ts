@@ -12,9 +12,9 @@ import {
   setCursor,
   upsertMirror,
 } from '@invoicer/db';
-import { Estimate, estimatesOfJob } from '@invoicer/evidence';
+import { Estimate, estimatesOfJob, soldSkuIdsAt } from '@invoicer/evidence';
 import type { Logger } from '@invoicer/platform';
-import { exportEnvelope, StApiError, type StClient } from '@invoicer/servicetitan';
+import { exportEnvelope, parseStDate, StApiError, type StClient } from '@invoicer/servicetitan';
 
 export const ESTIMATES_FEED = 'sales/estimates';
 const MAX_PAGES = 500;
@@ -101,4 +101,100 @@ export async function loadJobEstimates(
     return parsed.success ? [parsed.data] : [];
   });
   return estimatesOfJob(job ?? { id: jobId }, estimates);
+}
+
+/**
+ * SKUs on the job's sold estimates as the mirror has them (no ServiceTitan call: the evidence
+ * stage keeps the feed current), for the history feature "was on a sold estimate".
+ */
+export async function mirroredSoldSkuIds(
+  db: Db,
+  tenantId: string,
+  jobId: number,
+  completedOn: Date,
+): Promise<number[]> {
+  const [job] = await mirrorRecords<{
+    id: number;
+    createdFromEstimateId?: number | null;
+    estimateIds?: number[] | null;
+  }>(db, tenantId, 'jpm/jobs', [jobId]);
+  const linked = [
+    ...(job?.estimateIds ?? []),
+    ...(job?.createdFromEstimateId ? [job.createdFromEstimateId] : []),
+  ];
+  const rows = [
+    ...(await mirrorChildren<unknown>(db, tenantId, ESTIMATES_FEED, [jobId])),
+    ...(await mirrorRecords<unknown>(db, tenantId, ESTIMATES_FEED, linked)),
+  ];
+  const estimates = rows.flatMap((r) => {
+    const parsed = Estimate.safeParse(r);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return soldSkuIdsAt(job ?? { id: jobId }, estimates, completedOn);
+}
+
+/** The same for a batch of past jobs (history derivation): job id → sold SKUs, none when empty. */
+export async function soldSkusOfJobs(
+  db: Db,
+  tenantId: string,
+  jobs: {
+    id: number;
+    completedOn?: string | null;
+    createdFromEstimateId?: number | null;
+    estimateIds?: number[] | null;
+  }[],
+): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  const linked = jobs.flatMap((j) => [
+    ...(j.estimateIds ?? []),
+    ...(j.createdFromEstimateId ? [j.createdFromEstimateId] : []),
+  ]);
+  const rows = [
+    ...(await mirrorChildren<unknown>(
+      db,
+      tenantId,
+      ESTIMATES_FEED,
+      jobs.map((j) => j.id),
+    )),
+    ...(await mirrorRecords<unknown>(db, tenantId, ESTIMATES_FEED, [...new Set(linked)])),
+  ];
+  if (!rows.length) return out;
+  const estimates = rows.flatMap((r) => {
+    const parsed = Estimate.safeParse(r);
+    return parsed.success ? [parsed.data] : [];
+  });
+  for (const job of jobs) {
+    const completed = parseStDate(job.completedOn ?? null);
+    const skus = completed ? soldSkuIdsAt(job, estimates, completed) : [];
+    if (skus.length) out.set(job.id, skus);
+  }
+  return out;
+}
+
+const lastSync = new WeakMap<Db, Map<string, { at: number; refused: boolean }>>();
+const FRESH_MS = 30_000;
+const REFUSED_RETRY_MS = 10 * 60_000;
+
+/**
+ * Before a job is drafted: bring the estimates mirror up to date at most every 30 s per tenant
+ * (per process), and not at all for 10 min after the API refused it. Best effort: a failure is
+ * logged and the job is drafted with what the mirror has (the feature is only a hint).
+ */
+export async function refreshEstimatesForDraft(
+  client: StClient,
+  db: Db,
+  tenantId: string,
+  log?: Logger,
+): Promise<void> {
+  let byTenant = lastSync.get(db);
+  if (!byTenant) lastSync.set(db, (byTenant = new Map()));
+  const last = byTenant.get(tenantId);
+  const now = Date.now();
+  if (last && now - last.at < (last.refused ? REFUSED_RETRY_MS : FRESH_MS)) return;
+  try {
+    const n = await syncEstimates(client, db, tenantId, log);
+    byTenant.set(tenantId, { at: now, refused: n < 0 });
+  } catch (error) {
+    log?.warn({ tenant: tenantId, err: (error as Error).message }, 'estimates not refreshed before drafting');
+  }
 }

@@ -73,7 +73,7 @@ async function runAll(cluster: TestCluster) {
         id: r.id,
         out: Object.fromEntries(r.outputs.map((o) => [o.stage, o.output.value])) as Pick<
           StageOutputs,
-          'draft' | 'evidence' | 'route'
+          'extract' | 'draft' | 'evidence' | 'route'
         >,
       },
     ]),

@@ -63,7 +63,7 @@ describe.skipIf(!tesseract)('nameplates through the workers', () => {
     const runs = await cluster.db.pipelineRun.findMany({ include: { outputs: true } });
     evidence = new Map(
       runs.map((r) => {
-        const out = r.outputs.find((o) => o.stage === 'evidence')?.output as {
+        const out = r.outputs.find((o) => o.stage === 'evidence')?.output as unknown as {
           value: StageOutputs['evidence'];
         };
         return [Number(r.stJobId), { status: r.status, evidence: out.value }];

@@ -442,6 +442,13 @@ export const EvidenceSettings = z.object({
   photoMaxDistanceMeters: z.number().int().min(10).default(500),
   /** Read nameplates in the photos with Tesseract (model, serial) and match them to equipment. */
   nameplates: z.boolean().default(true),
+  /**
+   * Describe photos with the shop's OpenAI-compatible model (ai.provider "openai"): findings that
+   * support or question draft lines; evidence and review reasons only, never money.
+   */
+  vision: z.boolean().default(false),
+  /** A vision-capable model when the notes model is not one (default: ai.model). */
+  visionModel: z.string().min(1).optional(),
   /** dHash Hamming distance at or under which two photos are the same picture. */
   reuseMaxDistance: z.number().int().min(0).max(32).default(8),
 });

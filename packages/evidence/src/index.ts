@@ -8,3 +8,4 @@ export * from './photos/checks.ts';
 export * from './photos/read.ts';
 export * from './photos/time.ts';
 export * from './sold-skus.ts';
+export * from './vision-ground.ts';

@@ -8,7 +8,14 @@ import type { EstimateComparison } from './estimate-compare.ts';
 export interface PhotoFinding {
   attachmentId: number;
   fileName: string;
-  kind: 'wrong_day' | 'wrong_place' | 'reused' | 'nameplate_mismatch' | 'nameplate_match';
+  kind:
+    | 'wrong_day'
+    | 'wrong_place'
+    | 'reused'
+    | 'nameplate_mismatch'
+    | 'nameplate_match'
+    | 'vision_supports'
+    | 'vision_contradicts';
   message: string;
   /** Related line keys (nameplates) or other job ids (reuse). */
   lineKeys?: string[];

@@ -11,19 +11,15 @@ import {
 import type { WorkerServices } from '../services.ts';
 import { runStage } from '../stages/runner.ts';
 import { loadJobEstimates } from './estimates-feed.ts';
-import { readNameplates } from './nameplates.ts';
-import { checkJobPhotos } from './photos.ts';
-import { dropDifferentNameplates } from './reuse-text.ts';
-
-/** Photo findings that a person must look at before the invoice goes out. */
-const PHOTO_REVIEW_KINDS = new Set(['wrong_day', 'wrong_place', 'reused', 'nameplate_mismatch']);
+import { PHOTO_REVIEW_KINDS, photoEvidence } from './photo-evidence.ts';
 
 export async function evidence(
   services: WorkerServices,
   payload: PayloadOf<'invoice.evidence'>,
 ): Promise<void> {
   await runStage(services, payload, 'evidence', async (run, { extract, draft }) => {
-    const settings = (await services.runtime.settings(run.tenantId)).evidence;
+    const tenantSettings = await services.runtime.settings(run.tenantId);
+    const settings = tenantSettings.evidence;
     if (!settings.estimates && !settings.photos) return { output: disabledEvidence() };
     const jobId = extract.context.job.id;
     const log = services.log.child({
@@ -43,32 +39,18 @@ export async function evidence(
       }
     }
     if (settings.photos) {
-      const timezone =
-        extract.context.laborTime?.timezone ??
-        (await services.runtime.settings(run.tenantId)).rules.afterHours.timezone;
-      const photos = await checkJobPhotos(client, services.db, extract.context, settings, timezone, log);
+      const photos = await photoEvidence(
+        services,
+        client,
+        run.tenantId,
+        extract.context,
+        draft.lines,
+        tenantSettings,
+        log,
+      );
       output.photos = photos.photos;
       output.findings = photos.findings;
       output.notes.push(...photos.notes);
-      if (settings.nameplates && photos.photos.length) {
-        const plates = await readNameplates(
-          client,
-          services.db,
-          run.tenantId,
-          extract.context.location.id,
-          photos,
-          draft.lines,
-          log,
-        );
-        const reuse = await dropDifferentNameplates(
-          services.db,
-          run.tenantId,
-          output.findings,
-          output.photos,
-        );
-        output.findings = [...reuse.findings, ...plates.findings];
-        output.notes.push(...plates.notes, ...reuse.notes);
-      }
       if (photos.findings.some((f) => PHOTO_REVIEW_KINDS.has(f.kind))) output.reasons.push('photo_evidence');
     }
     return { output };

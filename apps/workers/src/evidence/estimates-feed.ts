@@ -81,7 +81,7 @@ export async function loadJobEstimates(
   jobId: number,
   log?: Logger,
 ): Promise<Estimate[] | null> {
-  if ((await syncEstimates(client, db, tenantId, log)) < 0) return null;
+  if ((await refreshEstimates(client, db, tenantId, log)) === 'refused') return null;
   const [job] = await mirrorRecords<{
     id: number;
     createdFromEstimateId?: number | null;
@@ -175,26 +175,31 @@ const lastSync = new WeakMap<Db, Map<string, { at: number; refused: boolean }>>(
 const FRESH_MS = 30_000;
 const REFUSED_RETRY_MS = 10 * 60_000;
 
+export type EstimatesRefresh = 'synced' | 'recent' | 'refused' | 'failed';
+
 /**
- * Before a job is drafted: bring the estimates mirror up to date at most every 30 s per tenant
- * (per process), and not at all for 10 min after the API refused it. Best effort: a failure is
- * logged and the job is drafted with what the mirror has (the feature is only a hint).
+ * Bring the estimates mirror up to date at most every 30 s per tenant (per process), and not at
+ * all for 10 min after the API refused it. Best effort: a failure is logged and reported, and the
+ * caller goes on with what the mirror has (estimates are evidence, never a reason to stop billing).
  */
-export async function refreshEstimatesForDraft(
+export async function refreshEstimates(
   client: StClient,
   db: Db,
   tenantId: string,
   log?: Logger,
-): Promise<void> {
+): Promise<EstimatesRefresh> {
   let byTenant = lastSync.get(db);
   if (!byTenant) lastSync.set(db, (byTenant = new Map()));
   const last = byTenant.get(tenantId);
   const now = Date.now();
-  if (last && now - last.at < (last.refused ? REFUSED_RETRY_MS : FRESH_MS)) return;
+  if (last && now - last.at < (last.refused ? REFUSED_RETRY_MS : FRESH_MS))
+    return last.refused ? 'refused' : 'recent';
   try {
     const n = await syncEstimates(client, db, tenantId, log);
     byTenant.set(tenantId, { at: now, refused: n < 0 });
+    return n < 0 ? 'refused' : 'synced';
   } catch (error) {
-    log?.warn({ tenant: tenantId, err: (error as Error).message }, 'estimates not refreshed before drafting');
+    log?.warn({ tenant: tenantId, err: (error as Error).message }, 'estimates not refreshed');
+    return 'failed';
   }
 }

@@ -17,7 +17,7 @@ import type { PayloadOf } from '@invoicer/core';
 import { appendAuditTx, historyLineVotesBatch, searchSkusBatch } from '@invoicer/db';
 import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
-import { mirroredSoldSkuIds, refreshEstimatesForDraft } from '../evidence/estimates-feed.ts';
+import { mirroredSoldSkuIds, refreshEstimates } from '../evidence/estimates-feed.ts';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
 
@@ -36,7 +36,7 @@ export async function extract(
     const knowledge = await runtime.knowledge(run.tenantId, completedOn);
     // History feature "was on a sold estimate" (from the mirror; none when estimates are off).
     if (knowledge.settings.evidence.estimates) {
-      await refreshEstimatesForDraft(client, db, run.tenantId, services.log);
+      await refreshEstimates(client, db, run.tenantId, services.log);
       const sold = await mirroredSoldSkuIds(db, run.tenantId, context.job.id, completedOn);
       if (sold.length) context.soldEstimateSkuIds = sold;
     }

@@ -60,7 +60,12 @@ export const QUEUE_CATALOG = {
   'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.evidence', options: STAGE_OPTIONS },
   // Evidence (issue 18): sold estimates and photos checked against the draft. After the draft, so
   // it never changes the draft's lines or totals; it adds suggestions and review reasons.
-  'invoice.evidence': { payload: RunPayload, stage: 'evidence', next: 'invoice.route', options: STAGE_OPTIONS },
+  'invoice.evidence': {
+    payload: RunPayload,
+    stage: 'evidence',
+    next: 'invoice.route',
+    options: STAGE_OPTIONS,
+  },
   'invoice.route': { payload: RunPayload, stage: 'route', next: null, options: STAGE_OPTIONS },
   'invoice.post': {
     payload: PostPayload,

@@ -94,13 +94,6 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     tenant: 'item',
     what: "Each line's evidence",
   },
-  {
-    method: 'GET',
-    url: '/items/:id/evidence/photos/:attachmentId',
-    access: READERS,
-    tenant: 'item',
-    what: "A thumbnail of one of the run's evidence photos",
-  },
   // Customer messages (messages/routes.ts).
   {
     method: 'GET',

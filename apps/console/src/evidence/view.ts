@@ -31,8 +31,13 @@ const FINDING_LABELS: Record<string, string> = {
   nameplate_match: 'nameplate matches',
 };
 
-function thumb(itemId: string, photo: Pick<PhotoRecord, 'attachmentId' | 'fileName'>): SafeHtml {
-  return html`<img src="/items/${itemId}/evidence/photos/${photo.attachmentId}" alt="${photo.fileName}" width="120" loading="lazy" data-testid="evidence-thumb">`;
+function thumb(
+  thumbnails: ItemEvidence['thumbnails'],
+  photo: Pick<PhotoRecord, 'attachmentId' | 'fileName'>,
+): SafeHtml {
+  const src = thumbnails[photo.attachmentId];
+  if (!src) return html`<span class="small muted">${photo.fileName}</span>`;
+  return html`<img src="${src}" alt="${photo.fileName}" width="120" data-attachment="${photo.attachmentId}" data-testid="evidence-thumb">`;
 }
 
 function estimateCell(d: EstimateDifference | undefined): SafeHtml {
@@ -45,8 +50,8 @@ function estimateCell(d: EstimateDifference | undefined): SafeHtml {
   }${d.class !== 'same' && d.class !== 'sold_not_invoiced' ? html`<br><span class="small">impact ${money(d.dollarImpact)}</span>` : ''}`;
 }
 
-function findingItem(itemId: string, f: PhotoFinding): SafeHtml {
-  return html`<li data-kind="${f.kind}">${thumb(itemId, f)} <strong>${FINDING_LABELS[f.kind] ?? f.kind}</strong>: ${f.message}</li>`;
+function findingItem(thumbnails: ItemEvidence['thumbnails'], f: PhotoFinding): SafeHtml {
+  return html`<li data-kind="${f.kind}">${thumb(thumbnails, f)} <strong>${FINDING_LABELS[f.kind] ?? f.kind}</strong>: ${f.message}</li>`;
 }
 
 export function evidenceFragment(loaded: ItemEvidence): SafeHtml {
@@ -65,7 +70,7 @@ export function evidenceFragment(loaded: ItemEvidence): SafeHtml {
     ev.estimates
       ? html`<table class="table" data-testid="evidence-lines"><thead><tr><th>Line</th><th>Draft</th><th>Sold estimate</th><th>Photos</th></tr></thead><tbody>${loaded.lines.map(
           (l) =>
-            html`<tr data-line="${l.key}"><td>${l.skuCode} ${l.skuName}</td><td>× ${l.quantity}, ${money(l.total)}</td><td>${estimateCell(byLine.get(l.key))}</td><td>${(photosByLine.get(l.key) ?? []).map((f) => thumb(loaded.itemId, f))}</td></tr>`,
+            html`<tr data-line="${l.key}"><td>${l.skuCode} ${l.skuName}</td><td>× ${l.quantity}, ${money(l.total)}</td><td>${estimateCell(byLine.get(l.key))}</td><td>${(photosByLine.get(l.key) ?? []).map((f) => thumb(loaded.thumbnails, f))}</td></tr>`,
         )}</tbody></table>`
       : html`<p class="small muted">No estimate on this job.</p>`
   }${
@@ -77,13 +82,13 @@ export function evidenceFragment(loaded: ItemEvidence): SafeHtml {
       : ''
   }${
     ev.findings.length
-      ? html`<h3>Photos</h3><ul class="evidence-photos" data-testid="evidence-findings">${ev.findings.map((f) => findingItem(loaded.itemId, f))}</ul>`
+      ? html`<h3>Photos</h3><ul class="evidence-photos" data-testid="evidence-findings">${ev.findings.map((f) => findingItem(loaded.thumbnails, f))}</ul>`
       : ev.photos.length
         ? html`<p class="small">${ev.photos.length} photo(s) checked: time, place and reuse look right.</p>`
         : ''
   }${
     ocr.length
-      ? html`<h3>Nameplate text</h3>${ocr.map((p) => html`<figure>${thumb(loaded.itemId, p)}<figcaption><pre data-testid="evidence-ocr">${p.ocrText ?? ''}</pre></figcaption></figure>`)}`
+      ? html`<h3>Nameplate text</h3>${ocr.map((p) => html`<figure>${thumb(loaded.thumbnails, p)}<figcaption><pre data-testid="evidence-ocr">${p.ocrText ?? ''}</pre></figcaption></figure>`)}`
       : ''
   }${ev.notes.length ? html`<ul class="small muted">${ev.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}`;
 }

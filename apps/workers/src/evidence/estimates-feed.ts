@@ -189,7 +189,10 @@ export async function refreshEstimates(
   log?: Logger,
 ): Promise<EstimatesRefresh> {
   let byTenant = lastSync.get(db);
-  if (!byTenant) lastSync.set(db, (byTenant = new Map()));
+  if (!byTenant) {
+    byTenant = new Map();
+    lastSync.set(db, byTenant);
+  }
   const last = byTenant.get(tenantId);
   const now = Date.now();
   if (last && now - last.at < (last.refused ? REFUSED_RETRY_MS : FRESH_MS))

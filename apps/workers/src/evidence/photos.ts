@@ -17,6 +17,16 @@ import {
 } from '@invoicer/evidence';
 import type { Logger } from '@invoicer/platform';
 import { downloadJobAttachment, type StClient } from '@invoicer/servicetitan';
+import sharp from 'sharp';
+
+/** What the review console shows of a photo: 240 px wide, a few KB. */
+function thumbnailOf(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes)
+    .rotate()
+    .resize({ width: 240, withoutEnlargement: true })
+    .jpeg({ quality: 60 })
+    .toBuffer();
+}
 
 /** At most this many photos per job are read (the newest attachments last). */
 const MAX_PHOTOS = 30;
@@ -96,6 +106,7 @@ export async function checkJobPhotos(
     try {
       const meta = await readMetadata(bytes, timezone);
       const hash = await dhash(bytes);
+      const thumbnail = await thumbnailOf(bytes);
       const record: PhotoRecord = {
         attachmentId: attachment.id,
         fileName: attachment.fileName,
@@ -104,9 +115,9 @@ export async function checkJobPhotos(
         dhash: hash,
       };
       await db.$executeRaw`
-        INSERT INTO evidence_photos (tenant_id, attachment_id, st_job_id, file_name, dhash, taken_at, latitude, longitude)
+        INSERT INTO evidence_photos (tenant_id, attachment_id, st_job_id, file_name, dhash, taken_at, latitude, longitude, thumbnail)
         VALUES (${context.tenantId}, ${attachment.id}, ${context.job.id}, ${attachment.fileName}, ${hash},
-                ${meta.takenAt}, ${meta.gps?.lat ?? null}, ${meta.gps?.lon ?? null})
+                ${meta.takenAt}, ${meta.gps?.lat ?? null}, ${meta.gps?.lon ?? null}, ${thumbnail})
         ON CONFLICT (tenant_id, attachment_id) DO NOTHING`;
       reuse.push(
         ...(await reuseOf(

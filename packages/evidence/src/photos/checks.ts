@@ -30,6 +30,9 @@ export interface PhotoCheckSettings {
 
 const HOUR = 3_600_000;
 
+/** "2026-01-31 09:30 UTC": what a reviewer reads (the console shows the ISO time's minutes). */
+const minute = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /** Great-circle distance in metres (haversine, mean Earth radius). */
 export function distanceMeters(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const rad = Math.PI / 180;
@@ -66,7 +69,7 @@ export function checkPhotos(
         findings.push({
           ...base,
           kind: 'wrong_day',
-          message: `${photo.fileName} was taken ${photo.takenAt.toISOString()}, outside the job's visits (${new Date(window.from).toISOString()} – ${new Date(window.to).toISOString()})`,
+          message: `${photo.fileName} was taken ${minute(t)}, outside the job's visits (${minute(window.from)} – ${minute(window.to)})`,
         });
     }
     if (photo.gps && frame.location) {

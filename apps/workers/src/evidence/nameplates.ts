@@ -84,7 +84,12 @@ export async function readNameplates(
     await db.$executeRaw`UPDATE evidence_photos SET ocr_text = ${photo.ocrText}
       WHERE tenant_id = ${tenantId} AND attachment_id = ${photo.attachmentId}`;
     if (installed === undefined) {
-      installed = await installedAt(client, locationId);
+      installed = await installedAt(client, locationId).catch((error: Error) => {
+        out.notes.push(
+          `Installed equipment not read (${error.message.slice(0, 120)}): matched to billed equipment only.`,
+        );
+        return [];
+      });
       if (installed === null)
         out.notes.push(
           'The tenant’s API does not offer installed equipment: serials matched to billed equipment only.',

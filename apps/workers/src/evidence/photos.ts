@@ -83,7 +83,17 @@ export async function checkJobPhotos(
 ): Promise<PhotoEvidence> {
   const out: PhotoEvidence = { photos: [], findings: [], notes: [], images: new Map() };
   // The job context does not carry attachments (drafting does not read them): one list call here.
-  const attachments = await client.listAttachments(context.job.id);
+  let attachments: Awaited<ReturnType<StClient['listAttachments']>>;
+  try {
+    attachments = await client.listAttachments(context.job.id);
+  } catch (error) {
+    // Photos are evidence, not a condition for billing: the item says they were not checked.
+    log.warn({ err: (error as Error).message }, 'attachments not listed; photos not checked');
+    out.notes.push(
+      `Photos not checked: ServiceTitan did not list the attachments (${(error as Error).message.slice(0, 120)})`,
+    );
+    return out;
+  }
   const candidates = attachments
     .filter((a) => a.active !== false && !NOT_IMAGES.test(a.fileName))
     .sort((a, b) => a.id - b.id)

@@ -44,6 +44,8 @@ export async function ocrText(bytes: Buffer, options: OcrOptions): Promise<strin
     const args = ['stdin', 'stdout', '--psm', '6', '-l', 'eng', '-c', `tessedit_char_whitelist=${WHITELIST}`];
     const child = spawn(options.bin, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
+      // One thread per OCR: workers run several stages at once on few cores (OpenMP would oversubscribe).
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -102,11 +102,13 @@ it('does not recompute a saved stage on a retry, and continues the chain from it
   );
 
   // Lost after price was saved: the draft and route outputs are gone and the run is still moving.
-  // Re-running price continues from its saved handover; draft and route compute again.
-  await cluster.db.stageOutput.deleteMany({ where: { runId: run.id, stage: { in: ['draft', 'route'] } } });
+  // Re-running price continues from its saved handover; draft, evidence and route compute again.
+  await cluster.db.stageOutput.deleteMany({
+    where: { runId: run.id, stage: { in: ['draft', 'evidence', 'route'] } },
+  });
   await cluster.db.reviewItem.deleteMany({ where: { runId: run.id } });
   await cluster.db.pipelineRun.update({ where: { id: run.id }, data: { status: 'running', stage: 'draft' } });
-  for (const stage of ['draft', 'route'] as const)
+  for (const stage of ['draft', 'evidence', 'route'] as const)
     await (
       await cluster.workers.services.queues.get(`invoice.${stage}`).getJob(`run-${run.id}.${stage}`)
     )?.remove();
@@ -131,7 +133,9 @@ it('does not recompute a saved stage on a retry, and continues the chain from it
 it('runs:resume moves every unfinished run again after Redis lost all its jobs', async () => {
   const runs = (await reviewRuns()).slice(1, 3);
   for (const run of runs) {
-    await cluster.db.stageOutput.deleteMany({ where: { runId: run.id, stage: { in: ['draft', 'route'] } } });
+    await cluster.db.stageOutput.deleteMany({
+      where: { runId: run.id, stage: { in: ['draft', 'evidence', 'route'] } },
+    });
     await cluster.db.reviewItem.deleteMany({ where: { runId: run.id } });
     await cluster.db.pipelineRun.update({
       where: { id: run.id },

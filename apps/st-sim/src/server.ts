@@ -13,8 +13,10 @@ import type { RouteContext } from './routes/api.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCollections } from './routes/collections.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
+import { registerEquipment } from './routes/equipment.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
+import { registerSales } from './routes/sales.ts';
 import { SimTenant } from './tenant.ts';
 import { DEFAULT_WEBHOOK_SIGNATURE, type WebhookConfig, WebhookEmitter } from './webhooks.ts';
 import type { UnitPricePolicy } from './writes.ts';
@@ -179,6 +181,8 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerCrmTelecom(app, ctx, tokens);
   registerAttachmentRoutes(app, ctx);
   registerCollections(app, ctx);
+  registerSales(app, ctx);
+  registerEquipment(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

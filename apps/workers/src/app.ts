@@ -29,6 +29,7 @@ import type { WorkerEnv } from './config.ts';
 import { requeueMessages } from './delivery/requeue.ts';
 import { handOverAfterPost, isPosted } from './documents/handover.ts';
 import { closeWorkerPdfRenderer, workerPdfRenderer } from './documents/renderer.ts';
+import { evidence } from './evidence/stage.ts';
 import { failureHooks } from './failures.ts';
 import { freshnessChecker } from './freshness.ts';
 import { recheckPaymentsAfterPost } from './reconcile/after-post.ts';
@@ -50,6 +51,7 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     'invoice.detect': (p) => detect(services, p),
     'invoice.price': (p) => price(services, p),
     'invoice.draft': (p) => draft(services, p),
+    'invoice.evidence': (p) => evidence(services, p),
     'invoice.route': (p) => route(services, p),
     'invoice.post': async (p, ctx) => {
       await post(services, p, `job-${ctx.job.id}`);

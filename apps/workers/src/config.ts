@@ -46,5 +46,9 @@ export const WorkerEnv = BaseEnv.extend({
   SMS_TIMEOUT_MS: z.coerce.number().int().min(1).default(15_000),
   DELIVERY_SEND_LEASE_MS: z.coerce.number().int().min(1).default(60_000),
   DELIVERY_PDF_WAIT_MS: z.coerce.number().int().min(0).default(600_000),
+  // Nameplate OCR (evidence stage): read where OCR runs (ocrOptionsFromEnv); declared here so a bad
+  // value stops the workers at boot.
+  TESSERACT_BIN: z.string().min(1).default('tesseract'),
+  OCR_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

@@ -25,3 +25,4 @@ export function providerFor(
   }
   return new LocalProvider();
 }
+export * from './vision.ts';

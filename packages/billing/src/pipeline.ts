@@ -99,6 +99,7 @@ export function featuresOf(
       customerType: context.customer.type,
       technicianIds: [...new Set(context.labor.map((l) => l.technicianId))],
       recall: Boolean(context.job.recallForId),
+      soldEstimateSkuIds: context.soldEstimateSkuIds,
       mentions,
     },
     workingHours(settings),

@@ -142,6 +142,8 @@ export interface JobContext {
   location: { id: number; name: string; taxZoneId: number | null; taxExempt: boolean; address: string };
   membership: { id: number; status: string; active: boolean; membershipTypeId: number | null } | null;
   taxZone: TaxZoneInfo | null;
+  /** SKUs on the job's sold estimates (history feature "was on a sold estimate"); absent: none. */
+  soldEstimateSkuIds?: number[];
   /** Prior completed jobs at this location (newest first), with their invoice lines. */
   priorJobs: { jobId: number; jobTypeId: number; completedOn: string; skuIds: number[] }[];
 }

@@ -50,7 +50,7 @@ export const CollectionsActPayload = z
 /** Suggest payment-plan options for one large open invoice (ServiceTitan invoice id). */
 export const PlanSuggestPayload = z.object({ tenantId, invoiceId: z.string().regex(/^\d{1,18}$/) }).strict();
 
-export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;
+export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'evidence', 'route'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /**
@@ -81,7 +81,15 @@ export const QUEUE_CATALOG = {
   },
   'invoice.detect': { payload: RunPayload, stage: 'detect', next: 'invoice.price', options: STAGE_OPTIONS },
   'invoice.price': { payload: RunPayload, stage: 'price', next: 'invoice.draft', options: STAGE_OPTIONS },
-  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.route', options: STAGE_OPTIONS },
+  'invoice.draft': { payload: RunPayload, stage: 'draft', next: 'invoice.evidence', options: STAGE_OPTIONS },
+  // Evidence (issue 18): sold estimates and photos checked against the draft. After the draft, so
+  // it never changes the draft's lines or totals; it adds suggestions and review reasons.
+  'invoice.evidence': {
+    payload: RunPayload,
+    stage: 'evidence',
+    next: 'invoice.route',
+    options: STAGE_OPTIONS,
+  },
   'invoice.route': { payload: RunPayload, stage: 'route', next: null, options: STAGE_OPTIONS },
   'invoice.post': {
     payload: PostPayload,

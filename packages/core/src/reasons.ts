@@ -10,6 +10,8 @@ export const INVOICE_REASONS = [
   'suggest_mode',
   'post_mismatch',
   'manager_approval',
+  'estimate_difference',
+  'photo_evidence',
 ] as const;
 
 export const PAYMENT_REASONS = [
@@ -36,6 +38,8 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
   suggest_mode: 'Suggest mode (always review)',
   post_mismatch: 'Posted invoice differs from draft',
   manager_approval: 'Needs manager approval',
+  estimate_difference: 'Differs from the sold estimate',
+  photo_evidence: 'Photo evidence to check',
   short_pay: 'Short pay',
   over_pay: 'Overpayment',
   no_match: 'No matching invoice',

@@ -431,6 +431,30 @@ export const DeliverySettings = z.object({
 });
 export type DeliverySettings = z.infer<typeof DeliverySettings>;
 
+// ---- evidence (sold estimates and job photos; issue 18) ----------------------------------------
+export const EvidenceSettings = z.object({
+  /** Compare the job's sold estimates with the draft (adds suggestions and review reasons only). */
+  estimates: z.boolean().default(true),
+  /** Check the job's photos: EXIF time and place, reuse across jobs, nameplates. */
+  photos: z.boolean().default(true),
+  /** A photo taken this many hours before the first visit or after the last is "another day". */
+  photoWindowHours: z.number().min(0).max(72).default(2),
+  /** A photo taken farther than this from the job location is "far away". */
+  photoMaxDistanceMeters: z.number().int().min(10).default(500),
+  /** Read nameplates in the photos with Tesseract (model, serial) and match them to equipment. */
+  nameplates: z.boolean().default(true),
+  /**
+   * Describe photos with the shop's OpenAI-compatible model (ai.provider "openai"): findings that
+   * support or question draft lines; evidence and review reasons only, never money.
+   */
+  vision: z.boolean().default(false),
+  /** A vision-capable model when the notes model is not one (default: ai.model). */
+  visionModel: z.string().min(1).optional(),
+  /** dHash Hamming distance at or under which two photos are the same picture. */
+  reuseMaxDistance: z.number().int().min(0).max(32).default(8),
+});
+export type EvidenceSettings = z.infer<typeof EvidenceSettings>;
+
 export const TenantSettings = z.object({
   policy: PolicySettings.default(PolicySettings.parse({})),
   rules: RulePackSettings.default(RulePackSettings.parse({})),
@@ -441,6 +465,7 @@ export const TenantSettings = z.object({
   documents: DocumentSettings.default(DocumentSettings.parse({})),
   delivery: DeliverySettings.default(DeliverySettings.parse({})),
   collections: CollectionsSettings.default(CollectionsSettings.parse({})),
+  evidence: EvidenceSettings.default(EvidenceSettings.parse({})),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

@@ -14,6 +14,7 @@ import type {
   RouteDecision,
 } from '@invoicer/billing';
 import type { PipelineStage } from '@invoicer/core';
+import { type EvidenceOutput, EvidenceOutputSchema } from '@invoicer/evidence';
 import { z } from 'zod';
 
 export interface ExtractOutput {
@@ -49,6 +50,7 @@ export interface StageOutputs {
   detect: DetectResult;
   price: PriceOutput;
   draft: DraftDocument;
+  evidence: EvidenceOutput;
   route: RouteDecision;
 }
 
@@ -108,6 +110,7 @@ const SCHEMAS: { [S in PipelineStage]: z.ZodType } = {
     total: amount,
     confidence: z.number(),
   }),
+  evidence: EvidenceOutputSchema,
   route: z.looseObject({
     route: z.string(),
     reasons: z.array(z.string()),

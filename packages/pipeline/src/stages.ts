@@ -26,6 +26,7 @@ const INPUTS: { [S in PipelineStage]: readonly PipelineStage[] } = {
   detect: ['extract'],
   price: ['extract', 'detect'],
   draft: ['extract', 'detect', 'price'],
+  evidence: ['extract', 'draft'],
   route: ['extract', 'draft'],
 };
 

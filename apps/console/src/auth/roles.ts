@@ -86,6 +86,14 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     what: 'The current draft as a PDF marked DRAFT',
   },
   { method: 'GET', url: '/items/:id/pdf', access: READERS, tenant: 'item', what: 'The posted invoice PDF' },
+  // Evidence: sold estimate vs draft, photo checks, nameplates (evidence/routes.ts).
+  {
+    method: 'GET',
+    url: '/items/:id/evidence',
+    access: READERS,
+    tenant: 'item',
+    what: "Each line's evidence",
+  },
   // Customer messages (messages/routes.ts).
   {
     method: 'GET',

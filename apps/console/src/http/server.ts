@@ -17,6 +17,7 @@ import { ruleFor } from '../auth/roles.ts';
 import { registerBankStatementRoutes } from '../bank/routes.ts';
 import { registerCollectionsRoutes } from '../collections/routes.ts';
 import { registerDocumentRoutes } from '../documents/routes.ts';
+import { registerEvidenceRoutes } from '../evidence/routes.ts';
 import { registerMessageRoutes } from '../messages/routes.ts';
 import { registerBullBoard } from '../ops/bull-board.ts';
 import { registerOpsRoutes } from '../ops/routes.ts';
@@ -125,6 +126,7 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     registerQueueRoutes(ui, services);
     registerItemRoutes(ui, services);
     registerDocumentRoutes(ui, services);
+    registerEvidenceRoutes(ui, services);
     registerMessageRoutes(ui, services);
     registerCollectionsRoutes(ui, services);
     registerWorkflowRoutes(ui, services);

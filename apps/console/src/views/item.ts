@@ -3,6 +3,7 @@
 // and the audit history.
 import type { ReviewItem } from '@invoicer/db';
 import { isManager, type Role } from '../auth/roles.ts';
+import { evidencePanel } from '../evidence/view.ts';
 import type { ItemView } from '../review/load.ts';
 import { auditTable } from './audit.ts';
 import { aiSection, jobContextSection, routeSection } from './context.ts';
@@ -148,6 +149,7 @@ ${
     notice: m.draftNotice,
     names: m.codeNames,
   })}
+  ${evidencePanel(item)}
   ${documentsPanel(item)}
   ${messagesPanel(item)}
   </div>

@@ -17,6 +17,7 @@ import type { PayloadOf } from '@invoicer/core';
 import { appendAuditTx, historyLineVotesBatch, searchSkusBatch } from '@invoicer/db';
 import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
+import { mirroredSoldSkuIds, refreshEstimates } from '../evidence/estimates-feed.ts';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
 
@@ -33,6 +34,12 @@ export async function extract(
     const context = await loadJobContext(client, db, runtime, run.tenantId, Number(run.stJobId));
     const completedOn = new Date(context.job.completedOn);
     const knowledge = await runtime.knowledge(run.tenantId, completedOn);
+    // History feature "was on a sold estimate" (from the mirror; none when estimates are off).
+    if (knowledge.settings.evidence.estimates) {
+      await refreshEstimates(client, db, run.tenantId, services.log);
+      const sold = await mirroredSoldSkuIds(db, run.tenantId, context.job.id, completedOn);
+      if (sold.length) context.soldEstimateSkuIds = sold;
+    }
     const provider = providerFor(knowledge.settings.ai);
     const parsed = findJobMentions(context, knowledge);
     const reading =

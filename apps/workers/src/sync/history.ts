@@ -49,6 +49,7 @@ import {
   StFeedStuckError,
 } from '@invoicer/servicetitan';
 import type { z } from 'zod';
+import { ESTIMATES_FEED, soldSkusOfJobs } from '../evidence/estimates-feed.ts';
 import { customFieldsOf } from './fields.ts';
 
 export interface MirrorFeed {
@@ -225,7 +226,8 @@ async function followFeed(
   return n;
 }
 
-const FEATURES_VERSION = 4;
+// 5: "was on a sold estimate" (est:<sku>), from the mirrored Sales estimates.
+const FEATURES_VERSION = 5;
 
 function recallDaysOf(job: Job, completed: Date, recalled: Map<number, number | null>): number | null {
   const original = job.recallForId ? recalled.get(job.recallForId) : null;
@@ -255,6 +257,7 @@ export async function deriveHistory(
     'jpm/appointments',
     'accounting/invoices',
     'payroll/gross-pay-items',
+    ESTIMATES_FEED,
   ]) {
     for (const r of await mirrorChangedSince(db, tenantId, resource, since))
       touched.add(resource === 'jpm/jobs' ? r.stId : (r.parentId ?? -1));
@@ -286,6 +289,7 @@ export async function deriveHistory(
       mirrorChildren<Invoice>(db, tenantId, 'accounting/invoices', jobIds),
       mirrorChildren<GrossPayItem>(db, tenantId, 'payroll/gross-pay-items', jobIds),
     ]);
+    const sold = await soldSkusOfJobs(db, tenantId, jobs);
     const jobRows: HistoryJobRow[] = [];
     const lineRows: HistoryLineRow[] = [];
     for (const job of jobs) {
@@ -331,6 +335,7 @@ export async function deriveHistory(
             recallDays: recallDaysOf(job, completed, recalled),
             customerTagIds: customerById.get(job.customerId)?.tagTypeIds ?? [],
             customerFields: customFieldsOf(customerById.get(job.customerId)?.customFields),
+            soldEstimateSkuIds: sold.get(job.id),
             mentions,
           },
           workingHours(settings),

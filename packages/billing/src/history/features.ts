@@ -41,6 +41,8 @@ export interface FeatureInput {
   /** The customer's tags and custom fields ("Discount Eligibility: Senior 65+"). */
   customerTagIds?: number[];
   customerFields?: { name: string; value: string }[];
+  /** SKUs on the job's sold estimates, known at completion (evidence, issue 18). */
+  soldEstimateSkuIds?: number[];
 }
 
 const slug = (text: string) => text.trim().toLowerCase().replace(/\s+/g, '_').slice(0, 40);
@@ -241,6 +243,7 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   // Work was proposed or declined: often a diagnosis-only visit, billed differently.
   if (declined) features.add('declined');
   for (const id of input.technicianSkuIds) features.add(`s:${id}`);
+  for (const id of input.soldEstimateSkuIds ?? []) features.add(`est:${id}`);
   for (const type of input.technicianItemTypes) features.add(`k:${type}`);
   for (const m of input.mentions) {
     const prefix = m.billable ? 'w' : 'd';

@@ -41,7 +41,7 @@ describe.skipIf(!tesseract)('nameplates through the workers', () => {
     cluster = await startTestCluster({
       fixture: miniTenant(60),
       replayLast: 3,
-      settings: { policy: { mode: 'auto' } as never },
+      settings: { policy: { mode: 'auto' } as never, evidence: { photos: true } as never },
     });
     simInstalledEquipment(cluster.sim.tenant).put({
       id: 1,

@@ -72,7 +72,7 @@ beforeAll(async () => {
   cluster = await startTestCluster({
     fixture,
     replayLast: JOBS,
-    settings: { policy: { mode: 'auto' } as never },
+    settings: { policy: { mode: 'auto' } as never, evidence: { photos: true } as never },
   });
   let id = 80_000;
   for (let j = 0; j < JOBS; j++) {

@@ -30,7 +30,7 @@ beforeAll(async () => {
     settings: {
       policy: { mode: 'auto' } as never,
       ai: { provider: 'openai', model: 'fake-vision', baseUrl: vision.url, timeoutMs: 10_000 },
-      evidence: { vision: true, nameplates: false } as never,
+      evidence: { photos: true, vision: true, nameplates: false } as never,
     },
   });
   for (const [jobId, id] of Object.entries(PHOTO)) {

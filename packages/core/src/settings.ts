@@ -435,13 +435,17 @@ export type DeliverySettings = z.infer<typeof DeliverySettings>;
 export const EvidenceSettings = z.object({
   /** Compare the job's sold estimates with the draft (adds suggestions and review reasons only). */
   estimates: z.boolean().default(true),
-  /** Check the job's photos: EXIF time and place, reuse across jobs, nameplates. */
-  photos: z.boolean().default(true),
+  /**
+   * Check the job's photos: EXIF time and place, reuse across jobs, nameplates. Off by default:
+   * it reads the job's attachments from ServiceTitan on every run (the rest of the pipeline reads
+   * them only when a reviewer opens the item).
+   */
+  photos: z.boolean().default(false),
   /** A photo taken this many hours before the first visit or after the last is "another day". */
   photoWindowHours: z.number().min(0).max(72).default(2),
   /** A photo taken farther than this from the job location is "far away". */
   photoMaxDistanceMeters: z.number().int().min(10).default(500),
-  /** Read nameplates in the photos with Tesseract (model, serial) and match them to equipment. */
+  /** Read nameplates in the photos with Tesseract (model, serial) and match them to equipment (with `photos`). */
   nameplates: z.boolean().default(true),
   /**
    * Describe photos with the shop's OpenAI-compatible model (ai.provider "openai"): findings that

@@ -12,6 +12,7 @@ import { registerAccounting } from './routes/accounting.ts';
 import type { RouteContext } from './routes/api.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
+import { registerExportMarks } from './routes/export-marks.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
 import { SimTenant } from './tenant.ts';
@@ -177,6 +178,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerOthers(app, ctx);
   registerCrmTelecom(app, ctx, tokens);
   registerAttachmentRoutes(app, ctx);
+  registerExportMarks(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

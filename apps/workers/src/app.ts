@@ -22,6 +22,9 @@ import { resolveCredentialsKey } from '@invoicer/servicetitan';
 import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { reconcileBooks } from './accounting/reconcile.ts';
+import { startAccountingSchedule } from './accounting/schedule.ts';
+import { syncInvoiceJob } from './accounting/sync.ts';
 import type { WorkerEnv } from './config.ts';
 import { requeueMessages } from './delivery/requeue.ts';
 import { handOverAfterPost } from './documents/handover.ts';
@@ -60,6 +63,12 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     },
     'message.send': async (p) => {
       await sendMessageJob(services, p);
+    },
+    'accounting.sync': async (p, ctx) => {
+      await syncInvoiceJob(services, p, ctx.attempt);
+    },
+    'accounting.reconcile': async (p) => {
+      await reconcileBooks(services, p);
     },
   };
 }
@@ -125,6 +134,10 @@ export async function startWorkerApp(
     boundScale: env.SWEEP_BOUND_SCALE,
   });
 
+  const stopAccounting = env.WORKER_QUEUES.includes('accounting.reconcile')
+    ? startAccountingSchedule(services, log, env.ACCOUNTING_INTERVAL_MS)
+    : () => {};
+
   let http: FastifyInstance | null = null;
   if (options.http !== false) {
     http = Fastify({ logger: false });
@@ -152,6 +165,7 @@ export async function startWorkerApp(
     http,
     async close() {
       stopSweeper();
+      stopAccounting();
       await closeWorkers(workers, env.SHUTDOWN_TIMEOUT_MS, log);
       await closeWorkerPdfRenderer();
       await http?.close();

@@ -46,5 +46,11 @@ export const WorkerEnv = BaseEnv.extend({
   SMS_TIMEOUT_MS: z.coerce.number().int().min(1).default(15_000),
   DELIVERY_SEND_LEASE_MS: z.coerce.number().int().min(1).default(60_000),
   DELIVERY_PDF_WAIT_MS: z.coerce.number().int().min(0).default(600_000),
+  /** How often connected tenants' books are compared and cleared invoices queued (0 = never). */
+  ACCOUNTING_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60_000),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

@@ -1,0 +1,295 @@
+// accounting.sync: one cleared ServiceTitan invoice and its payments into the books, exactly
+// once. "Cleared" = posted in ServiceTitan (locked), as read back now, never our draft. Three
+// layers stop duplicates: the st_writes ledger (runSteps), the provider's idempotency key (the
+// ledger key), and a lookup by invoice number before creating — an invoice already there is
+// adopted and reported, never created again. Then ServiceTitan is told (markasexported).
+import {
+  type BooksInvoice,
+  buildInvoiceDraft,
+  buildPaymentDraft,
+  getDocument,
+  invoiceNumber,
+  mappingNeeds,
+  type OpenBooks,
+  openBooks,
+  paymentReference,
+  recordFindings,
+  saveDocument,
+} from '@invoicer/accounting';
+import { fromAmountString, InvalidInputError, type PayloadOf, QUEUE_CATALOG } from '@invoicer/core';
+import { runSteps } from '@invoicer/pipeline';
+import type { Invoice, Payment, StClient } from '@invoicer/servicetitan';
+import type { WorkerServices } from '../services.ts';
+import { type AccountingOverrides, booksOptions } from './context.ts';
+import { exportMarkKey, invoiceCreateKey, paymentKey } from './ledger.ts';
+import { resolveMappings } from './mappings.ts';
+
+export type SyncOutcome =
+  | 'not_connected'
+  | 'mode_off'
+  | 'not_cleared'
+  | 'exported_elsewhere'
+  | 'needs_mapping'
+  | 'synced'
+  | 'difference';
+
+export interface SyncResult {
+  outcome: SyncOutcome;
+  externalId?: string;
+  invoice?: 'sent' | 'recovered' | 'recorded';
+  payments?: number;
+}
+
+const CLEARED = new Set(['Posted', 'Exported']);
+
+export async function syncInvoiceJob(
+  services: WorkerServices,
+  payload: PayloadOf<'accounting.sync'>,
+  attempt: number,
+  overrides: AccountingOverrides = {},
+): Promise<SyncResult> {
+  try {
+    return await syncInvoice(services, payload, overrides);
+  } catch (error) {
+    // The last attempt (or one that cannot succeed) leaves its reason on the settings page.
+    const final =
+      (error as { permanent?: boolean }).permanent === true ||
+      error instanceof InvalidInputError ||
+      attempt >= QUEUE_CATALOG['accounting.sync'].options.attempts;
+    if (final && !(error as { retryAfterMs?: number }).retryAfterMs) {
+      const open = await openBooks(booksOptions(services, overrides), payload.tenantId).catch(() => null);
+      if (open)
+        await saveDocument(
+          services.db,
+          {
+            tenantId: payload.tenantId,
+            provider: open.provider,
+            kind: 'invoice',
+            stId: String(payload.invoiceId),
+          },
+          { status: 'failed', detail: { error: (error as Error).message.slice(0, 1000) } },
+        ).catch(() => {});
+    }
+    throw error;
+  }
+}
+
+export async function syncInvoice(
+  services: WorkerServices,
+  payload: PayloadOf<'accounting.sync'>,
+  overrides: AccountingOverrides = {},
+): Promise<SyncResult> {
+  const { db } = services;
+  const { tenantId, invoiceId } = payload;
+  const log = services.log.child({ tenant: tenantId, stage: 'accounting.sync', invoiceId });
+  const open = await openBooks(booksOptions(services, overrides), tenantId);
+  if (!open) return { outcome: 'not_connected' };
+  // Observe and journal modes never write invoices; off does nothing.
+  if (open.mode !== 'invoices') return { outcome: 'mode_off' };
+  const { books, provider } = open;
+  const client = await services.runtime.client(tenantId);
+  const invoice = await client.getInvoice(invoiceId);
+  if (!invoice) throw new InvalidInputError(`ServiceTitan has no invoice ${invoiceId}`);
+  if (!CLEARED.has(invoice.syncStatus ?? '')) return { outcome: 'not_cleared' };
+  const docKey = { tenantId, provider, kind: 'invoice' as const, stId: String(invoiceId) };
+  const doc = await getDocument(db, docKey);
+  const number = invoiceNumber(invoice);
+  if (invoice.syncStatus === 'Exported' && !doc?.externalId) {
+    // Exported by something else (the shop's own export): never post it a second time.
+    await saveDocument(db, docKey, { status: 'exported_elsewhere', number, amount: invoice.total });
+    await recordFindings(db, tenantId, `exported-elsewhere:${invoiceId}`, [
+      {
+        key: `exported-elsewhere:${invoiceId}`,
+        provider,
+        kind: 'exported_elsewhere',
+        stId: String(invoiceId),
+        number,
+        stAmount: invoice.total,
+        detail: `ServiceTitan shows invoice ${number} as exported, but not by us: the shop's own export is on`,
+        day: invoice.invoiceDate?.slice(0, 10) ?? null,
+      },
+    ]);
+    log.warn({ number }, 'invoice exported by another integration; not posted');
+    return { outcome: 'exported_elsewhere' };
+  }
+
+  const mappings = await resolveMappings(db, tenantId, provider, books, mappingNeeds(invoice));
+  const built = buildInvoiceDraft(invoice, mappings);
+  if (!built.draft) {
+    // Nothing partial is ever written: the invoice waits for a person to confirm the mappings.
+    await saveDocument(db, docKey, {
+      status: 'needs_mapping',
+      number,
+      amount: invoice.total,
+      detail: { missing: built.missing },
+    });
+    return { outcome: 'needs_mapping' };
+  }
+  const draft = built.draft;
+
+  const key = invoiceCreateKey(provider, tenantId, invoiceId);
+  let adopted = false;
+  const before = await books.findInvoiceByNumber(number);
+  const step = await runSteps(
+    db,
+    { tenantId },
+    [
+      {
+        key,
+        operation: `${provider}.invoice.create`,
+        request: { number, total: draft.total },
+        send: async () => {
+          // Already in the books without our ledger knowing: take it, do not create a twin.
+          if (before) adopted = true;
+          else await books.createInvoice(draft, key);
+        },
+        find: (snapshot: BooksInvoice | null) =>
+          snapshot && snapshot.number === number ? { externalId: snapshot.id, number } : null,
+      },
+    ],
+    before,
+    () => books.findInvoiceByNumber(number),
+  );
+  const created = step.outcomes[0]!;
+  const externalId = created.result.externalId;
+  const inBooks =
+    (step.snapshot?.id === externalId ? step.snapshot : null) ?? (await books.getInvoice(externalId));
+  if (!inBooks) throw new Error(`${provider} invoice ${externalId} vanished after it was confirmed`);
+
+  const differences = compareInvoice(invoice, inBooks, draft.total, draft.totalTax);
+  if (adopted) differences.push(`invoice ${number} was already in ${provider}; adopted, not created`);
+  await recordFindings(
+    db,
+    tenantId,
+    `invoice:${invoiceId}:`,
+    differences.map((detail, i) => ({
+      key: `invoice:${invoiceId}:${i}`,
+      provider,
+      kind: adopted && i === differences.length - 1 ? 'adopted' : 'amount',
+      stId: String(invoiceId),
+      externalId,
+      number,
+      stAmount: invoice.total,
+      booksAmount: inBooks.total,
+      detail,
+      day: draft.date,
+    })),
+  );
+  await markExported(db, client, tenantId, invoice, externalId, `${provider} ${number}`);
+  const payments = await syncPayments(db, tenantId, open, client, invoice, inBooks);
+  const status = differences.length && !(adopted && differences.length === 1) ? 'difference' : 'synced';
+  await saveDocument(db, docKey, {
+    status,
+    number,
+    externalId,
+    stVersion: payload.version,
+    amount: invoice.total,
+    detail: { how: adopted ? 'adopted' : created.how, payments, differences },
+    synced: true,
+  });
+  log.info({ number, externalId, how: created.how, payments, status }, 'invoice in the books');
+  return { outcome: status, externalId, invoice: created.how, payments };
+}
+
+/** Differences between ServiceTitan's invoice and the books' copy, to the cent. */
+export function compareInvoice(invoice: Invoice, books: BooksInvoice, total: string, tax: string): string[] {
+  const out: string[] = [];
+  if (!fromAmountString(books.total).equals(fromAmountString(total)))
+    out.push(`total: ServiceTitan ${invoice.total}, books ${books.total}`);
+  if (!fromAmountString(books.totalTax).equals(fromAmountString(tax)))
+    out.push(`tax: ServiceTitan ${invoice.salesTax}, books ${books.totalTax}`);
+  return out;
+}
+
+/** Tell ServiceTitan the invoice is exported (its own export then skips it); ledgered. */
+async function markExported(
+  db: WorkerServices['db'],
+  client: StClient,
+  tenantId: string,
+  invoice: Invoice,
+  externalId: string,
+  message: string,
+): Promise<void> {
+  if (invoice.syncStatus === 'Exported') return;
+  await runSteps(
+    db,
+    { tenantId },
+    [
+      {
+        key: exportMarkKey(tenantId, invoice.id, externalId),
+        operation: 'invoice.markasexported',
+        request: { invoiceId: invoice.id, externalId },
+        send: async () => {
+          const answer = await client.http.request('POST', 'accounting', '/invoices/markasexported', {
+            body: [{ invoiceId: invoice.id, externalId, externalMessage: message.slice(0, 200) }],
+            idempotent: true,
+          });
+          const row = (
+            answer as { invoiceId?: number; success?: boolean; errorMessage?: string }[] | null
+          )?.[0];
+          if (row && row.success === false)
+            throw new Error(
+              `ServiceTitan refused markasexported for ${invoice.id}: ${row.errorMessage ?? ''}`,
+            );
+        },
+        find: (snapshot: Invoice | null) => (snapshot?.syncStatus === 'Exported' ? { exported: true } : null),
+      },
+    ],
+    invoice as Invoice | null,
+    () => client.getInvoice(invoice.id),
+  );
+}
+
+/** Each ServiceTitan payment applied to the invoice, once, as a payment on the books' invoice. */
+async function syncPayments(
+  db: WorkerServices['db'],
+  tenantId: string,
+  open: OpenBooks,
+  client: StClient,
+  invoice: Invoice,
+  inBooks: BooksInvoice,
+): Promise<number> {
+  const { books, provider } = open;
+  const payments = (await client.listPayments({ appliedToInvoiceIds: String(invoice.id) })).filter(
+    (p) => p.active !== false && (p.appliedTo ?? []).some((a) => a.appliedTo === invoice.id),
+  );
+  if (!payments.length) return 0;
+  const needs = [...new Set(payments.map(paymentType))].map((type) => ({
+    kind: 'payment' as const,
+    stKey: type,
+    stName: `${type} deposits`,
+  }));
+  const mappings = await resolveMappings(db, tenantId, provider, books, needs);
+  const specs = [];
+  for (const payment of payments) {
+    // A payment type not mapped yet waits (the invoice is synced again once it is confirmed).
+    const account = mappings.payment.get(paymentType(payment));
+    if (!account) continue;
+    const draft = buildPaymentDraft(payment, invoice.id, inBooks.id, account.externalId, inBooks.contactId);
+    if (!draft) continue;
+    const key = paymentKey(provider, tenantId, payment.id, invoice.id);
+    specs.push({
+      key,
+      operation: `${provider}.payment.create`,
+      request: { invoice: inBooks.id, amount: draft.amount, reference: draft.reference },
+      send: () => books.createPayment(draft, key),
+      find: (snapshot: BooksInvoice | null, taken: Set<unknown>) => found(snapshot, payment, taken),
+    });
+  }
+  if (specs.length)
+    await runSteps(db, { tenantId }, specs, inBooks as BooksInvoice | null, () =>
+      books.getInvoice(inBooks.id),
+    );
+  return specs.length;
+}
+
+const paymentType = (p: Payment) => p.type?.trim() || 'Unknown';
+
+function found(snapshot: BooksInvoice | null, payment: Payment, taken: Set<unknown>) {
+  const match = snapshot?.payments.find(
+    (p) => p.reference === paymentReference(payment) && p.status !== 'DELETED' && !taken.has(p.id),
+  );
+  if (!match) return null;
+  taken.add(match.id);
+  return { itemId: match.id, externalId: match.id, amount: match.amount };
+}

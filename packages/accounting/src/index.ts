@@ -1,3 +1,4 @@
+export * from './connect.ts';
 export * from './connection.ts';
 export * from './documents.ts';
 export * from './errors.ts';

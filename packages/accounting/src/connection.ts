@@ -5,7 +5,7 @@ import type { Db } from '@invoicer/db';
 import type { Redis } from 'ioredis';
 import { BooksConnectionError } from './errors.ts';
 import { BooksHttp, type TokenSource } from './http.ts';
-import { RedisBooksLimiter } from './limiter.ts';
+import { type BooksLimits, RedisBooksLimiter } from './limiter.ts';
 import { Endpoints, refreshGrant } from './oauth.ts';
 import { getConnection, openTokens, sealTokens } from './store.ts';
 import type { Books, Mode, Provider } from './types.ts';
@@ -22,6 +22,8 @@ export interface BooksRuntimeOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
   maxInlineWaitMs?: number;
+  /** Other limits than the providers' documented ones (tests scale the windows down). */
+  limits?: Partial<Record<Provider, BooksLimits>>;
   onCall?: (info: { provider: Provider; method: string; path: string; status: number }) => void;
 }
 
@@ -44,6 +46,7 @@ export async function openBooks(options: BooksRuntimeOptions, tenantId: string):
     options.redis,
     provider,
     `${options.prefix}:books:${provider}:${connection.externalTenantId}`,
+    options.limits?.[provider],
   );
   const base =
     provider === 'xero'

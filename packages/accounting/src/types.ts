@@ -110,8 +110,11 @@ export interface Books {
   createPayment(draft: BooksPaymentDraft, idempotencyKey: string): Promise<void>;
   findContacts(name: string): Promise<BooksRef[]>;
   createContact(name: string, idempotencyKey: string): Promise<void>;
-  listAccounts(): Promise<BooksRef[]>;
-  listTaxRates(): Promise<BooksRef[]>;
+  /**
+   * What a mapping of this kind may point at, with `id` being what documents quote: Xero revenue
+   * account codes, bank account ids, tax types; QuickBooks items, deposit accounts, tax codes.
+   */
+  mappingCandidates(kind: 'account' | 'tax' | 'payment'): Promise<BooksRef[]>;
   findJournal(reference: string): Promise<BooksJournal | null>;
   createJournal(draft: JournalDraft, idempotencyKey: string): Promise<void>;
 }

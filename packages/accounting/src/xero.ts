@@ -194,22 +194,37 @@ export class XeroBooks implements Books {
     await this.write('PUT', '/Contacts', { Contacts: [{ Name: name }] }, key);
   }
 
-  async listAccounts(): Promise<BooksRef[]> {
+  async mappingCandidates(kind: 'account' | 'tax' | 'payment'): Promise<BooksRef[]> {
+    if (kind === 'tax') {
+      const found = await this.http.request<{
+        TaxRates?: { TaxType?: string; Name?: string; Status?: string }[];
+      }>('GET', '/TaxRates');
+      return (found?.TaxRates ?? [])
+        .filter((t) => t.TaxType && t.Status !== 'DELETED')
+        .map((t) => ({ id: t.TaxType!, code: t.TaxType!, name: t.Name ?? t.TaxType! }));
+    }
     const found = await this.http.request<{
-      Accounts?: { AccountID: string; Code?: string; Name?: string; Status?: string }[];
+      Accounts?: {
+        AccountID: string;
+        Code?: string;
+        Name?: string;
+        Status?: string;
+        Type?: string;
+        Class?: string;
+      }[];
     }>('GET', '/Accounts');
-    return (found?.Accounts ?? [])
-      .filter((a) => a.Status !== 'ARCHIVED')
-      .map((a) => ({ id: a.AccountID, code: a.Code ?? null, name: a.Name ?? '' }));
-  }
-
-  async listTaxRates(): Promise<BooksRef[]> {
-    const found = await this.http.request<{
-      TaxRates?: { TaxType?: string; Name?: string; Status?: string }[];
-    }>('GET', '/TaxRates');
-    return (found?.TaxRates ?? [])
-      .filter((t) => t.TaxType && t.Status !== 'DELETED')
-      .map((t) => ({ id: t.TaxType!, code: t.TaxType!, name: t.Name ?? t.TaxType! }));
+    const live = (found?.Accounts ?? []).filter((a) => a.Status !== 'ARCHIVED');
+    // Lines quote a revenue account's code; payments a bank account's id.
+    return kind === 'account'
+      ? live
+          .filter(
+            (a) =>
+              a.Code && (a.Class === 'REVENUE' || ['REVENUE', 'SALES', 'OTHERINCOME'].includes(a.Type ?? '')),
+          )
+          .map((a) => ({ id: a.Code!, code: a.Code!, name: a.Name ?? '' }))
+      : live
+          .filter((a) => a.Type === 'BANK')
+          .map((a) => ({ id: a.AccountID, code: a.Code ?? null, name: a.Name ?? '' }));
   }
 
   async findJournal(reference: string): Promise<BooksJournal | null> {

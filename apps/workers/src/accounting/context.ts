@@ -7,6 +7,7 @@ export interface AccountingOverrides {
   fetch?: typeof fetch;
   timeoutMs?: number;
   maxInlineWaitMs?: number;
+  limits?: BooksRuntimeOptions['limits'];
 }
 
 export function booksOptions(

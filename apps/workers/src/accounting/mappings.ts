@@ -37,11 +37,7 @@ export async function resolveMappings(
     provider,
     open,
     (kind: MappingKind) =>
-      kind === 'account' || kind === 'payment'
-        ? once('accounts', () => books.listAccounts())
-        : kind === 'tax'
-          ? once('tax', () => books.listTaxRates())
-          : Promise.resolve([]),
+      kind === 'customer' ? Promise.resolve([]) : once(kind, () => books.mappingCandidates(kind)),
     () => false,
   );
   for (const need of open.filter((n) => n.kind === 'customer')) {

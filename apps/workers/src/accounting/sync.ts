@@ -17,6 +17,7 @@ import {
   saveDocument,
 } from '@invoicer/accounting';
 import { fromAmountString, InvalidInputError, type PayloadOf, QUEUE_CATALOG } from '@invoicer/core';
+import { getWrite } from '@invoicer/db';
 import { runSteps } from '@invoicer/pipeline';
 import type { Invoice, Payment, StClient } from '@invoicer/servicetitan';
 import type { WorkerServices } from '../services.ts';
@@ -33,11 +34,13 @@ export type SyncOutcome =
   | 'synced'
   | 'difference';
 
+/** The invoice is in the books but a payment waits for its type's mapping: 'needs_mapping'. */
+
 export interface SyncResult {
   outcome: SyncOutcome;
   externalId?: string;
   invoice?: 'sent' | 'recovered' | 'recorded';
-  payments?: number;
+  payments?: { synced: number; waiting: number };
 }
 
 const CLEARED = new Set(['Posted', 'Exported']);
@@ -94,7 +97,8 @@ export async function syncInvoice(
   const docKey = { tenantId, provider, kind: 'invoice' as const, stId: String(invoiceId) };
   const doc = await getDocument(db, docKey);
   const number = invoiceNumber(invoice);
-  if (invoice.syncStatus === 'Exported' && !doc?.externalId) {
+  const ours = doc?.externalId || (await getWrite(db, invoiceCreateKey(provider, tenantId, invoiceId)));
+  if (invoice.syncStatus === 'Exported' && !ours) {
     // Exported by something else (the shop's own export): never post it a second time.
     await saveDocument(db, docKey, { status: 'exported_elsewhere', number, amount: invoice.total });
     await recordFindings(db, tenantId, `exported-elsewhere:${invoiceId}`, [
@@ -155,6 +159,8 @@ export async function syncInvoice(
   const inBooks =
     (step.snapshot?.id === externalId ? step.snapshot : null) ?? (await books.getInvoice(externalId));
   if (!inBooks) throw new Error(`${provider} invoice ${externalId} vanished after it was confirmed`);
+  // The id map first: whatever fails after this, the invoice is known to be ours.
+  await saveDocument(db, docKey, { status: 'in_progress', number, externalId, amount: invoice.total });
 
   const differences = compareInvoice(invoice, inBooks, draft.total, draft.totalTax);
   if (adopted) differences.push(`invoice ${number} was already in ${provider}; adopted, not created`);
@@ -177,7 +183,12 @@ export async function syncInvoice(
   );
   await markExported(db, client, tenantId, invoice, externalId, `${provider} ${number}`);
   const payments = await syncPayments(db, tenantId, open, client, invoice, inBooks);
-  const status = differences.length && !(adopted && differences.length === 1) ? 'difference' : 'synced';
+  const status =
+    differences.length && !(adopted && differences.length === 1)
+      ? 'difference'
+      : payments.waiting
+        ? 'needs_mapping'
+        : 'synced';
   await saveDocument(db, docKey, {
     status,
     number,
@@ -248,12 +259,12 @@ async function syncPayments(
   client: StClient,
   invoice: Invoice,
   inBooks: BooksInvoice,
-): Promise<number> {
+): Promise<{ synced: number; waiting: number }> {
   const { books, provider } = open;
   const payments = (await client.listPayments({ appliedToInvoiceIds: String(invoice.id) })).filter(
     (p) => p.active !== false && (p.appliedTo ?? []).some((a) => a.appliedTo === invoice.id),
   );
-  if (!payments.length) return 0;
+  if (!payments.length) return { synced: 0, waiting: 0 };
   const needs = [...new Set(payments.map(paymentType))].map((type) => ({
     kind: 'payment' as const,
     stKey: type,
@@ -261,10 +272,14 @@ async function syncPayments(
   }));
   const mappings = await resolveMappings(db, tenantId, provider, books, needs);
   const specs = [];
+  let waiting = 0;
   for (const payment of payments) {
     // A payment type not mapped yet waits (the invoice is synced again once it is confirmed).
     const account = mappings.payment.get(paymentType(payment));
-    if (!account) continue;
+    if (!account) {
+      waiting += 1;
+      continue;
+    }
     const draft = buildPaymentDraft(payment, invoice.id, inBooks.id, account.externalId, inBooks.contactId);
     if (!draft) continue;
     const key = paymentKey(provider, tenantId, payment.id, invoice.id);
@@ -280,7 +295,7 @@ async function syncPayments(
     await runSteps(db, { tenantId }, specs, inBooks as BooksInvoice | null, () =>
       books.getInvoice(inBooks.id),
     );
-  return specs.length;
+  return { synced: specs.length, waiting };
 }
 
 const paymentType = (p: Payment) => p.type?.trim() || 'Unknown';

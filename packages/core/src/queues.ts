@@ -32,12 +32,23 @@ export const AccountingSyncPayload = z
     tenantId,
     invoiceId: z.number().int().positive(),
     /** Changes when the invoice or its payments change (or a person fixed a mapping). */
-    version: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+    version: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
   })
   .strict();
 /** Accounting reconcile: compare ServiceTitan with the books (observe mode, differences). */
 export const AccountingReconcilePayload = z
-  .object({ tenantId, version: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) })
+  .object({
+    tenantId,
+    version: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
   .strict();
 
 export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const;

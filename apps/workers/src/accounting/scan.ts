@@ -11,7 +11,7 @@ export async function enqueueCleared(
   tenantId: string,
 ): Promise<number> {
   const connection = await getConnection(services.db, tenantId);
-  if (!connection || connection.mode !== 'invoices') return 0;
+  if (connection?.mode !== 'invoices') return 0;
   const invoices = await clearedFromMirror(services.db, tenantId);
   const payments = await sql<{ invoice_id: string; v: string }>(
     services.db,

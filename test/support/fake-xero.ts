@@ -44,6 +44,8 @@ export interface XeroInvoiceRecord {
   AmountPaid: number;
   AmountDue: number;
   updated: number;
+  /** When the API created it (0 for seeded ones): the search lag counts from here. */
+  created: number;
 }
 export interface XeroPaymentRecord {
   PaymentID: string;
@@ -83,6 +85,17 @@ export interface FakeXero {
       JournalLines: { LineAmount: number; AccountCode: string; Description?: string }[];
     }
   >;
+  /** Put an invoice in the books as another integration would (no API call, no limits). */
+  seedInvoice(input: {
+    number: string;
+    contact: string;
+    date: string;
+    subTotal: string;
+    tax: string;
+    paid?: string;
+  }): XeroInvoiceRecord;
+  /** New invoices stay out of GET /Invoices lists for this long (Xero's search lag). */
+  searchLagMs: number;
   /** Invoice numbers present more than once (live ones): must stay empty. */
   duplicates(): string[];
   calls: CallRecord[];
@@ -228,6 +241,7 @@ export async function startFakeXero(
       AmountPaid: existing?.AmountPaid ?? 0,
       AmountDue: two(subTotal.plus(tax).minus(dec(existing?.AmountPaid ?? 0))),
       updated: Date.now(),
+      created: existing?.created ?? Date.now(),
     };
     invoices.set(record.InvoiceID, record);
     return { status: 200, body: ok({ Invoices: [view(record, true)] }) };
@@ -457,7 +471,7 @@ export async function startFakeXero(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
+  const fake: FakeXero = {
     url,
     apiUrl: `${url}${api}`,
     endpoints: {
@@ -476,6 +490,48 @@ export async function startFakeXero(
     taxRates,
     journals,
     calls: state.calls,
+    searchLagMs: 0,
+    seedInvoice(input) {
+      let contact = [...contacts.values()].find((c) => c.Name === input.contact);
+      if (!contact) {
+        contact = { ContactID: randomUUID(), Name: input.contact };
+        contacts.set(contact.ContactID, contact);
+      }
+      const sub = dec(input.subTotal);
+      const tax = dec(input.tax);
+      const paid = dec(input.paid ?? 0);
+      const record: XeroInvoiceRecord = {
+        InvoiceID: randomUUID(),
+        Type: 'ACCREC',
+        InvoiceNumber: input.number,
+        Reference: '',
+        Status: paid.equals(sub.plus(tax)) ? 'PAID' : 'AUTHORISED',
+        Contact: contact,
+        Date: input.date,
+        DueDate: input.date,
+        LineAmountTypes: 'Exclusive',
+        LineItems: [
+          {
+            Description: 'Exported',
+            Quantity: 1,
+            UnitAmount: two(sub),
+            LineAmount: two(sub),
+            AccountCode: '200',
+            TaxType: 'OUTPUT',
+            TaxAmount: two(tax),
+          },
+        ],
+        SubTotal: two(sub),
+        TotalTax: two(tax),
+        Total: two(sub.plus(tax)),
+        AmountPaid: two(paid),
+        AmountDue: two(sub.plus(tax).minus(paid)),
+        updated: Date.now(),
+        created: 0,
+      };
+      invoices.set(record.InvoiceID, record);
+      return record;
+    },
     duplicates() {
       const seen = new Map<string, number>();
       for (const i of invoices.values())
@@ -487,4 +543,5 @@ export async function startFakeXero(
       await app.close();
     },
   };
+  return fake;
 }

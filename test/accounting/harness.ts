@@ -225,3 +225,19 @@ export function booksOpts(world: World) {
   const { redis, prefix, credentialsKey } = world.runtime.options;
   return { db: world.database.db, redis, prefix, credentialsKey, ...world.overrides };
 }
+
+/** Invoices mode with every mapping an invoice of `ids` needs confirmed, as a person would. */
+export async function readyForInvoices(
+  world: World,
+  xero: { accounts: { AccountID: string; Code: string }[] },
+  sync: (id: number) => Promise<unknown>,
+  ids: number[],
+) {
+  await setModeChecked(world, 'invoices');
+  for (const id of ids) await sync(id);
+  const card = xero.accounts.find((a) => a.Code === '091')!;
+  await reviewMappings(world, {
+    'tax:zone:1': { id: 'OUTPUT', name: 'Sales Tax on Income' },
+    'payment:Credit Card': { id: card.AccountID, name: 'Card Clearing' },
+  });
+}

@@ -64,32 +64,31 @@ describe('Xero invoices mode', () => {
     expect(writes()).toBe(0);
   });
 
-  it('waits for a person to confirm mappings, writing nothing partial', async () => {
+  it('waits for a person to confirm mappings once, writing nothing partial', async () => {
     await setModeChecked(world, 'invoices');
+    // A check-paid and a card-paid invoice: their needs are recorded with suggestions by name.
     expect((await sync(ids[0]!)).outcome).toBe('needs_mapping');
+    expect((await sync(ids[1]!)).outcome).toBe('needs_mapping');
     // The customer was created as a contact (ledgered) — the only write so far.
     expect(xero.invoices.size).toBe(0);
+    expect(xero.payments.size).toBe(0);
     expect([...xero.contacts.values()].map((c) => c.Name)).toEqual(['Pat Customer']);
+    const card = xero.accounts.find((a) => a.Code === '091')!;
     const rows = await reviewMappings(world, {
       'tax:zone:1': { id: 'OUTPUT', name: 'Sales Tax on Income' },
+      'payment:Credit Card': { id: card.AccountID, name: 'Card Clearing' },
     });
-    const material = rows.find((r) => r.kind === 'account' && r.stKey === 'Material');
-    // Suggested by name: "Material revenue" → 220 Material Sales.
-    expect(material?.externalName).toBe('220 Material Sales');
-    expect(rows.find((r) => r.stKey === 'exempt')?.externalId).toBe('NONE');
+    const byKey = new Map(rows.map((r) => [`${r.kind}:${r.stKey}`, r]));
+    // Suggested by name: "Material revenue" → 220 Material Sales; "Check deposits" → the checking account.
+    expect(byKey.get('account:Material')?.externalName).toBe('220 Material Sales');
+    expect(byKey.get('payment:Check')?.externalName).toBe('090 Checking Account');
+    expect(byKey.get('tax:exempt')?.externalId).toBe('NONE');
+    expect([...byKey.keys()].sort()).toEqual(
+      ['account:Material', 'payment:Check', 'payment:Credit Card', 'tax:exempt', 'tax:zone:1'].sort(),
+    );
   });
 
   it('posts every invoice and payment once under after-commit faults', async () => {
-    // Payment types need a mapping too: the first passes record them (the invoices go in, their
-    // payments wait), a person confirms them.
-    expect((await sync(ids[0]!)).outcome).toBe('needs_mapping');
-    expect((await sync(ids[1]!)).outcome).toBe('needs_mapping');
-    expect(xero.payments.size).toBe(0);
-    const accounts = new Map(xero.accounts.map((a) => [a.Code, a]));
-    await reviewMappings(world, {
-      'payment:Check': { id: accounts.get('090')!.AccountID, name: 'Checking Account' },
-      'payment:Credit Card': { id: accounts.get('091')!.AccountID, name: 'Card Clearing' },
-    });
     xero.state.afterCommit = { rate: 0.35, mode: 'error' };
     for (const [n, id] of ids.entries()) {
       if (n === Math.floor(ids.length / 2)) xero.state.afterCommit = { rate: 0.35, mode: 'timeout' };

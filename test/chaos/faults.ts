@@ -327,7 +327,10 @@ export class FaultInjector {
     // Every knob back to rest, except the background after-commit rate: it stays on through the
     // drain, so every run (however slow the machine, however few writes fell inside the fault
     // window) recovers writes whose answer was lost.
-    this.targets.sim.faults.update({ ...SIM_DEFAULTS, failAfterCommit: this.resting.failAfterCommit } as never);
+    this.targets.sim.faults.update({
+      ...SIM_DEFAULTS,
+      failAfterCommit: this.resting.failAfterCommit,
+    } as never);
     this.knobOwner.clear();
     await this.pgOp;
     await this.redisOp;

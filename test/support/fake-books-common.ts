@@ -16,6 +16,8 @@ export interface AfterCommitFault {
 }
 
 export interface FakeLimits {
+  /** The "minute" window (tests shorten it). */
+  windowMs: number;
   perMinute: number;
   perDay: number;
   concurrent: number;
@@ -24,6 +26,8 @@ export interface FakeLimits {
 }
 
 export interface CallRecord {
+  /** When it arrived (ms). */
+  at: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -137,7 +141,7 @@ export class FakeLimiter {
   enter(): 'minute' | 'day' | 'concurrent' | null {
     const now = Date.now();
     const { limits } = this.state;
-    this.minute = this.minute.filter((t) => t > now - 60_000);
+    this.minute = this.minute.filter((t) => t > now - limits.windowMs);
     this.day = this.day.filter((t) => t > now - 86_400_000);
     if (this.active >= limits.concurrent) return 'concurrent';
     if (this.minute.length >= limits.perMinute) return 'minute';

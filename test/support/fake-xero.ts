@@ -109,7 +109,14 @@ const two = (d: Decimal) => Number(toMoneyString(d));
 export async function startFakeXero(
   options: { limits?: Partial<BooksFakeState['limits']> } = {},
 ): Promise<FakeXero> {
-  const state = newState({ perMinute: 60, perDay: 5000, concurrent: 5, retryAfterS: 1, ...options.limits });
+  const state = newState({
+    windowMs: 60_000,
+    perMinute: 60,
+    perDay: 5000,
+    concurrent: 5,
+    retryAfterS: 1,
+    ...options.limits,
+  });
   const app = Fastify({ logger: false });
   const organisationId = randomUUID();
   const limiter = new FakeLimiter(state);
@@ -253,6 +260,7 @@ export async function startFakeXero(
     async (request: FastifyRequest, reply: FastifyReply) => {
       const path = (request.routeOptions.url ?? request.url).replace(api, '');
       const record: CallRecord = {
+        at: Date.now(),
         method: request.method,
         path: request.url.split('?')[0]!.replace(api, ''),
         query: request.query as Record<string, string>,
@@ -305,7 +313,7 @@ export async function startFakeXero(
     `${api}/Invoices`,
     handle(false, (request) => {
       const q = request.query as Record<string, string>;
-      let rows = [...invoices.values()];
+      let rows = [...invoices.values()].filter((i) => i.created + fake.searchLagMs <= Date.now());
       if (q.InvoiceNumbers) {
         const numbers = new Set(q.InvoiceNumbers.split(',').map((s) => s.trim()));
         rows = rows.filter((i) => numbers.has(i.InvoiceNumber));

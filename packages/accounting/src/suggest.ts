@@ -28,10 +28,13 @@ export function nameScore(a: string, b: string): number {
   const y = normaliseName(b);
   if (!x || !y) return 0;
   if (x === y) return 1;
-  const tx = new Set(x.split(' '));
-  const ty = new Set(y.split(' '));
-  const shared = [...tx].filter((t) => ty.has(t)).length;
-  const jaccard = shared / new Set([...tx, ...ty]).size;
+  const tx = [...new Set(x.split(' '))];
+  const ty = [...new Set(y.split(' '))];
+  // A word matches the same word or a longer form of it ("check" ~ "checking").
+  const same = (a: string, b: string) =>
+    a === b || (Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a)));
+  const shared = tx.filter((a) => ty.some((b) => same(a, b))).length;
+  const jaccard = shared / (tx.length + ty.length - shared);
   const bx = bigrams(x);
   const by = bigrams(y);
   let overlap = 0;

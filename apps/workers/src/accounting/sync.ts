@@ -9,6 +9,7 @@ import {
   buildPaymentDraft,
   getDocument,
   invoiceNumber,
+  type MappingTable,
   mappingNeeds,
   type OpenBooks,
   openBooks,
@@ -117,7 +118,18 @@ export async function syncInvoice(
     return { outcome: 'exported_elsewhere' };
   }
 
-  const mappings = await resolveMappings(db, tenantId, provider, books, mappingNeeds(invoice));
+  // Payments' needs too, so a person reviews everything this invoice needs at once.
+  const payments = (await client.listPayments({ appliedToInvoiceIds: String(invoice.id) })).filter(
+    (p) => p.active !== false && (p.appliedTo ?? []).some((a) => a.appliedTo === invoice.id),
+  );
+  const mappings = await resolveMappings(db, tenantId, provider, books, [
+    ...mappingNeeds(invoice),
+    ...[...new Set(payments.map(paymentType))].map((type) => ({
+      kind: 'payment' as const,
+      stKey: type,
+      stName: type,
+    })),
+  ]);
   const built = buildInvoiceDraft(invoice, mappings);
   if (!built.draft) {
     // Nothing partial is ever written: the invoice waits for a person to confirm the mappings.
@@ -182,11 +194,11 @@ export async function syncInvoice(
     })),
   );
   await markExported(db, client, tenantId, invoice, externalId, `${provider} ${number}`);
-  const payments = await syncPayments(db, tenantId, open, client, invoice, inBooks);
+  const paid = await syncPayments(db, tenantId, open, mappings, payments, invoice, inBooks);
   const status =
     differences.length && !(adopted && differences.length === 1)
       ? 'difference'
-      : payments.waiting
+      : paid.waiting
         ? 'needs_mapping'
         : 'synced';
   await saveDocument(db, docKey, {
@@ -195,11 +207,11 @@ export async function syncInvoice(
     externalId,
     stVersion: payload.version,
     amount: invoice.total,
-    detail: { how: adopted ? 'adopted' : created.how, payments, differences },
+    detail: { how: adopted ? 'adopted' : created.how, payments: paid, differences },
     synced: true,
   });
-  log.info({ number, externalId, how: created.how, payments, status }, 'invoice in the books');
-  return { outcome: status, externalId, invoice: created.how, payments };
+  log.info({ number, externalId, how: created.how, payments: paid, status }, 'invoice in the books');
+  return { outcome: status, externalId, invoice: created.how, payments: paid };
 }
 
 /** Differences between ServiceTitan's invoice and the books' copy, to the cent. */
@@ -256,21 +268,12 @@ async function syncPayments(
   db: WorkerServices['db'],
   tenantId: string,
   open: OpenBooks,
-  client: StClient,
+  mappings: MappingTable,
+  payments: Payment[],
   invoice: Invoice,
   inBooks: BooksInvoice,
 ): Promise<{ synced: number; waiting: number }> {
   const { books, provider } = open;
-  const payments = (await client.listPayments({ appliedToInvoiceIds: String(invoice.id) })).filter(
-    (p) => p.active !== false && (p.appliedTo ?? []).some((a) => a.appliedTo === invoice.id),
-  );
-  if (!payments.length) return { synced: 0, waiting: 0 };
-  const needs = [...new Set(payments.map(paymentType))].map((type) => ({
-    kind: 'payment' as const,
-    stKey: type,
-    stName: `${type} deposits`,
-  }));
-  const mappings = await resolveMappings(db, tenantId, provider, books, needs);
   const specs = [];
   let waiting = 0;
   for (const payment of payments) {

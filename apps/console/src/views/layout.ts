@@ -28,7 +28,7 @@ export interface Flash {
   text: string;
 }
 
-type Section = 'queue' | 'escalations' | 'bank' | 'audit' | 'ops' | 'settings' | 'users';
+type Section = 'queue' | 'escalations' | 'bank' | 'audit' | 'ops' | 'settings' | 'accounting' | 'users';
 
 const STAFF_ROLES = ['billing_specialist', 'billing_manager', 'admin'];
 
@@ -43,6 +43,7 @@ function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   if ((role === 'engineer' || role === 'admin') && viewer.user?.tenants === null)
     links.push(['ops', '/ops', 'Cluster']);
   if (role === 'admin') links.push(['settings', '/settings', 'Settings'], ['users', '/users', 'Users']);
+  if (role === 'admin') links.push(['accounting', '/settings/accounting', 'Accounting']);
   return html`<nav aria-label="Main"><ul>${links.map(
     ([key, url, label]) =>
       html`<li><a href="${url}"${key === active ? html` aria-current="page"` : ''}>${label}</a></li>`,

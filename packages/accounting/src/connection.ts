@@ -7,6 +7,7 @@ import { BooksConnectionError } from './errors.ts';
 import { BooksHttp, type TokenSource } from './http.ts';
 import { type BooksLimits, RedisBooksLimiter } from './limiter.ts';
 import { Endpoints, refreshGrant } from './oauth.ts';
+import { QboBooks } from './qbo.ts';
 import { getConnection, openTokens, sealTokens } from './store.ts';
 import type { Books, Mode, Provider } from './types.ts';
 import { XeroBooks } from './xero.ts';
@@ -63,8 +64,7 @@ export async function openBooks(options: BooksRuntimeOptions, tenantId: string):
     maxInlineWaitMs: options.maxInlineWaitMs,
     onCall: (info) => options.onCall?.({ provider, ...info }),
   });
-  if (provider !== 'xero') throw new BooksConnectionError(`provider ${provider} is not supported yet`);
-  const books = new XeroBooks(http);
+  const books = provider === 'xero' ? new XeroBooks(http) : new QboBooks(http);
   return {
     books,
     provider,

@@ -7,6 +7,7 @@ export * from './limiter.ts';
 export * from './modes.ts';
 export * from './oauth.ts';
 export * from './observe.ts';
+export * from './qbo.ts';
 export * from './store.ts';
 export * from './suggest.ts';
 export * from './types.ts';

@@ -76,28 +76,6 @@ export interface BooksRef {
   name: string;
 }
 
-export interface JournalLineDraft {
-  accountCode: string;
-  description: string;
-  /** Positive debit, negative credit. */
-  amount: string;
-  tracking: string | null;
-}
-
-export interface JournalDraft {
-  reference: string;
-  date: string;
-  narration: string;
-  lines: JournalLineDraft[];
-}
-
-export interface BooksJournal {
-  id: string;
-  reference: string;
-  status: string;
-  total: string;
-}
-
 /** What the sync needs from a provider; each write carries the ledger's idempotency key. */
 export interface Books {
   readonly provider: Provider;
@@ -115,6 +93,4 @@ export interface Books {
    * account codes, bank account ids, tax types; QuickBooks items, deposit accounts, tax codes.
    */
   mappingCandidates(kind: 'account' | 'tax' | 'payment'): Promise<BooksRef[]>;
-  findJournal(reference: string): Promise<BooksJournal | null>;
-  createJournal(draft: JournalDraft, idempotencyKey: string): Promise<void>;
 }

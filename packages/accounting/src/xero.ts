@@ -7,11 +7,9 @@ import type {
   Books,
   BooksInvoice,
   BooksInvoiceDraft,
-  BooksJournal,
   BooksPayment,
   BooksPaymentDraft,
   BooksRef,
-  JournalDraft,
 } from './types.ts';
 
 interface XeroPayment {
@@ -225,46 +223,5 @@ export class XeroBooks implements Books {
       : live
           .filter((a) => a.Type === 'BANK')
           .map((a) => ({ id: a.AccountID, code: a.Code ?? null, name: a.Name ?? '' }));
-  }
-
-  async findJournal(reference: string): Promise<BooksJournal | null> {
-    const found = await this.http.request<{
-      ManualJournals?: {
-        ManualJournalID: string;
-        Narration?: string;
-        Status?: string;
-        JournalLines?: { LineAmount?: number }[];
-      }[];
-    }>('GET', '/ManualJournals', { query: { where: `Narration.StartsWith("${reference}")` } });
-    const journal = (found?.ManualJournals ?? []).find(
-      (j) => j.Narration?.startsWith(reference) && j.Status !== 'VOIDED' && j.Status !== 'DELETED',
-    );
-    if (!journal) return null;
-    const debits = (journal.JournalLines ?? [])
-      .filter((l) => (l.LineAmount ?? 0) > 0)
-      .map((l) => money(l.LineAmount));
-    const total = debits.reduce((s, d) => s.plus(d), new Decimal(0));
-    return {
-      id: journal.ManualJournalID,
-      reference,
-      status: journal.Status ?? '',
-      total: toMoneyString(total),
-    };
-  }
-
-  async createJournal(draft: JournalDraft, key: string): Promise<void> {
-    const journal = {
-      Narration: `${draft.reference} ${draft.narration}`,
-      Date: draft.date,
-      Status: 'POSTED',
-      LineAmountTypes: 'NoTax',
-      JournalLines: draft.lines.map((l) => ({
-        LineAmount: num(l.amount),
-        AccountCode: l.accountCode,
-        Description: l.description,
-        ...(l.tracking ? { Tracking: [{ Name: 'Business unit', Option: l.tracking }] } : {}),
-      })),
-    };
-    await this.write('PUT', '/ManualJournals', { ManualJournals: [journal] }, key);
   }
 }

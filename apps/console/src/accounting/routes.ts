@@ -67,17 +67,15 @@ export function registerAccountingRoutes(app: FastifyInstance, services: Console
     const counts = Object.fromEntries(grouped.map((g) => [g.status, g._count._all]));
     if (wantsJson(request)) {
       const { tokensSealed: _sealed, ...safe } = connection ?? { tokensSealed: '' };
-      return reply
-        .code(status)
-        .send({
-          tenantId,
-          connection: connection ? safe : null,
-          mappings,
-          counts,
-          documents,
-          findings,
-          flash,
-        });
+      return reply.code(status).send({
+        tenantId,
+        connection: connection ? safe : null,
+        mappings,
+        counts,
+        documents,
+        findings,
+        flash,
+      });
     }
     // The books' choices for the kinds still to review (one call per kind; none when all are confirmed).
     const candidates: Record<string, BooksRef[]> = {};

@@ -25,6 +25,7 @@ import type { WorkerServices } from '../services.ts';
 import { type AccountingOverrides, booksOptions } from './context.ts';
 import { exportMarkKey, invoiceCreateKey, paymentKey } from './ledger.ts';
 import { resolveMappings } from './mappings.ts';
+import { applyChange, type ChangeResult, differsFromBooks } from './updates.ts';
 
 export type SyncOutcome =
   | 'not_connected'
@@ -42,6 +43,7 @@ export interface SyncResult {
   externalId?: string;
   invoice?: 'sent' | 'recovered' | 'recorded';
   payments?: { synced: number; waiting: number };
+  change?: ChangeResult['action'] | null;
 }
 
 const CLEARED = new Set(['Posted', 'Exported']);
@@ -167,51 +169,109 @@ export async function syncInvoice(
     () => books.findInvoiceByNumber(number),
   );
   const created = step.outcomes[0]!;
-  const externalId = created.result.externalId;
-  const inBooks =
+  // The books' current copy: the one we created, or the one that replaced it (re-issued).
+  const detail = (doc?.detail ?? {}) as { booksVersion?: string | null; reissues?: number };
+  const externalId =
+    created.how === 'recorded' && doc?.externalId ? doc.externalId : created.result.externalId;
+  const bookNumber = created.how === 'recorded' && doc?.number ? doc.number : number;
+  let inBooks =
     (step.snapshot?.id === externalId ? step.snapshot : null) ?? (await books.getInvoice(externalId));
   if (!inBooks) throw new Error(`${provider} invoice ${externalId} vanished after it was confirmed`);
   // The id map first: whatever fails after this, the invoice is known to be ours.
-  await saveDocument(db, docKey, { status: 'in_progress', number, externalId, amount: invoice.total });
+  await saveDocument(db, docKey, {
+    status: 'in_progress',
+    number: bookNumber,
+    externalId,
+    amount: invoice.total,
+  });
 
-  const differences = compareInvoice(invoice, inBooks, draft.total, draft.totalTax);
-  if (adopted) differences.push(`invoice ${number} was already in ${provider}; adopted, not created`);
+  // Edited in ServiceTitan since we wrote it: update, or void and re-issue, by the tenant's rule.
+  let change: ChangeResult | null = null;
+  if (created.how === 'recorded' && differsFromBooks(inBooks, draft)) {
+    change = await applyChange({
+      db,
+      tenantId,
+      provider,
+      books,
+      invoiceId,
+      draft,
+      inBooks,
+      rule: open.rules.onChange === 'void_reissue' ? 'void_reissue' : 'update',
+      knownVersion: detail.booksVersion ?? null,
+      reissues: detail.reissues ?? 0,
+    });
+    inBooks = change.inBooks;
+    if (change.action !== 'refused')
+      await saveDocument(db, docKey, {
+        status: 'in_progress',
+        number: inBooks.number,
+        externalId: inBooks.id,
+        amount: invoice.total,
+        detail: { booksVersion: inBooks.version, reissues: change.reissues },
+      });
+  }
+
+  const found: { kind: string; detail: string }[] = compareInvoice(
+    invoice,
+    inBooks,
+    draft.total,
+    draft.totalTax,
+  ).map((detail) => ({ kind: 'amount', detail }));
+  if (change?.action === 'refused') found.push({ kind: 'changed_after_sync', detail: change.detail! });
+  if (adopted)
+    found.push({
+      kind: 'adopted',
+      detail: `invoice ${number} was already in ${provider}; adopted, not created`,
+    });
+  const differences = found.filter((f) => f.kind !== 'adopted').map((f) => f.detail);
   await recordFindings(
     db,
     tenantId,
     `invoice:${invoiceId}:`,
-    differences.map((detail, i) => ({
+    found.map((f, i) => ({
       key: `invoice:${invoiceId}:${i}`,
       provider,
-      kind: adopted && i === differences.length - 1 ? 'adopted' : 'amount',
+      kind: f.kind,
       stId: String(invoiceId),
-      externalId,
-      number,
+      externalId: inBooks.id,
+      number: inBooks.number,
       stAmount: invoice.total,
       booksAmount: inBooks.total,
-      detail,
+      detail: f.detail,
       day: draft.date,
     })),
   );
-  await markExported(db, client, tenantId, invoice, externalId, `${provider} ${number}`);
+  await markExported(db, client, tenantId, invoice, inBooks.id, `${provider} ${inBooks.number}`);
   const paid = await syncPayments(db, tenantId, open, mappings, payments, invoice, inBooks);
-  const status =
-    differences.length && !(adopted && differences.length === 1)
-      ? 'difference'
-      : paid.waiting
-        ? 'needs_mapping'
-        : 'synced';
+  const status = differences.length ? 'difference' : paid.waiting ? 'needs_mapping' : 'synced';
   await saveDocument(db, docKey, {
     status,
-    number,
-    externalId,
+    number: inBooks.number,
+    externalId: inBooks.id,
     stVersion: payload.version,
     amount: invoice.total,
-    detail: { how: adopted ? 'adopted' : created.how, payments: paid, differences },
+    detail: {
+      how: adopted ? 'adopted' : created.how,
+      change: change?.action ?? null,
+      payments: paid,
+      differences,
+      // What a later change checks for edits made in the books meanwhile (read after payments).
+      booksVersion: (await books.getInvoice(inBooks.id))?.version ?? inBooks.version,
+      reissues: change?.reissues ?? detail.reissues ?? 0,
+    },
     synced: true,
   });
-  log.info({ number, externalId, how: created.how, payments: paid, status }, 'invoice in the books');
-  return { outcome: status, externalId, invoice: created.how, payments: paid };
+  log.info(
+    { number, externalId: inBooks.id, how: created.how, change: change?.action, payments: paid, status },
+    'invoice in the books',
+  );
+  return {
+    outcome: status,
+    externalId: inBooks.id,
+    invoice: created.how,
+    change: change?.action ?? null,
+    payments: paid,
+  };
 }
 
 /** Differences between ServiceTitan's invoice and the books' copy, to the cent. */

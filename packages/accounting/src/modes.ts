@@ -19,7 +19,10 @@ export async function changeMode(db: Db, tenantId: string, mode: Mode, books: Bo
   const connection = await getConnection(db, tenantId);
   if (!connection)
     throw new ModeRefusedError(`tenant ${tenantId} has no books connection; connect first`, null);
-  if (mode === 'invoices' || mode === 'journal') {
+  // Journal mode (daily summarised entries per business unit) is not built yet: say so, never pretend.
+  if (mode === 'journal')
+    throw new ModeRefusedError('journal mode is not available yet; use invoices or observe', null);
+  if (mode === 'invoices') {
     if (!books) throw new ModeRefusedError('the books cannot be reached to check for another export', null);
     const evidence = await detectExistingExport(db, tenantId, books);
     const text = evidenceText(evidence);

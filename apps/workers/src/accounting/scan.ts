@@ -4,6 +4,7 @@
 import { clearedFromMirror, getConnection } from '@invoicer/accounting';
 import { digestOf } from '@invoicer/core';
 import { sql } from '@invoicer/db';
+import type { Invoice } from '@invoicer/servicetitan';
 import type { WorkerServices } from '../services.ts';
 
 export async function enqueueCleared(
@@ -36,7 +37,7 @@ export async function enqueueCleared(
   for (const invoice of invoices) {
     const doc = docs.get(String(invoice.id));
     if (doc?.status === 'exported_elsewhere') continue;
-    const version = syncVersion(invoice.modifiedOn ?? '', paid.get(String(invoice.id)) ?? '', confirmed);
+    const version = syncVersion(invoice, paid.get(String(invoice.id)) ?? '', confirmed);
     if (doc && doc.stVersion === version && (doc.status === 'synced' || doc.status === 'difference'))
       continue;
     await services.queues.enqueue('accounting.sync', { tenantId, invoiceId: invoice.id, version });
@@ -45,7 +46,29 @@ export async function enqueueCleared(
   return n;
 }
 
-/** An invoice's sync version: its ServiceTitan change, its payments' changes, mappings confirmed. */
-export function syncVersion(modifiedOn: string, payments: string, confirmedMappings: number): string {
-  return digestOf([modifiedOn, payments, confirmedMappings]).slice(0, 24);
+/**
+ * An invoice's sync version: what the books show of it (not modifiedOn, which our own
+ * markasexported moves), its payments' changes, and how many mappings are confirmed.
+ */
+export function syncVersion(invoice: Invoice, payments: string, confirmedMappings: number): string {
+  const content = [
+    invoice.referenceNumber,
+    invoice.customer?.id,
+    invoice.invoiceDate,
+    invoice.dueDate,
+    invoice.subTotal,
+    invoice.salesTax,
+    invoice.total,
+    (invoice.items ?? []).map((i) => [
+      i.id,
+      i.active,
+      i.quantity,
+      i.price,
+      i.total,
+      i.taxable,
+      i.type,
+      i.description,
+    ]),
+  ];
+  return digestOf([content, payments, confirmedMappings]).slice(0, 24);
 }

@@ -6,25 +6,23 @@
 import {
   type BooksInvoice,
   buildInvoiceDraft,
-  buildPaymentDraft,
   getDocument,
   invoiceNumber,
-  type MappingTable,
   mappingNeeds,
-  type OpenBooks,
   openBooks,
-  paymentReference,
   recordFindings,
   saveDocument,
 } from '@invoicer/accounting';
 import { fromAmountString, InvalidInputError, type PayloadOf, QUEUE_CATALOG } from '@invoicer/core';
 import { getWrite } from '@invoicer/db';
 import { runSteps } from '@invoicer/pipeline';
-import type { Invoice, Payment, StClient } from '@invoicer/servicetitan';
+import type { Invoice } from '@invoicer/servicetitan';
 import type { WorkerServices } from '../services.ts';
 import { type AccountingOverrides, booksOptions } from './context.ts';
-import { exportMarkKey, invoiceCreateKey, paymentKey } from './ledger.ts';
+import { invoiceCreateKey } from './ledger.ts';
 import { resolveMappings } from './mappings.ts';
+import { paymentType, syncPayments } from './payments.ts';
+import { markExported } from './st-mark.ts';
 import { applyChange, type ChangeResult, differsFromBooks } from './updates.ts';
 
 export type SyncOutcome =
@@ -282,92 +280,4 @@ export function compareInvoice(invoice: Invoice, books: BooksInvoice, total: str
   if (!fromAmountString(books.totalTax).equals(fromAmountString(tax)))
     out.push(`tax: ServiceTitan ${invoice.salesTax}, books ${books.totalTax}`);
   return out;
-}
-
-/** Tell ServiceTitan the invoice is exported (its own export then skips it); ledgered. */
-async function markExported(
-  db: WorkerServices['db'],
-  client: StClient,
-  tenantId: string,
-  invoice: Invoice,
-  externalId: string,
-  message: string,
-): Promise<void> {
-  if (invoice.syncStatus === 'Exported') return;
-  await runSteps(
-    db,
-    { tenantId },
-    [
-      {
-        key: exportMarkKey(tenantId, invoice.id, externalId),
-        operation: 'invoice.markasexported',
-        request: { invoiceId: invoice.id, externalId },
-        send: async () => {
-          const answer = await client.http.request('POST', 'accounting', '/invoices/markasexported', {
-            body: [{ invoiceId: invoice.id, externalId, externalMessage: message.slice(0, 200) }],
-            idempotent: true,
-          });
-          const row = (
-            answer as { invoiceId?: number; success?: boolean; errorMessage?: string }[] | null
-          )?.[0];
-          if (row && row.success === false)
-            throw new Error(
-              `ServiceTitan refused markasexported for ${invoice.id}: ${row.errorMessage ?? ''}`,
-            );
-        },
-        find: (snapshot: Invoice | null) => (snapshot?.syncStatus === 'Exported' ? { exported: true } : null),
-      },
-    ],
-    invoice as Invoice | null,
-    () => client.getInvoice(invoice.id),
-  );
-}
-
-/** Each ServiceTitan payment applied to the invoice, once, as a payment on the books' invoice. */
-async function syncPayments(
-  db: WorkerServices['db'],
-  tenantId: string,
-  open: OpenBooks,
-  mappings: MappingTable,
-  payments: Payment[],
-  invoice: Invoice,
-  inBooks: BooksInvoice,
-): Promise<{ synced: number; waiting: number }> {
-  const { books, provider } = open;
-  const specs = [];
-  let waiting = 0;
-  for (const payment of payments) {
-    // A payment type not mapped yet waits (the invoice is synced again once it is confirmed).
-    const account = mappings.payment.get(paymentType(payment));
-    if (!account) {
-      waiting += 1;
-      continue;
-    }
-    const draft = buildPaymentDraft(payment, invoice.id, inBooks.id, account.externalId, inBooks.contactId);
-    if (!draft) continue;
-    const key = paymentKey(provider, tenantId, payment.id, invoice.id);
-    specs.push({
-      key,
-      operation: `${provider}.payment.create`,
-      request: { invoice: inBooks.id, amount: draft.amount, reference: draft.reference },
-      send: () => books.createPayment(draft, key),
-      find: (snapshot: BooksInvoice | null, taken: Set<unknown>) => found(snapshot, payment, taken),
-    });
-  }
-  if (specs.length)
-    await runSteps(db, { tenantId }, specs, inBooks as BooksInvoice | null, () =>
-      books.getInvoice(inBooks.id),
-    );
-  return { synced: specs.length, waiting };
-}
-
-const paymentType = (p: Payment) => p.type?.trim() || 'Unknown';
-
-function found(snapshot: BooksInvoice | null, payment: Payment, taken: Set<unknown>) {
-  const match = snapshot?.payments.find(
-    (p) => p.reference === paymentReference(payment) && p.status !== 'DELETED' && !taken.has(p.id),
-  );
-  if (!match) return null;
-  taken.add(match.id);
-  return { itemId: match.id, externalId: match.id, amount: match.amount };
 }

@@ -417,6 +417,23 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
   'POST /conversations/resolve': async ({ client }) => [
     await client.post('/conversations/resolve', { tenant: OTHER, id: randomUUID(), note: 'x' }),
   ],
+  'GET /settings/accounting': async ({ client }) => [
+    await client.get(`/settings/accounting?tenant=${OTHER}`),
+  ],
+  'POST /settings/accounting/mode': async ({ client }) => [
+    await client.post('/settings/accounting/mode', { tenant: OTHER, mode: 'invoices' }),
+  ],
+  'POST /settings/accounting/mappings': async ({ client }) => [
+    await client.post('/settings/accounting/mappings', {
+      tenant: OTHER,
+      kind: 'tax',
+      stKey: 'x',
+      externalId: 'y',
+    }),
+  ],
+  'GET /settings/accounting/differences.csv': async ({ client }) => [
+    await client.get(`/settings/accounting/differences.csv?tenant=${OTHER}`),
+  ],
   'GET /users': async ({ client }) => [await client.get('/users')],
   'POST /users': async ({ client }) => [
     await client.post('/users', {

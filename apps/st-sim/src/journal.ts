@@ -3,6 +3,7 @@
 // posted to it across restarts, like a real tenant.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { markInvoicesExported } from './routes/export-marks.ts';
 import type { SimTenant } from './tenant.ts';
 import {
   createPayment,
@@ -67,6 +68,9 @@ export class Journal {
           break;
         case 'updatePayment':
           updatePayment(tenant, Number(args.paymentId), args.body);
+          break;
+        case 'markAsExported':
+          markInvoicesExported(tenant, args.body);
           break;
         default:
           throw new Error(`unknown journal op ${op} in ${this.file}`);

@@ -14,6 +14,7 @@ import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCollections } from './routes/collections.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
 import { registerEquipment } from './routes/equipment.ts';
+import { registerExportMarks } from './routes/export-marks.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
 import { registerSales } from './routes/sales.ts';
@@ -183,6 +184,7 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerCollections(app, ctx);
   registerSales(app, ctx);
   registerEquipment(app, ctx);
+  registerExportMarks(app, ctx);
 
   const play = (count?: number) => {
     const played = tenant.play(count);

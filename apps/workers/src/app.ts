@@ -25,6 +25,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { act as collectionsAct } from './collections/act.ts';
 import { evaluateCollections } from './collections/evaluate.ts';
 import { suggestPlan } from './collections/suggest.ts';
+import { reconcileBooks } from './accounting/reconcile.ts';
+import { startAccountingSchedule } from './accounting/schedule.ts';
+import { syncInvoiceJob } from './accounting/sync.ts';
 import type { WorkerEnv } from './config.ts';
 import { requeueMessages } from './delivery/requeue.ts';
 import { handOverAfterPost, isPosted } from './documents/handover.ts';
@@ -77,6 +80,12 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     },
     'plan.suggest': async (p) => {
       await suggestPlan(services, p);
+    },
+    'accounting.sync': async (p, ctx) => {
+      await syncInvoiceJob(services, p, ctx.attempt);
+    },
+    'accounting.reconcile': async (p) => {
+      await reconcileBooks(services, p);
     },
   };
 }
@@ -142,6 +151,10 @@ export async function startWorkerApp(
     boundScale: env.SWEEP_BOUND_SCALE,
   });
 
+  const stopAccounting = env.WORKER_QUEUES.includes('accounting.reconcile')
+    ? startAccountingSchedule(services, log, env.ACCOUNTING_INTERVAL_MS)
+    : () => {};
+
   let http: FastifyInstance | null = null;
   if (options.http !== false) {
     http = Fastify({ logger: false });
@@ -169,6 +182,7 @@ export async function startWorkerApp(
     http,
     async close() {
       stopSweeper();
+      stopAccounting();
       await closeWorkers(workers, env.SHUTDOWN_TIMEOUT_MS, log);
       await closeWorkerPdfRenderer();
       await http?.close();

@@ -50,5 +50,11 @@ export const WorkerEnv = BaseEnv.extend({
   // value stops the workers at boot.
   TESSERACT_BIN: z.string().min(1).default('tesseract'),
   OCR_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
+  /** How often connected tenants' books are compared and cleared invoices queued (0 = never). */
+  ACCOUNTING_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60_000),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

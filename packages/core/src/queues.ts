@@ -50,6 +50,31 @@ export const CollectionsActPayload = z
 /** Suggest payment-plan options for one large open invoice (ServiceTitan invoice id). */
 export const PlanSuggestPayload = z.object({ tenantId, invoiceId: z.string().regex(/^\d{1,18}$/) }).strict();
 
+/** Accounting sync (issue 17): one cleared ServiceTitan invoice (and its payments) to the books. */
+export const AccountingSyncPayload = z
+  .object({
+    tenantId,
+    invoiceId: z.number().int().positive(),
+    /** Changes when the invoice or its payments change (or a person fixed a mapping). */
+    version: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
+  .strict();
+/** Accounting reconcile: compare ServiceTitan with the books (observe mode, differences). */
+export const AccountingReconcilePayload = z
+  .object({
+    tenantId,
+    version: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
+  .strict();
+
 export const PIPELINE_STAGES = ['extract', 'detect', 'price', 'draft', 'evidence', 'route'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
@@ -130,6 +155,19 @@ export const QUEUE_CATALOG = {
     options: STAGE_OPTIONS,
   },
   'plan.suggest': { payload: PlanSuggestPayload, stage: 'plan', next: null, options: STAGE_OPTIONS },
+  // Accounting (issue 17): the books' own limits pace these (apps/workers/src/accounting).
+  'accounting.sync': {
+    payload: AccountingSyncPayload,
+    stage: 'accounting',
+    next: null,
+    options: { ...STAGE_OPTIONS, concurrency: 2 },
+  },
+  'accounting.reconcile': {
+    payload: AccountingReconcilePayload,
+    stage: 'accounting',
+    next: null,
+    options: { ...STAGE_OPTIONS, concurrency: 1, progressBoundMs: 600_000 },
+  },
 } as const satisfies Record<
   string,
   { payload: z.ZodType; stage: string; next: string | null; options: QueueOptions }
@@ -158,6 +196,8 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): 
   if (queue === 'payment.reconcile')
     return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}${p.recheck ? `.${p.recheck}` : ''}`;
   if (queue === 'invoice.deliver') return `run-${p.runId}.deliver.r${p.revision}`;
+  if (queue === 'accounting.sync') return `acct-${p.tenantId}.inv${p.invoiceId}.${p.version}`;
+  if (queue === 'accounting.reconcile') return `acct-${p.tenantId}.reconcile.${p.version}`;
   if (queue === 'message.send') return `msg-${p.messageId}${p.notBefore ? `.t${p.notBefore}` : ''}`;
   if (queue === 'collections.evaluate') return `coll-eval-${p.tenantId}.${p.day}`;
   if (queue === 'collections.act') return `coll-act-${p.tenantId}.${p.kind}.${p.subjectId}.${p.step}`;

@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { InvalidCursorError } from '@invoicer/db';
 import { logRequests, registerHealthRoutes } from '@invoicer/platform';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAccountingRoutes } from '../accounting/routes.ts';
 import { registerAuditRoutes } from '../audit/routes.ts';
 import { registerLoginRoutes, sendLoginForm } from '../auth/login-routes.ts';
 import { ruleFor } from '../auth/roles.ts';
@@ -134,6 +135,7 @@ export async function buildConsoleServer(services: ConsoleServices): Promise<Fas
     registerSettingsRoutes(ui, services);
     registerPolicyRoutes(ui, services);
     registerConversationRoutes(ui, services);
+    registerAccountingRoutes(ui, services);
     // Its own scope: multipart bodies are parsed for the bank-file upload and nowhere else.
     await ui.register((bank) => registerBankStatementRoutes(bank, services));
     registerUserRoutes(ui, services);

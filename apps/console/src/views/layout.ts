@@ -38,7 +38,8 @@ type Section =
   | 'settings'
   | 'users'
   | 'policies'
-  | 'conversations';
+  | 'conversations'
+  | 'accounting';
 
 const STAFF_ROLES = ['billing_specialist', 'billing_manager', 'admin'];
 
@@ -56,6 +57,7 @@ function nav(viewer: Viewer, active: Section | undefined): SafeHtml {
   if (role !== 'engineer') links.push(['conversations', '/conversations', 'Conversations']);
   if (isManager(role)) links.push(['policies', '/policies', 'Policies']);
   if (role === 'admin') links.push(['settings', '/settings', 'Settings'], ['users', '/users', 'Users']);
+  if (role === 'admin') links.push(['accounting', '/settings/accounting', 'Accounting']);
   return html`<nav aria-label="Main"><ul>${links.map(
     ([key, url, label]) =>
       html`<li><a href="${url}"${key === active ? html` aria-current="page"` : ''}>${label}</a></li>`,

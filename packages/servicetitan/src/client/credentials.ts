@@ -22,25 +22,31 @@ export function parseKey(text: string): Buffer {
 }
 
 export function sealCredentials(credentials: StCredentials, key: Buffer): string {
+  return sealJson(StCredentials.parse(credentials), key);
+}
+
+export function openCredentials(sealed: string, key: Buffer): StCredentials {
+  return StCredentials.parse(openJson(sealed, key));
+}
+
+/** Seal any JSON value the same way (other secrets at rest, e.g. accounting OAuth tokens). */
+export function sealJson(value: unknown, key: Buffer): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const ciphertext = Buffer.concat([
-    cipher.update(JSON.stringify(StCredentials.parse(credentials)), 'utf8'),
-    cipher.final(),
-  ]);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
   return ['v1', iv, tag, ciphertext]
     .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
     .join('.');
 }
 
-export function openCredentials(sealed: string, key: Buffer): StCredentials {
+export function openJson(sealed: string, key: Buffer): unknown {
   const [version, iv, tag, ciphertext] = sealed.split('.');
   if (version !== 'v1' || !iv || !tag || !ciphertext) throw new Error('sealed credentials are malformed');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
-  return StCredentials.parse(JSON.parse(plain.toString('utf8')));
+  return JSON.parse(plain.toString('utf8'));
 }
 
 /**

@@ -1,0 +1,32 @@
+// Changing a tenant's mode. Writing modes (invoices, journal) are refused while another export
+// already posts this shop's invoices, with the evidence, so nothing is posted twice.
+import type { Db } from '@invoicer/db';
+import { detectExistingExport, type ExportEvidence, evidenceText } from './observe.ts';
+import { getConnection, setMode } from './store.ts';
+import type { Books, Mode } from './types.ts';
+
+export class ModeRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly evidence: ExportEvidence | null,
+  ) {
+    super(message);
+    this.name = 'ModeRefusedError';
+  }
+}
+
+export async function changeMode(db: Db, tenantId: string, mode: Mode, books: Books | null): Promise<void> {
+  const connection = await getConnection(db, tenantId);
+  if (!connection)
+    throw new ModeRefusedError(`tenant ${tenantId} has no books connection; connect first`, null);
+  // Journal mode (daily summarised entries per business unit) is not built yet: say so, never pretend.
+  if (mode === 'journal')
+    throw new ModeRefusedError('journal mode is not available yet; use invoices or observe', null);
+  if (mode === 'invoices') {
+    if (!books) throw new ModeRefusedError('the books cannot be reached to check for another export', null);
+    const evidence = await detectExistingExport(db, tenantId, books);
+    const text = evidenceText(evidence);
+    if (text) throw new ModeRefusedError(`${mode} mode refused: ${text}`, evidence);
+  }
+  await setMode(db, tenantId, mode);
+}

@@ -27,6 +27,7 @@ import { startAccountingSchedule } from './accounting/schedule.ts';
 import { syncInvoiceJob } from './accounting/sync.ts';
 import { act as collectionsAct } from './collections/act.ts';
 import { evaluateCollections } from './collections/evaluate.ts';
+import { startCollectionsSchedule } from './collections/schedule.ts';
 import { suggestPlan } from './collections/suggest.ts';
 import type { WorkerEnv } from './config.ts';
 import { requeueMessages } from './delivery/requeue.ts';
@@ -154,6 +155,9 @@ export async function startWorkerApp(
   const stopAccounting = env.WORKER_QUEUES.includes('accounting.reconcile')
     ? startAccountingSchedule(services, log, env.ACCOUNTING_INTERVAL_MS)
     : () => {};
+  const stopCollections = env.WORKER_QUEUES.includes('collections.evaluate')
+    ? startCollectionsSchedule(services, log, env.COLLECTIONS_INTERVAL_MS)
+    : () => {};
 
   let http: FastifyInstance | null = null;
   if (options.http !== false) {
@@ -183,6 +187,7 @@ export async function startWorkerApp(
     async close() {
       stopSweeper();
       stopAccounting();
+      stopCollections();
       await closeWorkers(workers, env.SHUTDOWN_TIMEOUT_MS, log);
       await closeWorkerPdfRenderer();
       await http?.close();

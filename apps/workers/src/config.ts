@@ -50,6 +50,12 @@ export const WorkerEnv = BaseEnv.extend({
   // value stops the workers at boot.
   TESSERACT_BIN: z.string().min(1).default('tesseract'),
   OCR_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
+  /** How often tenants with collections on get the day's evaluation queued (once a day each; 0 = never). */
+  COLLECTIONS_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60_000),
   /** How often connected tenants' books are compared and cleared invoices queued (0 = never). */
   ACCOUNTING_INTERVAL_MS: z.coerce
     .number()

@@ -261,6 +261,11 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
     refusedAsMissing(res, 'beta attachments');
     return [];
   },
+  // Evidence (estimates, photos, OCR) of another tenant's item: as missing as no item at all.
+  'GET /items/:id/evidence': async ({ client }) => {
+    refusedAsMissing(await client.get(`/items/${ids.otherItem}/evidence`), 'beta evidence');
+    return [];
+  },
   // Invoice PDFs: another tenant's preview, stored PDF and list are as missing as no item at all.
   'GET /items/:id/documents': async ({ client }) => {
     refusedAsMissing(await client.get(`/items/${ids.otherItem}/documents`), 'beta documents');

@@ -140,6 +140,10 @@ it('shows conversations with their handoffs, and the handoff review item opens',
   expect(item.statusCode).toBe(200);
   expect(item.body).toContain('customer asked for person');
   expect(item.body).toContain(customer!.name);
+  // The item shows the customer's conversation, linked to its transcript.
+  expect(item.body).toContain('Customer questions (invoice assistant)');
+  expect(item.body).toContain(`/conversations?tenant=acme&amp;id=${conversation.id}`);
+  expect(item.body).toContain('2 questions');
   const engineer = await as('engineer');
   expect((await engineer.get('/conversations?tenant=acme')).statusCode).toBe(403);
 

@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isManager } from '../auth/roles.ts';
 import { HttpError, parseInput, ValidationError } from '../http/errors.ts';
 import { sendHtml, wantsJson } from '../http/respond.ts';
+import { itemConversations } from '../policies/item-conversations.ts';
 import type { ConsoleServices } from '../services.ts';
 import { attachmentsFragment } from '../views/context.ts';
 import { inTimeZone } from '../views/format.ts';
@@ -95,9 +96,11 @@ export function registerItemRoutes(app: FastifyInstance, services: ConsoleServic
         extra.status ?? 200,
       );
     const settings = await services.runtime.settings(view.item.tenantId).catch(() => null);
+    const conversations = await itemConversations(services, view);
     const page = inTimeZone(settings?.rules.afterHours.timezone, () =>
       itemPage(viewer, {
         view,
+        conversations,
         canWork: STAFF.has(user.role),
         canAct: STAFF.has(user.role) && open && (!view.holder || view.holder.mine),
         canSetPrice: isManager(user.role),

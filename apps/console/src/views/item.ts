@@ -29,6 +29,23 @@ export interface ItemPageModel {
   flash?: Flash;
   draftError?: string;
   draftNotice?: string;
+  /** The customer's assistant conversations about this item's invoice, or handed over as this item. */
+  conversations?: ConversationLink[];
+}
+
+export interface ConversationLink {
+  href: string;
+  questions: number;
+  handoff: string | null;
+  updatedAt: Date;
+}
+
+function conversationsSection(links: ConversationLink[] | undefined): SafeHtml {
+  if (!links?.length) return html``;
+  return html`<section class="panel" id="conversations"><h2>Customer questions (invoice assistant)</h2><ul>${links.map(
+    (c) =>
+      html`<li><a href="${c.href}">Conversation</a>: ${c.questions} question${c.questions === 1 ? '' : 's'}, last ${when(c.updatedAt)}${c.handoff ? html` · <strong>handed to a person</strong> (${c.handoff.replaceAll('_', ' ')})` : ''}</li>`,
+  )}</ul></section>`;
 }
 
 export const OPEN_STATUSES = ['open', 'on_hold', 'escalated'];
@@ -127,6 +144,7 @@ export function itemPage(viewer: Viewer, m: ItemPageModel): SafeHtml {
   </dl>
   ${routeSection(route, (item.details ?? {}) as Record<string, unknown>)}
 </div>
+${conversationsSection(m.conversations)}
 <section class="panel actions" id="decision-panel" aria-labelledby="decide-title">
   <h2 id="decide-title">Decision</h2>
   ${claimBanner(m)}${resolution(item, m.names)}

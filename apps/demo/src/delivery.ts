@@ -96,11 +96,28 @@ export async function deliverPosted(
   return { posted: runs.length, ...last, pdfPath };
 }
 
-export function printDelivery(report: DeliveryReport, sink: MailSink): string {
+export async function printDelivery(report: DeliveryReport, sink: MailSink): Promise<string> {
   return [
     `Delivery: ${report.emailed} of ${report.posted} posted invoice(s) emailed to the local SMTP sink (${sink.host}:${sink.port}), ${report.texted} texted, ${report.suppressed} held by the contact policy, ${report.notDelivered} not delivered.`,
     report.pdfPath
       ? `One emailed PDF: ${report.pdfPath}`
       : 'No PDF was attached (are invoice PDFs turned on?).',
+    ...(await customerPageLine(sink)),
   ].join('\n');
+}
+
+/**
+ * A customer invoice page an emailed invoice links to (the assistant is on it): the first that
+ * opens (a generated invoice the mirror already shows paid long ago has an expired link).
+ */
+async function customerPageLine(sink: MailSink): Promise<string[]> {
+  for (const m of sink.messages) {
+    const url = /https?:\/\/\S+\/portal\/[A-Za-z0-9._-]+/.exec(m.parsed.text ?? '')?.[0];
+    if (!url) continue;
+    const status = await fetch(url)
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) return [`A customer's invoice page, with the assistant: ${url}`];
+  }
+  return [];
 }

@@ -48,6 +48,8 @@ Saved state is kept per shop (--jobs, --seed, --live, --tenant): a run with othe
 the last one forgets the demo tenant's runs and the simulator's saved state first, as --reset.`;
 
 const DEMO_TENANT = 'demo';
+/** Signs the demo's customer invoice links (PORTAL_LINK_SECRET overrides it); never a production secret. */
+const DEMO_PORTAL_SECRET = 'demo-portal-link-secret-0123456789';
 const STATE_DIR = path.resolve('.data/demo');
 
 async function main(): Promise<number> {
@@ -106,6 +108,11 @@ async function main(): Promise<number> {
   const { key } = resolveCredentialsKey(env.CREDENTIALS_KEY, path.resolve('.data/credentials.key'));
   // Posted invoices are emailed here (DEMO_SMTP_PORT to pick the port).
   const mailSink = await startMailSink({ port: Number(process.env.DEMO_SMTP_PORT ?? 0) });
+  const ingestPort = Number(process.env.INGEST_PORT ?? 4020);
+  // Each emailed invoice links to the customer's invoice page, which ingest serves. The demo's
+  // workers run in this process and read these where they write a message, as a deployment's do.
+  process.env.PORTAL_LINK_SECRET ??= DEMO_PORTAL_SECRET;
+  if (ingestPort > 0) process.env.PORTAL_BASE_URL ??= `http://127.0.0.1:${ingestPort}`;
   const cluster = await startCluster({
     fixture,
     tenantId: DEMO_TENANT,
@@ -116,7 +123,7 @@ async function main(): Promise<number> {
     },
     credentialsKey: key,
     simPort: Number(process.env.SIM_PORT ?? 4010),
-    ingestPort: Number(process.env.INGEST_PORT ?? 4020),
+    ingestPort,
     replayLast: live,
     simStateFile: simStateFile(STATE_DIR, shopKey),
     settings: {
@@ -154,7 +161,7 @@ async function main(): Promise<number> {
   const settled = await waitForIdle(cluster, DEMO_TENANT, expected, log);
   const summary = await demoSummary(cluster.db, DEMO_TENANT, startedAt);
   console.log(printSummary(summary, summary.jobs - runsBefore));
-  console.log(printDelivery(await deliverPosted(cluster, DEMO_TENANT, mailSink, STATE_DIR), mailSink));
+  console.log(await printDelivery(await deliverPosted(cluster, DEMO_TENANT, mailSink, STATE_DIR), mailSink));
   if (bankStatement) {
     console.log("\nImporting last month's bank statement (BAI2)…");
     console.log(await reconcileBankStatement(cluster, DEMO_TENANT, bankStatement, log));

@@ -1,5 +1,6 @@
 // `npm run demo -- --reset`: forget the demo tenant (its runs, drafts, review items, cursors,
-// mirror and history). The audit log is append-only and is kept.
+// mirror and history, and what followed them: PDFs, the message ledger, corrections, evidence,
+// collections and assistant records). The audit log is append-only and is kept.
 import { createDb } from '@invoicer/db';
 
 export async function resetDemoTenant(databaseUrl: string, tenantId: string): Promise<void> {
@@ -16,6 +17,17 @@ export async function resetDemoTenant(databaseUrl: string, tenantId: string): Pr
       db.historyLine.deleteMany({ where: { tenantId } }),
       db.historyDescription.deleteMany({ where: { tenantId } }),
       db.catalogItem.deleteMany({ where: { tenantId } }),
+      // Without these a second demo would find every invoice already emailed (the ledger is
+      // keyed by invoice) and send nothing.
+      db.invoiceDocument.deleteMany({ where: { tenantId } }),
+      db.message.deleteMany({ where: { tenantId } }),
+      db.messageOptOut.deleteMany({ where: { tenantId } }),
+      db.messagePause.deleteMany({ where: { tenantId } }),
+      db.reviewCorrection.deleteMany({ where: { tenantId } }),
+      db.evidencePhoto.deleteMany({ where: { tenantId } }),
+      db.paymentPlan.deleteMany({ where: { tenantId } }),
+      db.collectionOutcome.deleteMany({ where: { tenantId } }),
+      db.assistantConversation.deleteMany({ where: { tenantId } }),
     ]);
   } finally {
     await db.$disconnect();

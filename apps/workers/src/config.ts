@@ -46,6 +46,11 @@ export const WorkerEnv = BaseEnv.extend({
   SMS_TIMEOUT_MS: z.coerce.number().int().min(1).default(15_000),
   DELIVERY_SEND_LEASE_MS: z.coerce.number().int().min(1).default(60_000),
   DELIVERY_PDF_WAIT_MS: z.coerce.number().int().min(0).default(600_000),
+  // The customer invoice link put in emails, SMS and PDFs (read where they are made, like the
+  // delivery bounds); declared so a short secret or a bad URL stops the workers at boot.
+  PORTAL_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PORTAL_BASE_URL: z.url().optional(),
+  PORTAL_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   // Nameplate OCR (evidence stage): read where OCR runs (ocrOptionsFromEnv); declared here so a bad
   // value stops the workers at boot.
   TESSERACT_BIN: z.string().min(1).default('tesseract'),

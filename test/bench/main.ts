@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage, ServiceUnavailableError } from '@invoicer/core';
+import { ConfigError, errorMessage, PIPELINE_STAGES, ServiceUnavailableError } from '@invoicer/core';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@invoicer/platform';
 import { ROOT, stopAllChildren } from './child.ts';
 import { type ConsoleResult, runConsoleBench } from './console.ts';
@@ -43,7 +43,7 @@ const USAGE = `Usage: npm run bench -- [options]
 Needs Postgres and Redis (DATABASE_URL / REDIS_URL, defaults 127.0.0.1); creates and drops
 its own database (invoicer_bench_<time>) and Redis prefix (bench-<time>).`;
 
-const STAGES = 5; // extract, detect, price, draft, route: the chain up to a routed draft
+const STAGES = PIPELINE_STAGES.length; // extract … route: the chain up to a routed draft
 const ST_LIMIT = 55; // the product's default client budget (ServiceTitan allows 60/s per tenant)
 
 function positive(name: string, value: string | undefined, min = 1): number {

@@ -12,7 +12,7 @@
 // (billing.ts), so the cost of the plumbing can be read against the billing itself.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { PolicySettings, RulePackSettings } from '@invoicer/core';
+import { PIPELINE_STAGES, PolicySettings, RulePackSettings } from '@invoicer/core';
 import { registerTenant } from '@invoicer/demo';
 import { type IngestApp, IngestEnv, startIngestApp } from '@invoicer/ingest';
 import { createLogger, loadConfig } from '@invoicer/platform';
@@ -30,7 +30,7 @@ import { ratio, round, type Summary, summarize } from './stats.ts';
 export const TENANT = 'bench';
 const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
 const MOVING = ['queued', 'running', 'approved', 'posting'];
-const STAGES = ['extract', 'detect', 'price', 'draft', 'route'] as const; // post keeps no stage output
+const STAGES = PIPELINE_STAGES; // the chain up to a routed draft (post keeps no stage output)
 /** The steady phase offers this share of the burst's throughput. */
 export const STEADY_LOAD = 0.5;
 /**

@@ -24,7 +24,7 @@ const USAGE = `Usage: npm run chaos -- [options]
   --keep                  leave the chaos Postgres cluster running at the end
   --out <dir>             chaos.json and the process logs (default .data/chaos)
 Needs pg_createcluster / pg_ctlcluster (Debian's postgresql-common) and redis-server. Uses its
-own cluster (port 55432) and Redis (port 56379), never the defaults.`;
+own cluster (port 25432) and Redis (port 26379), never the defaults.`;
 
 function num(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;

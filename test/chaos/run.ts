@@ -114,8 +114,11 @@ export const DEFAULT_OPTIONS: ChaosOptions = {
   sweepIntervalMs: 5000,
   sweepMaxRedrives: 3,
   autoApproveConfidence: 0,
-  pgPort: 55432,
-  redisPort: 56379,
+  // Below Linux's ephemeral range (32768–60999): a port in it can be taken at any moment by a
+  // client socket of a test running beside the suite, and Postgres, restarted mid-run, could not
+  // listen again (seen in CI).
+  pgPort: 25432,
+  redisPort: 26379,
   clusterName: 'chaos',
   keep: false,
   outDir: path.join(ROOT, '.data/chaos'),

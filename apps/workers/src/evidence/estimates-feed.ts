@@ -73,15 +73,12 @@ export async function syncEstimates(
   );
 }
 
-/** The job's estimates from the mirror (after a sync); null when the tenant's API refuses them. */
-export async function loadJobEstimates(
-  client: StClient,
-  db: Db,
-  tenantId: string,
-  jobId: number,
-  log?: Logger,
-): Promise<Estimate[] | null> {
-  if ((await refreshEstimates(client, db, tenantId, log)) === 'refused') return null;
+/**
+ * The job (its estimate links) and its readable estimates as the mirror holds them: estimates
+ * whose job is this one, and those the job names. An unreadable estimate is skipped (and logged
+ * when a logger is given).
+ */
+async function mirroredJobEstimates(db: Db, tenantId: string, jobId: number, log?: Logger) {
   const [job] = await mirrorRecords<{
     id: number;
     createdFromEstimateId?: number | null;
@@ -100,6 +97,19 @@ export async function loadJobEstimates(
     if (!parsed.success) log?.warn({ tenant: tenantId, jobId }, 'a mirrored estimate is unreadable; skipped');
     return parsed.success ? [parsed.data] : [];
   });
+  return { job, estimates };
+}
+
+/** The job's estimates from the mirror (after a sync); null when the tenant's API refuses them. */
+export async function loadJobEstimates(
+  client: StClient,
+  db: Db,
+  tenantId: string,
+  jobId: number,
+  log?: Logger,
+): Promise<Estimate[] | null> {
+  if ((await refreshEstimates(client, db, tenantId, log)) === 'refused') return null;
+  const { job, estimates } = await mirroredJobEstimates(db, tenantId, jobId, log);
   return estimatesOfJob(job ?? { id: jobId }, estimates);
 }
 
@@ -113,23 +123,7 @@ export async function mirroredSoldSkuIds(
   jobId: number,
   completedOn: Date,
 ): Promise<number[]> {
-  const [job] = await mirrorRecords<{
-    id: number;
-    createdFromEstimateId?: number | null;
-    estimateIds?: number[] | null;
-  }>(db, tenantId, 'jpm/jobs', [jobId]);
-  const linked = [
-    ...(job?.estimateIds ?? []),
-    ...(job?.createdFromEstimateId ? [job.createdFromEstimateId] : []),
-  ];
-  const rows = [
-    ...(await mirrorChildren<unknown>(db, tenantId, ESTIMATES_FEED, [jobId])),
-    ...(await mirrorRecords<unknown>(db, tenantId, ESTIMATES_FEED, linked)),
-  ];
-  const estimates = rows.flatMap((r) => {
-    const parsed = Estimate.safeParse(r);
-    return parsed.success ? [parsed.data] : [];
-  });
+  const { job, estimates } = await mirroredJobEstimates(db, tenantId, jobId);
   return soldSkuIdsAt(job ?? { id: jobId }, estimates, completedOn);
 }
 

@@ -63,7 +63,7 @@ function add(counts: Counts, kind: string): void {
 const SQL_LOG = process.env.BENCH_SQL_LOG;
 function logStatement(config: unknown): void {
   const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
-  appendFileSync(SQL_LOG!, `${String(text).replace(/\s+/g, ' ').slice(0, 160)}\n`);
+  appendFileSync(SQL_LOG!, `${String(text).replace(/\s+/g, ' ').slice(0, 2000)}\n`);
 }
 
 function install(): ClientCounts {

@@ -37,6 +37,66 @@ export async function sql<T>(db: Db, text: string, values: unknown[] = []): Prom
   return db.$queryRawUnsafe<T[]>(text, ...values);
 }
 
+/**
+ * An open plain-SQL transaction (one pooled connection between BEGIN and COMMIT): the stage
+ * runner's hot path, where Prisma's interactive transaction costs more CPU than the statements.
+ */
+export interface SqlTx {
+  readonly plainSql: true;
+  query<T>(text: string, values?: unknown[]): Promise<T[]>;
+}
+
+/** What a repository write can run on: the client, a Prisma transaction or a plain one. */
+export type Writer = Db | Tx | SqlTx;
+
+export function isSqlTx(writer: Writer): writer is SqlTx {
+  return (writer as Partial<SqlTx>).plainSql === true;
+}
+
+/** One statement on any writer (plain SQL, numbered parameters). */
+export async function rawQuery<T>(writer: Writer, text: string, values: unknown[] = []): Promise<T[]> {
+  if (isSqlTx(writer)) return writer.query<T>(text, values);
+  const pool = pools.get(writer as Db);
+  if (pool) return (await pool.query(text, values)).rows as T[];
+  return (writer as Tx).$queryRawUnsafe<T[]>(text, ...values);
+}
+
+/**
+ * Run `work` in one plain-SQL transaction: committed when it resolves, rolled back when it
+ * throws. Falls back to a Prisma transaction for a client this module did not create.
+ */
+export async function sqlTransaction<T>(db: Db, work: (tx: SqlTx) => Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) {
+    return db.$transaction((tx) =>
+      work({
+        plainSql: true,
+        query: <R>(text: string, values: unknown[] = []) => tx.$queryRawUnsafe<R[]>(text, ...values),
+      }),
+    );
+  }
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work({
+      plainSql: true,
+      query: async <R>(text: string, values: unknown[] = []) =>
+        (await client.query(text, values)).rows as R[],
+    });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is not returned to the pool.
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
 const START_POSTGRES =
   'Start it with `docker compose up -d postgres`, or on this machine: ' +
   'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';

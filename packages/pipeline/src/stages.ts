@@ -17,6 +17,8 @@ export interface StageDefinition<S extends PipelineStage> {
   queue: QueueName;
   /** Earlier outputs the stage computes from; loaded with the run in one round trip. */
   inputs: readonly PipelineStage[];
+  /** Earlier outputs it reads when saved (a run from before that stage existed has none). */
+  optional: readonly PipelineStage[];
   /** The queue it hands over to by default (the catalogue's `next`); route may also post. */
   next: QueueName | null;
 }
@@ -30,10 +32,23 @@ const INPUTS: { [S in PipelineStage]: readonly PipelineStage[] } = {
   route: ['extract', 'draft'],
 };
 
+const OPTIONAL: { [S in PipelineStage]?: readonly PipelineStage[] } = {
+  route: ['evidence'],
+};
+
 export const STAGES: { [S in PipelineStage]: StageDefinition<S> } = Object.fromEntries(
   PIPELINE_STAGES.map((stage) => {
     const queue = queueForStage(stage);
-    return [stage, { stage, queue, inputs: INPUTS[stage], next: QUEUE_CATALOG[queue].next }];
+    return [
+      stage,
+      {
+        stage,
+        queue,
+        inputs: INPUTS[stage],
+        optional: OPTIONAL[stage] ?? [],
+        next: QUEUE_CATALOG[queue].next,
+      },
+    ];
   }),
 ) as { [S in PipelineStage]: StageDefinition<S> };
 

@@ -3,17 +3,15 @@
 import { routeStage } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
 import { appendAuditTx, invoiceSubjectKey, openReviewItem } from '@invoicer/db';
-import { stageValue } from '@invoicer/pipeline';
 import { withEvidence } from '../evidence/route-reasons.ts';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
 
 export async function route(services: WorkerServices, payload: PayloadOf<'invoice.route'>): Promise<void> {
-  await runStage(services, payload, 'route', async (run, { extract, draft: document }) => {
+  await runStage(services, payload, 'route', async (run, { extract, draft: document, optional }) => {
     const settings = await services.runtime.settings(run.tenantId);
     // Evidence reasons (sold estimate, photos); a run drafted before that stage existed has none.
-    const evidence = await stageValue(services.db, run.id, 'evidence');
-    const decision = withEvidence(routeStage(extract.context, document, settings), evidence);
+    const decision = withEvidence(routeStage(extract.context, document, settings), optional.evidence ?? null);
     const context = extract.context;
     const audit = (
       tx: Parameters<typeof appendAuditTx>[0],

@@ -10,7 +10,7 @@ import {
   type QueueName,
   type RunEvent,
 } from '@invoicer/core';
-import type { RunPatch, RunState, Tx } from '@invoicer/db';
+import type { RunPatch, RunState, SqlTx } from '@invoicer/db';
 import { loadRunForStage, saveStageResult } from '@invoicer/db';
 import { readSaved, type SavedOutput, STAGES, type StageOutputs } from '@invoicer/pipeline';
 import type { WorkerServices } from '../services.ts';
@@ -23,13 +23,16 @@ export interface StageResult<T> {
   next?: QueueName | null;
   patch?: RunPatch;
   inputDigest?: string;
-  also?: (tx: Tx) => Promise<void>;
+  also?: (tx: SqlTx) => Promise<void>;
   /** Extra payload for the next queue (e.g. a draft revision). */
   nextPayload?: Record<string, unknown>;
 }
 
 export type StageInputs<S extends PipelineStage> = {
   [I in (typeof STAGES)[S]['inputs'][number]]: StageOutputs[I];
+} & {
+  /** The stage's optional inputs that were saved. */
+  readonly optional: Partial<StageOutputs>;
 };
 
 export type StageCompute<S extends PipelineStage> = (
@@ -47,7 +50,11 @@ export async function runStage<S extends PipelineStage>(
   compute: StageCompute<S>,
 ): Promise<void> {
   const definition = STAGES[stage];
-  const loaded = await loadRunForStage(services.db, payload.runId, [stage, ...definition.inputs]);
+  const loaded = await loadRunForStage(services.db, payload.runId, [
+    stage,
+    ...definition.inputs,
+    ...definition.optional,
+  ]);
   if (!loaded) throw new InvalidInputError(`run ${payload.runId} does not exist`);
   const { run, outputs } = loaded;
   if (run.tenantId !== payload.tenantId)
@@ -70,13 +77,19 @@ export async function runStage<S extends PipelineStage>(
     log.info('stage output already saved; continuing');
     return;
   }
-  const inputs = Object.fromEntries(
-    definition.inputs.map((input) => {
+  const optional = Object.fromEntries(
+    definition.optional
+      .filter((input) => outputs[input] !== undefined)
+      .map((input) => [input, readSaved(input, outputs[input]).value]),
+  );
+  const inputs = Object.fromEntries([
+    ...definition.inputs.map((input) => {
       const raw = outputs[input];
       if (raw === undefined) throw new Error(`run ${run.id} has no ${input} output yet`);
       return [input, readSaved(input, raw).value];
     }),
-  ) as StageInputs<S>;
+    ['optional', optional],
+  ]) as StageInputs<S>;
 
   const started = performance.now();
   const result = await compute(run, inputs);

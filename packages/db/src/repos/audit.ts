@@ -3,7 +3,7 @@
 // later link. Appends take a per-tenant advisory lock to keep the chain linear under
 // concurrent workers; the database trigger refuses UPDATE/DELETE outright.
 import { canonicalJson, sha256 } from '@invoicer/core';
-import type { Db, Tx } from '../client.ts';
+import { type Db, rawQuery, type SqlTx, type Tx } from '../client.ts';
 
 export type ActorType = 'system' | 'ai' | 'user';
 
@@ -44,14 +44,20 @@ function hashBody(event: {
   });
 }
 
-/** Append within an open transaction (so the event commits with the change it records). */
-export async function appendAuditTx(tx: Tx, input: AuditInput): Promise<string> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${input.tenantId}`}))`;
-  const last = await tx.auditEvent.findFirst({
-    where: { tenantId: input.tenantId },
-    orderBy: { id: 'desc' },
-    select: { hash: true },
-  });
+/**
+ * Append within an open transaction (so the event commits with the change it records): a
+ * Prisma transaction or a plain-SQL one. Three statements: the lock, then (in a new snapshot,
+ * so a chain extended while we waited is seen) the last hash, then the event.
+ */
+export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<string> {
+  await rawQuery(tx, 'SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext($1))', [
+    `audit:${input.tenantId}`,
+  ]);
+  const last = await rawQuery<{ hash: string }>(
+    tx,
+    'SELECT hash FROM audit_events WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1',
+    [input.tenantId],
+  );
   // JSON round trip so the hashed data is exactly what jsonb will return.
   const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
   const event = {
@@ -65,9 +71,27 @@ export async function appendAuditTx(tx: Tx, input: AuditInput): Promise<string> 
     reviewItemId: input.reviewItemId ?? null,
     data,
   };
-  const prevHash = last?.hash ?? null;
+  const prevHash = last[0]?.hash ?? null;
   const hash = sha256(`${prevHash ?? GENESIS}\n${hashBody(event)}`);
-  await tx.auditEvent.create({ data: { ...event, data: data as object, prevHash, hash } });
+  await rawQuery(
+    tx,
+    `INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor, action, st_job_id, run_id,
+       review_item_id, data, prev_hash, hash)
+     VALUES ($1, $2::timestamptz, $3, $4, $5, $6::bigint, $7::uuid, $8::uuid, $9::jsonb, $10, $11)`,
+    [
+      event.tenantId,
+      event.occurredAt.toISOString(),
+      event.actorType,
+      event.actor,
+      event.action,
+      event.stJobId === null ? null : String(event.stJobId),
+      event.runId,
+      event.reviewItemId,
+      JSON.stringify(data),
+      prevHash,
+      hash,
+    ],
+  );
   return hash;
 }
 

@@ -1,6 +1,6 @@
 // Draft revisions. Revision 1 comes from the pipeline; each human edit adds one. Posting is
 // keyed by (run, revision), so an edited draft is a new, separately idempotent write.
-import type { Db, Tx } from '../client.ts';
+import { type Db, rawQuery, type Tx, type Writer } from '../client.ts';
 import type { Draft } from '../generated/prisma/client.ts';
 
 export interface DraftInput {
@@ -14,20 +14,28 @@ export interface DraftInput {
   createdBy: string;
 }
 
-export async function saveDraft(db: Db | Tx, input: DraftInput): Promise<Draft> {
-  const data = {
-    lines: JSON.parse(JSON.stringify(input.lines)) as object,
-    subTotal: input.subTotal,
-    salesTax: input.salesTax,
-    total: input.total,
-    document: JSON.parse(JSON.stringify(input.document)) as object,
-    createdBy: input.createdBy,
-  };
-  return db.draft.upsert({
-    where: { runId_revision: { runId: input.runId, revision: input.revision } },
-    create: { runId: input.runId, revision: input.revision, ...data },
-    update: data,
-  });
+/** Save (or overwrite) a draft revision; plain SQL, so it runs on any writer. */
+export async function saveDraft(writer: Writer, input: DraftInput): Promise<{ id: string }> {
+  const rows = await rawQuery<{ id: string }>(
+    writer,
+    `INSERT INTO drafts (id, run_id, revision, lines, sub_total, sales_tax, total, document, created_by, created_at)
+     VALUES (gen_random_uuid(), $1::uuid, $2, $3::jsonb, $4::numeric, $5::numeric, $6::numeric, $7::jsonb, $8, now())
+     ON CONFLICT (run_id, revision) DO UPDATE SET lines = EXCLUDED.lines, sub_total = EXCLUDED.sub_total,
+       sales_tax = EXCLUDED.sales_tax, total = EXCLUDED.total, document = EXCLUDED.document,
+       created_by = EXCLUDED.created_by
+     RETURNING id`,
+    [
+      input.runId,
+      input.revision,
+      JSON.stringify(input.lines),
+      input.subTotal,
+      input.salesTax,
+      input.total,
+      JSON.stringify(input.document),
+      input.createdBy,
+    ],
+  );
+  return { id: rows[0]!.id };
 }
 
 export async function latestDraft(db: Db | Tx, runId: string): Promise<Draft | null> {

@@ -2,7 +2,7 @@
 // reconciliation and job contexts read from here instead of calling ServiceTitan again.
 // A record's synced_at moves only when its content changes: a feed that repeats records
 // (includeRecentChanges) neither re-derives history nor makes a job look newer than its feeds.
-import type { Db } from '../client.ts';
+import { type Db, sql } from '../client.ts';
 
 export interface MirrorRow {
   stId: number;
@@ -39,6 +39,7 @@ export async function upsertMirror(
   }
 }
 
+// Plain SQL (these are on the pipeline's hot path), in st_id order as before.
 export async function mirrorRecords<T>(
   db: Db,
   tenantId: string,
@@ -46,8 +47,13 @@ export async function mirrorRecords<T>(
   stIds: number[],
 ): Promise<T[]> {
   if (!stIds.length) return [];
-  const rows = await db.stRecord.findMany({ where: { tenantId, resource, stId: { in: stIds } } });
-  return rows.map((r) => r.data as T);
+  const rows = await sql<{ data: T }>(
+    db,
+    `SELECT data FROM st_records WHERE tenant_id = $1 AND resource = $2 AND st_id = ANY($3::bigint[])
+      ORDER BY st_id`,
+    [tenantId, resource, stIds.map(String)],
+  );
+  return rows.map((r) => r.data);
 }
 
 export async function mirrorChildren<T>(
@@ -57,11 +63,13 @@ export async function mirrorChildren<T>(
   parentIds: number[],
 ): Promise<T[]> {
   if (!parentIds.length) return [];
-  const rows = await db.stRecord.findMany({
-    where: { tenantId, resource, parentId: { in: parentIds } },
-    orderBy: { stId: 'asc' },
-  });
-  return rows.map((r) => r.data as T);
+  const rows = await sql<{ data: T }>(
+    db,
+    `SELECT data FROM st_records WHERE tenant_id = $1 AND resource = $2 AND parent_id = ANY($3::bigint[])
+      ORDER BY st_id`,
+    [tenantId, resource, parentIds.map(String)],
+  );
+  return rows.map((r) => r.data);
 }
 
 /** Ids of records of `resource` synced after `since`. */

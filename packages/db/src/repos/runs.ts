@@ -10,7 +10,7 @@ import {
   type RunStatus,
   transition,
 } from '@invoicer/core';
-import { type Db, sql, type Tx } from '../client.ts';
+import { type Db, rawQuery, type SqlTx, sql, sqlTransaction, type Tx, type Writer } from '../client.ts';
 import type { PipelineRun } from '../generated/prisma/client.ts';
 
 export type { RunStatus };
@@ -149,11 +149,23 @@ export interface RunPatch {
  * new status.
  */
 export async function transitionRun(
-  db: Db | Tx,
+  db: Writer,
   run: { id: string; status: string; stage?: string | null },
   event: RunEvent,
   patch: RunPatch = {},
 ): Promise<RunStatus> {
+  const { to, text, values } = runUpdate(run, event, patch);
+  const moved = await rawQuery<{ id: string }>(db, `${text} RETURNING id`, values);
+  if (moved.length !== 1) throw new RunMovedError(run.id, run.status);
+  return to;
+}
+
+/** The compare-and-set UPDATE that moves a run by the state machine (not yet run). */
+function runUpdate(
+  run: { id: string; status: string },
+  event: RunEvent,
+  patch: RunPatch,
+): { to: RunStatus; text: string; values: unknown[] } {
   const to = transition(run, event);
   const sets: string[] = ['status = $3', 'updated_at = now()'];
   const values: unknown[] = [run.id, run.status, to];
@@ -166,24 +178,26 @@ export async function transitionRun(
     set('st_invoice_id', patch.stInvoiceId?.toString() ?? null, '::bigint');
   if (patch.mode !== undefined) set('mode', patch.mode);
   if (patch.flags !== undefined) set('flags', patch.flags, '::text[]');
-  if (patch.jobCompletedOn !== undefined) set('job_completed_on', patch.jobCompletedOn);
+  if (patch.jobCompletedOn !== undefined)
+    set('job_completed_on', patch.jobCompletedOn?.toISOString() ?? null, '::timestamptz');
   if (patch.draftRevision !== undefined) set('draft_revision', patch.draftRevision);
   if (patch.error !== undefined)
     set('error', patch.error === null ? null : JSON.stringify(patch.error), '::jsonb');
   if (isFinalStatus(to)) sets.push('finished_at = now()');
   if (to !== 'posting') sets.push('lease_owner = NULL', 'lease_until = NULL');
-  const changed = await db.$executeRawUnsafe(
-    `UPDATE pipeline_runs SET ${sets.join(', ')} WHERE id = $1::uuid AND status = $2`,
-    ...values,
-  );
-  if (changed !== 1) throw new RunMovedError(run.id, run.status);
-  return to;
+  return {
+    to,
+    text: `UPDATE pipeline_runs SET ${sets.join(', ')} WHERE id = $1::uuid AND status = $2`,
+    values,
+  };
 }
 
 /**
- * Persist a stage's output and move the run, in one transaction (plain statements: this is
- * the hot path). Re-saving the same stage overwrites it (a retry that recomputed) and counts
- * the attempt. `also` writes what belongs with it (the draft, a review item, audit events).
+ * Persist a stage's output and move the run, atomically. Without `also` that is one statement
+ * (the run's compare-and-set and the output's upsert in one CTE: no transaction round trips);
+ * with it, one plain-SQL transaction in which `also` writes what belongs with it (the draft, a
+ * review item, audit events). Re-saving the same stage overwrites it (a retry that recomputed)
+ * and counts the attempt. Throws RunMovedError, saving nothing, when another writer moved the run.
  */
 export async function saveStageResult(
   db: Db,
@@ -196,23 +210,34 @@ export async function saveStageResult(
     event: RunEvent;
     patch: RunPatch;
   },
-  also?: (tx: Tx) => Promise<void>,
+  also?: (tx: SqlTx) => Promise<void>,
 ): Promise<void> {
-  const output = JSON.stringify(input.output);
-  await db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
-       VALUES (gen_random_uuid(), $1::uuid, $2, $3::jsonb, $4, $5, 1, now(), now())
+  const move = runUpdate(input.run, input.event, input.patch);
+  const at = move.values.length;
+  const text = `WITH moved AS (${move.text} RETURNING id),
+     saved AS (
+       INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
+       SELECT gen_random_uuid(), moved.id, $${at + 1}, $${at + 2}::jsonb, $${at + 3}, $${at + 4}, 1, now(), now() FROM moved
        ON CONFLICT (run_id, stage) DO UPDATE SET output = EXCLUDED.output, input_digest = EXCLUDED.input_digest,
-         duration_ms = EXCLUDED.duration_ms, attempt = stage_outputs.attempt + 1, updated_at = now()`,
-      input.run.id,
-      input.stage,
-      output,
-      input.inputDigest ?? null,
-      Math.round(input.durationMs),
-    );
-    await transitionRun(tx, input.run, input.event, input.patch);
-    if (also) await also(tx);
+         duration_ms = EXCLUDED.duration_ms, attempt = stage_outputs.attempt + 1, updated_at = now()
+       RETURNING run_id
+     )
+     SELECT run_id FROM saved`;
+  const values = [
+    ...move.values,
+    input.stage,
+    JSON.stringify(input.output),
+    input.inputDigest ?? null,
+    Math.round(input.durationMs),
+  ];
+  const save = async (writer: Writer) => {
+    const saved = await rawQuery<{ run_id: string }>(writer, text, values);
+    if (saved.length !== 1) throw new RunMovedError(input.run.id, input.run.status);
+  };
+  if (!also) return save(db);
+  await sqlTransaction(db, async (tx) => {
+    await save(tx);
+    await also(tx);
   });
 }
 

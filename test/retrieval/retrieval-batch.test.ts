@@ -13,9 +13,11 @@ import {
   type MentionQuery,
   replaceHistoryLines,
   type SearchHit,
+  SearchHitCache,
   SKU_KINDS,
   searchSkus,
   searchSkusBatch,
+  searchSkusCached,
   upsertCatalog,
 } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase } from '@invoicer/db/testing';
@@ -187,6 +189,44 @@ describe('batched retrieval', () => {
     for (const [i, m] of mentions.entries())
       if (i % 7 === 0)
         expect(await searchSkus(database.db, TENANT, m.text, m.words, LIMIT)).toEqual(expected[i]);
+  });
+
+  it('searchSkusCached: the same hits, asking Postgres only for mentions it has not seen', async () => {
+    const cache = new SearchHitCache(10_000);
+    const half = mentions.slice(0, Math.floor(mentions.length / 2));
+    const first = await searchSkusCached(database.db, TENANT, half, LIMIT, cache);
+    expect(first).toEqual(await searchSkusBatch(database.db, TENANT, half, LIMIT));
+    const distinct = new Set(half.map((m) => `${m.text}|${m.words.join(' ')}`)).size;
+    expect(cache.size).toBeLessThanOrEqual(distinct);
+    expect(cache.size).toBeGreaterThan(0);
+    // Seen mentions never reach Postgres: a client that cannot query at all still answers.
+    const noDatabase = {} as Db;
+    expect(await searchSkusCached(noDatabase, TENANT, half, LIMIT, cache)).toEqual(first);
+    // Everything again plus the rest: the same answers as the batch, in order; the copies are
+    // the caller's own (changing one changes nothing remembered).
+    const all = await searchSkusCached(database.db, TENANT, mentions, LIMIT, cache);
+    expect(all).toEqual(await searchSkusBatch(database.db, TENANT, mentions, LIMIT));
+    const hit = all.find((h) => h.length)!;
+    hit[0]!.similarity = -1;
+    expect(await searchSkusCached(database.db, TENANT, mentions, LIMIT, cache)).toEqual(
+      await searchSkusBatch(database.db, TENANT, mentions, LIMIT),
+    );
+    // A limit is part of the key: a smaller list is never served for a larger one.
+    const three = await searchSkusCached(database.db, TENANT, half, 3, cache);
+    expect(three).toEqual(await searchSkusBatch(database.db, TENANT, half, 3));
+  });
+
+  it('SearchHitCache is bounded and drops the least recently used first', () => {
+    const cache = new SearchHitCache(2);
+    const hits = (n: number): SearchHit[] => [{ kind: 'material', stId: n, similarity: 1 }];
+    cache.set('a', hits(1));
+    cache.set('b', hits(2));
+    expect(cache.get('a')).toEqual(hits(1)); // a is now the most recent
+    cache.set('c', hits(3));
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toEqual(hits(1));
+    expect(cache.get('c')).toEqual(hits(3));
   });
 
   it('searchSkusBatch keeps the per-mention limit and the input order, duplicates included', async () => {

@@ -28,6 +28,7 @@ import {
   historyEvents,
   loadCatalog,
   reviewerVerdicts,
+  SearchHitCache,
   SKU_KINDS,
 } from '@invoicer/db';
 import type { Logger } from '@invoicer/platform';
@@ -101,6 +102,8 @@ interface CachedCatalog {
   taxZones: Map<number, TaxZoneInfo>;
   /** The zones as ServiceTitan sent them (the tax engine's input). */
   taxZoneInputs: Map<number, TaxZoneInput>;
+  /** Price-book search hits for this version (retrieval asks Postgres once per mention text). */
+  searchHits: SearchHitCache;
 }
 
 export interface TenantRuntimeOptions {
@@ -239,6 +242,7 @@ export class TenantRuntime {
       taxZoneInputs: new Map(
         rows.filter((r) => r.kind === 'tax-zone').map((r) => [r.stId, r.data as TaxZone]),
       ),
+      searchHits: new SearchHitCache(),
     };
     this.catalogs.set(tenantId, catalog);
     return catalog;

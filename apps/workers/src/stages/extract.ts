@@ -14,7 +14,7 @@ import {
   requestNotes,
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
-import { appendAuditTx, historyLineVotesBatch, searchSkusBatch } from '@invoicer/db';
+import { appendAuditTx, historyLineVotesBatch, searchSkusCached } from '@invoicer/db';
 import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
 import { mirroredSoldSkuIds, refreshEstimates } from '../evidence/estimates-feed.ts';
@@ -57,9 +57,10 @@ export async function extract(
         : null;
     const mentions = reading?.mentions ?? parsed;
 
-    // All mentions in two statements (catalogue, past lines), each served by indexes.
+    // All mentions in two statements (catalogue, past lines), each served by indexes; price-book
+    // hits of a mention already searched in this catalogue version come from memory.
     const [hitLists, voteMaps] = await Promise.all([
-      searchSkusBatch(db, run.tenantId, mentions, CANDIDATES_PER_MENTION),
+      searchSkusCached(db, run.tenantId, mentions, CANDIDATES_PER_MENTION, knowledge.catalogCache.searchHits),
       historyLineVotesBatch(
         db,
         run.tenantId,

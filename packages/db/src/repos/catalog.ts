@@ -162,6 +162,58 @@ export async function searchSkusBatch(
   return slot.map((at) => hits[at]!.map((h) => ({ ...h })));
 }
 
+/**
+ * Search hits remembered for one catalogue version (the tenant runtime drops it with that
+ * version): mentions repeat across invoices ("capacitor", "condenser fan motor"), and their
+ * hits depend only on the catalogue and the mention. Bounded; least recently used go first.
+ */
+export class SearchHitCache {
+  private readonly hits = new Map<string, SearchHit[]>();
+  constructor(private readonly capacity = 20_000) {}
+
+  get size(): number {
+    return this.hits.size;
+  }
+
+  get(key: string): SearchHit[] | undefined {
+    const found = this.hits.get(key);
+    if (found) {
+      this.hits.delete(key);
+      this.hits.set(key, found);
+    }
+    return found;
+  }
+
+  set(key: string, hits: SearchHit[]): void {
+    this.hits.delete(key);
+    this.hits.set(key, hits);
+    if (this.hits.size > this.capacity) this.hits.delete(this.hits.keys().next().value!);
+  }
+}
+
+/** searchSkusBatch through a cache: only mentions it has not seen reach Postgres (same hits). */
+export async function searchSkusCached(
+  db: Db,
+  tenantId: string,
+  mentions: MentionQuery[],
+  limit: number,
+  cache: SearchHitCache,
+): Promise<SearchHit[][]> {
+  const keys = mentions.map((m) => `${limit}\u0000${m.text}\u0000${fullTextQuery(m.words)}`);
+  const found = keys.map((k) => cache.get(k));
+  const missing = mentions.filter((_, i) => !found[i]);
+  if (missing.length) {
+    const fetched = await searchSkusBatch(db, tenantId, missing, limit);
+    let at = 0;
+    keys.forEach((key, i) => {
+      if (found[i]) return;
+      found[i] = fetched[at++]!;
+      cache.set(key, found[i]!);
+    });
+  }
+  return found.map((hits) => hits!.map((h) => ({ ...h })));
+}
+
 /** Candidate SKUs for one mention. `words` are the mention's content words (for full-text). */
 export async function searchSkus(
   db: Db,

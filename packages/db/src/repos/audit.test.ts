@@ -28,6 +28,9 @@ describe('audit chain', () => {
     const rows = await t.db.auditEvent.findMany({ where: { tenantId: 'acme' }, orderBy: { id: 'asc' } });
     expect(rows[0]?.prevHash).toBeNull();
     expect(rows[1]?.prevHash).toBe(rows[0]?.hash);
+    // The chain's head is its last event.
+    const head = await t.db.auditHead.findUnique({ where: { tenantId: 'acme' } });
+    expect(head).toMatchObject({ hash: rows[4]?.hash, prevHash: rows[3]?.hash });
   });
 
   it('keeps the chain linear under concurrent appends', async () => {

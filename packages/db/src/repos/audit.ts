@@ -46,18 +46,13 @@ function hashBody(event: {
 
 /**
  * Append within an open transaction (so the event commits with the change it records): a
- * Prisma transaction or a plain-SQL one. Three statements: the lock, then (in a new snapshot,
- * so a chain extended while we waited is seen) the last hash, then the event.
+ * Prisma transaction or a plain-SQL one. One statement: it moves the tenant's chain head
+ * (audit_heads; the row stays locked until commit, so appends queue and the chain stays linear,
+ * and a waiting append chains onto the head as committed) and inserts the event with the
+ * head's previous and new hash. Postgres computes the hash exactly as verifyAuditChain does:
+ * sha256 over `${prev ?? 'genesis'}\n${canonical JSON}` as UTF-8, in lower-case hex.
  */
 export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<string> {
-  await rawQuery(tx, 'SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext($1))', [
-    `audit:${input.tenantId}`,
-  ]);
-  const last = await rawQuery<{ hash: string }>(
-    tx,
-    'SELECT hash FROM audit_events WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1',
-    [input.tenantId],
-  );
   // JSON round trip so the hashed data is exactly what jsonb will return.
   const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
   const event = {
@@ -71,13 +66,22 @@ export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<
     reviewItemId: input.reviewItemId ?? null,
     data,
   };
-  const prevHash = last[0]?.hash ?? null;
-  const hash = sha256(`${prevHash ?? GENESIS}\n${hashBody(event)}`);
-  await rawQuery(
+  const rows = await rawQuery<{ hash: string }>(
     tx,
-    `INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor, action, st_job_id, run_id,
+    `WITH head AS (
+       INSERT INTO audit_heads AS h (tenant_id, hash, prev_hash, updated_at)
+       VALUES ($1, encode(sha256(convert_to($11 || chr(10) || $10, 'UTF8')), 'hex'), NULL, now())
+       ON CONFLICT (tenant_id) DO UPDATE
+         SET prev_hash = h.hash,
+             hash = encode(sha256(convert_to(h.hash || chr(10) || $10, 'UTF8')), 'hex'),
+             updated_at = now()
+       RETURNING prev_hash, hash
+     )
+     INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor, action, st_job_id, run_id,
        review_item_id, data, prev_hash, hash)
-     VALUES ($1, $2::timestamptz, $3, $4, $5, $6::bigint, $7::uuid, $8::uuid, $9::jsonb, $10, $11)`,
+     SELECT $1, $2::timestamptz, $3, $4, $5, $6::bigint, $7::uuid, $8::uuid, $9::jsonb, head.prev_hash, head.hash
+     FROM head
+     RETURNING hash`,
     [
       event.tenantId,
       event.occurredAt.toISOString(),
@@ -88,11 +92,11 @@ export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<
       event.runId,
       event.reviewItemId,
       JSON.stringify(data),
-      prevHash,
-      hash,
+      hashBody(event),
+      GENESIS,
     ],
   );
-  return hash;
+  return rows[0]!.hash;
 }
 
 export async function appendAudit(db: Db, input: AuditInput): Promise<string> {

@@ -4,6 +4,7 @@
 export * from './aging.ts';
 export * from './auc.ts';
 export * from './backtest.ts';
+export * from './call-simulation.ts';
 export * from './calllist.ts';
 export * from './dunning.ts';
 export * from './features.ts';

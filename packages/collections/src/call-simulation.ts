@@ -59,7 +59,9 @@ export interface CallSimulation {
 export function applyCall(apps: readonly Application[], at: Date, a: CallAssumption): Application[] {
   const act = at.getTime() + a.lagDays * DAY_MS;
   return apps.map((x) =>
-    x.at.getTime() > act ? { at: new Date(act + (x.at.getTime() - act) * (1 - a.effect)), cents: x.cents } : x,
+    x.at.getTime() > act
+      ? { at: new Date(act + (x.at.getTime() - act) * (1 - a.effect)), cents: x.cents }
+      : x,
   );
 }
 
@@ -95,11 +97,7 @@ export function simulateCalls(
     ...(options.callsPerDay !== undefined ? { callsPerDay: options.callsPerDay } : {}),
   };
   const index = options.index ?? indexCustomers(invoices);
-  const from = Date.UTC(
-    options.from.getUTCFullYear(),
-    options.from.getUTCMonth(),
-    options.from.getUTCDate(),
-  );
+  const from = Date.UTC(options.from.getUTCFullYear(), options.from.getUTCMonth(), options.from.getUTCDate());
   const days = Math.max(1, Math.floor((options.to.getTime() - from) / DAY_MS));
   const sales = invoices
     .filter((i) => i.invoiceDate.getTime() >= from && i.invoiceDate.getTime() < from + days * DAY_MS)
@@ -108,7 +106,11 @@ export function simulateCalls(
   const base = new Map(invoices.map((i) => [i.id, balanceDays(i, from, days)]));
   const totalBase = [...base.values()].reduce((s, v) => s + v, 0);
   const dsoOf = (centDays: number) => (sales > 0 ? centDays / days / (sales / days) : null);
-  const rankings: CallRanking[] = ['days_overdue', 'scorecard', ...(options.model ? (['model'] as const) : [])];
+  const rankings: CallRanking[] = [
+    'days_overdue',
+    'scorecard',
+    ...(options.model ? (['model'] as const) : []),
+  ];
   const called = new Map<CallRanking, Map<number, Date>>(rankings.map((r) => [r, new Map()]));
   let candidateSum = 0;
   let businessDays = 0;
@@ -155,10 +157,18 @@ export function simulateCalls(
     for (const [id, at] of called.get(ranking)!) {
       const inv = byId.get(id)!;
       const apps = applyCall(inv.applications, at, a);
-      forward += apps.reduce((s, x, k) => s + (x.at.getTime() < inv.applications[k]!.at.getTime() ? x.cents : 0), 0);
+      forward += apps.reduce(
+        (s, x, k) => s + (x.at.getTime() < inv.applications[k]!.at.getTime() ? x.cents : 0),
+        0,
+      );
       centDays += balanceDays({ ...inv, applications: apps }, from, days) - base.get(id)!;
     }
-    return { ranking, dso: dsoOf(centDays) ?? 0, calls: called.get(ranking)!.size, centsBroughtForward: forward };
+    return {
+      ranking,
+      dso: dsoOf(centDays) ?? 0,
+      calls: called.get(ranking)!.size,
+      centsBroughtForward: forward,
+    };
   });
   const dso = (r: CallRanking) => runs.find((x) => x.ranking === r)?.dso ?? null;
   const rankedBy = options.model ? 'model' : 'scorecard';

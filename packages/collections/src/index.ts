@@ -16,3 +16,4 @@ export * from './parse.ts';
 export * from './plan-draft.ts';
 export * from './plan-status.ts';
 export * from './scorecard.ts';
+export * from './tenant-model.ts';

@@ -2,9 +2,15 @@
 // dunning level due (collections.act does it, at most once), and for every large open invoice
 // without a plan, a plan suggestion (plan.suggest). Nothing is sent from here. Dunning runs only
 // when the tenant turned collections on; plan suggestions do not message anyone.
-import { buildLedger, daysPastDue, nextDunningStep } from '@invoicer/collections';
+import {
+  buildLedger,
+  daysPastDue,
+  fitTenantModel,
+  nextDunningStep,
+  toOutcomeRecords,
+} from '@invoicer/collections';
 import type { PayloadOf } from '@invoicer/core';
-import { livePaymentPlans, receivablesMirror, sql } from '@invoicer/db';
+import { collectionOutcomes, livePaymentPlans, receivablesMirror, saveRiskModel, sql } from '@invoicer/db';
 import type { WorkerServices } from '../services.ts';
 import { updatePlanProgress } from './plan-progress.ts';
 
@@ -14,6 +20,7 @@ export interface EvaluateSummary {
   skipped: Record<string, number>;
   suggestions: number;
   planMoves: Record<string, number>;
+  ranksWith: 'model' | 'scorecard';
 }
 
 export const PLAN_HOLDS = ['accepted', 'current'];
@@ -28,6 +35,14 @@ export async function evaluateCollections(
   const mirror = await receivablesMirror(services.db, tenantId, now);
   const { invoices } = buildLedger(mirror.invoices, mirror.payments);
   const byId = new Map(invoices.map((i) => [i.id, i]));
+  // The learned model is refitted from the mirror and the collectors' outcomes each day; the
+  // console's call list ranks with it when it qualifies (fitTenantModel says why or why not).
+  const fit = fitTenantModel(
+    invoices,
+    toOutcomeRecords(await collectionOutcomes(services.db, tenantId)),
+    now,
+  );
+  await saveRiskModel(services.db, tenantId, { ...fit, trainedAt: now });
   const planMoves = await updatePlanProgress(
     services.db,
     await livePaymentPlans(services.db, tenantId),
@@ -75,7 +90,14 @@ export async function evaluateCollections(
     [tenantId, `dunning:${tenantId}:%`],
   ))
     done.set(Number(r.subject_id), (done.get(Number(r.subject_id)) ?? new Set()).add(r.step));
-  const summary: EvaluateSummary = { open: 0, dunning: 0, skipped: {}, suggestions: 0, planMoves };
+  const summary: EvaluateSummary = {
+    open: 0,
+    dunning: 0,
+    skipped: {},
+    suggestions: 0,
+    planMoves,
+    ranksWith: fit.ranksWith,
+  };
   for (const inv of invoices) {
     if (inv.balanceCents <= 0) continue;
     summary.open += 1;

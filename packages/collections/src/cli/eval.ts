@@ -53,9 +53,15 @@ for (const dir of shops) {
   );
 }
 console.log('');
-console.log(`DSO a prioritised call list would have saved, over each shop's test window. Assumption: ${describeCallAssumption({ ...DEFAULT_CALL_ASSUMPTION, callsPerDay })}.`);
-console.log('DSO = average daily AR ÷ credit sales per day in the window; "saved" = DSO ranked by days overdue − DSO ranked by the model (the scorecard when no model).');
-console.log('shop                      window                   open/day  DSO actual  by days overdue  by scorecard  by model  saved (days)');
+console.log(
+  `DSO a prioritised call list would have saved, over each shop's test window. Assumption: ${describeCallAssumption({ ...DEFAULT_CALL_ASSUMPTION, callsPerDay })}.`,
+);
+console.log(
+  'DSO = average daily AR ÷ credit sales per day in the window; "saved" = DSO ranked by days overdue − DSO ranked by the model (the scorecard when no model).',
+);
+console.log(
+  'shop                      window                   open/day  DSO actual  by days overdue  by scorecard  by model  saved (days)',
+);
 for (const { name, r } of results) {
   const c = r.calls;
   if (!c) continue;

@@ -44,7 +44,7 @@ export async function evaluateCollections(
   );
   await saveRiskModel(services.db, tenantId, { ...fit, trainedAt: now });
   const planMoves = await updatePlanProgress(
-    services.db,
+    services,
     await livePaymentPlans(services.db, tenantId),
     (id) => byId.get(id)?.balanceCents ?? null,
     now,

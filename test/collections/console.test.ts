@@ -3,7 +3,7 @@
 // metrics and charts, the call list ranked by expected recovery, and a collector's outcome
 // recorded (audited, fed back: a dispute takes the invoice off the list).
 
-import { planOptions, RISK_MODEL_FEATURES } from '@invoicer/collections';
+import { draftPlanMessage, planOptions, RISK_MODEL_FEATURES } from '@invoicer/collections';
 import type { ConsoleApp } from '@invoicer/console';
 import { activePauses, proposePaymentPlan, saveRiskModel, upsertMirror, upsertTenant } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
@@ -263,7 +263,14 @@ describe('receivables page', () => {
         '40 days past due',
         'open balance $3,000.00',
       ],
-      draft: null,
+      // The suggestion's draft states the shortest option (2 × $1,500.00).
+      draft: draftPlanMessage({
+        businessName: 'Acme HVAC',
+        customerName: 'Ann Slow',
+        invoiceNumber: String(ids.ann),
+        balanceCents: 300_000,
+        option: planOptions(300_000, new Date('2026-12-05T12:00:00Z'))[0]!,
+      }),
     });
     const page = await clerk.get('/collections/plans?tenant=acme');
     expect(page.statusCode).toBe(200);
@@ -276,7 +283,9 @@ describe('receivables page', () => {
     expect((saved.installments as { cents: number }[]).map((i) => i.cents)).toEqual([
       100_000, 100_000, 100_000,
     ]);
+    // Accepting 3 installments: the draft states those, not the suggestion's two.
     expect(saved.draft).toContain('$1,000.00 due December 12, 2026');
+    expect(saved.draft).not.toContain('$1,500.00');
     expect(await activePauses(t.db, 'acme', 'invoice', String(ids.ann), new Date())).toContain('plan');
     const job = await app.services.queues
       .get('collections.act')

@@ -26,3 +26,4 @@ export function providerFor(
   return new LocalProvider();
 }
 export * from './vision.ts';
+export * from './plan-wording.ts';

@@ -40,7 +40,7 @@ const simInvoice = (id: number) =>
     customFields?: { name: string; value: string }[];
   };
 
-/** The invoice's balance, in ServiceTitan and in our mirror of it (what a payment sync does). */
+/** The invoice's balance, in ServiceTitan and in our mirror of it (what a sync does). */
 async function balance(id: number, amount: string) {
   simInvoice(id).balance = amount;
   await upsertMirror(bench.db, 'acme', 'invoices', [
@@ -51,7 +51,7 @@ async function balance(id: number, amount: string) {
       data: {
         id,
         invoiceDate: '2026-10-02T15:00:00Z',
-        dueDate: '2026-11-01T00:00:00Z',
+        dueDate: simInvoice(id).dueDate, // as ServiceTitan has it (a moved date, once synced)
         total: '3600.01',
         balance: amount,
         customer: { id: CUSTOMER_ID, name: 'Pat Customer' },
@@ -216,12 +216,17 @@ describe('a payment plan after acceptance', () => {
     expect(summary.planMoves).toEqual({ late: 1, broken: 1 });
     expect((await getPaymentPlan(bench.db, plans[A]!))!.state).toBe('late');
     expect((await getPaymentPlan(bench.db, plans[B]!))!.state).toBe('broken');
-    expect(summary.dunning).toBe(2);
-    const job = await bench.services.queues
-      .get('collections.act')
-      .getJob(`coll-act-acme.dunning.${A}.p1-email`);
+    // B is off its plan: dunned from the invoice's due date. A's missed installment is 3 days
+    // old: dunning counts from it (its invoice due date now is the plan's last), level p1 at 7.
+    expect(summary.dunning).toBe(1);
+    const queue = bench.services.queues.get('collections.act');
+    expect(await queue.getJob(`coll-act-acme.dunning.${B}.p1-email`)).toBeDefined();
+    expect(await queue.getJob(`coll-act-acme.dunning.${A}.p1-email`)).toBeUndefined();
+    const later = at('2027-01-19T19:00:00Z');
+    await evaluateCollections(bench.services, { tenantId: 'acme', day: '2027-01-19' }, later);
+    const job = await queue.getJob(`coll-act-acme.dunning.${A}.p1-email`);
     expect(job?.data).toEqual({ tenantId: 'acme', kind: 'dunning', subjectId: String(A), step: 'p1-email' });
-    expect(await act(bench.services, job!.data, now)).toBe('sent');
+    expect(await act(bench.services, job!.data, later)).toBe('sent');
     const dunning = emailsAbout(A).filter((m) => m.parsed.subject?.startsWith('Reminder: invoice'));
     expect(dunning).toHaveLength(1);
     // The invoice's ServiceTitan due date is the plan's last (moved on acceptance), and says so.

@@ -5,12 +5,21 @@
 import {
   buildLedger,
   daysPastDue,
+  dunningDaysPastDue,
   fitTenantModel,
+  type Installment,
   nextDunningStep,
   toOutcomeRecords,
 } from '@invoicer/collections';
 import type { PayloadOf } from '@invoicer/core';
-import { collectionOutcomes, livePaymentPlans, receivablesMirror, saveRiskModel, sql } from '@invoicer/db';
+import {
+  collectionOutcomes,
+  livePaymentPlans,
+  type PaymentPlan,
+  receivablesMirror,
+  saveRiskModel,
+  sql,
+} from '@invoicer/db';
 import type { WorkerServices } from '../services.ts';
 import { updatePlanProgress } from './plan-progress.ts';
 
@@ -24,6 +33,16 @@ export interface EvaluateSummary {
 }
 
 export const PLAN_HOLDS = ['accepted', 'current'];
+
+/** A stored plan as dunningDaysPastDue reads it. */
+export const planFacts = (p: PaymentPlan | null | undefined) =>
+  p
+    ? {
+        state: p.state,
+        installments: (p.installments ?? []) as unknown as Installment[],
+        balanceCents: Number(p.balanceCents),
+      }
+    : null;
 
 export async function evaluateCollections(
   services: WorkerServices,
@@ -51,6 +70,7 @@ export async function evaluateCollections(
   );
   const plans = await livePaymentPlans(services.db, tenantId);
   const hasPlan = new Set(plans.map((p) => Number(p.invoiceId)));
+  const planOf = new Map(plans.map((p) => [Number(p.invoiceId), p]));
   // A late plan is back in dunning; a proposed one does not hold it.
   const running = new Set(plans.filter((p) => PLAN_HOLDS.includes(p.state)).map((p) => Number(p.invoiceId)));
   const disputed = new Set(
@@ -108,7 +128,12 @@ export async function evaluateCollections(
     if (!settings.enabled) continue;
     const decision = nextDunningStep(settings.dunning, {
       balanceCents: inv.balanceCents,
-      daysPastDue: daysPastDue(inv, now),
+      daysPastDue: dunningDaysPastDue(
+        daysPastDue(inv, now),
+        planFacts(planOf.get(inv.id)),
+        inv.balanceCents,
+        now,
+      ),
       disputed: disputed.has(inv.id),
       onPlan: running.has(inv.id),
       optedOut: {},

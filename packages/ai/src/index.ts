@@ -25,5 +25,5 @@ export function providerFor(
   }
   return new LocalProvider();
 }
-export * from './vision.ts';
 export * from './plan-wording.ts';
+export * from './vision.ts';

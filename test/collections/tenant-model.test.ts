@@ -71,7 +71,7 @@ describe('the tenant model', () => {
     const fit = fitTenantModel(invoices, outcomes, new Date(start + 120 * DAY));
     expect(fit.model).toBeNull();
     expect(fit.ranksWith).toBe('scorecard');
-    expect(fit.why).toMatch(/needs 300/);
+    expect(fit.why).toMatch(/the model needs 300/);
     expect(fitTenantModel([], [], new Date()).why).toMatch(/no paid history/);
   });
 });

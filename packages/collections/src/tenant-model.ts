@@ -33,7 +33,7 @@ export function fitTenantModel(
 ): TenantModelFit {
   const { holdoutFraction = 0.25 } = options;
   const index = indexCustomers(invoices);
-  const first = Math.min(...invoices.map((i) => i.invoiceDate.getTime()));
+  const first = invoices.reduce((m, i) => Math.min(m, i.invoiceDate.getTime()), Number.POSITIVE_INFINITY);
   const lastSnapshot = now.getTime() - LABEL_HORIZON_MS;
   const outcomesUsed = outcomes.filter((o) => o.at.getTime() <= now.getTime()).length;
   const empty = (why: string): TenantModelFit => ({
@@ -54,7 +54,7 @@ export function fitTenantModel(
   if (!model)
     return {
       ...empty(
-        `${all.length} examples with a known outcome; the model needs ${MIN_TRAINING_EXAMPLES} of both kinds`,
+        `${all.length} examples with a known outcome; the model needs ${MIN_TRAINING_EXAMPLES}, paid and late both among them`,
       ),
       examples: all.length,
     };

@@ -227,11 +227,17 @@ describe('a payment plan after acceptance', () => {
     const job = await queue.getJob(`coll-act-acme.dunning.${A}.p1-email`);
     expect(job?.data).toEqual({ tenantId: 'acme', kind: 'dunning', subjectId: String(A), step: 'p1-email' });
     expect(await act(bench.services, job!.data, later)).toBe('sent');
-    const dunning = emailsAbout(A).filter((m) => m.parsed.subject?.startsWith('Reminder: invoice'));
+    // The collection email speaks of the missed installment, not of the invoice's (moved) due date.
+    const dunning = emailsAbout(A).filter((m) => m.parsed.subject?.startsWith('Payment 2 of 3'));
     expect(dunning).toHaveLength(1);
-    // The invoice's ServiceTitan due date is the plan's last (moved on acceptance), and says so.
-    expect(dunning[0]!.parsed.text).toContain('due on February 10, 2027');
-    expect(dunning[0]!.parsed.text).toContain('balance of $2,400.01');
+    expect(dunning[0]!.parsed.subject).toBe(
+      'Payment 2 of 3 for invoice INV-5001: $1,200.00, past due since January 11, 2027',
+    );
+    expect(dunning[0]!.parsed.text).toContain('The invoice balance is $2,400.01.');
+    const [collection] = (await messagesForSubject(bench.db, 'acme', 'invoice', String(A))).filter(
+      (m) => m.purpose === 'collection',
+    );
+    expect(collection).toMatchObject({ step: 'p1-email', state: 'accepted' });
     expect(
       await bench.services.queues.get('collections.act').getJob(`coll-act-acme.plan.${plans[B]}.close`),
     ).toBeDefined();
@@ -300,6 +306,8 @@ describe('a payment plan after acceptance', () => {
     );
     const a3 = (await installmentRows(A))[2]!;
     expect(await deliverMessage(bench.services, a3.id, { now: () => a3.dueAt! })).toBe('suppressed');
-    expect(emailsAbout(A).filter((m) => m.parsed.subject?.startsWith('Payment'))).toHaveLength(1);
+    // Of A's three installment reminders, one went out; one collection email after it was late.
+    expect((await installmentRows(A)).map((r) => r.state)).toEqual(['accepted', 'suppressed', 'suppressed']);
+    expect(emailsAbout(A)).toHaveLength(2);
   });
 });

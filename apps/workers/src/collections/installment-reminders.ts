@@ -9,6 +9,7 @@ import { type Installment, planStatus } from '@invoicer/collections';
 import type { TenantSettings } from '@invoicer/core';
 import {
   getPaymentPlan,
+  livePlanForInvoice,
   type Message,
   type PaymentPlan,
   planMessage,
@@ -97,5 +98,29 @@ export async function installmentAtSend(
     send: true,
     dueDate: inst.dueDate,
     facts: { number, count: installments.length, amount: (owed / 100).toFixed(2) },
+  };
+}
+
+/**
+ * A collection message about an invoice whose plan is late speaks of the missed installment
+ * ("payment 2 of 3, $1,200.00, past due since …"), not of the invoice's due date (which may be
+ * the plan's last). Null when the invoice has no late plan: the usual reminder wording.
+ */
+export async function missedInstallment(
+  db: WorkerServices['db'],
+  row: Pick<Message, 'tenantId' | 'subjectKind' | 'subjectId'>,
+  liveBalanceCents: number,
+  now: Date,
+): Promise<Extract<InstallmentAtSend, { send: true }> | null> {
+  if (row.subjectKind !== 'invoice') return null;
+  const plan = await livePlanForInvoice(db, row.tenantId, Number(row.subjectId));
+  if (plan?.state !== 'late') return null;
+  const installments = (plan.installments ?? []) as unknown as Installment[];
+  const next = planStatus(installments, Number(plan.balanceCents) - liveBalanceCents, now).next;
+  if (!next) return null;
+  return {
+    send: true,
+    dueDate: next.dueDate,
+    facts: { number: next.number, count: installments.length, amount: (next.owedCents / 100).toFixed(2) },
   };
 }

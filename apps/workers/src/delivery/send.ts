@@ -23,7 +23,11 @@ import {
   renderMessage,
   TemplateError,
 } from '@invoicer/messaging';
-import { INSTALLMENT_PURPOSE, installmentAtSend } from '../collections/installment-reminders.ts';
+import {
+  INSTALLMENT_PURPOSE,
+  installmentAtSend,
+  missedInstallment,
+} from '../collections/installment-reminders.ts';
 import type { WorkerServices } from '../services.ts';
 import { afterAccepted } from './accepted.ts';
 import { addressOf, emailChannel, smsChannel } from './channels.ts';
@@ -154,9 +158,14 @@ async function sendFresh(
   const balanceCents = Math.round(
     Number(fromAmountString(facts.invoice.balance ?? facts.invoice.total).times(100)),
   );
-  // A plan installment's reminder: only while the plan runs and that installment is owed.
+  // A plan installment's reminder: only while the plan runs and that installment is owed. A
+  // collection message about a late plan speaks of the missed installment.
   const installment =
-    row.purpose === INSTALLMENT_PURPOSE ? await installmentAtSend(services.db, row, balanceCents, now) : null;
+    row.purpose === INSTALLMENT_PURPOSE
+      ? await installmentAtSend(services.db, row, balanceCents, now)
+      : row.purpose === 'collection'
+        ? await missedInstallment(services.db, row, balanceCents, now)
+        : null;
   if (installment && !installment.send) {
     await settle(ctx, row, 'suppressed', ['sending'], { reason: installment.reason, rule: 'installment' });
     return 'suppressed';

@@ -3,9 +3,9 @@
 // metrics and charts, the call list ranked by expected recovery, and a collector's outcome
 // recorded (audited, fed back: a dispute takes the invoice off the list).
 
-import { planOptions } from '@invoicer/collections';
+import { draftPlanMessage, planOptions, RISK_MODEL_FEATURES } from '@invoicer/collections';
 import type { ConsoleApp } from '@invoicer/console';
-import { activePauses, proposePaymentPlan, upsertMirror, upsertTenant } from '@invoicer/db';
+import { activePauses, proposePaymentPlan, saveRiskModel, upsertMirror, upsertTenant } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoleUsers, startTestConsole, TestClient } from '../console/support.ts';
@@ -168,6 +168,48 @@ describe('receivables page', () => {
       '3 of last 5 invoices paid more than 30 days after due',
     );
     expect(json.callList[0].expectedRecoveryCents).toBeGreaterThan(annEntry.expectedRecoveryCents);
+    expect(json.rankedBy.source).toBe('scorecard');
+    const page = await clerk.get('/collections?tenant=acme');
+    expect(page.body).toContain('<strong>Ranked by the risk scorecard</strong>: no model fitted yet');
+  });
+
+  it("ranks with the shop's learned model once one qualifies, and says so; an outdated one is not used", async () => {
+    // A hand-set model: risk rises steeply with the balance, so the small invoice comes first.
+    const codes = RISK_MODEL_FEATURES.map((f) => f.code);
+    const model = {
+      weights: codes.map((c) => (c === 'balance' ? 3 : 0)),
+      bias: -20,
+      means: codes.map(() => 0),
+      scales: codes.map(() => 1),
+      trainedOn: 900,
+      features: codes,
+    };
+    const fit = {
+      ranksWith: 'model' as const,
+      why: "learned from 900 of the shop's own examples; held-out AUC 0.8 vs the scorecard's 0.7",
+      trainedAt: new Date('2026-12-05T06:00:00Z'),
+      examples: 900,
+      holdoutExamples: 200,
+      aucModel: 0.8,
+      aucScorecard: 0.7,
+      aucBaseline: 0.69,
+      outcomesUsed: 1,
+    };
+    await saveRiskModel(t.db, 'acme', { ...fit, model });
+    const json = (await clerk.get('/collections?tenant=acme', { accept: 'application/json' })).json();
+    expect(json.rankedBy.source).toBe('model');
+    expect(json.callList.map((c: { invoiceId: number }) => c.invoiceId)).toEqual([ids.cy, ids.bob, ids.ann]);
+    expect(json.callList.every((c: { score: { source: string } }) => c.score.source === 'model')).toBe(true);
+    const page = await clerk.get('/collections?tenant=acme');
+    expect(page.body).toContain(
+      '<strong>Ranked by the shop&#39;s learned model</strong> (fitted 2026-12-05)',
+    );
+    // A model stored by an older feature set is never applied to today's features.
+    await saveRiskModel(t.db, 'acme', { ...fit, model: { ...model, features: codes.slice(1) } });
+    const old = (await clerk.get('/collections?tenant=acme', { accept: 'application/json' })).json();
+    expect(old.rankedBy).toMatchObject({ source: 'scorecard' });
+    expect(old.rankedBy.why).toMatch(/older version/);
+    await t.db.collectionModel.deleteMany({ where: { tenantId: 'acme' } });
   });
 
   it('records a collector outcome (audited); a dispute takes the invoice off the call list', async () => {
@@ -221,7 +263,14 @@ describe('receivables page', () => {
         '40 days past due',
         'open balance $3,000.00',
       ],
-      draft: null,
+      // The suggestion's draft states the shortest option (2 × $1,500.00).
+      draft: draftPlanMessage({
+        businessName: 'Acme HVAC',
+        customerName: 'Ann Slow',
+        invoiceNumber: String(ids.ann),
+        balanceCents: 300_000,
+        option: planOptions(300_000, new Date('2026-12-05T12:00:00Z'))[0]!,
+      }),
     });
     const page = await clerk.get('/collections/plans?tenant=acme');
     expect(page.statusCode).toBe(200);
@@ -234,7 +283,9 @@ describe('receivables page', () => {
     expect((saved.installments as { cents: number }[]).map((i) => i.cents)).toEqual([
       100_000, 100_000, 100_000,
     ]);
+    // Accepting 3 installments: the draft states those, not the suggestion's two.
     expect(saved.draft).toContain('$1,000.00 due December 12, 2026');
+    expect(saved.draft).not.toContain('$1,500.00');
     expect(await activePauses(t.db, 'acme', 'invoice', String(ids.ann), new Date())).toContain('plan');
     const job = await app.services.queues
       .get('collections.act')

@@ -4,6 +4,7 @@ import {
   DEFAULT_DUNNING_LEVELS,
   DEFAULT_PLAN_POLICY,
   type DunningFacts,
+  dunningDaysPastDue,
   nextDunningStep,
   planOptions,
   planStatus,
@@ -127,5 +128,14 @@ describe('plan status', () => {
       paidInstallments: 3,
       next: null,
     });
+  });
+
+  it('dunning counts a late plan from its first unpaid installment, anything else from the invoice', () => {
+    const plan = { state: 'late', installments: inst, balanceCents: 300_001 };
+    // $1,000 paid: installment 2 (2027-01-11) is the first unpaid one; 8 days later.
+    expect(dunningDaysPastDue(40, plan, 200_001, at('2027-01-19'))).toBe(8);
+    expect(dunningDaysPastDue(40, { ...plan, state: 'current' }, 200_001, at('2027-01-19'))).toBe(40);
+    expect(dunningDaysPastDue(null, null, 200_001, at('2027-01-19'))).toBeNull();
+    expect(dunningDaysPastDue(40, plan, 0, at('2027-06-01'))).toBe(40); // all paid
   });
 });

@@ -47,6 +47,8 @@ export interface FakeOpenAi {
    */
   readings: Map<string, FakeReadMention[] | Exclude<FakeReadBehaviour, 'ok'>>;
   reader: ((note: { index: number; text: string }) => FakeReadMention[]) | null;
+  /** The answer to a payment-plan wording request (response_format "plan_wording"). */
+  planWording: { opening: string; closing: string };
   close(): Promise<void>;
 }
 
@@ -59,6 +61,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     readBehaviour: 'ok',
     readings: new Map(),
     reader: null,
+    planWording: {
+      opening: 'Thank you for choosing us, and for talking it through with our team.',
+      closing: 'If any of these dates is hard for you, reply here and we will work it out.',
+    },
     close: () => app.close(),
   };
   const completion = (model: string, content: string) => ({
@@ -124,6 +130,11 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     if (state.behaviour === 'error')
       return reply.code(500).send({ error: { message: 'boom', type: 'server_error' } });
     if (state.behaviour === 'slow') await hang();
+    if (body.response_format?.json_schema?.name === 'plan_wording')
+      return completion(
+        body.model,
+        state.behaviour === 'garbage' ? 'Dear customer, pay soon.' : JSON.stringify(state.planWording),
+      );
     const input = JSON.parse(user) as {
       mentions: { id: string; billable: boolean; quantity: number | null }[];
       candidates: Record<string, { skuId: number }[]>;

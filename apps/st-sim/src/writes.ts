@@ -156,6 +156,13 @@ export function patchInvoice(tenant: SimTenant, invoiceId: number, body: unknown
   }
   if (typeof b.summary === 'string') invoice.summary = b.summary;
   if (typeof b.number === 'string') invoice.referenceNumber = b.number;
+  if (b.dueDate !== undefined) {
+    // 2026-02 document: `dueDate` (date, nullable); stored like the export's midnight-UTC dates.
+    const day = typeof b.dueDate === 'string' ? /^(\d{4}-\d{2}-\d{2})(T.*)?$/.exec(b.dueDate)?.[1] : null;
+    if (b.dueDate !== null && !day)
+      throw validation('dueDate', 'The JSON value could not be converted to DateOnly.');
+    invoice.dueDate = day ? `${day}T00:00:00Z` : null;
+  }
   if (typeof b.assignedToId === 'number') {
     const tech = tenant.technicians.get(b.assignedToId);
     invoice.assignedTo = { id: b.assignedToId, name: tech?.name ?? null };

@@ -25,4 +25,5 @@ export function providerFor(
   }
   return new LocalProvider();
 }
+export * from './plan-wording.ts';
 export * from './vision.ts';

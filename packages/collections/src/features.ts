@@ -119,3 +119,24 @@ export function riskFeatures(
     wrongNumber: mine.some((o) => o.outcome === 'wrong_number'),
   };
 }
+
+/** Stored collector outcomes (any id type) as the records the features read; unknown kinds are left out. */
+export function toOutcomeRecords(
+  rows: readonly {
+    invoiceId: bigint | number;
+    customerId: bigint | number;
+    outcome: string;
+    createdAt: Date;
+    promisedFor: Date | null;
+  }[],
+): OutcomeRecord[] {
+  return rows
+    .filter((o) => (COLLECTOR_OUTCOMES as readonly string[]).includes(o.outcome))
+    .map((o) => ({
+      invoiceId: Number(o.invoiceId),
+      customerId: Number(o.customerId),
+      outcome: o.outcome as CollectorOutcome,
+      at: o.createdAt,
+      promisedFor: o.promisedFor,
+    }));
+}

@@ -4,6 +4,7 @@
 export * from './aging.ts';
 export * from './auc.ts';
 export * from './backtest.ts';
+export * from './call-simulation.ts';
 export * from './calllist.ts';
 export * from './dunning.ts';
 export * from './features.ts';
@@ -15,3 +16,4 @@ export * from './parse.ts';
 export * from './plan-draft.ts';
 export * from './plan-status.ts';
 export * from './scorecard.ts';
+export * from './tenant-model.ts';

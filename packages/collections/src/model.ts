@@ -7,7 +7,11 @@ import type { RiskFeatures } from './features.ts';
 import { formatCents } from './ledger.ts';
 import type { Reason, RiskScore } from './scorecard.ts';
 
-const FEATURES: { code: string; value: (f: RiskFeatures) => number; text: (f: RiskFeatures) => string }[] = [
+export const RISK_MODEL_FEATURES: {
+  code: string;
+  value: (f: RiskFeatures) => number;
+  text: (f: RiskFeatures) => string;
+}[] = [
   {
     code: 'days_past_due',
     value: (f) => Math.max(-60, Math.min(120, f.daysPastDue)),
@@ -46,6 +50,11 @@ const FEATURES: { code: string; value: (f: RiskFeatures) => number; text: (f: Ri
     text: (f) => `${f.brokenPromises} broken promises`,
   },
   { code: 'open_promise', value: (f) => (f.openPromise ? 1 : 0), text: () => 'promised to pay' },
+  {
+    code: 'wrong_number',
+    value: (f) => (f.wrongNumber ? 1 : 0),
+    text: () => 'a collector reached a wrong number',
+  },
 ];
 
 export interface RiskModel {
@@ -54,6 +63,19 @@ export interface RiskModel {
   means: number[];
   scales: number[];
   trainedOn: number;
+  /** The feature codes the weights belong to, in order. */
+  features: string[];
+}
+
+/** A stored model still usable by this code: same features in the same order, finite numbers. */
+export function asRiskModel(value: unknown): RiskModel | null {
+  const m = value as Partial<RiskModel> | null;
+  const codes = RISK_MODEL_FEATURES.map((f) => f.code);
+  const finite = (xs: unknown) =>
+    Array.isArray(xs) && xs.length === codes.length && xs.every((x) => Number.isFinite(x));
+  if (!m || !Array.isArray(m.features) || m.features.join() !== codes.join()) return null;
+  if (!finite(m.weights) || !finite(m.means) || !finite(m.scales) || !Number.isFinite(m.bias)) return null;
+  return m as RiskModel;
 }
 
 /** Fewer closed examples than this, or only one class: keep the scorecard. */
@@ -67,8 +89,8 @@ export function trainRiskModel(
   const positives = examples.filter((e) => e.late).length;
   if (n < MIN_TRAINING_EXAMPLES || positives === 0 || positives === n) return null;
   const { l2 = 0.01, iterations = 400, rate = 0.5 } = options;
-  const raw = examples.map((e) => FEATURES.map((f) => f.value(e.features)));
-  const k = FEATURES.length;
+  const raw = examples.map((e) => RISK_MODEL_FEATURES.map((f) => f.value(e.features)));
+  const k = RISK_MODEL_FEATURES.length;
   const means = Array.from({ length: k }, (_, j) => raw.reduce((s, r) => s + r[j]!, 0) / n);
   const scales = means.map((m, j) => Math.sqrt(raw.reduce((s, r) => s + (r[j]! - m) ** 2, 0) / n) || 1);
   const x = raw.map((r) => r.map((v, j) => (v - means[j]!) / scales[j]!));
@@ -89,12 +111,19 @@ export function trainRiskModel(
     for (let j = 0; j < k; j++) w[j] = w[j]! - rate * (gw[j]! / n + l2 * w[j]!);
     b -= (rate * gb) / n;
   }
-  return { weights: w, bias: b, means, scales, trainedOn: n };
+  return {
+    weights: w,
+    bias: b,
+    means,
+    scales,
+    trainedOn: n,
+    features: RISK_MODEL_FEATURES.map((f) => f.code),
+  };
 }
 
 export function scoreWithModel(model: RiskModel, f: RiskFeatures): RiskScore {
   let z = model.bias;
-  const contributions = FEATURES.map((feat, j) => {
+  const contributions = RISK_MODEL_FEATURES.map((feat, j) => {
     const c = model.weights[j]! * ((feat.value(f) - model.means[j]!) / model.scales[j]!);
     z += c;
     return { feat, c };

@@ -1,6 +1,7 @@
-// The CSR's draft message for a payment plan: the local provider is a fixed template; every
-// amount and date in it is inserted by code from the plan, and the check below rejects any
-// draft (from a template or a model) whose amounts or dates differ from the plan's.
+// The CSR's draft message for a payment plan: the local provider is a fixed template; with a
+// configured model, the model writes only an opening and a closing (no digits allowed) and code
+// places the schedule between them. Every amount and date is inserted by code from the plan, and
+// checkPlanDraft rejects any draft whose amounts or dates differ from the plan's.
 import type { PlanOption } from './installments.ts';
 import { formatCents } from './ledger.ts';
 
@@ -20,18 +21,45 @@ const longDate = (iso: string) =>
     year: 'numeric',
   });
 
+function scheduleLines(f: PlanDraftFacts): string[] {
+  return [
+    `You can pay the ${formatCents(f.balanceCents)} balance of invoice ${f.invoiceNumber} in ${f.option.count} payments, with no interest or fees:`,
+    ...f.option.installments.map((i) => `  ${i.number}. ${formatCents(i.cents)} due ${longDate(i.dueDate)}`),
+  ];
+}
+
+/** The local provider: a fixed template, byte-identical for the same plan. */
 export function draftPlanMessage(f: PlanDraftFacts): string {
-  const lines = f.option.installments.map(
-    (i) => `  ${i.number}. ${formatCents(i.cents)} due ${longDate(i.dueDate)}`,
-  );
+  return composePlanDraft(f, {
+    opening: `Thank you for working with ${f.businessName}. As we discussed, here is your payment plan.`,
+    closing: 'Reply to this message or call us if a date does not work for you.',
+  });
+}
+
+/** A model's opening and closing around the schedule code writes. */
+export function composePlanDraft(f: PlanDraftFacts, wording: { opening: string; closing: string }): string {
   return [
     `Hello ${f.customerName},`,
     '',
-    `Thank you for working with ${f.businessName}. As we discussed, you can pay the ${formatCents(f.balanceCents)} balance of invoice ${f.invoiceNumber} in ${f.option.count} payments, with no interest or fees:`,
-    ...lines,
+    wording.opening.trim(),
     '',
-    'Reply to this message or call us if a date does not work for you.',
+    ...scheduleLines(f),
+    '',
+    wording.closing.trim(),
   ].join('\n');
+}
+
+/** Problems with a model's wording: it may state no number, amount or date, and stays short. */
+export function checkModelWording(wording: { opening: string; closing: string }): string[] {
+  const problems: string[] = [];
+  for (const [name, text] of Object.entries(wording)) {
+    if (!text.trim()) problems.push(`the ${name} is empty`);
+    if (/[\d$%]/.test(text)) problems.push(`the ${name} states a number, amount or percentage`);
+    if (/\b(january|february|march|april|june|july|august|september|october|november|december)\b/i.test(text))
+      problems.push(`the ${name} names a month`);
+    if (text.length > 400) problems.push(`the ${name} is longer than 400 characters`);
+  }
+  return problems;
 }
 
 /** Problems with a draft: a missing installment amount or date, or a dollar amount not in the plan. */

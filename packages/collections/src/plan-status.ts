@@ -36,3 +36,20 @@ export function planStatus(
   }
   return { state: 'completed', paidInstallments, next: null };
 }
+
+/**
+ * Days past due as dunning counts them. An invoice on a late plan is late since its first unpaid
+ * installment (the plan, not the invoice's due date, is what the customer broke; and the invoice
+ * dueDate may have been moved to the plan's end); otherwise the invoice's own days past due.
+ */
+export function dunningDaysPastDue(
+  invoiceDaysPastDue: number | null,
+  plan: { state: string; installments: readonly Installment[]; balanceCents: number } | null,
+  balanceCents: number,
+  now: Date,
+): number | null {
+  if (plan?.state !== 'late') return invoiceDaysPastDue;
+  const next = planStatus(plan.installments, plan.balanceCents - balanceCents, now).next;
+  if (!next) return invoiceDaysPastDue;
+  return Math.floor((now.getTime() - Date.parse(`${next.dueDate}T00:00:00Z`)) / DAY_MS);
+}

@@ -27,6 +27,14 @@ export const CollectionsSettings = z.object({
       /** ServiceTitan employee ids for the plan's task (null: unassigned). */
       collectorId: z.number().int().positive().nullable().default(null),
       reportedById: z.number().int().positive().nullable().default(null),
+      /** Days before each installment's due date its reminder goes (message ledger, contact policy); [] for none. */
+      reminderDaysBefore: z.array(z.number().int().min(0).max(30)).max(3).default([3]),
+      /**
+       * Move the invoice's ServiceTitan dueDate to the final installment (PATCH invoices/{id}
+       * `dueDate`, in the 2026-02 API document only, not the 2025 one): off until verified on the
+       * shop's tenant. A broken plan puts the original due date back.
+       */
+      moveInvoiceDueDate: z.boolean().default(false),
     })
     .default({
       thresholdCents: 200_000,
@@ -37,6 +45,8 @@ export const CollectionsSettings = z.object({
       tagType: 'Payment plan',
       collectorId: null,
       reportedById: null,
+      reminderDaysBefore: [3],
+      moveInvoiceDueDate: false,
     }),
   /** Ordered levels by days past due; each is done at most once per invoice. */
   dunning: z

@@ -6,7 +6,14 @@ import { localDate } from './local-time.ts';
 import { smsSegments } from './sms-segments.ts';
 import { renderTemplate, TemplateError, type TemplateValues } from './template.ts';
 
-export type MessageKind = 'invoice' | 'reminder';
+export type MessageKind = 'invoice' | 'reminder' | 'installment';
+
+/** A payment plan's installment (issue 16): its amount still owed, as a ServiceTitan amount string. */
+export interface InstallmentFacts {
+  number: number;
+  count: number;
+  amount: string;
+}
 
 export interface InvoiceFacts {
   businessName: string;
@@ -24,6 +31,8 @@ export interface InvoiceFacts {
   timeZone: string;
   /** The PDF is attached to the email. */
   attached: boolean;
+  /** Installment reminders only; `dueDate` is then the installment's due date. */
+  installment?: InstallmentFacts | null;
 }
 
 export interface MessageTemplates {
@@ -51,6 +60,15 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplates> = {
     emailHtml:
       '<p>Hello {{customerName}},</p><p>This is a reminder that invoice <strong>{{invoiceNumber}}</strong> has a balance of <strong>{{balance}}</strong>, {{dueWording}}.{{#attached}} The invoice is attached.{{/attached}}</p>{{#payUrl}}<p><a href="{{payUrl}}">Pay online</a></p>{{/payUrl}}<p>If you have already paid, thank you, and please ignore this message.</p><p>{{businessName}}</p>',
     sms: 'Reminder: invoice {{invoiceNumber}}, balance {{balance}}, {{dueWording}}.{{#payUrl}} Pay: {{payUrl}}{{/payUrl}}',
+  },
+  installment: {
+    emailSubject:
+      'Payment {{installmentNumber}} of {{installmentCount}} for invoice {{invoiceNumber}}: {{installmentAmount}}, {{dueWording}}',
+    emailText:
+      'Hello {{customerName}},\n\nA reminder about your payment plan for invoice {{invoiceNumber}}: payment {{installmentNumber}} of {{installmentCount}}, {{installmentAmount}}, is {{dueWording}}. The invoice balance is {{balance}}.\n{{#payUrl}}\nPay online: {{payUrl}}\n{{/payUrl}}\nIf you have already paid, thank you, and please ignore this message.\n\n{{businessName}}\n',
+    emailHtml:
+      '<p>Hello {{customerName}},</p><p>A reminder about your payment plan for invoice <strong>{{invoiceNumber}}</strong>: payment {{installmentNumber}} of {{installmentCount}}, <strong>{{installmentAmount}}</strong>, is {{dueWording}}. The invoice balance is {{balance}}.</p>{{#payUrl}}<p><a href="{{payUrl}}">Pay online</a></p>{{/payUrl}}<p>If you have already paid, thank you, and please ignore this message.</p><p>{{businessName}}</p>',
+    sms: 'Plan payment {{installmentNumber}} of {{installmentCount}} for invoice {{invoiceNumber}}: {{installmentAmount}}, {{dueWording}}.{{#payUrl}} Pay: {{payUrl}}{{/payUrl}}',
   },
 };
 
@@ -112,6 +130,9 @@ export function templateValues(facts: InvoiceFacts, now: Date): TemplateValues {
     portalUrl: facts.portalUrl ?? '',
     questionsUrl: facts.questionsUrl ?? '',
     attached: facts.attached,
+    installmentNumber: facts.installment ? String(facts.installment.number) : '',
+    installmentCount: facts.installment ? String(facts.installment.count) : '',
+    installmentAmount: facts.installment ? formatUsd(facts.installment.amount) : '',
   };
 }
 
@@ -129,7 +150,7 @@ export function renderMessage(
   if (smsSegments(sms).segments > SMS_MAX_SEGMENTS) {
     // A long tenant template or business name: the essentials only.
     sms =
-      `${facts.businessName}: invoice ${values.invoiceNumber} ${values.balance}. ${values.payUrl || ''} ${SMS_OPT_OUT}`
+      `${facts.businessName}: invoice ${values.invoiceNumber} ${facts.installment ? `payment ${values.installmentAmount} ${values.dueWording}` : values.balance}. ${values.payUrl || ''} ${SMS_OPT_OUT}`
         .replace(/\s+/g, ' ')
         .trim();
     if (smsSegments(sms).segments > SMS_MAX_SEGMENTS)

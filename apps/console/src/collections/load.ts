@@ -6,21 +6,28 @@
 import {
   type AgingReport,
   ageReceivables,
+  asRiskModel,
   buildLedger,
   type CallListEntry,
-  COLLECTOR_OUTCOMES,
   type CollectorOutcome,
   daysPastDue,
   indexCustomers,
   monthlyMetrics,
-  type OutcomeRecord,
   type PeriodMetrics,
   type Rejected,
   rankCallList,
   riskFeatures,
   scorecard,
+  scoreWithModel,
+  toOutcomeRecords,
 } from '@invoicer/collections';
-import { collectionOutcomes, type Db, livePaymentPlans, receivablesMirror } from '@invoicer/db';
+import {
+  collectionOutcomes,
+  type Db,
+  livePaymentPlans,
+  loadRiskModel,
+  receivablesMirror,
+} from '@invoicer/db';
 
 export interface ReceivablesView {
   tenantId: string;
@@ -28,6 +35,8 @@ export interface ReceivablesView {
   aging: AgingReport;
   months: PeriodMetrics[];
   callList: CallListEntry[];
+  /** What ranks the call list: the tenant's learned model when it qualifies, else the scorecard. */
+  rankedBy: { source: 'model' | 'scorecard'; why: string; trainedAt: Date | null };
   excluded: { invoiceId: number; customerName: string; reason: string }[];
   rejected: Rejected[];
 }
@@ -40,16 +49,20 @@ export async function loadReceivables(
 ): Promise<ReceivablesView> {
   const mirror = await receivablesMirror(db, tenantId, now);
   const { invoices, rejected } = buildLedger(mirror.invoices, mirror.payments);
-  const stored = await collectionOutcomes(db, tenantId);
-  const outcomes: OutcomeRecord[] = stored
-    .filter((o) => (COLLECTOR_OUTCOMES as readonly string[]).includes(o.outcome))
-    .map((o) => ({
-      invoiceId: Number(o.invoiceId),
-      customerId: Number(o.customerId),
-      outcome: o.outcome as CollectorOutcome,
-      at: o.createdAt,
-      promisedFor: o.promisedFor,
-    }));
+  const outcomes = toOutcomeRecords(await collectionOutcomes(db, tenantId));
+  const stored = await loadRiskModel(db, tenantId);
+  const model = stored?.ranksWith === 'model' ? asRiskModel(stored.model) : null;
+  const rankedBy = model
+    ? { source: 'model' as const, why: stored!.why, trainedAt: stored!.trainedAt }
+    : {
+        source: 'scorecard' as const,
+        why: !stored
+          ? 'no model fitted yet (the daily collections evaluation fits one)'
+          : stored.ranksWith === 'model'
+            ? 'the stored model was fitted by an older version; the next evaluation refits it'
+            : stored.why,
+        trainedAt: stored?.trainedAt ?? null,
+      };
   const lastOutcome = new Map<number, CollectorOutcome>();
   for (const o of outcomes) lastOutcome.set(o.invoiceId, o.outcome);
   const onPlan = new Set(
@@ -66,7 +79,9 @@ export async function loadReceivables(
       customerName: inv.customerName,
       balanceCents: inv.balanceCents,
       daysPastDue: daysPastDue(inv, now) ?? 0,
-      score: scorecard(riskFeatures(inv, now, index, outcomes)),
+      score: model
+        ? scoreWithModel(model, riskFeatures(inv, now, index, outcomes))
+        : scorecard(riskFeatures(inv, now, index, outcomes)),
       excluded: onPlan.has(inv.id)
         ? 'on a payment plan'
         : lastOutcome.get(inv.id) === 'dispute'
@@ -79,6 +94,7 @@ export async function loadReceivables(
     aging: ageReceivables(invoices, now),
     months: monthlyMetrics(invoices, now, 6),
     callList: rankCallList(candidates, limit),
+    rankedBy,
     excluded: candidates
       .filter((c) => c.excluded)
       .map((c) => ({ invoiceId: c.invoiceId, customerName: c.customerName, reason: c.excluded! })),

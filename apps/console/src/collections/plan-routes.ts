@@ -60,7 +60,12 @@ export function registerPlanRoutes(app: FastifyInstance, services: ConsoleServic
       const problems = checkPlanDraft(draft, Number(plan.balanceCents), option);
       if (problems.length)
         throw new HttpError(500, `The draft message failed its check: ${problems.join('; ')}`);
-      accepted = await acceptPaymentPlan(db, plan.id, option.installments, user.id, plan.draft ?? draft);
+      // The suggested draft states the shortest option: kept only when it states the chosen one.
+      const suggested =
+        plan.draft && !checkPlanDraft(plan.draft, Number(plan.balanceCents), option).length
+          ? plan.draft
+          : null;
+      accepted = await acceptPaymentPlan(db, plan.id, option.installments, user.id, suggested ?? draft);
     } else if (JSON.stringify(plan.installments) !== JSON.stringify(option.installments))
       throw new HttpError(409, 'This plan was already accepted with another option.');
     if (accepted) {

@@ -78,7 +78,8 @@ export function receivablesPage(
   ${agingTable('By customer', v.aging.byCustomer, v.aging.total, 50)}</section>
   <section aria-labelledby="metrics-h"><h2 id="metrics-h">DSO, CEI and average days delinquent</h2>${dsoChart(v.months)}${metricsTable(v)}</section>
   <section aria-labelledby="calls-h"><h2 id="calls-h">Call list</h2>
-  <p class="muted">Ranked by expected recovery = open balance × probability of being paid within 30 days after due (the risk scorecard). Disputed invoices and invoices on a payment plan are left out.</p>
+  <p class="muted">Ranked by expected recovery = open balance × probability of being paid within 30 days after due. Disputed invoices and invoices on a payment plan are left out.</p>
+  <p id="ranked-by"><strong>Ranked by ${v.rankedBy.source === 'model' ? "the shop's learned model" : 'the risk scorecard'}</strong>${v.rankedBy.trainedAt ? ` (fitted ${v.rankedBy.trainedAt.toISOString().slice(0, 10)})` : ''}: ${v.rankedBy.why}.</p>
   <table><thead><tr><th scope="col">#</th><th scope="col">Customer</th><th scope="col">Invoice</th><th scope="col" class="num">Balance</th><th scope="col" class="num">Days past due</th><th scope="col" class="num">P(paid)</th><th scope="col" class="num">Expected recovery</th><th scope="col">Priority</th><th scope="col">Why</th>${canAct ? html`<th scope="col">Outcome</th>` : ''}</tr></thead>
   <tbody>${v.callList.map(
     (c, i) =>

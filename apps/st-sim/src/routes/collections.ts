@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { listResponse, SimHttpError } from '../http-helpers.ts';
 import type { SimTenant } from '../tenant.ts';
 import { found, idParam, moduleRoutes, type RouteContext } from './api.ts';
+import { simMessaging } from './crm-telecom.ts';
 
 export interface SimSubTask {
   id: number;
@@ -36,7 +37,7 @@ export interface SimTask {
 export interface SimCollectionsState {
   tagTypes: { id: number; name: string; active: boolean }[];
   tasks: SimTask[];
-  writes: { tags: number; tasks: number; subTasks: number };
+  writes: { tags: number; tagsRemoved: number; notesDeleted: number; tasks: number; subTasks: number };
 }
 
 const states = new WeakMap<SimTenant, SimCollectionsState>();
@@ -50,7 +51,7 @@ export function simCollections(tenant: SimTenant): SimCollectionsState {
         { id: 7002, name: 'Collections', active: true },
       ],
       tasks: [],
-      writes: { tags: 0, tasks: 0, subTasks: 0 },
+      writes: { tags: 0, tagsRemoved: 0, notesDeleted: 0, tasks: 0, subTasks: 0 },
     };
     states.set(tenant, state);
   }
@@ -85,6 +86,32 @@ export function registerCollections(app: FastifyInstance, ctx: RouteContext): vo
     c.tagTypeIds = [...new Set([...(c.tagTypeIds ?? []), tagTypeId])];
     state.writes.tags += 1;
     ctx.onWrite('customerTag', { customerId: idParam(params), tagTypeId });
+    return undefined;
+  });
+
+  // Removing a tag the customer does not carry is not an error (tags are a set).
+  crm.delete('/customers/:id/tags/:tagTypeId', ({ params }) => {
+    const customer = found(tenant.customers.get(idParam(params)), 'Customer', idParam(params));
+    const tagTypeId = idParam(params, 'tagTypeId');
+    const c = customer as { tagTypeIds?: number[] | null };
+    c.tagTypeIds = (c.tagTypeIds ?? []).filter((t) => t !== tagTypeId);
+    state.writes.tagsRemoved += 1;
+    ctx.onWrite('customerTagRemoved', { customerId: idParam(params), tagTypeId });
+    return undefined;
+  });
+  crm.delete('/customers/:id/notes/:noteId', ({ params }) => {
+    const id = idParam(params);
+    found(tenant.customers.get(id), 'Customer', id);
+    const notes = simMessaging(tenant).notes;
+    const noteId = idParam(params, 'noteId');
+    const list = notes.get(id) ?? [];
+    if (!list.some((n) => n.id === noteId)) throw new SimHttpError(404, `Note with id ${noteId} not found`);
+    notes.set(
+      id,
+      list.filter((n) => n.id !== noteId),
+    );
+    state.writes.notesDeleted += 1;
+    ctx.onWrite('customerNoteDeleted', { customerId: id, noteId });
     return undefined;
   });
 

@@ -7,6 +7,7 @@ import {
   buildLedger,
   type DunningLevel,
   daysPastDue,
+  dunningDaysPastDue,
   formatCents,
   nextDunningStep,
 } from '@invoicer/collections';
@@ -23,7 +24,7 @@ import { runSteps } from '@invoicer/pipeline';
 import { listCustomerContacts } from '@invoicer/servicetitan';
 import { deliverMessage } from '../delivery/send.ts';
 import type { WorkerServices } from '../services.ts';
-import { PLAN_HOLDS } from './evaluate.ts';
+import { PLAN_HOLDS, planFacts } from './evaluate.ts';
 import { createTask, listCustomerTasks } from './st-calls.ts';
 
 export async function isDisputed(
@@ -57,7 +58,7 @@ export async function runDunningLevel(
   const plan = await livePlanForInvoice(services.db, tenantId, invoiceId);
   const decision = nextDunningStep([level], {
     balanceCents: invoice.balanceCents,
-    daysPastDue: daysPastDue(invoice, now),
+    daysPastDue: dunningDaysPastDue(daysPastDue(invoice, now), planFacts(plan), invoice.balanceCents, now),
     disputed: await isDisputed(services, tenantId, invoiceId, now),
     onPlan: plan !== null && PLAN_HOLDS.includes(plan.state),
     optedOut: {},

@@ -2,9 +2,24 @@
 // dunning level due (collections.act does it, at most once), and for every large open invoice
 // without a plan, a plan suggestion (plan.suggest). Nothing is sent from here. Dunning runs only
 // when the tenant turned collections on; plan suggestions do not message anyone.
-import { buildLedger, daysPastDue, nextDunningStep } from '@invoicer/collections';
+import {
+  buildLedger,
+  daysPastDue,
+  dunningDaysPastDue,
+  fitTenantModel,
+  type Installment,
+  nextDunningStep,
+  toOutcomeRecords,
+} from '@invoicer/collections';
 import type { PayloadOf } from '@invoicer/core';
-import { livePaymentPlans, receivablesMirror, sql } from '@invoicer/db';
+import {
+  collectionOutcomes,
+  livePaymentPlans,
+  type PaymentPlan,
+  receivablesMirror,
+  saveRiskModel,
+  sql,
+} from '@invoicer/db';
 import type { WorkerServices } from '../services.ts';
 import { updatePlanProgress } from './plan-progress.ts';
 
@@ -14,9 +29,20 @@ export interface EvaluateSummary {
   skipped: Record<string, number>;
   suggestions: number;
   planMoves: Record<string, number>;
+  ranksWith: 'model' | 'scorecard';
 }
 
 export const PLAN_HOLDS = ['accepted', 'current'];
+
+/** A stored plan as dunningDaysPastDue reads it. */
+export const planFacts = (p: PaymentPlan | null | undefined) =>
+  p
+    ? {
+        state: p.state,
+        installments: (p.installments ?? []) as unknown as Installment[],
+        balanceCents: Number(p.balanceCents),
+      }
+    : null;
 
 export async function evaluateCollections(
   services: WorkerServices,
@@ -28,14 +54,23 @@ export async function evaluateCollections(
   const mirror = await receivablesMirror(services.db, tenantId, now);
   const { invoices } = buildLedger(mirror.invoices, mirror.payments);
   const byId = new Map(invoices.map((i) => [i.id, i]));
+  // The learned model is refitted from the mirror and the collectors' outcomes each day; the
+  // console's call list ranks with it when it qualifies (fitTenantModel says why or why not).
+  const fit = fitTenantModel(
+    invoices,
+    toOutcomeRecords(await collectionOutcomes(services.db, tenantId)),
+    now,
+  );
+  await saveRiskModel(services.db, tenantId, { ...fit, trainedAt: now });
   const planMoves = await updatePlanProgress(
-    services.db,
+    services,
     await livePaymentPlans(services.db, tenantId),
     (id) => byId.get(id)?.balanceCents ?? null,
     now,
   );
   const plans = await livePaymentPlans(services.db, tenantId);
   const hasPlan = new Set(plans.map((p) => Number(p.invoiceId)));
+  const planOf = new Map(plans.map((p) => [Number(p.invoiceId), p]));
   // A late plan is back in dunning; a proposed one does not hold it.
   const running = new Set(plans.filter((p) => PLAN_HOLDS.includes(p.state)).map((p) => Number(p.invoiceId)));
   const disputed = new Set(
@@ -75,7 +110,14 @@ export async function evaluateCollections(
     [tenantId, `dunning:${tenantId}:%`],
   ))
     done.set(Number(r.subject_id), (done.get(Number(r.subject_id)) ?? new Set()).add(r.step));
-  const summary: EvaluateSummary = { open: 0, dunning: 0, skipped: {}, suggestions: 0, planMoves };
+  const summary: EvaluateSummary = {
+    open: 0,
+    dunning: 0,
+    skipped: {},
+    suggestions: 0,
+    planMoves,
+    ranksWith: fit.ranksWith,
+  };
   for (const inv of invoices) {
     if (inv.balanceCents <= 0) continue;
     summary.open += 1;
@@ -86,7 +128,12 @@ export async function evaluateCollections(
     if (!settings.enabled) continue;
     const decision = nextDunningStep(settings.dunning, {
       balanceCents: inv.balanceCents,
-      daysPastDue: daysPastDue(inv, now),
+      daysPastDue: dunningDaysPastDue(
+        daysPastDue(inv, now),
+        planFacts(planOf.get(inv.id)),
+        inv.balanceCents,
+        now,
+      ),
       disputed: disputed.has(inv.id),
       onPlan: running.has(inv.id),
       optedOut: {},

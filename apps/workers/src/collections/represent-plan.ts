@@ -34,6 +34,29 @@ interface Snapshot {
   tasks: Task[];
 }
 
+/** The invoice's due date as ServiceTitan has it, as a calendar date (null: none). */
+export const dueDay = (invoice: Invoice) => invoice.dueDate?.slice(0, 10) ?? null;
+
+/**
+ * The invoice's dueDate moved to the final installment. The ledger keeps the date it replaced
+ * (the request of the first attempt), so a broken plan can put it back (close-plan.ts).
+ */
+function dueDateStep(
+  client: StClient,
+  plan: PaymentPlan,
+  snapshot: { invoice: Invoice },
+): StepSpec<Record<string, unknown>> {
+  const installments = plan.installments as unknown as Installment[];
+  const last = installments[installments.length - 1]!.dueDate;
+  return {
+    key: `plan:${plan.id}:st-due-date`,
+    operation: 'invoice.dueDate',
+    request: { dueDate: last, previousDueDate: dueDay(snapshot.invoice) },
+    send: () => client.patchInvoice(Number(plan.invoiceId), { dueDate: last }).then(() => undefined),
+    find: (s) => (dueDay((s as { invoice: Invoice }).invoice) === last ? { dueDate: last } : null),
+  };
+}
+
 export const planReference = (plan: Pick<PaymentPlan, 'id'>) => `[plan ${plan.id.slice(0, 8)}]`;
 
 export function planFieldValue(plan: PaymentPlan, installments: Installment[]): string {
@@ -164,6 +187,11 @@ export async function representPlan(
     },
   }));
   const batch2 = await runSteps(services.db, owner, second, batch1.snapshot, read);
-  const sent = [...batch1.outcomes, ...batch2.outcomes].filter((o) => o.how === 'sent').length;
+  const batch3 = settings.moveInvoiceDueDate
+    ? await runSteps(services.db, owner, [dueDateStep(client, plan, batch2.snapshot)], batch2.snapshot, read)
+    : { outcomes: [] };
+  const sent = [...batch1.outcomes, ...batch2.outcomes, ...batch3.outcomes].filter(
+    (o) => o.how === 'sent',
+  ).length;
   return { taskId, subTaskIds: batch2.outcomes.map((o) => o.result.itemId as number), sent };
 }

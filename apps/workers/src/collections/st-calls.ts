@@ -54,3 +54,21 @@ export function createSubTask(client: StClient, taskId: number, body: Record<str
     idempotent: false,
   });
 }
+
+/** Removing a tag the customer does not carry is harmless (tags are a set). */
+export async function untagCustomer(client: StClient, customerId: number, tagTypeId: number): Promise<void> {
+  await client.http.request('DELETE', 'crm', `/customers/${customerId}/tags/${tagTypeId}`, {
+    idempotent: true,
+  });
+}
+
+/** Notes cannot be edited or unpinned (no PATCH); a pinned note is replaced by deleting it. */
+export async function deleteCustomerNote(
+  client: StClient,
+  customerId: number,
+  noteId: number,
+): Promise<void> {
+  await client.http.request('DELETE', 'crm', `/customers/${customerId}/notes/${noteId}`, {
+    idempotent: true,
+  });
+}

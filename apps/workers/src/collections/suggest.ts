@@ -1,19 +1,13 @@
 // plan.suggest: payment-plan options for one large open invoice, from the mirror: 2..max
 // installments (tenant policy, default ≤ 4, never a finance charge), the reasons taken from the
 // customer's own payment history (the scorecard's reason codes, never from a model), and the
-// CSR's draft message for the shortest option (numbers inserted by code, then checked).
-import {
-  buildLedger,
-  checkPlanDraft,
-  draftPlanMessage,
-  indexCustomers,
-  planOptions,
-  riskFeatures,
-  scorecard,
-} from '@invoicer/collections';
+// CSR's draft message for the shortest option (draft.ts: the local provider or the configured
+// model; numbers inserted by code, then checked).
+import { buildLedger, indexCustomers, planOptions, riskFeatures, scorecard } from '@invoicer/collections';
 import { InvalidInputError, type PayloadOf } from '@invoicer/core';
 import { livePlanForInvoice, proposePaymentPlan, receivablesMirror } from '@invoicer/db';
 import type { WorkerServices } from '../services.ts';
+import { draftForPlan } from './draft.ts';
 
 export type SuggestResult = 'proposed' | 'exists' | 'below_threshold' | 'paid';
 
@@ -35,15 +29,23 @@ export async function suggestPlan(
   if (!options.length) return 'below_threshold';
   const score = scorecard(riskFeatures(invoice, now, indexCustomers(invoices)));
   const option = options[0]!;
-  const draft = draftPlanMessage({
+  const draft = await draftForPlan(settings.ai, {
     businessName: settings.delivery.businessName ?? invoice.businessUnitName,
     customerName: invoice.customerName,
     invoiceNumber: String(invoice.id),
     balanceCents: invoice.balanceCents,
     option,
   });
-  const problems = checkPlanDraft(draft, invoice.balanceCents, option);
-  if (problems.length) throw new Error(`plan draft failed its check: ${problems.join('; ')}`);
+  services.log.info(
+    {
+      tenant: payload.tenantId,
+      invoiceId,
+      provider: draft.provider,
+      model: draft.model,
+      fallback: draft.fallback,
+    },
+    'payment plan draft',
+  );
   const { created } = await proposePaymentPlan(services.db, {
     tenantId: payload.tenantId,
     invoiceId,
@@ -51,7 +53,7 @@ export async function suggestPlan(
     balanceCents: invoice.balanceCents,
     options,
     reasons: score.reasons.map((r) => r.text),
-    draft,
+    draft: draft.text,
   });
   return created ? 'proposed' : 'exists';
 }

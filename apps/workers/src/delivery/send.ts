@@ -23,6 +23,11 @@ import {
   renderMessage,
   TemplateError,
 } from '@invoicer/messaging';
+import {
+  INSTALLMENT_PURPOSE,
+  installmentAtSend,
+  missedInstallment,
+} from '../collections/installment-reminders.ts';
 import type { WorkerServices } from '../services.ts';
 import { afterAccepted } from './accepted.ts';
 import { addressOf, emailChannel, smsChannel } from './channels.ts';
@@ -150,6 +155,21 @@ async function sendFresh(
   const { services, delivery, now } = ctx;
   const client = await services.runtime.client(row.tenantId);
   const facts = await readRecipientFacts(services.db, client, delivery, row, now);
+  const balanceCents = Math.round(
+    Number(fromAmountString(facts.invoice.balance ?? facts.invoice.total).times(100)),
+  );
+  // A plan installment's reminder: only while the plan runs and that installment is owed. A
+  // collection message about a late plan speaks of the missed installment.
+  const installment =
+    row.purpose === INSTALLMENT_PURPOSE
+      ? await installmentAtSend(services.db, row, balanceCents, now)
+      : row.purpose === 'collection'
+        ? await missedInstallment(services.db, row, balanceCents, now)
+        : null;
+  if (installment && !installment.send) {
+    await settle(ctx, row, 'suppressed', ['sending'], { reason: installment.reason, rule: 'installment' });
+    return 'suppressed';
+  }
   const pdf = await loadAttachment(services.db, row);
   if (
     !pdf &&
@@ -193,9 +213,6 @@ async function sendFresh(
     return 'suppressed';
   }
   const contact = facts.contacts.find((c) => String(c.id) === String(choice.contactId));
-  const balanceCents = Math.round(
-    Number(fromAmountString(facts.invoice.balance ?? facts.invoice.total).times(100)),
-  );
   const decision = decideContact(
     {
       now,
@@ -221,7 +238,7 @@ async function sendFresh(
         row.subjectKind,
         row.subjectId,
         row.id,
-        ['reminder', 'collection'],
+        ['reminder', 'collection', INSTALLMENT_PURPOSE],
       ),
       manual: row.requestedBy !== null,
     },
@@ -242,14 +259,15 @@ async function sendFresh(
   }
   const invoiceNumber =
     facts.invoice.referenceNumber || facts.invoice.job?.number || String(facts.invoice.id);
-  const kind = row.purpose === 'invoice' ? 'invoice' : 'reminder';
+  const kind = row.purpose === 'invoice' ? 'invoice' : installment ? 'installment' : 'reminder';
   const invoiceFacts = {
     businessName: delivery.businessName ?? facts.invoice.businessUnit?.name ?? 'Your service company',
     customerName: facts.customer.name,
     invoiceNumber,
     total: facts.invoice.total,
     balance: facts.invoice.balance ?? facts.invoice.total,
-    dueDate: facts.invoice.dueDate ? facts.invoice.dueDate.slice(0, 10) : null,
+    dueDate: installment?.dueDate ?? (facts.invoice.dueDate ? facts.invoice.dueDate.slice(0, 10) : null),
+    installment: installment?.facts ?? null,
     payUrl: delivery.payUrlTemplate
       ? delivery.payUrlTemplate
           .replaceAll('{{invoiceNumber}}', encodeURIComponent(invoiceNumber))
@@ -268,7 +286,7 @@ async function sendFresh(
   };
   let rendered: ReturnType<typeof renderMessage>;
   try {
-    rendered = renderMessage(kind, invoiceFacts, now, delivery.templates[kind]);
+    rendered = renderMessage(kind, invoiceFacts, now, kind === 'installment' ? {} : delivery.templates[kind]);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     // A broken tenant template must not stop the invoice: the built-in wording, and a note why.
@@ -290,6 +308,7 @@ async function sendFresh(
     balanceCents,
     dueStatus: rendered.dueStatus,
     why: choice.why,
+    ...(installment ? { installment: { ...installment.facts } } : {}),
     ...(choice.channel === 'email'
       ? {
           subject: rendered.subject,

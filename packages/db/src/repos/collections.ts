@@ -1,7 +1,7 @@
 // Collections (issue 16): the receivables mirror read for aging and scoring, collectors'
 // outcomes, payment plans. The figures are computed in @invoicer/collections.
 import type { Db, Tx } from '../client.ts';
-import { sql } from '../client.ts';
+import { Prisma, sql } from '../client.ts';
 import type { CollectionOutcome, PaymentPlan } from '../generated/prisma/client.ts';
 
 /**
@@ -167,4 +167,44 @@ export async function receivablesForInvoice(
     [tenantId, customerId],
   );
   return { invoices: invoices.map((r) => r.data), payments: payments.map((r) => r.data) };
+}
+
+export interface StoredRiskModel {
+  model: unknown;
+  ranksWith: 'model' | 'scorecard';
+  why: string;
+  trainedAt: Date;
+  examples: number;
+  holdoutExamples: number;
+  aucModel: number | null;
+  aucScorecard: number | null;
+  aucBaseline: number | null;
+  outcomesUsed: number;
+}
+
+/** The tenant's latest fitted risk model (one row per tenant, replaced by each refit). */
+export async function saveRiskModel(db: Db, tenantId: string, fit: StoredRiskModel): Promise<void> {
+  const data = {
+    model: fit.model === null ? Prisma.DbNull : JSON.parse(JSON.stringify(fit.model)),
+    ranksWith: fit.ranksWith,
+    why: fit.why,
+    trainedAt: fit.trainedAt,
+    examples: fit.examples,
+    holdoutExamples: fit.holdoutExamples,
+    aucModel: fit.aucModel,
+    aucScorecard: fit.aucScorecard,
+    aucBaseline: fit.aucBaseline,
+    outcomesUsed: fit.outcomesUsed,
+  };
+  await db.collectionModel.upsert({
+    where: { tenantId },
+    create: { tenantId, ...data },
+    update: data,
+  });
+}
+
+export async function loadRiskModel(db: Db, tenantId: string): Promise<StoredRiskModel | null> {
+  const row = await db.collectionModel.findUnique({ where: { tenantId } });
+  if (!row) return null;
+  return { ...row, ranksWith: row.ranksWith === 'model' ? 'model' : 'scorecard' };
 }

@@ -27,6 +27,12 @@ export const InvoiceUpdateRequest = z
     reviewStatus: z.enum(['NeedsReview', 'OnHold', 'Reviewed']).optional(),
     assignedToId: z.number().int().optional(),
     number: z.string().optional(),
+    /** A calendar date; null clears it. In the 2026-02 API document only (not the 2025 one). */
+    dueDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2027-01-31')
+      .nullable()
+      .optional(),
   })
   .strict();
 export type InvoiceUpdateRequest = z.infer<typeof InvoiceUpdateRequest>;

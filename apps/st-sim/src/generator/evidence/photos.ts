@@ -168,8 +168,9 @@ export function generatePhotos(seed: number, world: PhotoWorld) {
         continue;
       }
       const start = firstStart.get(job.id) ?? done;
+      // Copied from a job of another week (a replay judges a week's jobs side by side).
       const reusable = originals.filter(
-        (o) => o.jobId !== job.id && o.locationId !== job.locationId && o.at < start - DAY && o.at > start - 45 * DAY,
+        (o) => o.locationId !== job.locationId && o.at < start - 8 * DAY && o.at > start - 60 * DAY,
       );
       const r = rng.next();
       let kind: PhotoKind =

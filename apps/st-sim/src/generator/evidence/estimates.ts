@@ -138,6 +138,10 @@ export function generateEstimates(
       const at = cls === 'install' ? created + rng.int(1, 20) * 3_600_000 : completed - rng.int(20, 90) * 60_000;
       const soldOn = Math.min(at + rng.int(5, 240) * 60_000, completed - 60_000);
       const missed = new Map(t.missed.map((m) => [m.itemId, m]));
+      // An office item of a SKU the technician billed too is a quantity change, not a missing line.
+      const techSkus = new Set(
+        (invoice.items ?? []).filter((i) => !missed.has(i.id) && i.active !== false).map((i) => i.skuId),
+      );
       const items: EstimateItemRecord[] = [];
       const sold: SoldNotInvoicedTruth[] = [];
       for (const line of (invoice.items ?? []).filter((i) => i.active !== false)) {
@@ -150,7 +154,7 @@ export function generateEstimates(
         if (!onEstimate) continue;
         const row = item(sku, Number(line.quantity), Number(line.price), Number(line.total), stamp(at));
         items.push(row);
-        if (office)
+        if (office && !techSkus.has(line.skuId))
           sold.push({
             estimateId: 0,
             estimateItemId: row.id,

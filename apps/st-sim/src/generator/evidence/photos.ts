@@ -52,7 +52,27 @@ export interface PhotoWorld {
 
 const pickChars = (rng: Rng, chars: string, n: number) =>
   Array.from({ length: n }, () => chars[rng.int(0, chars.length - 1)]).join('');
-const serialOf = (rng: Rng) => `${pickChars(rng, '0123456789', 5)}${pickChars(rng, ALNUM, 4)}`;
+
+/**
+ * Serial numbers in the shape each maker uses (D digit, L letter, A letter or digit; makers avoid
+ * I, O and Q): Carrier/Bryant/Lennox a week-year, plant letter and sequence; Goodman all digits;
+ * Rheem a letter first; Trane mixed; Bradford White two letters.
+ */
+const SERIAL_SHAPES: [RegExp, string][] = [
+  [/CARRIER|BRYANT|LENNOX|SQUARE D|EATON|SIEMENS|MILBANK/i, 'DDDDLDDDDD'],
+  [/GOODMAN|AMANA/i, 'DDDDDDDDDD'],
+  [/RHEEM|RUUD|STATE/i, 'LDDDDDDDDD'],
+  [/TRANE|AMERICAN STANDARD/i, 'DDDDDAAAA'],
+  [/BRADFORD/i, 'LLDDDDDDD'],
+  [/YORK|GE\b/i, 'LDLDDDDDDD'],
+];
+const SERIAL_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+function serialOf(rng: Rng, manufacturer: string | null): string {
+  const shape = SERIAL_SHAPES.find(([maker]) => maker.test(manufacturer ?? ''))?.[1] ?? 'DDDDLDDDDDD';
+  return [...shape]
+    .map((c) => pickChars(rng, c === 'D' ? '0123456789' : c === 'L' ? SERIAL_LETTERS : ALNUM, 1))
+    .join('');
+}
 
 /** "YYYY:MM:DD HH:MM:SS" in the shop's zone, and its offset ("-05:00"), as a phone writes them. */
 function exifTime(utc: number): { local: string; offset: string } {
@@ -112,7 +132,7 @@ export function generatePhotos(seed: number, world: PhotoWorld) {
         const record = equipmentRecord(equipmentIds.next(rng, 3), job, sku.displayName, {
           model: sku.model,
           manufacturer: sku.manufacturer ?? null,
-          serial: serialOf(rng),
+          serial: serialOf(rng, sku.manufacturer ?? null),
           installedOn: done,
           equipmentId: sku.id,
           invoiceItemId: line.id,
@@ -138,7 +158,7 @@ export function generatePhotos(seed: number, world: PhotoWorld) {
           unit = equipmentRecord(equipmentIds.next(rng, 3), job, `Existing ${trade} unit`, {
             model: `${rng.int(1, 9)}${pickChars(rng, LETTERS, 3)}${pickChars(rng, '0123456789', 4)}${pickChars(rng, ALNUM, 3)}`,
             manufacturer: maker,
-            serial: serialOf(rng),
+            serial: serialOf(rng, maker),
             installedOn: done - rng.int(3, 15) * 365 * DAY,
             equipmentId: null,
             invoiceItemId: null,

@@ -7,7 +7,13 @@ import { createLogger } from '@invoicer/platform';
 import { generateTenant } from '@invoicer/st-sim/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
-import { evidenceSettings, replayEnv, replayEvidence, replaySimOptions, simEvidenceOf } from './eval/replay.ts';
+import {
+  evidenceSettings,
+  replayEnv,
+  replayEvidence,
+  replaySimOptions,
+  simEvidenceOf,
+} from './eval/replay.ts';
 import { type EvidenceScore, formatScore, scoreEvidence, TARGETS } from './eval/score.ts';
 
 function hasTesseract(): boolean {
@@ -34,7 +40,10 @@ beforeAll(async () => {
     sim: replaySimOptions(shop, evidence),
     webhooks: false,
   });
-  const runs = await replayEvidence(cluster, { periodDays: 7, log: createLogger({ name: 'test', level: 'error' }) });
+  const runs = await replayEvidence(cluster, {
+    periodDays: 7,
+    log: createLogger({ name: 'test', level: 'error' }),
+  });
   score = scoreEvidence(shop.evidence!.truth, runs);
   console.log(formatScore(score));
 }, 600_000);

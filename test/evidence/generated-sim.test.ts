@@ -36,7 +36,9 @@ describe('a generated shop’s evidence on the simulator', () => {
     const served = await client.listAll('sales', '/estimates', Estimate, { jobId: job.jobId });
     expect(served.map((e) => e.id).sort()).toEqual(job.estimates.map((e) => e.id).sort());
     const sold = served.find((e) => e.status?.name === 'Sold')!;
-    expect(sold.items?.map((i) => i.sku.id)).toEqual(expect.arrayContaining(job.soldNotInvoiced.map((s) => s.skuId)));
+    expect(sold.items?.map((i) => i.sku.id)).toEqual(
+      expect.arrayContaining(job.soldNotInvoiced.map((s) => s.skuId)),
+    );
     const unit = ev.installedEquipment[0]!;
     const units = await client.listAll(
       'equipmentsystems',
@@ -50,7 +52,9 @@ describe('a generated shop’s evidence on the simulator', () => {
   it('serves each photo as a JPEG with the EXIF time and place it was described with', async () => {
     const ev = shop.evidence!;
     const far = ev.truth.photos.find(
-      (p) => p.kind === 'wrong_place' && ev.photoFiles.find((f) => f.attachmentId === p.attachmentId)?.exif?.offset,
+      (p) =>
+        p.kind === 'wrong_place' &&
+        ev.photoFiles.find((f) => f.attachmentId === p.attachmentId)?.exif?.offset,
     )!;
     const file = ev.photoFiles.find((f) => f.attachmentId === far.attachmentId)!;
     const bytes = await downloadJobAttachment(client, far.attachmentId);
@@ -59,7 +63,9 @@ describe('a generated shop’s evidence on the simulator', () => {
     expect(meta.gps?.lat).toBeCloseTo(file.exif!.gps!.lat, 5);
     expect(meta.gps?.lon).toBeCloseTo(file.exif!.gps!.lon, 5);
     const [day, time] = file.exif!.local.split(' ');
-    expect(meta.takenAt?.getTime()).toBe(Date.parse(`${day!.replace(/:/g, '-')}T${time}${file.exif!.offset}`));
+    expect(meta.takenAt?.getTime()).toBe(
+      Date.parse(`${day!.replace(/:/g, '-')}T${time}${file.exif!.offset}`),
+    );
   });
 
   it('serves a reused photo as the same picture as its original, without EXIF', async () => {

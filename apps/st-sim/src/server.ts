@@ -187,7 +187,11 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerCollections(app, ctx);
   registerSales(app, ctx);
   registerEquipment(app, ctx);
-  registerEvidenceData(app, ctx, options.evidence ?? (options.tenantDir ? loadSimEvidence(options.tenantDir) : null));
+  registerEvidenceData(
+    app,
+    ctx,
+    options.evidence ?? (options.tenantDir ? loadSimEvidence(options.tenantDir) : null),
+  );
   registerExportMarks(app, ctx);
 
   const play = (count?: number) => {

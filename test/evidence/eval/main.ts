@@ -43,14 +43,23 @@ async function freshDatabase(url: string): Promise<void> {
 function loadShop(values: { seed?: string; jobs?: string; months?: string; tenant?: string }) {
   if (values.tenant) {
     const evidence = loadSimEvidence(values.tenant);
-    if (!evidence) throw new InvalidInputError(`${values.tenant} has no evidence files (generate it with --evidence)`);
-    const truth = JSON.parse(readFileSync(path.join(values.tenant, '_truth/evidence.json'), 'utf8')) as EvidenceTruth;
+    if (!evidence)
+      throw new InvalidInputError(`${values.tenant} has no evidence files (generate it with --evidence)`);
+    const truth = JSON.parse(
+      readFileSync(path.join(values.tenant, '_truth/evidence.json'), 'utf8'),
+    ) as EvidenceTruth;
     return { label: values.tenant, fixture: loadTenantFixture(values.tenant), evidence, truth };
   }
   const seed = int(values.seed, '--seed');
   const jobs = int(values.jobs, '--jobs');
   if (seed === undefined || jobs === undefined) throw new InvalidInputError(USAGE);
-  const shop = generateTenant({ seed, jobs, months: int(values.months, '--months'), payments: false, evidence: true });
+  const shop = generateTenant({
+    seed,
+    jobs,
+    months: int(values.months, '--months'),
+    payments: false,
+    evidence: true,
+  });
   return {
     label: `generated shop seed ${seed}, ${jobs} jobs`,
     fixture: shop.fixture,
@@ -105,7 +114,8 @@ async function main(): Promise<number> {
     runs = await replayEvidence(cluster, {
       periodDays,
       log,
-      onProgress: (done, ms) => process.stderr.write(`\r  ${done} jobs · ${(done / (ms / 1000)).toFixed(1)} jobs/s   `),
+      onProgress: (done, ms) =>
+        process.stderr.write(`\r  ${done} jobs · ${(done / (ms / 1000)).toFixed(1)} jobs/s   `),
     });
   } finally {
     await cluster.close();

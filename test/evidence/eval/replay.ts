@@ -2,7 +2,13 @@
 // stage on with photos), a period at a time like the backtest: complete the period's jobs in the
 // simulator, let ingest and the workers draft them, then reveal the office's later items and
 // refresh history. Returns each job's draft lines and evidence output for scoring.
-import { AiSettings, EvidenceSettings, PolicySettings, RulePackSettings, type TenantSettings } from '@invoicer/core';
+import {
+  AiSettings,
+  EvidenceSettings,
+  PolicySettings,
+  RulePackSettings,
+  type TenantSettings,
+} from '@invoicer/core';
 import { setCursor } from '@invoicer/db';
 import type { Cluster } from '@invoicer/demo';
 import type { EvidenceOutput } from '@invoicer/evidence';
@@ -44,7 +50,10 @@ export function simEvidenceOf(scenario: EvidenceScenario): SimEvidence {
 }
 
 /** Simulator options: every completed job held back and replayed, the office's items revealed. */
-export function replaySimOptions(shop: Pick<GeneratedTenant, 'fixture'>, evidence: SimEvidence): Partial<SimOptions> {
+export function replaySimOptions(
+  shop: Pick<GeneratedTenant, 'fixture'>,
+  evidence: SimEvidence,
+): Partial<SimOptions> {
   const first = shop.fixture['jpm/jobs']
     .filter((j) => j.jobStatus === 'Completed' && j.completedOn)
     .map((j) => j.completedOn!)

@@ -23,7 +23,12 @@ const truth: EvidenceTruth = {
     { jobId: 9, estimates: [{ id: 9, status: 'Sold' }], soldNotInvoiced: [sold(91)] },
   ],
   photos: [
-    { attachmentId: 100, jobId: 1, kind: 'good', nameplate: { model: 'M1', serial: '12345AB', installedEquipmentId: 5 } },
+    {
+      attachmentId: 100,
+      jobId: 1,
+      kind: 'good',
+      nameplate: { model: 'M1', serial: '12345AB', installedEquipmentId: 5 },
+    },
     { attachmentId: 101, jobId: 1, kind: 'good' },
     { attachmentId: 102, jobId: 2, kind: 'wrong_day' },
     { attachmentId: 103, jobId: 2, kind: 'wrong_place' },
@@ -43,7 +48,8 @@ const output = (o: Partial<EvidenceOutput>): EvidenceOutput => ({
 const difference = (skuId: number, cls: string) => ({ class: cls, skuId, skuName: `SKU ${skuId}` }) as never;
 const photo = (attachmentId: number, ocrText?: string) =>
   ({ attachmentId, fileName: 'x.jpg', takenAt: null, gps: null, dhash: null, ocrText }) as never;
-const finding = (attachmentId: number, kind: string) => ({ attachmentId, fileName: 'x.jpg', kind, message: '' }) as never;
+const finding = (attachmentId: number, kind: string) =>
+  ({ attachmentId, fileName: 'x.jpg', kind, message: '' }) as never;
 
 const runs: JobRun[] = [
   {
@@ -51,7 +57,16 @@ const runs: JobRun[] = [
     // 11 drafted by the pipeline, 12 suggested, 13 neither; 14 suggested but not truth.
     draft: [{ skuId: 11, quantity: '1' }],
     evidence: output({
-      estimates: { estimates: [], differences: [difference(11, 'same'), difference(12, 'sold_not_invoiced'), difference(14, 'sold_not_invoiced')], suggestions: [], summary: {} },
+      estimates: {
+        estimates: [],
+        differences: [
+          difference(11, 'same'),
+          difference(12, 'sold_not_invoiced'),
+          difference(14, 'sold_not_invoiced'),
+        ],
+        suggestions: [],
+        summary: {},
+      },
       photos: [photo(100, 'MODEL NO: M1\nSERIAL NO: 12345AB'), photo(101)],
       findings: [finding(100, 'nameplate_match'), finding(101, 'wrong_place')],
     }),
@@ -60,7 +75,12 @@ const runs: JobRun[] = [
     jobId: 2,
     draft: [],
     evidence: output({
-      estimates: { estimates: [], differences: [difference(21, 'sold_not_invoiced')], suggestions: [], summary: {} },
+      estimates: {
+        estimates: [],
+        differences: [difference(21, 'sold_not_invoiced')],
+        suggestions: [],
+        summary: {},
+      },
       photos: [photo(102), photo(103), photo(104), photo(105)],
       findings: [finding(102, 'wrong_day'), finding(103, 'wrong_day'), finding(104, 'reused')],
     }),
@@ -93,7 +113,9 @@ describe('evidence score', () => {
     const misread = scoreEvidence(truth, [
       { ...runs[0]!, evidence: output({ photos: [photo(100, 'SERIAL NO: 12345A8')] }) },
     ]);
-    expect(misread.nameplates.serialMisses).toEqual([{ attachmentId: 100, serial: '12345AB', read: '12345A8' }]);
+    expect(misread.nameplates.serialMisses).toEqual([
+      { attachmentId: 100, serial: '12345AB', read: '12345A8' },
+    ]);
   });
 
   it('names every target missed', () => {

@@ -5,7 +5,13 @@ import { parseNameplate } from '@invoicer/evidence';
 import type { EvidenceTruth, PhotoKind } from '@invoicer/st-sim/generator';
 
 /** Findings that send an item to review (as apps/workers/src/evidence/photo-evidence.ts). */
-const REVIEW_KINDS = new Set(['wrong_day', 'wrong_place', 'reused', 'nameplate_mismatch', 'vision_contradicts']);
+const REVIEW_KINDS = new Set([
+  'wrong_day',
+  'wrong_place',
+  'reused',
+  'nameplate_mismatch',
+  'vision_contradicts',
+]);
 
 export interface JobRun {
   jobId: number;
@@ -49,7 +55,10 @@ export interface EvidenceScore {
     /** Reused photos whose original's job was not replayed (cannot be found; not scored). */
     reusedWithoutOriginal: number;
   };
-  nameplates: { serialExact: Ratio; serialMisses: { attachmentId: number; serial: string; read: string | null }[] };
+  nameplates: {
+    serialExact: Ratio;
+    serialMisses: { attachmentId: number; serial: string; read: string | null }[];
+  };
 }
 
 export function scoreEvidence(truth: EvidenceTruth, runs: JobRun[]): EvidenceScore {
@@ -81,7 +90,8 @@ export function scoreEvidence(truth: EvidenceTruth, runs: JobRun[]): EvidenceSco
   const flagged = new Map<number, string[]>();
   for (const r of runs)
     for (const f of r.evidence?.findings ?? [])
-      if (REVIEW_KINDS.has(f.kind)) flagged.set(f.attachmentId, [...(flagged.get(f.attachmentId) ?? []), f.kind]);
+      if (REVIEW_KINDS.has(f.kind))
+        flagged.set(f.attachmentId, [...(flagged.get(f.attachmentId) ?? []), f.kind]);
   const photos = truth.photos.filter((p) => byJob.has(p.jobId));
   const kinds = ['wrong_day', 'wrong_place', 'reused'] as const;
   const scorable = photos.filter((p) => p.kind !== 'reused' || byJob.has(p.original!.jobId));
@@ -104,7 +114,9 @@ export function scoreEvidence(truth: EvidenceTruth, runs: JobRun[]): EvidenceSco
   const serialMisses = plates.flatMap((p) => {
     const text = ocr.get(p.attachmentId);
     const read = text ? parseNameplate(text).serial : null;
-    return read === p.nameplate!.serial ? [] : [{ attachmentId: p.attachmentId, serial: p.nameplate!.serial, read }];
+    return read === p.nameplate!.serial
+      ? []
+      : [{ attachmentId: p.attachmentId, serial: p.nameplate!.serial, read }];
   });
 
   return {

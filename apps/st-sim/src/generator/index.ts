@@ -40,9 +40,9 @@ import { Rng } from './rng.ts';
 import { DAY, fromLocal, localDateKey, stStamp } from './time.ts';
 import type { BankLineTruth, JobTruth, TechnicianTruth } from './types.ts';
 
-export type * from './types.ts';
-export type * from './evidence/types.ts';
 export type { EvidenceScenario } from './evidence/index.ts';
+export type * from './evidence/types.ts';
+export type * from './types.ts';
 export { writeTenantFixture } from './write.ts';
 
 export interface GenerateOptions {

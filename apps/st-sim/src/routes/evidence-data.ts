@@ -39,12 +39,17 @@ export function loadSimEvidence(dir: string): SimEvidence | null {
   return any ? out : null;
 }
 
-export function registerEvidenceData(app: FastifyInstance, ctx: RouteContext, evidence: SimEvidence | null): void {
+export function registerEvidenceData(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  evidence: SimEvidence | null,
+): void {
   if (!evidence) return;
   const estimates = simEstimates(ctx.tenant);
   for (const e of evidence.estimates ?? []) estimates.put(structuredClone(e) as SimEstimate);
   const equipment = simInstalledEquipment(ctx.tenant);
-  for (const e of evidence.installedEquipment ?? []) equipment.put(structuredClone(e) as SimInstalledEquipment);
+  for (const e of evidence.installedEquipment ?? [])
+    equipment.put(structuredClone(e) as SimInstalledEquipment);
   const files = new Map((evidence.photoFiles ?? []).map((f) => [f.attachmentId, f]));
   if (!files.size) return;
   // Where the attachment download redirects (routes/others.ts serves placeholders otherwise).

@@ -13,7 +13,13 @@ import type { JobTruth } from '../types.ts';
 import type { EstimateJobTruth, SoldNotInvoicedTruth } from './types.ts';
 
 /** Office-added categories a sold estimate lists (fees like trip charges or labor hours it does not). */
-const ESTIMATED_CATEGORIES = new Set(['materials', 'refrigerant', 'permit', 'disposal', 'service_from_notes']);
+const ESTIMATED_CATEGORIES = new Set([
+  'materials',
+  'refrigerant',
+  'permit',
+  'disposal',
+  'service_from_notes',
+]);
 /** Probability a completed job of each class has a sold estimate. */
 const SOLD_RATE: Record<string, number> = { install: 0.9, repair: 0.3, emergency: 0.2, diagnostic: 0.25 };
 /** Probability that an office-added item of an estimated category was on the sold estimate. */
@@ -84,7 +90,13 @@ export function generateEstimates(
     const stamp = (ms: number) => new Date(ms).toISOString();
     const item = (sku: SkuRef, qty: number, unitRate: number, total: number, at: string) => ({
       id: itemIds.next(rng, 2),
-      sku: { id: sku.id, name: sku.code, displayName: sku.displayName, type: sku.type, soldHours: sku.soldHours },
+      sku: {
+        id: sku.id,
+        name: sku.code,
+        displayName: sku.displayName,
+        type: sku.type,
+        soldHours: sku.soldHours,
+      },
       skuAccount: sku.account,
       description: `<p>${sku.displayName}</p>`,
       membershipTypeId: null,
@@ -135,7 +147,8 @@ export function generateEstimates(
     const cls = classOf.get(job.jobTypeId) ?? 'repair';
     // Sold: on the visit for a repair, some hours after booking for an install.
     if (rng.chance(SOLD_RATE[cls] ?? 0)) {
-      const at = cls === 'install' ? created + rng.int(1, 20) * 3_600_000 : completed - rng.int(20, 90) * 60_000;
+      const at =
+        cls === 'install' ? created + rng.int(1, 20) * 3_600_000 : completed - rng.int(20, 90) * 60_000;
       const soldOn = Math.min(at + rng.int(5, 240) * 60_000, completed - 60_000);
       const missed = new Map(t.missed.map((m) => [m.itemId, m]));
       // An office item of a SKU the technician billed too is a quantity change, not a missing line.
@@ -167,7 +180,13 @@ export function generateEstimates(
           });
       }
       if (items.length) {
-        const e = estimate(cls === 'install' ? `${invoice.job?.type ?? 'Install'} proposal` : 'Repair options', 'Sold', items, at, soldOn);
+        const e = estimate(
+          cls === 'install' ? `${invoice.job?.type ?? 'Install'} proposal` : 'Repair options',
+          'Sold',
+          items,
+          at,
+          soldOn,
+        );
         add(e);
         jobTruth.soldNotInvoiced = sold.map((s) => ({ ...s, estimateId: e.id }));
         const other = cls === 'install' ? otherOption(rng, items, skus, () => itemIds.next(rng, 2)) : null;

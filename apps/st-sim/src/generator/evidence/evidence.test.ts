@@ -121,7 +121,10 @@ describe('the evidence scenario', () => {
       const unit = units.get(p.nameplate!.installedEquipmentId)!;
       expect(unit.locationId).toBe(jobs.get(p.jobId)!.locationId);
       expect(unit.serialNumber).toBe(p.nameplate!.serial);
-      expect(files.get(p.attachmentId)!.plate).toMatchObject({ serial: unit.serialNumber, model: unit.model });
+      expect(files.get(p.attachmentId)!.plate).toMatchObject({
+        serial: unit.serialNumber,
+        model: unit.model,
+      });
     }
   });
 });

@@ -55,7 +55,11 @@ function skuTable(fixture: TenantFixture) {
   return skus;
 }
 
-export function generateEvidence(seed: number, fixture: TenantFixture, jobs: readonly JobTruth[]): EvidenceScenario {
+export function generateEvidence(
+  seed: number,
+  fixture: TenantFixture,
+  jobs: readonly JobTruth[],
+): EvidenceScenario {
   const skus = skuTable(fixture);
   const estimates = generateEstimates(seed, fixture['jpm/jobs'], fixture['accounting/invoices'], jobs, skus);
   const photos = generatePhotos(seed, {
@@ -79,7 +83,8 @@ export function generateEvidence(seed: number, fixture: TenantFixture, jobs: rea
     truth: {
       summary: {
         estimates: count(estimates.estimates, (e) => e.status.name),
-        jobsWithSoldEstimate: estimates.truth.filter((j) => j.estimates.some((e) => e.status === 'Sold')).length,
+        jobsWithSoldEstimate: estimates.truth.filter((j) => j.estimates.some((e) => e.status === 'Sold'))
+          .length,
         soldNotInvoiced: estimates.truth.reduce((a, j) => a + j.soldNotInvoiced.length, 0),
         installedEquipment: photos.equipment.length,
         photos: Object.fromEntries(

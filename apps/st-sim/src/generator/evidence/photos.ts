@@ -20,7 +20,11 @@ const ALNUM = 'ABCDEFGHJKLMNPRTUVWXY0123456789';
 const LETTERS = 'ABCDEFGHJKMNPRTUVWXY';
 
 const HEADINGS: Record<Trade, string[]> = {
-  hvac: ['SPLIT SYSTEM HEAT PUMP  208/230V 1PH 60HZ', 'AIR CONDITIONER  208/230V 1PH 60HZ', 'GAS FURNACE  115V 60HZ'],
+  hvac: [
+    'SPLIT SYSTEM HEAT PUMP  208/230V 1PH 60HZ',
+    'AIR CONDITIONER  208/230V 1PH 60HZ',
+    'GAS FURNACE  115V 60HZ',
+  ],
   plumbing: ['GAS WATER HEATER  40 GAL  40000 BTU/HR', 'ELECTRIC WATER HEATER  50 GAL  4500W'],
   electrical: ['LOAD CENTER  200A  120/240V 1PH 3W', 'MAIN BREAKER PANEL  150A  120/240V'],
 };
@@ -92,7 +96,6 @@ function displaced(rng: Rng, from: { lat: number; lon: number }, metres: number)
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export function generatePhotos(seed: number, world: PhotoWorld) {
-  const jobById = new Map(world.jobs.map((j) => [j.id, j]));
   const typeOf = new Map(JOB_TYPES.map((t) => [t.id, t]));
   const locations = new Map(world.locations.map((l) => [l.id, l]));
   const invoices = new Map(world.invoices.map((i) => [i.id, i]));
@@ -115,7 +118,8 @@ export function generatePhotos(seed: number, world: PhotoWorld) {
   const files: PhotoFile[] = [];
   const truth: PhotoTruth[] = [];
   /** Good scene photos already taken: originals a later job may reuse. */
-  const originals: { attachmentId: number; jobId: number; locationId: number; at: number; seed: number }[] = [];
+  const originals: { attachmentId: number; jobId: number; locationId: number; at: number; seed: number }[] =
+    [];
 
   for (const job of completed) {
     const rng = Rng.derive(seed, 'evidence:photos', job.id);
@@ -207,7 +211,14 @@ export function generatePhotos(seed: number, world: PhotoWorld) {
         const o = rng.pick(reusable);
         record.original = { attachmentId: o.attachmentId, jobId: o.jobId };
         // Forwarded or screenshotted: smaller, recompressed, no EXIF.
-        files.push({ ...base, render: 'scene', seed: o.seed, width: rng.pick([480, 560, 800]), quality: rng.int(55, 70), exif: null });
+        files.push({
+          ...base,
+          render: 'scene',
+          seed: o.seed,
+          width: rng.pick([480, 560, 800]),
+          quality: rng.int(55, 70),
+          exif: null,
+        });
       } else {
         const sceneSeed = rng.int(1, 2 ** 30);
         let at = takenAt;
@@ -224,11 +235,16 @@ export function generatePhotos(seed: number, world: PhotoWorld) {
         if (drop < 0.1) gps = null;
         const time = exifTime(at);
         const exif =
-          drop < 0.05
-            ? null
-            : { local: time.local, offset: rng.chance(0.5) ? time.offset : null, gps };
+          drop < 0.05 ? null : { local: time.local, offset: rng.chance(0.5) ? time.offset : null, gps };
         files.push({ ...base, render: 'scene', seed: sceneSeed, exif });
-        if (kind === 'good') originals.push({ attachmentId: a.id, jobId: job.id, locationId: job.locationId, at: takenAt, seed: sceneSeed });
+        if (kind === 'good')
+          originals.push({
+            attachmentId: a.id,
+            jobId: job.id,
+            locationId: job.locationId,
+            at: takenAt,
+            seed: sceneSeed,
+          });
       }
       truth.push(record);
     }

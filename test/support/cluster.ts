@@ -4,6 +4,7 @@ import type { TenantSettings } from '@invoicer/core';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { type Cluster, startCluster } from '@invoicer/demo';
 import type { TenantFixture } from '@invoicer/servicetitan';
+import type { SimOptions } from '@invoicer/st-sim';
 import { waitFor } from './wait.ts';
 
 export interface TestCluster extends Cluster {
@@ -20,6 +21,10 @@ export async function startTestCluster(options: {
   replayLast: number;
   settings?: Partial<TenantSettings>;
   env?: NodeJS.ProcessEnv;
+  /** Extra simulator options (replays: replayFrom, revealOfficeItems, evidence). */
+  sim?: Partial<SimOptions>;
+  /** Deliver "job completed" webhooks (default true). */
+  webhooks?: boolean;
 }): Promise<TestCluster> {
   const database = await createTestDatabase();
   const prefix = testQueuePrefix('e2e');
@@ -39,6 +44,8 @@ export async function startTestCluster(options: {
     credentialsKey: randomBytes(32),
     settings: options.settings,
     replayLast: options.replayLast,
+    sim: options.sim,
+    webhooks: options.webhooks,
   });
   const db = database.db;
   return {

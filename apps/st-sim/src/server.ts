@@ -14,6 +14,7 @@ import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCollections } from './routes/collections.ts';
 import { registerCrmTelecom } from './routes/crm-telecom.ts';
 import { registerEquipment } from './routes/equipment.ts';
+import { loadSimEvidence, registerEvidenceData, type SimEvidence } from './routes/evidence-data.ts';
 import { registerExportMarks } from './routes/export-marks.ts';
 import { registerJpm } from './routes/jpm.ts';
 import { registerOthers } from './routes/others.ts';
@@ -40,6 +41,8 @@ export interface SimOptions {
   faults?: Partial<FaultConfig>;
   webhook?: Partial<WebhookConfig> & { url: string; secret: string };
   unitPricePolicy?: UnitPricePolicy;
+  /** Estimates, installed equipment and photos of a generated shop (default: the tenantDir's files). */
+  evidence?: SimEvidence;
   /** Persist writes here and re-apply them at start. */
   stateFile?: string;
   logger?: boolean;
@@ -184,6 +187,11 @@ export async function startSim(options: SimOptions): Promise<RunningSim> {
   registerCollections(app, ctx);
   registerSales(app, ctx);
   registerEquipment(app, ctx);
+  registerEvidenceData(
+    app,
+    ctx,
+    options.evidence ?? (options.tenantDir ? loadSimEvidence(options.tenantDir) : null),
+  );
   registerExportMarks(app, ctx);
 
   const play = (count?: number) => {

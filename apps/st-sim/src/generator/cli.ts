@@ -1,4 +1,4 @@
-// CLI: npm run tenant:generate -- --jobs 2000 --seed 1 --out <dir> [--start YYYY-MM-DD] [--months 12] [--no-payments]
+// CLI: npm run tenant:generate -- --jobs 2000 --seed 1 --out <dir> [--start YYYY-MM-DD] [--months 12] [--no-payments] [--evidence]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateTenant, writeTenantFixture } from './index.ts';
@@ -15,6 +15,9 @@ statement in _bank/).
   --months <n>        length of the period, 1-60 (default 12)
   --no-payments       no payments, payment types or bank statement
   --personas          customer payment personas (prompt, slow, disputes, never after 90 days)
+  --evidence          also estimates, installed equipment and job photos (some deliberately
+                      wrong), with their ground truth in _truth/evidence.json; the other
+                      files are the same as without it
   -h, --help          show this help
 `;
 
@@ -43,6 +46,7 @@ function parse(argv: string[]) {
         months: { type: 'string' },
         'no-payments': { type: 'boolean', default: false },
         personas: { type: 'boolean', default: false },
+        evidence: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -74,6 +78,7 @@ function parse(argv: string[]) {
     out: values.out as string,
     payments: !values['no-payments'],
     personas: values.personas === true,
+    evidence: values.evidence === true,
   };
 }
 
@@ -97,6 +102,7 @@ async function main(): Promise<number> {
     months: args.months,
     payments: args.payments,
     personas: args.personas,
+    evidence: args.evidence,
     ...(args.start ? { start: args.start } : {}),
   });
   const t1 = performance.now();
@@ -109,6 +115,11 @@ async function main(): Promise<number> {
       `SYNTHETIC tenant written to ${out}`,
       `  jobs ${s.counts['jpm/jobs']} (completed ${s.completedJobs}), invoices ${s.counts['accounting/invoices']}, SKUs ${s.counts.skus}, customers ${s.counts['crm/customers']}`,
       `  office-added items ${Object.values(s.missedByCategory).reduce((a, b) => a + b, 0)} on ${s.invoicesWithOfficeAdditions} invoices; payments ${s.counts['accounting/payments']}; bank lines ${s.counts.bankLines}`,
+      ...(result.evidence
+        ? [
+            `  evidence: estimates ${JSON.stringify(result.evidence.truth.summary.estimates)}, sold-not-invoiced items ${result.evidence.truth.summary.soldNotInvoiced}, photos ${JSON.stringify(result.evidence.truth.summary.photos)}, nameplates ${result.evidence.truth.summary.nameplates}`,
+          ]
+        : []),
       `  generated in ${((t1 - t0) / 1000).toFixed(1)} s, written in ${((t2 - t1) / 1000).toFixed(1)} s`,
       '',
     ].join('\n'),

@@ -5,6 +5,7 @@
 import { type Decimal, fromAmountString, toMoneyString, ZERO } from '@invoicer/core';
 import type { TenantFixture } from '@invoicer/servicetitan';
 import { type BankStatement, buildBankStatement } from './bank.ts';
+import { type EvidenceScenario, generateEvidence } from './evidence/index.ts';
 import { Sequence } from './ids.ts';
 import { BASE_MISS_RATE } from './invoices.ts';
 import { generateJob, planJobs, type World } from './jobs.ts';
@@ -39,6 +40,8 @@ import { Rng } from './rng.ts';
 import { DAY, fromLocal, localDateKey, stStamp } from './time.ts';
 import type { BankLineTruth, JobTruth, TechnicianTruth } from './types.ts';
 
+export type { EvidenceScenario } from './evidence/index.ts';
+export type * from './evidence/types.ts';
 export type * from './types.ts';
 export { writeTenantFixture } from './write.ts';
 
@@ -53,6 +56,11 @@ export interface GenerateOptions {
   payments?: boolean;
   /** Customer payment personas for open balances (personas.ts). Default false: output unchanged. */
   personas?: boolean;
+  /**
+   * The evidence scenario (estimates, installed equipment, photos; issue 18), in files of its own.
+   * Default false. Either way the shop's other files are the same.
+   */
+  evidence?: boolean;
 }
 
 export interface TruthSummary {
@@ -88,6 +96,8 @@ export interface GeneratedTenant {
   extras: Record<string, unknown[]>;
   bank: Pick<BankStatement, 'bai2' | 'csv'> | null;
   readme: string;
+  /** With `evidence`: estimates, installed equipment, photo files and their ground truth. */
+  evidence: EvidenceScenario | null;
 }
 
 export const TENANT_ID = 3_104_772;
@@ -111,6 +121,7 @@ function resolve(options: GenerateOptions): Required<GenerateOptions> {
     months,
     payments: options.payments ?? false,
     personas: options.personas ?? false,
+    evidence: options.evidence ?? false,
   };
 }
 
@@ -332,5 +343,6 @@ export function generateTenant(input: GenerateOptions): GeneratedTenant {
     extras,
     bank: bank ? { bai2: bank.bai2, csv: bank.csv } : null,
     readme: renderReadme(options, summary, pb),
+    evidence: options.evidence ? generateEvidence(seed, fixture, world.truth) : null,
   };
 }

@@ -73,4 +73,17 @@ export async function writeTenantFixture(dir: string, result: GeneratedTenant): 
     await rm(bankDir, { recursive: true, force: true });
     await rm(path.join(truth, 'bank.json'), { force: true });
   }
+  const evidence = result.evidence;
+  const evidenceFiles = {
+    'sales/estimates.json': evidence?.estimates,
+    'equipmentsystems/installed-equipment.json': evidence?.installedEquipment,
+    '_files/attachments.json': evidence?.photoFiles,
+  };
+  for (const [file, records] of Object.entries(evidenceFiles)) {
+    if (records) await writeJsonArray(path.join(dir, file), records);
+    else await rm(path.join(dir, file), { force: true });
+  }
+  if (evidence)
+    await writeFile(path.join(truth, 'evidence.json'), `${JSON.stringify(evidence.truth, null, 1)}\n`);
+  else await rm(path.join(truth, 'evidence.json'), { force: true });
 }

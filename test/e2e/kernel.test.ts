@@ -130,6 +130,21 @@ it('does not recompute a saved stage on a retry, and continues the chain from it
   expect(await cluster.db.reviewItem.count({ where: { runId: run.id, status: 'open' } })).toBe(1);
 });
 
+it('a stale stage job for a run that failed meanwhile computes nothing and does not fail', async () => {
+  const run = (await reviewRuns())[0]!;
+  // The failure path gave up on the run while a duplicate of its route job (after a stall) was
+  // still to run: that job must neither compute nor throw a refused transition into retries.
+  await cluster.db.stageOutput.deleteMany({ where: { runId: run.id, stage: 'route' } });
+  await cluster.db.pipelineRun.update({ where: { id: run.id }, data: { status: 'failed', stage: 'route' } });
+  await handlers['invoice.route']({ tenantId: run.tenantId, runId: run.id }, job('stale-route'));
+  expect(await cluster.db.stageOutput.count({ where: { runId: run.id, stage: 'route' } })).toBe(0);
+  expect((await runState(run.id)).status).toBe('failed');
+  // Re-driven (running again), the same job computes and routes it.
+  await cluster.db.pipelineRun.update({ where: { id: run.id }, data: { status: 'running', stage: 'route' } });
+  await handlers['invoice.route']({ tenantId: run.tenantId, runId: run.id }, job('route-again'));
+  expect((await runState(run.id)).status).toBe('awaiting_review');
+});
+
 it('runs:resume moves every unfinished run again after Redis lost all its jobs', async () => {
   const runs = (await reviewRuns()).slice(1, 3);
   for (const run of runs) {

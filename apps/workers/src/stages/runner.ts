@@ -42,6 +42,8 @@ export type StageCompute<S extends PipelineStage> = (
 
 /** Statuses in which a stage's saved handover may be replayed. */
 const CONTINUABLE = ['queued', 'running', 'approved'];
+/** Statuses in which a stage computes (a failed run is re-driven to running first). */
+const COMPUTING = ['queued', 'running'];
 
 export async function runStage<S extends PipelineStage>(
   services: WorkerServices,
@@ -75,6 +77,12 @@ export async function runStage<S extends PipelineStage>(
     if (saved.next && CONTINUABLE.includes(run.status))
       await services.queues.enqueueAgain(saved.next.queue, saved.next.payload as never);
     log.info('stage output already saved; continuing');
+    return;
+  }
+  if (!COMPUTING.includes(run.status)) {
+    // A stale job (a duplicate after a stall, or one the failure path already gave up on): the
+    // run moved on without it. Computing would only end in a transition the run refuses.
+    log.info({ status: run.status }, 'run is not at a computing status; stage skipped');
     return;
   }
   const optional = Object.fromEntries(

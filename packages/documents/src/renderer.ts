@@ -4,7 +4,7 @@
 // aborted and counted (the page must need none: fonts and logo are inlined).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { fontFaceCss } from './fonts.ts';
 import type { InvoiceDocumentModel } from './model.ts';
 import { footerHtml, invoiceHtml } from './template.ts';
@@ -63,8 +63,12 @@ export class PdfRenderer {
     if (this.browser) return this.browser;
     if (!existsSync(this.executablePath))
       return Promise.reject(new ChromiumMissingError(this.executablePath));
-    const launching = chromium
-      .launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, timeout: 30_000 })
+    // playwright-core is loaded on the first render (about 90 MiB of a process's memory), so a
+    // worker that never renders a PDF never carries it.
+    const launching = import('playwright-core')
+      .then(({ chromium }) =>
+        chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, timeout: 30_000 }),
+      )
       .then((browser) => {
         // A crash (or someone closing it) forgets the browser: the next render launches another.
         browser.on('disconnected', () => {

@@ -1,5 +1,6 @@
 export * from './estimate-compare.ts';
 export * from './estimate-schema.ts';
+export * from './image.ts';
 export * from './nameplate/match.ts';
 export * from './nameplate/ocr.ts';
 export * from './nameplate/parse.ts';

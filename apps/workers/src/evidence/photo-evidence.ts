@@ -4,10 +4,9 @@
 import { describePhotos } from '@invoicer/ai';
 import type { JobContext, PricedLine } from '@invoicer/billing';
 import type { TenantSettings } from '@invoicer/core';
-import { groundVision, type PhotoFinding, type PhotoRecord } from '@invoicer/evidence';
+import { groundVision, loadSharp, type PhotoFinding, type PhotoRecord } from '@invoicer/evidence';
 import type { Logger } from '@invoicer/platform';
 import type { StClient } from '@invoicer/servicetitan';
-import sharp from 'sharp';
 import type { WorkerServices } from '../services.ts';
 import { readNameplates } from './nameplates.ts';
 import { checkJobPhotos } from './photos.ts';
@@ -52,6 +51,7 @@ export async function photoEvidence(
   if (evidence.vision && settings.ai.provider === 'openai' && read.photos.length) {
     const shown = read.photos.slice(0, MAX_VISION_PHOTOS);
     try {
+      const sharp = await loadSharp();
       const photos = await Promise.all(
         shown.map(async (p) => ({
           photoId: p.attachmentId,

@@ -9,6 +9,7 @@ import { mirrorRecords } from '@invoicer/db';
 import {
   checkPhotos,
   dhash,
+  loadSharp,
   type PhotoFinding,
   type PhotoRecord,
   type ReuseMatch,
@@ -17,10 +18,10 @@ import {
 } from '@invoicer/evidence';
 import type { Logger } from '@invoicer/platform';
 import { downloadJobAttachment, type StClient } from '@invoicer/servicetitan';
-import sharp from 'sharp';
 
 /** What the review console shows of a photo: 240 px wide, a few KB. */
-function thumbnailOf(bytes: Buffer): Promise<Buffer> {
+async function thumbnailOf(bytes: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(bytes)
     .rotate()
     .resize({ width: 240, withoutEnlargement: true })

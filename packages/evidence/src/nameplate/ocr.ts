@@ -2,7 +2,7 @@
 // as a child process with a timeout. The image is normalised first (upright, greyscale, contrast
 // stretched, upscaled to ~1,600 px wide, PNG) because phone photos of labels are small and dim.
 import { spawn } from 'node:child_process';
-import sharp from 'sharp';
+import { loadSharp } from '../image.ts';
 
 export interface OcrOptions {
   /** The tesseract executable (TESSERACT_BIN, default `tesseract` on the PATH). */
@@ -26,6 +26,7 @@ export function ocrOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OcrOpti
 }
 
 export async function prepareForOcr(bytes: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
   const image = sharp(bytes, { failOn: 'error' }).rotate();
   const { width } = await image.metadata();
   return image

@@ -2,7 +2,7 @@
 // names may lack extensions), its EXIF capture time and GPS position, and its dHash (64-bit
 // difference hash of a 9×8 greyscale thumbnail: robust to re-encoding and resizing).
 import exifr from 'exifr';
-import sharp from 'sharp';
+import { loadSharp } from '../image.ts';
 import { localToUtc } from './time.ts';
 
 export type ImageKind = 'jpeg' | 'png' | 'webp' | 'heic' | 'tiff';
@@ -72,6 +72,7 @@ export async function readMetadata(bytes: Buffer, timezone: string): Promise<Pho
 
 /** 64-bit difference hash as 16 hex digits (each bit: is a pixel brighter than its right neighbour). */
 export async function dhash(bytes: Buffer): Promise<string> {
+  const sharp = await loadSharp();
   const { data } = await sharp(bytes, { failOn: 'error' })
     .rotate()
     .greyscale()

@@ -22,6 +22,7 @@ import { resolveCredentialsKey } from '@invoicer/servicetitan';
 import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { postJournal } from './accounting/journal.ts';
 import { reconcileBooks } from './accounting/reconcile.ts';
 import { startAccountingSchedule } from './accounting/schedule.ts';
 import { syncInvoiceJob } from './accounting/sync.ts';
@@ -84,6 +85,9 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
     },
     'accounting.sync': async (p, ctx) => {
       await syncInvoiceJob(services, p, ctx.attempt);
+    },
+    'accounting.journal': async (p) => {
+      await postJournal(services, p);
     },
     'accounting.reconcile': async (p) => {
       await reconcileBooks(services, p);

@@ -3,6 +3,7 @@ export * from './connection.ts';
 export * from './documents.ts';
 export * from './errors.ts';
 export * from './http.ts';
+export * from './journal.ts';
 export * from './limiter.ts';
 export * from './modes.ts';
 export * from './oauth.ts';

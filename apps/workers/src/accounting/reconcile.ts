@@ -10,6 +10,7 @@ import {
 import type { PayloadOf } from '@invoicer/core';
 import type { WorkerServices } from '../services.ts';
 import { type AccountingOverrides, booksOptions } from './context.ts';
+import { enqueueJournals } from './journal-source.ts';
 import { enqueueCleared } from './scan.ts';
 
 export async function reconcileBooks(
@@ -27,7 +28,8 @@ export async function reconcileBooks(
   if (!open || open.mode === 'off') return null;
   // The mirror first (posted invoices and payments come from its feeds), then queue what changed.
   await services.ensureFresh(payload.tenantId);
-  const queued = await enqueueCleared(services, payload.tenantId);
+  const queued =
+    (await enqueueCleared(services, payload.tenantId)) + (await enqueueJournals(services, payload.tenantId));
   const [st, books] = await Promise.all([
     clearedFromMirror(services.db, payload.tenantId),
     allBooksInvoices(open.books),

@@ -73,7 +73,11 @@ export function journalsByDay(
     let s = out.get(k);
     if (!s) {
       s = {
-        unit: { day, businessUnit: bu, businessUnitName: name ?? (bu === NONE ? 'No business unit' : `BU ${bu}`) },
+        unit: {
+          day,
+          businessUnit: bu,
+          businessUnitName: name ?? (bu === NONE ? 'No business unit' : `BU ${bu}`),
+        },
         invoices: [],
         portions: [],
       };
@@ -112,7 +116,12 @@ export function splitPayment(p: Payment, _invoices: Map<number, Invoice>): Payme
   const type = p.type?.trim() || 'Unknown';
   const total = fromAmountString(p.total);
   const parts: PaymentPortion[] = (p.appliedTo ?? [])
-    .map((a) => ({ paymentId: p.id, type, invoiceId: a.appliedTo, amount: fromAmountString(a.appliedAmount) }))
+    .map((a) => ({
+      paymentId: p.id,
+      type,
+      invoiceId: a.appliedTo,
+      amount: fromAmountString(a.appliedAmount),
+    }))
     .filter((a) => !a.amount.isZero());
   const rest = total.minus(sum(parts.map((a) => a.amount)));
   if (!rest.isZero()) parts.push({ paymentId: p.id, type, invoiceId: null, amount: rest });
@@ -131,7 +140,9 @@ export function journalNeeds(invoices: Invoice[], portions: PaymentPortion[]): M
     keys.add(`deposit:${p.type}`);
     if (p.invoiceId === null) keys.add('unapplied');
   }
-  const names = new Map(invoices.map((i) => [`tax:${taxKey(i).stKey}`, `Sales Tax Payable ${taxKey(i).stName}`]));
+  const names = new Map(
+    invoices.map((i) => [`tax:${taxKey(i).stKey}`, `Sales Tax Payable ${taxKey(i).stName}`]),
+  );
   return [...keys].sort().map((k) => ({ kind: 'ledger', stKey: k, stName: names.get(k) ?? ledgerName(k) }));
 }
 
@@ -179,7 +190,12 @@ export function buildJournal(
   const lines: JournalLine[] = [...totals]
     .filter(([, t]) => !t.amount.isZero())
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([role, t]) => ({ role, accountId: account(role), amount: money(t.amount), description: t.description }));
+    .map(([role, t]) => ({
+      role,
+      accountId: account(role),
+      amount: money(t.amount),
+      description: t.description,
+    }));
   assertBalanced(lines, `${unit.day} ${unit.businessUnit}`);
   return {
     journal: {

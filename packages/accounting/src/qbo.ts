@@ -4,14 +4,14 @@
 // entity's SyncToken. Invoices are found by DocNumber before anything is created.
 import { createHash } from 'node:crypto';
 import { Decimal, toMoneyString } from '@invoicer/core';
-import type { BooksHttp } from './http.ts';
 import type { MappingKind } from './documents.ts';
+import type { BooksHttp } from './http.ts';
 import type {
   Books,
   BooksInvoice,
+  BooksInvoiceDraft,
   BooksJournal,
   BooksJournalDraft,
-  BooksInvoiceDraft,
   BooksPayment,
   BooksPaymentDraft,
   BooksRef,
@@ -233,7 +233,9 @@ export class QboBooks implements Books {
   }
 
   async findJournal(tag: string): Promise<BooksJournal | null> {
-    const found = await this.query<QboJournalEntry>(`select * from JournalEntry where DocNumber = ${quote(tag)}`);
+    const found = await this.query<QboJournalEntry>(
+      `select * from JournalEntry where DocNumber = ${quote(tag)}`,
+    );
     const row = ((found.QueryResponse?.JournalEntry as QboJournalEntry[] | undefined) ?? []).find(
       (j) => j.DocNumber === tag,
     );

@@ -2,14 +2,14 @@
 // Every write carries an Idempotency-Key derived from our ledger key; invoices are found by
 // InvoiceNumber before anything is created.
 import { Decimal, toMoneyString } from '@invoicer/core';
-import type { BooksHttp } from './http.ts';
 import type { MappingKind } from './documents.ts';
+import type { BooksHttp } from './http.ts';
 import type {
   Books,
   BooksInvoice,
+  BooksInvoiceDraft,
   BooksJournal,
   BooksJournalDraft,
-  BooksInvoiceDraft,
   BooksPayment,
   BooksPaymentDraft,
   BooksRef,
@@ -208,9 +208,13 @@ export class XeroBooks implements Books {
   }
 
   async findJournal(tag: string): Promise<BooksJournal | null> {
-    const found = await this.http.request<{ ManualJournals?: XeroManualJournal[] }>('GET', '/ManualJournals', {
-      query: { where: `Narration.StartsWith("${tagged(tag).replace(/"/g, '\\"')}")` },
-    });
+    const found = await this.http.request<{ ManualJournals?: XeroManualJournal[] }>(
+      'GET',
+      '/ManualJournals',
+      {
+        query: { where: `Narration.StartsWith("${tagged(tag).replace(/"/g, '\\"')}")` },
+      },
+    );
     const live = (found?.ManualJournals ?? []).filter(
       (j) => j.Narration?.startsWith(tagged(tag)) && (j.Status === 'POSTED' || j.Status === 'DRAFT'),
     );
@@ -279,9 +283,7 @@ export class XeroBooks implements Books {
     const live = (found?.Accounts ?? []).filter((a) => a.Status !== 'ARCHIVED');
     // Journal lines may quote any coded account of the chart.
     if (kind === 'ledger')
-      return live
-        .filter((a) => a.Code)
-        .map((a) => ({ id: a.Code!, code: a.Code!, name: a.Name ?? '' }));
+      return live.filter((a) => a.Code).map((a) => ({ id: a.Code!, code: a.Code!, name: a.Name ?? '' }));
     // Lines quote a revenue account's code; payments a bank account's id.
     return kind === 'account'
       ? live

@@ -216,8 +216,7 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): 
     return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}${p.recheck ? `.${p.recheck}` : ''}`;
   if (queue === 'invoice.deliver') return `run-${p.runId}.deliver.r${p.revision}`;
   if (queue === 'accounting.sync') return `acct-${p.tenantId}.inv${p.invoiceId}.${p.version}`;
-  if (queue === 'accounting.journal')
-    return `acct-${p.tenantId}.jrn${p.day}.${p.businessUnit}.${p.version}`;
+  if (queue === 'accounting.journal') return `acct-${p.tenantId}.jrn${p.day}.${p.businessUnit}.${p.version}`;
   if (queue === 'accounting.reconcile') return `acct-${p.tenantId}.reconcile.${p.version}`;
   if (queue === 'message.send') return `msg-${p.messageId}${p.notBefore ? `.t${p.notBefore}` : ''}`;
   if (queue === 'collections.evaluate') return `coll-eval-${p.tenantId}.${p.day}`;

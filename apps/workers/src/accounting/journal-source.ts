@@ -1,12 +1,7 @@
 // What a journal is made of, from the ServiceTitan mirror: the day's cleared invoices and the
 // day's payments (each part applied to an invoice goes to that invoice's business unit), and
 // which days and business units there are, with a version that changes when their content does.
-import {
-  type DayUnit,
-  getConnection,
-  journalsByDay,
-  type PaymentPortion,
-} from '@invoicer/accounting';
+import { type DayUnit, getConnection, journalsByDay, type PaymentPortion } from '@invoicer/accounting';
 import { digestOf } from '@invoicer/core';
 import { type Db, sql } from '@invoicer/db';
 import type { Invoice, Payment } from '@invoicer/servicetitan';
@@ -62,7 +57,11 @@ export async function dayContent(
   const slot = journalsByDay(cleared, payments, all).get(`${day}:${businessUnit}`);
   return (
     slot ?? {
-      unit: { day, businessUnit, businessUnitName: businessUnit === 'none' ? 'No business unit' : `BU ${businessUnit}` },
+      unit: {
+        day,
+        businessUnit,
+        businessUnitName: businessUnit === 'none' ? 'No business unit' : `BU ${businessUnit}`,
+      },
       invoices: [],
       portions: [],
     }
@@ -105,7 +104,13 @@ export async function enqueueJournals(
     if (day < from || day >= today) continue;
     const slot = slots.get(key);
     const version = digestOf([
-      slot?.invoices.map((i) => [i.id, i.total, i.salesTax, i.salesTaxCode?.id, (i.items ?? []).map((x) => [x.type, x.total, x.active])]) ?? [],
+      slot?.invoices.map((i) => [
+        i.id,
+        i.total,
+        i.salesTax,
+        i.salesTaxCode?.id,
+        (i.items ?? []).map((x) => [x.type, x.total, x.active]),
+      ]) ?? [],
       slot?.portions.map((p) => [p.paymentId, p.type, p.invoiceId, p.amount.toString()]) ?? [],
       confirmed,
     ]).slice(0, 24);

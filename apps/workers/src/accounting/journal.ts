@@ -46,8 +46,14 @@ const roleOf = (description: string) => /\[([^\]]+)\]$/.exec(description)?.[1] ?
 function readLines(journal: BooksJournal): JournalLine[] {
   return journal.lines.map((l) => {
     const role = roleOf(l.description);
-    if (!role) throw new Error(`journal ${journal.tag} in the books has a line without our role: ${l.description}`);
-    return { role, accountId: l.accountId, amount: l.amount, description: l.description.replace(/ \[[^\]]+\]$/, '') };
+    if (!role)
+      throw new Error(`journal ${journal.tag} in the books has a line without our role: ${l.description}`);
+    return {
+      role,
+      accountId: l.accountId,
+      amount: l.amount,
+      description: l.description.replace(/ \[[^\]]+\]$/, ''),
+    };
   });
 }
 
@@ -80,7 +86,9 @@ export async function postJournal(
   }
   const target = built.journal;
   const doc = await getDocument(db, docKey);
-  const posted: PostedRevision[] = ((doc?.detail as { revisions?: PostedRevision[] })?.revisions ?? []).slice();
+  const posted: PostedRevision[] = (
+    (doc?.detail as { revisions?: PostedRevision[] })?.revisions ?? []
+  ).slice();
   let sent = 0;
   // Each pass posts one revision; more than one only when another worker posted meanwhile.
   for (let pass = 0; pass < 5; pass++) {
@@ -93,8 +101,11 @@ export async function postJournal(
     const tag = journalTag(content.unit, revision);
     const key = journalKey(provider, tenantId, day, businessUnit, revision);
     const date =
-      revision > 1 && open.rules.journalCorrections === 'current_day' ? new Date().toISOString().slice(0, 10) : day;
-    const what = revision === 1 ? 'daily summary' : `adjustment ${revision - 1} (ServiceTitan changed after posting)`;
+      revision > 1 && open.rules.journalCorrections === 'current_day'
+        ? new Date().toISOString().slice(0, 10)
+        : day;
+    const what =
+      revision === 1 ? 'daily summary' : `adjustment ${revision - 1} (ServiceTitan changed after posting)`;
     const draft = {
       tag,
       date,
@@ -128,7 +139,13 @@ export async function postJournal(
         ? step.snapshot
         : await books.getJournal(outcome.result.externalId);
     if (!inBooks) throw new Error(`${provider} journal ${tag} vanished after it was confirmed`);
-    posted.push({ revision, tag, externalId: inBooks.id, date: inBooks.date ?? date, lines: readLines(inBooks) });
+    posted.push({
+      revision,
+      tag,
+      externalId: inBooks.id,
+      date: inBooks.date ?? date,
+      lines: readLines(inBooks),
+    });
     // The revision is known before anything else can fail.
     await saveDocument(db, docKey, {
       status: 'in_progress',
@@ -143,7 +160,8 @@ export async function postJournal(
     target.lines,
     posted.map((r) => r.lines),
   );
-  if (left.length) throw new Error(`journal ${day} ${businessUnit}: the books still differ after 5 revisions`);
+  if (left.length)
+    throw new Error(`journal ${day} ${businessUnit}: the books still differ after 5 revisions`);
   const status = posted.length ? 'posted' : 'empty';
   await saveDocument(db, docKey, {
     status,

@@ -11,5 +11,6 @@ export * from './observe.ts';
 export * from './qbo.ts';
 export * from './store.ts';
 export * from './suggest.ts';
+export * from './three-way.ts';
 export * from './types.ts';
 export * from './xero.ts';

@@ -77,6 +77,8 @@ export async function enqueueJournals(
   services: Pick<WorkerServices, 'db' | 'queues'>,
   tenantId: string,
   now = new Date(),
+  /** Collects the "day:businessUnit" keys queued (the report leaves those to their job). */
+  queuedKeys?: Set<string>,
 ): Promise<number> {
   const connection = await getConnection(services.db, tenantId);
   if (connection?.mode !== 'journal') return 0;
@@ -117,6 +119,7 @@ export async function enqueueJournals(
     const doc = docs.get(key);
     if (doc && doc.stVersion === version && (doc.status === 'posted' || doc.status === 'empty')) continue;
     await services.queues.enqueue('accounting.journal', { tenantId, day, businessUnit, version });
+    queuedKeys?.add(key);
     n += 1;
   }
   return n;

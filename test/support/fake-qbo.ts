@@ -305,7 +305,7 @@ export async function startFakeQbo(
         .send(fault(429, '003001', 'ThrottleExceeded').body);
     }
     try {
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, state.latencyMs));
       const write = request.method === 'POST';
       let result: { status: number; body: unknown };
       if (request.method === 'GET' && params.entity === 'query') {

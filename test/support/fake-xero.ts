@@ -304,7 +304,7 @@ export async function startFakeXero(
       }
       try {
         // Some latency, so concurrency is real.
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, state.latencyMs));
         const key = write ? String(request.headers['idempotency-key'] ?? '') : '';
         const replayed = key ? idempotency.get(key) : undefined;
         if (replayed) state.stats.idempotentReplays += 1;

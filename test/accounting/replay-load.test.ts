@@ -19,6 +19,7 @@ import { type FakeXero, startFakeXero } from '../support/fake-xero.ts';
 import { waitFor } from '../support/wait.ts';
 import {
   connectThroughOAuth,
+  freePort,
   postedTenant,
   readyForInvoices,
   reviewMappings,
@@ -108,10 +109,20 @@ describe.each(['xero', 'qbo'] as const)('%s: replays with lost answers and kille
       WORKER_CONCURRENCY: '3',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     };
-    procs = Array.from({ length: WORKERS }, (_, i) =>
-      sup.add(`worker-${i}`, 'test/accounting/worker-proc.ts', env, 'http://127.0.0.1:1/unused'),
-    );
+    procs = [];
+    for (let i = 0; i < WORKERS; i++) {
+      const port = await freePort();
+      procs.push(
+        sup.add(
+          `worker-${i}`,
+          'test/accounting/worker-proc.ts',
+          { ...env, WORKER_HTTP_PORT: String(port) },
+          `http://127.0.0.1:${port}/`,
+        ),
+      );
+    }
     for (const p of procs) p.startNow();
+    await Promise.all(procs.map((p) => p.waitReady(120_000)));
   }, 600_000);
   afterAll(async () => {
     await sup?.stopAll(5000);
@@ -142,10 +153,12 @@ describe.each(['xero', 'qbo'] as const)('%s: replays with lost answers and kille
           while (!done) {
             await new Promise((r) => setTimeout(r, 300 + Math.random() * (FULL ? 3000 : 1200)));
             if (done) break;
-            const running = procs.filter((p) => p.running);
-            if (running.length < 2) continue;
-            const active = await queue.getActiveCount();
-            if (!active) continue;
+            // Only a process that is up and while jobs run (so the kill lands mid-job), and
+            // never the last one up.
+            const ready = [];
+            for (const p of procs) if (await p.isReady()) ready.push(p);
+            if (ready.length < 2 || !(await queue.getActiveCount())) continue;
+            const running = ready;
             const victim = running[Math.floor(Math.random() * running.length)]!;
             if (await victim.kill(200 + Math.random() * 800)) kills += 1;
           }

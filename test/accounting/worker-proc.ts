@@ -3,6 +3,7 @@
 // accounting queues, against the test's database, Redis prefix and fakes. Environment:
 // DATABASE_URL, REDIS_URL, QUEUE_PREFIX, CREDENTIALS_KEY_HEX, ACCOUNTING_OVERRIDES (JSON:
 // limits, timeoutMs), WORKER_LOCK_MS.
+import { createServer } from 'node:http';
 import { createDb } from '@invoicer/db';
 import {
   closeWorkers,
@@ -19,15 +20,20 @@ import { failureHooks } from '../../apps/workers/src/failures.ts';
 import type { WorkerServices } from '../../apps/workers/src/services.ts';
 
 const env = process.env as Record<string, string>;
+const need = (name: string) => {
+  const v = env[name];
+  if (!v) throw new Error(`${name} is required`);
+  return v;
+};
 const log = createLogger({ name: 'acct-worker', level: env.LOG_LEVEL ?? 'warn' });
-const db = createDb(env.DATABASE_URL);
-const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-const prefix = env.QUEUE_PREFIX;
+const db = createDb(need('DATABASE_URL'));
+const redis = new Redis(need('REDIS_URL'), { maxRetriesPerRequest: null });
+const prefix = need('QUEUE_PREFIX');
 const runtime = new TenantRuntime({
   db,
   redis,
   prefix,
-  credentialsKey: Buffer.from(env.CREDENTIALS_KEY_HEX, 'hex'),
+  credentialsKey: Buffer.from(need('CREDENTIALS_KEY_HEX'), 'hex'),
   log,
   rateLimitPerSecond: 0,
   clientCheckMs: 0,
@@ -36,7 +42,7 @@ const queues = new QueueSet(redis, prefix);
 const services: WorkerServices = { db, queues, runtime, log, ensureFresh: async () => {} };
 const overrides = JSON.parse(env.ACCOUNTING_OVERRIDES ?? '{}') as AccountingOverrides;
 const lockMs = Number(env.WORKER_LOCK_MS ?? 30_000);
-const connection = createWorkerConnection(env.REDIS_URL);
+const connection = createWorkerConnection(need('REDIS_URL'));
 const workers = startWorkers({
   connection,
   prefix,
@@ -47,6 +53,10 @@ const workers = startWorkers({
   concurrency: { 'accounting.sync': Number(env.WORKER_CONCURRENCY ?? 3) },
   lock: { durationMs: lockMs, stalledIntervalMs: Math.max(500, Math.floor(lockMs / 2)) },
 });
+// Ready once the workers run: the test kills only processes that are up and working.
+await Promise.all(workers.map((w) => w.waitUntilReady()));
+const health = createServer((_req, res) => res.writeHead(200).end('ok'));
+health.listen(Number(need('WORKER_HTTP_PORT')), '127.0.0.1');
 log.warn({ pid: process.pid }, 'accounting worker up');
 
 process.once('SIGTERM', () => {

@@ -7,6 +7,7 @@ import type { Payment } from '@invoicer/servicetitan';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJournal } from '../../apps/workers/src/accounting/journal.ts';
 import { enqueueJournals } from '../../apps/workers/src/accounting/journal-source.ts';
+import { reconcileBooks } from '../../apps/workers/src/accounting/reconcile.ts';
 import { type FakeQbo, startFakeQbo } from '../support/fake-qbo.ts';
 import { type FakeXero, startFakeXero } from '../support/fake-xero.ts';
 import {
@@ -240,6 +241,46 @@ describe('journal mode, Xero', () => {
       where: { tenantId: TENANT, kind: 'journal', stId: key },
     });
     expect((doc.detail as { invoiced: string }).invoiced).toBe(expected(world).get(key)!.invoiced);
+  });
+
+  it('compares our journals in the books with ServiceTitan: a journal deleted there opens a review item', async () => {
+    // The scan's jobs, run as a worker would: every day at its current version (older jobs
+    // of the tests above dropped first).
+    const queue = world.queues.get('accounting.journal');
+    for (const job of await queue.getJobs(['waiting', 'prioritized', 'delayed'])) await job.remove();
+    // The report reads back the last rules.reportDays (35 by default); this month is older.
+    await world.database.db.accountingConnection.update({
+      where: { tenantId: TENANT },
+      data: { rules: { journalStartDay: '2026-01-01', reportDays: 3650 } },
+    });
+    await world.database.db.accountingDocument.updateMany({
+      where: { tenantId: TENANT, kind: 'journal' },
+      data: { stVersion: null },
+    });
+    await enqueueJournals(world.services, TENANT);
+    for (const job of await queue.getJobs(['waiting', 'prioritized', 'delayed'])) {
+      expect(await postJournal(world.services, job.data, world.overrides)).toMatchObject({
+        outcome: 'posted',
+        sent: 0,
+      });
+      await job.remove();
+    }
+    const first = await reconcileBooks(world.services, { tenantId: TENANT, version: 'j1' }, world.overrides);
+    expect(first).toMatchObject({ queued: 0, open: 0 });
+    const reads = xero.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/ManualJournals/'));
+    expect(reads.length).toBeGreaterThanOrEqual(12);
+    const victim = [...xero.journals.values()][0]!;
+    victim.Status = 'DELETED';
+    const second = await reconcileBooks(world.services, { tenantId: TENANT, version: 'j2' }, world.overrides);
+    expect(second).toMatchObject({ open: 1, review: { opened: 1 } });
+    const item = await world.database.db.reviewItem.findFirstOrThrow({
+      where: { tenantId: TENANT, kind: 'accounting' },
+    });
+    expect(item.reasons).toEqual(['books_journal']);
+    expect(item.summary).toContain('no longer in the books');
+    victim.Status = 'POSTED';
+    const third = await reconcileBooks(world.services, { tenantId: TENANT, version: 'j3' }, world.overrides);
+    expect(third).toMatchObject({ open: 0, review: { closed: 1 } });
   });
 });
 

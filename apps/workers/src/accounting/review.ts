@@ -17,7 +17,7 @@ export const FINDING_REASONS: Record<string, string> = {
   payment_wrong_invoice: 'books_payment_wrong_invoice',
   changed_after_sync: 'books_changed_after_sync',
   exported_elsewhere: 'books_exported_elsewhere',
-  journal: 'books_amount',
+  journal: 'books_journal',
   not_in_bank: 'bank_missing_deposit',
   bank_only: 'bank_unexplained_deposit',
   bank_amount: 'bank_amount',

@@ -2,9 +2,13 @@
 // and QuickBooks Online (JournalEntry) exactly once per revision, balanced to the cent, equal to
 // ServiceTitan's day; answers lost after commit make no twin; a day edited after posting gets one
 // adjusting entry with the differences only (never a second full entry).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fromAmountString, sum, toMoneyString } from '@invoicer/core';
 import type { Payment } from '@invoicer/servicetitan';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { postJournal } from '../../apps/workers/src/accounting/journal.ts';
 import { enqueueJournals } from '../../apps/workers/src/accounting/journal-source.ts';
 import { reconcileBooks } from '../../apps/workers/src/accounting/reconcile.ts';
@@ -21,6 +25,7 @@ import {
 } from './harness.ts';
 
 const DAYS = 6;
+const SPEC = path.resolve(import.meta.dirname, '../../../shared/accounting/xero/xero_accounting.yaml');
 
 /** Twelve posted invoices, two a day over six days, alternating two business units; a deposit. */
 function journalTenant() {
@@ -282,6 +287,34 @@ describe('journal mode, Xero', () => {
     const third = await reconcileBooks(world.services, { tenantId: TENANT, version: 'j3' }, world.overrides);
     expect(third).toMatchObject({ open: 0, review: { closed: 1 } });
   });
+
+  it.skipIf(!existsSync(SPEC))(
+    'sends and receives only what the Xero document describes for manual journals',
+    () => {
+      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+      ajv.addSchema(parse(readFileSync(SPEC, 'utf8')), 'xero');
+      const check = ajv.getSchema('xero#/components/schemas/ManualJournals')!;
+      const calls = xero.calls.filter((c) => c.path.startsWith('/ManualJournals'));
+      const problems: string[] = [];
+      for (const call of calls) {
+        const what = `${call.method} ${call.path}`;
+        if (call.method === 'PUT') {
+          if (!call.headers['idempotency-key'] || call.headers['idempotency-key'].length > 128)
+            problems.push(`${what}: Idempotency-Key`);
+          if (!check(call.body))
+            problems.push(`${what} request: ${JSON.stringify(check.errors).slice(0, 300)}`);
+        }
+        if (call.status === 200 && !check(call.response))
+          problems.push(`${what} answer: ${JSON.stringify(check.errors).slice(0, 300)}`);
+      }
+      expect(new Set(calls.map((c) => `${c.method} ${c.path.replace(/[0-9a-f-]{36}/, ':id')}`))).toEqual(
+        new Set(['GET /ManualJournals', 'GET /ManualJournals/:id', 'PUT /ManualJournals']),
+      );
+      expect(problems).toEqual([]);
+      // It would notice a wrong shape: a status the document does not allow.
+      expect(check({ ManualJournals: [{ Narration: 'x', Status: 'APPROVED' }] })).toBe(false);
+    },
+  );
 });
 
 describe('journal mode, QuickBooks Online', () => {

@@ -94,8 +94,11 @@ export function journalsByDay(
     if (p.active === false) continue;
     const day = dayOf(p.date ?? p.createdOn);
     if (!day) throw new InvalidInputError(`payment ${p.id} has no date`);
-    for (const portion of splitPayment(p, allInvoices)) {
-      const inv = portion.invoiceId === null ? null : allInvoices.get(portion.invoiceId);
+    // The unapplied rest goes with the invoice the payment is applied to first, else the
+    // payment's own business unit.
+    const firstApplied = (p.appliedTo ?? []).map((a) => allInvoices.get(a.appliedTo)).find(Boolean);
+    for (const portion of splitPayment(p)) {
+      const inv = portion.invoiceId === null ? firstApplied : allInvoices.get(portion.invoiceId);
       const bu = inv ? businessUnitOf(inv) : businessUnitOf(p);
       slot(day, bu, (inv ?? p).businessUnit?.name).portions.push(portion);
     }
@@ -112,7 +115,7 @@ export interface PaymentPortion {
 }
 
 /** A payment as the parts applied to each invoice, plus the unapplied rest. */
-export function splitPayment(p: Payment, _invoices: Map<number, Invoice>): PaymentPortion[] {
+export function splitPayment(p: Payment): PaymentPortion[] {
   const type = p.type?.trim() || 'Unknown';
   const total = fromAmountString(p.total);
   const parts: PaymentPortion[] = (p.appliedTo ?? [])

@@ -160,3 +160,35 @@ it('downloads the open differences as CSV, formulas defused', async () => {
   expect(lines[0]).toBe('day,kind,invoice,st_id,books_id,st_amount,books_amount,detail');
   expect(lines[1]).toBe('"2026-01-02","amount","\'=INV-7001","7001","","10.00","12.00","total differs"');
 });
+
+it('shows the three-way totals by day, on the page and as CSV', async () => {
+  const day = {
+    day: '2026-01-02',
+    stInvoiced: '154.06',
+    booksInvoiced: '150.00',
+    stReceived: '50.00',
+    bankDeposited: '48.55',
+    differences: 1,
+  };
+  await t.db.accountingDocument.create({
+    data: {
+      tenantId: 'acme',
+      provider: 'xero',
+      kind: 'day',
+      stId: day.day,
+      status: 'reported',
+      amount: '154.06',
+      detail: day,
+    },
+  });
+  const page = await admin.get('/settings/accounting?tenant=acme');
+  expect(page.body).toContain('By day: ServiceTitan, books, bank');
+  expect(page.body).toContain('48.55');
+  const res = await admin.get('/settings/accounting/days.csv?tenant=acme');
+  expect(res.statusCode).toBe(200);
+  expect(res.body.trim().split('\n')).toEqual([
+    'day,st_invoiced,books_invoiced,st_received,bank_deposited,differences',
+    '2026-01-02,154.06,150.00,50.00,48.55,1',
+  ]);
+  expect((await clerk.get('/settings/accounting/days.csv?tenant=acme')).statusCode).toBe(403);
+});

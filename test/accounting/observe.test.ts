@@ -74,15 +74,36 @@ describe('observe mode', () => {
       [
         `missing_in_books:${planted.missing}`,
         `amount:${planted.amount}`,
-        `payment:${planted.wrongPaymentFrom}`,
-        `payment:${planted.wrongPaymentTo}`,
+        `payment_wrong_invoice:${planted.wrongPaymentFrom}`,
         `missing_in_st:${planted.booksOnly}`,
       ].sort(),
     );
     const amount = findings.find((f) => f.kind === 'amount')!;
     expect(amount.stAmount?.toString()).toBe('154.06');
     expect(amount.booksAmount?.toString()).toBe('159.06');
+    const wrong = findings.find((f) => f.kind === 'payment_wrong_invoice')!;
+    expect(wrong.detail).toBe(
+      `a payment of 50.00 that ServiceTitan applies to INV-${planted.wrongPaymentFrom} is on INV-${planted.wrongPaymentTo} in the books`,
+    );
     expect(xero.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    // Each difference is one review item for billing staff, with its reason.
+    const items = await world.database.db.reviewItem.findMany({
+      where: { tenantId: TENANT, kind: 'accounting' },
+    });
+    expect(items.map((i) => i.reasons.join()).sort()).toEqual(
+      [
+        'books_amount',
+        'books_missing_invoice',
+        'books_payment_wrong_invoice',
+        'books_unknown_invoice',
+      ].sort(),
+    );
+    expect(items.every((i) => i.status === 'open')).toBe(true);
+    // A second comparison finds the same differences: no new item.
+    await reconcileBooks(world.services, { tenantId: TENANT, version: 'r1b' }, world.overrides);
+    expect(
+      await world.database.db.reviewItem.count({ where: { tenantId: TENANT, kind: 'accounting' } }),
+    ).toBe(4);
   });
 
   it('resolves a difference once the books are corrected', async () => {
@@ -93,6 +114,15 @@ describe('observe mode', () => {
       where: { tenantId: TENANT, kind: 'amount' },
     });
     expect(amount?.resolvedAt).not.toBeNull();
+    const item = await world.database.db.reviewItem.findFirstOrThrow({
+      where: { tenantId: TENANT, kind: 'accounting', reasons: { has: 'books_amount' } },
+    });
+    expect(item).toMatchObject({ status: 'resolved', resolvedBy: 'system:accounting' });
+    expect(
+      await world.database.db.reviewItem.count({
+        where: { tenantId: TENANT, kind: 'accounting', status: 'open' },
+      }),
+    ).toBe(3);
   });
 
   it('refuses invoices mode while the shop’s own export posts, with the evidence', async () => {

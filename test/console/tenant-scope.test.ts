@@ -439,6 +439,9 @@ const CASES: Record<string, (c: Ctx) => Promise<Res[]>> = {
   'GET /settings/accounting/differences.csv': async ({ client }) => [
     await client.get(`/settings/accounting/differences.csv?tenant=${OTHER}`),
   ],
+  'GET /settings/accounting/days.csv': async ({ client }) => [
+    await client.get(`/settings/accounting/days.csv?tenant=${OTHER}`),
+  ],
   'GET /users': async ({ client }) => [await client.get('/users')],
   'POST /users': async ({ client }) => [
     await client.post('/users', {

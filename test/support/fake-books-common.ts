@@ -45,6 +45,8 @@ export interface BooksFakeState {
   afterCommit: AfterCommitFault | null;
   /** How long a 'timeout' fault holds the answer before dropping the connection. */
   hangMs: number;
+  /** Latency of every call (so concurrency is real; load tests raise it so kills land mid-job). */
+  latencyMs: number;
   calls: CallRecord[];
   stats: { throttled: number; afterCommit: number; maxConcurrent: number; idempotentReplays: number };
   /** Access tokens in force (token → expiry ms); refresh tokens in force. */
@@ -63,6 +65,7 @@ export function newState(limits: FakeLimits): BooksFakeState {
     limits,
     afterCommit: null,
     hangMs: 1500,
+    latencyMs: 5,
     calls: [],
     stats: { throttled: 0, afterCommit: 0, maxConcurrent: 0, idempotentReplays: 0 },
     accessTokens: new Map(),

@@ -22,8 +22,13 @@ export interface FakeQbo {
   realmId: string;
   endpoints: { authorizeUrl: string; tokenUrl: string; apiUrl: string; scope: string };
   state: BooksFakeState;
-  tables: Record<'Invoice' | 'Payment' | 'Customer' | 'Item' | 'TaxCode' | 'Account', Map<string, Row>>;
+  tables: Record<
+    'Invoice' | 'Payment' | 'Customer' | 'Item' | 'TaxCode' | 'Account' | 'JournalEntry',
+    Map<string, Row>
+  >;
   duplicates(): string[];
+  /** Journal DocNumbers present more than once. */
+  journalDuplicates(): string[];
   calls: CallRecord[];
   close(): Promise<void>;
 }
@@ -65,6 +70,11 @@ export function runQuery(tables: FakeQbo['tables'], text: string): Record<string
   };
 }
 
+const READABLE: Record<string, 'Invoice' | 'JournalEntry'> = {
+  invoice: 'Invoice',
+  journalentry: 'JournalEntry',
+};
+
 export async function startFakeQbo(
   options: { limits?: Partial<BooksFakeState['limits']> } = {},
 ): Promise<FakeQbo> {
@@ -87,6 +97,7 @@ export async function startFakeQbo(
     Item: new Map(),
     TaxCode: new Map(),
     Account: new Map(),
+    JournalEntry: new Map(),
   };
   let nextId = 100;
   const id = () => String(++nextId);
@@ -102,6 +113,10 @@ export async function startFakeQbo(
     ['Checking', 'Bank'],
     ['Undeposited Funds', 'Other Current Asset'],
     ['Sales of Product Income', 'Income'],
+    ['Services Income', 'Income'],
+    ['Accounts Receivable (A/R)', 'Accounts Receivable'],
+    ['Sales Tax Payable', 'Other Current Liability'],
+    ['Customer Deposits', 'Other Current Liability'],
   ] as const)
     tables.Account.set(id(), { Id: String(nextId), Name, AccountType });
 
@@ -206,6 +221,51 @@ export async function startFakeQbo(
         }
       return { status: 200, body: { Payment: payment, time: new Date().toISOString() } };
     },
+    'POST journalentry': (request) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const lines =
+        (body.Line as
+          | {
+              Amount?: number;
+              DetailType?: string;
+              JournalEntryLineDetail?: { PostingType?: string; AccountRef?: { value?: string } };
+            }[]
+          | undefined) ?? [];
+      if (lines.length < 2) return fault(400, '2020', 'Required param missing: Line (two or more)');
+      let net = new Decimal(0);
+      for (const l of lines) {
+        const d = l.JournalEntryLineDetail;
+        if (l.DetailType !== 'JournalEntryLineDetail' || !d)
+          return fault(400, '2020', 'Required param missing: JournalEntryLineDetail');
+        if (!tables.Account.has(d.AccountRef?.value ?? ''))
+          return fault(400, '2500', 'Invalid Reference Id: AccountRef');
+        if (d.PostingType !== 'Debit' && d.PostingType !== 'Credit')
+          return fault(400, '2020', 'Required param missing: PostingType');
+        if (dec(l.Amount).lte(0)) return fault(400, '6000', 'Line amounts must be positive');
+        net = d.PostingType === 'Debit' ? net.plus(dec(l.Amount)) : net.minus(dec(l.Amount));
+      }
+      if (!net.isZero())
+        return fault(400, '6000', 'Journal Entry Must Balance: debits and credits are not equal');
+      if (String(body.DocNumber ?? '').length > 21)
+        return fault(
+          400,
+          '6000',
+          'String length is either shorter or longer than supported by specification',
+        );
+      const entry: Row = {
+        ...body,
+        Id: id(),
+        SyncToken: '0',
+        TotalAmt: two(
+          lines
+            .filter((l) => l.JournalEntryLineDetail?.PostingType === 'Debit')
+            .reduce((s, l) => s.plus(dec(l.Amount)), new Decimal(0)),
+        ),
+        MetaData: { LastUpdatedTime: new Date().toISOString() },
+      };
+      tables.JournalEntry.set(entry.Id, entry);
+      return { status: 200, body: { JournalEntry: entry, time: new Date().toISOString() } };
+    },
     'POST customer': (request) => {
       const name = String((request.body as { DisplayName?: string })?.DisplayName ?? '');
       if (!name) return fault(400, '2020', 'Required param missing: DisplayName');
@@ -245,7 +305,7 @@ export async function startFakeQbo(
         .send(fault(429, '003001', 'ThrottleExceeded').body);
     }
     try {
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, state.latencyMs));
       const write = request.method === 'POST';
       let result: { status: number; body: unknown };
       if (request.method === 'GET' && params.entity === 'query') {
@@ -254,10 +314,11 @@ export async function startFakeQbo(
         } catch (error) {
           result = fault(400, '4000', (error as Error).message);
         }
-      } else if (request.method === 'GET' && params.entity === 'invoice' && params.id) {
-        const row = tables.Invoice.get(params.id);
+      } else if (request.method === 'GET' && params.id && READABLE[params.entity]) {
+        const entity = READABLE[params.entity]!;
+        const row = tables[entity].get(params.id);
         result = row
-          ? { status: 200, body: { Invoice: row, time: new Date().toISOString() } }
+          ? { status: 200, body: { [entity]: row, time: new Date().toISOString() } }
           : fault(400, '610', 'Object Not Found');
       } else {
         const route = routes[`${request.method} ${params.entity}`];
@@ -299,6 +360,12 @@ export async function startFakeQbo(
       for (const i of tables.Invoice.values())
         if (!String(i.PrivateNote ?? '').startsWith('Voided'))
           seen.set(String(i.DocNumber), (seen.get(String(i.DocNumber)) ?? 0) + 1);
+      return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+    },
+    journalDuplicates() {
+      const seen = new Map<string, number>();
+      for (const j of tables.JournalEntry.values())
+        seen.set(String(j.DocNumber), (seen.get(String(j.DocNumber)) ?? 0) + 1);
       return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
     },
     async close() {

@@ -83,8 +83,13 @@ export interface FakeXero {
       Date: string;
       Status: string;
       JournalLines: { LineAmount: number; AccountCode: string; Description?: string }[];
+      LineAmountTypes: string;
+      ShowOnCashBasisReports: boolean;
+      updated: number;
     }
   >;
+  /** Our journal tags ("[tag] …" narrations) present more than once among live journals. */
+  journalDuplicates(): string[];
   /** Put an invoice in the books as another integration would (no API call, no limits). */
   seedInvoice(input: {
     number: string;
@@ -131,6 +136,10 @@ export async function startFakeXero(
     { AccountID: randomUUID(), Code: '220', Name: 'Material Sales', Type: 'REVENUE', Status: 'ACTIVE' },
     { AccountID: randomUUID(), Code: '090', Name: 'Checking Account', Type: 'BANK', Status: 'ACTIVE' },
     { AccountID: randomUUID(), Code: '091', Name: 'Card Clearing', Type: 'BANK', Status: 'ACTIVE' },
+    { AccountID: randomUUID(), Code: '610', Name: 'Accounts Receivable', Type: 'CURRENT', Status: 'ACTIVE' },
+    { AccountID: randomUUID(), Code: '615', Name: 'Undeposited Funds', Type: 'CURRENT', Status: 'ACTIVE' },
+    { AccountID: randomUUID(), Code: '820', Name: 'Sales Tax Payable', Type: 'CURRLIAB', Status: 'ACTIVE' },
+    { AccountID: randomUUID(), Code: '835', Name: 'Customer Deposits', Type: 'CURRLIAB', Status: 'ACTIVE' },
   ];
   const taxRates = [
     { TaxType: 'OUTPUT', Name: 'Sales Tax on Income', Status: 'ACTIVE', EffectiveRate: 6.25 },
@@ -295,7 +304,7 @@ export async function startFakeXero(
       }
       try {
         // Some latency, so concurrency is real.
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, state.latencyMs));
         const key = write ? String(request.headers['idempotency-key'] ?? '') : '';
         const replayed = key ? idempotency.get(key) : undefined;
         if (replayed) state.stats.idempotentReplays += 1;
@@ -439,15 +448,40 @@ export async function startFakeXero(
     `${api}/TaxRates`,
     handle(false, () => ({ status: 200, body: ok({ TaxRates: taxRates }) })),
   );
+  const journalView = (j: FakeXero['journals'] extends Map<string, infer J> ? J : never) => ({
+    ManualJournalID: j.ManualJournalID,
+    Narration: j.Narration,
+    Date: msDate(j.Date),
+    Status: j.Status,
+    LineAmountTypes: j.LineAmountTypes,
+    ShowOnCashBasisReports: j.ShowOnCashBasisReports,
+    HasAttachments: false,
+    UpdatedDateUTC: `/Date(${j.updated}+0000)/`,
+    JournalLines: j.JournalLines.map((l) => ({
+      ...l,
+      JournalLineID: randomUUID(),
+      TaxType: 'NONE',
+      TaxAmount: 0,
+    })),
+  });
   app.get(
     `${api}/ManualJournals`,
     handle(false, (request) => {
       const where = (request.query as Record<string, string>).where ?? '';
-      const prefix = /^Narration\.StartsWith\("(.*)"\)$/.exec(where)?.[1];
+      const prefix = /^Narration\.StartsWith\("(.*)"\)$/.exec(where)?.[1]?.replace(/\\"/g, '"');
+      if (where && prefix === undefined) return invalid(`The where clause is not understood: ${where}`);
       const rows = [...journals.values()].filter(
         (j) => prefix === undefined || j.Narration.startsWith(prefix),
       );
-      return { status: 200, body: ok({ ManualJournals: rows.map((j) => ({ ...j, Date: msDate(j.Date) })) }) };
+      return { status: 200, body: ok({ ManualJournals: rows.map(journalView) }) };
+    }),
+  );
+  app.get(
+    `${api}/ManualJournals/:id`,
+    handle(false, (request) => {
+      const j = journals.get((request.params as { id: string }).id);
+      if (!j) return { status: 404, body: { Title: 'Resource Not Found', Status: 404 } };
+      return { status: 200, body: ok({ ManualJournals: [journalView(j)] }) };
     }),
   );
   app.put(
@@ -458,21 +492,35 @@ export async function startFakeXero(
         (body?.JournalLines as
           | { LineAmount: number; AccountCode: string; Description?: string }[]
           | undefined) ?? [];
-      if (!body || lines.length < 2) return invalid('Journals must have at least two lines');
+      if (!body?.Narration) return invalid('Narration must be specified');
+      if (lines.length < 2) return invalid('Journals must have at least two lines');
       const net = lines.reduce((s, l) => s.plus(dec(l.LineAmount)), new Decimal(0));
       if (!net.isZero()) return invalid('The total debits must equal the total credits');
-      for (const l of lines)
+      for (const l of lines) {
         if (!accounts.some((a) => a.Code === l.AccountCode))
           return invalid(`Account code '${l.AccountCode}' is not a valid code`);
+        if (dec(l.LineAmount).isZero()) return invalid('Journal lines must have a non-zero amount');
+        if (!dec(l.LineAmount).equals(dec(l.LineAmount).toDecimalPlaces(2)))
+          return invalid('Line amounts have at most two decimal places');
+      }
+      const status = String(body.Status ?? 'DRAFT');
+      if (!['DRAFT', 'POSTED'].includes(status)) return invalid(`A journal cannot be created ${status}`);
       const journal = {
         ManualJournalID: randomUUID(),
-        Narration: String(body.Narration ?? ''),
+        Narration: String(body.Narration),
         Date: String(body.Date),
-        Status: String(body.Status ?? 'DRAFT'),
-        JournalLines: lines,
+        Status: status,
+        JournalLines: lines.map((l) => ({
+          LineAmount: l.LineAmount,
+          AccountCode: l.AccountCode,
+          ...(l.Description ? { Description: l.Description } : {}),
+        })),
+        LineAmountTypes: String(body.LineAmountTypes ?? 'NoTax'),
+        ShowOnCashBasisReports: body.ShowOnCashBasisReports !== false,
+        updated: Date.now(),
       };
       journals.set(journal.ManualJournalID, journal);
-      return { status: 200, body: ok({ ManualJournals: [{ ...journal, Date: msDate(journal.Date) }] }) };
+      return { status: 200, body: ok({ ManualJournals: [journalView(journal)] }) };
     }),
   );
 
@@ -545,6 +593,14 @@ export async function startFakeXero(
       for (const i of invoices.values())
         if (i.Status !== 'VOIDED' && i.Status !== 'DELETED')
           seen.set(i.InvoiceNumber, (seen.get(i.InvoiceNumber) ?? 0) + 1);
+      return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+    },
+    journalDuplicates() {
+      const seen = new Map<string, number>();
+      for (const j of journals.values()) {
+        const tag = /^\[([^\]]+)\]/.exec(j.Narration)?.[1];
+        if (tag && j.Status !== 'VOIDED' && j.Status !== 'DELETED') seen.set(tag, (seen.get(tag) ?? 0) + 1);
+      }
       return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
     },
     async close() {

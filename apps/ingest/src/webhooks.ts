@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { IngestEnv } from './config.ts';
 import { queueCompletedJob } from './enqueue.ts';
+import { isInvoicePosted, queueInvoiceSync } from './invoice-event.ts';
 import { RefusalLimiter } from './refusals.ts';
 import { verifySignature } from './signature.ts';
 
@@ -31,6 +32,7 @@ export const WebhookEvent = z.looseObject({
   createdOn: z.string().optional(),
   data: z.looseObject({
     jobId: z.number().int().optional(),
+    invoiceId: z.number().int().positive().optional(),
     id: z.number().int().optional(),
     completedOn: z.string().nullish(),
   }),
@@ -209,6 +211,23 @@ export function registerWebhookRoutes(
       return unavailable(reply, error, 'could not record the webhook');
     }
     metrics.webhooks.inc({ outcome });
+    if (isInvoicePosted(event.eventType)) {
+      const invoiceId = event.data.invoiceId ?? event.data.id;
+      if (!invoiceId || invoiceId <= 0)
+        return reply.code(400).send({ error: 'invoice-posted event without data.invoiceId' });
+      try {
+        const queued = await queueInvoiceSync(db, queues, {
+          tenantId,
+          invoiceId,
+          eventKey: `${tenantId}:${eventKey}`,
+        });
+        return reply
+          .code(202)
+          .send({ status: outcome === 'duplicate' ? 'duplicate' : 'accepted', accounting: queued });
+      } catch (error) {
+        return unavailable(reply, error, `could not queue the accounting sync of invoice ${invoiceId}`);
+      }
+    }
     if (!/job[._-]?completed/i.test(event.eventType))
       return reply.code(202).send({ status: 'ignored', eventType: event.eventType });
     if (jobId === undefined) {

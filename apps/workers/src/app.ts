@@ -22,6 +22,8 @@ import { resolveCredentialsKey } from '@invoicer/servicetitan';
 import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AccountingOverrides } from './accounting/context.ts';
+import { postJournal } from './accounting/journal.ts';
 import { reconcileBooks } from './accounting/reconcile.ts';
 import { startAccountingSchedule } from './accounting/schedule.ts';
 import { syncInvoiceJob } from './accounting/sync.ts';
@@ -49,7 +51,11 @@ import { reconcile } from './stages/reconcile.ts';
 import { route } from './stages/route.ts';
 import { startSweeper } from './sweeper.ts';
 
-export function handlerRegistry(services: WorkerServices): HandlerRegistry {
+export function handlerRegistry(
+  services: WorkerServices,
+  /** Books client overrides (tests: shorter limits and timeouts). */
+  accounting: AccountingOverrides = {},
+): HandlerRegistry {
   return {
     'invoice.extract': (p) => extract(services, p),
     'invoice.detect': (p) => detect(services, p),
@@ -83,10 +89,13 @@ export function handlerRegistry(services: WorkerServices): HandlerRegistry {
       await suggestPlan(services, p);
     },
     'accounting.sync': async (p, ctx) => {
-      await syncInvoiceJob(services, p, ctx.attempt);
+      await syncInvoiceJob(services, p, ctx.attempt, accounting);
+    },
+    'accounting.journal': async (p) => {
+      await postJournal(services, p, accounting);
     },
     'accounting.reconcile': async (p) => {
-      await reconcileBooks(services, p);
+      await reconcileBooks(services, p, accounting);
     },
   };
 }

@@ -4,7 +4,8 @@ import { Decimal, fromAmountString, InvalidInputError, sum, toMoneyString } from
 import type { Invoice, Payment } from '@invoicer/servicetitan';
 import type { BooksInvoiceDraft, BooksLineDraft, BooksPaymentDraft } from './types.ts';
 
-export type MappingKind = 'customer' | 'account' | 'tax' | 'payment';
+/** ledger: general-ledger accounts of journal mode (revenue, tax payable, receivable, deposits). */
+export type MappingKind = 'customer' | 'account' | 'tax' | 'payment' | 'ledger';
 
 export interface MappingNeed {
   kind: MappingKind;
@@ -19,7 +20,7 @@ export type MappingTable = Record<
 >;
 
 export function emptyMappings(): MappingTable {
-  return { customer: new Map(), account: new Map(), tax: new Map(), payment: new Map() };
+  return { customer: new Map(), account: new Map(), tax: new Map(), payment: new Map(), ledger: new Map() };
 }
 
 export const EXEMPT_TAX_KEY = 'exempt';

@@ -19,14 +19,19 @@ export async function changeMode(db: Db, tenantId: string, mode: Mode, books: Bo
   const connection = await getConnection(db, tenantId);
   if (!connection)
     throw new ModeRefusedError(`tenant ${tenantId} has no books connection; connect first`, null);
-  // Journal mode (daily summarised entries per business unit) is not built yet: say so, never pretend.
-  if (mode === 'journal')
-    throw new ModeRefusedError('journal mode is not available yet; use invoices or observe', null);
-  if (mode === 'invoices') {
+  if (mode === 'invoices' || mode === 'journal') {
     if (!books) throw new ModeRefusedError('the books cannot be reached to check for another export', null);
     const evidence = await detectExistingExport(db, tenantId, books);
     const text = evidenceText(evidence);
     if (text) throw new ModeRefusedError(`${mode} mode refused: ${text}`, evidence);
   }
   await setMode(db, tenantId, mode);
+  // Journals start with today: the days before are the shop's earlier export's, or nobody's
+  // (a person moves rules.journalStartDay back deliberately).
+  const rules = (connection.rules ?? {}) as Record<string, unknown>;
+  if (mode === 'journal' && !rules.journalStartDay)
+    await db.accountingConnection.update({
+      where: { tenantId },
+      data: { rules: { ...rules, journalStartDay: new Date().toISOString().slice(0, 10) } },
+    });
 }

@@ -1,6 +1,6 @@
 // Observe mode and the double-posting guard: ServiceTitan's cleared invoices (from the mirror)
 // against the books, by invoice number, to the cent. Read-only on both sides.
-import { fromAmountString, toMoneyString } from '@invoicer/core';
+import { type Decimal, fromAmountString, toMoneyString } from '@invoicer/core';
 import { type Db, sql } from '@invoicer/db';
 import type { Invoice } from '@invoicer/servicetitan';
 import { invoiceNumber } from './documents.ts';
@@ -37,6 +37,7 @@ export function compareBooks(provider: Provider, st: Invoice[], books: BooksInvo
   const byNumber = new Map<string, BooksInvoice[]>();
   for (const b of books) byNumber.set(b.number, [...(byNumber.get(b.number) ?? []), b]);
   const out: FindingInput[] = [];
+  const paid: PaidDifference[] = [];
   const seen = new Set<string>();
   for (const invoice of st) {
     const number = invoiceNumber(invoice);
@@ -79,13 +80,18 @@ export function compareBooks(provider: Provider, st: Invoice[], books: BooksInvo
       });
     const stPaid = fromAmountString(invoice.total).minus(fromAmountString(invoice.balance ?? invoice.total));
     if (!stPaid.equals(fromAmountString(b.amountPaid)))
-      out.push({
-        ...withBooks,
-        key: `observe:paid:${invoice.id}`,
-        kind: 'payment',
-        detail: `paid differs: ServiceTitan ${toMoneyString(stPaid)}, books ${b.amountPaid}`,
+      paid.push({
+        finding: {
+          ...withBooks,
+          key: `observe:paid:${invoice.id}`,
+          kind: 'payment',
+          detail: `paid differs: ServiceTitan ${toMoneyString(stPaid)}, books ${b.amountPaid}`,
+        },
+        diff: fromAmountString(b.amountPaid).minus(stPaid),
+        customer: invoice.customer?.id ?? null,
       });
   }
+  out.push(...pairWrongInvoice(paid));
   for (const b of books)
     if (!seen.has(b.number))
       out.push({
@@ -99,6 +105,44 @@ export function compareBooks(provider: Provider, st: Invoice[], books: BooksInvo
         day: b.date,
       });
   return out;
+}
+
+interface PaidDifference {
+  finding: FindingInput;
+  /** Books paid − ServiceTitan paid. */
+  diff: Decimal;
+  customer: number | null;
+}
+
+/**
+ * A payment the books hold on another invoice than ServiceTitan: one invoice short by X, another
+ * over by X (the same customer first, then the nearest day). One difference, named as such,
+ * instead of two unexplained ones.
+ */
+function pairWrongInvoice(paid: PaidDifference[]): FindingInput[] {
+  const out: FindingInput[] = [];
+  const used = new Set<PaidDifference>();
+  const distance = (a: PaidDifference, b: PaidDifference) =>
+    (a.customer === b.customer ? 0 : 1e9) +
+    Math.abs(Date.parse(a.finding.day ?? '') - Date.parse(b.finding.day ?? '') || 0);
+  for (const short of paid.filter((p) => p.diff.isNegative())) {
+    const over = paid
+      .filter((o) => !used.has(o) && o.diff.equals(short.diff.negated()))
+      .sort((a, b) => distance(a, short) - distance(b, short))[0];
+    if (!over) continue;
+    used.add(short).add(over);
+    const amount = toMoneyString(over.diff);
+    out.push({
+      ...short.finding,
+      key: `observe:wrong-payment:${short.finding.stId}:${over.finding.stId}`,
+      kind: 'payment_wrong_invoice',
+      externalId: over.finding.externalId,
+      stAmount: amount,
+      booksAmount: amount,
+      detail: `a payment of ${amount} that ServiceTitan applies to ${short.finding.number} is on ${over.finding.number} in the books`,
+    });
+  }
+  return [...out, ...paid.filter((p) => !used.has(p)).map((p) => p.finding)];
 }
 
 export interface ExportEvidence {

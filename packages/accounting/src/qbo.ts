@@ -4,11 +4,14 @@
 // entity's SyncToken. Invoices are found by DocNumber before anything is created.
 import { createHash } from 'node:crypto';
 import { Decimal, toMoneyString } from '@invoicer/core';
+import type { MappingKind } from './documents.ts';
 import type { BooksHttp } from './http.ts';
 import type {
   Books,
   BooksInvoice,
   BooksInvoiceDraft,
+  BooksJournal,
+  BooksJournalDraft,
   BooksPayment,
   BooksPaymentDraft,
   BooksRef,
@@ -39,6 +42,36 @@ interface QboPayment {
   TotalAmt?: number;
   PrivateNote?: string;
   Line?: { Amount?: number; LinkedTxn?: { TxnId: string; TxnType: string }[] }[];
+}
+
+interface QboJournalEntry {
+  Id: string;
+  DocNumber?: string;
+  TxnDate?: string;
+  PrivateNote?: string;
+  Line?: {
+    Amount?: number;
+    Description?: string;
+    JournalEntryLineDetail?: { PostingType?: 'Debit' | 'Credit'; AccountRef?: QboRef };
+  }[];
+}
+
+function toJournal(j: QboJournalEntry): BooksJournal {
+  return {
+    id: j.Id,
+    tag: j.DocNumber ?? '',
+    date: j.TxnDate ?? null,
+    status: 'POSTED',
+    lines: (j.Line ?? []).map((l) => {
+      const amount = new Decimal(String(l.Amount ?? 0));
+      const credit = l.JournalEntryLineDetail?.PostingType === 'Credit';
+      return {
+        accountId: l.JournalEntryLineDetail?.AccountRef?.value ?? '',
+        amount: toMoneyString(credit ? amount.negated() : amount),
+        description: l.Description ?? '',
+      };
+    }),
+  };
 }
 
 const money = (n: number | undefined) => toMoneyString(new Decimal(String(n ?? 0)));
@@ -199,6 +232,48 @@ export class QboBooks implements Books {
     );
   }
 
+  async findJournal(tag: string): Promise<BooksJournal | null> {
+    const found = await this.query<QboJournalEntry>(
+      `select * from JournalEntry where DocNumber = ${quote(tag)}`,
+    );
+    const row = ((found.QueryResponse?.JournalEntry as QboJournalEntry[] | undefined) ?? []).find(
+      (j) => j.DocNumber === tag,
+    );
+    return row ? toJournal(row) : null;
+  }
+
+  async getJournal(id: string): Promise<BooksJournal | null> {
+    const found = await this.http.request<{ JournalEntry?: QboJournalEntry }>('GET', `/journalentry/${id}`, {
+      query: { minorversion: MINOR_VERSION },
+    });
+    return found?.JournalEntry ? toJournal(found.JournalEntry) : null;
+  }
+
+  async createJournal(draft: BooksJournalDraft, key: string): Promise<void> {
+    await this.write(
+      'journalentry',
+      {
+        DocNumber: draft.tag,
+        TxnDate: draft.date,
+        PrivateNote: draft.narration.slice(0, 4000),
+        // QuickBooks amounts are positive; the side is the posting type.
+        Line: draft.lines.map((l) => {
+          const amount = new Decimal(l.amount);
+          return {
+            DetailType: 'JournalEntryLineDetail',
+            Amount: Number(toMoneyString(amount.abs())),
+            Description: l.description,
+            JournalEntryLineDetail: {
+              PostingType: amount.isNegative() ? 'Credit' : 'Debit',
+              AccountRef: { value: l.accountId },
+            },
+          };
+        }),
+      },
+      key,
+    );
+  }
+
   async findContacts(name: string): Promise<BooksRef[]> {
     const found = await this.query<{ Id: string; DisplayName?: string }>(
       `select * from Customer where DisplayName = ${quote(name)}`,
@@ -216,7 +291,7 @@ export class QboBooks implements Books {
     await this.write('customer', { DisplayName: name }, key);
   }
 
-  async mappingCandidates(kind: 'account' | 'tax' | 'payment'): Promise<BooksRef[]> {
+  async mappingCandidates(kind: Exclude<MappingKind, 'customer'>): Promise<BooksRef[]> {
     if (kind === 'account') {
       const found = await this.query<{ Id: string; Name?: string; Active?: boolean }>(
         "select * from Item where Type in ('Service', 'NonInventory', 'Inventory')",
@@ -237,8 +312,11 @@ export class QboBooks implements Books {
         .filter((t) => t.Active !== false)
         .map((t) => ({ id: t.Id, code: t.Id, name: t.Name ?? t.Id }));
     }
+    // Journal lines may quote any account; payments a bank or current-asset one.
     const found = await this.query<{ Id: string; Name?: string; AccountType?: string; AcctNum?: string }>(
-      "select * from Account where AccountType in ('Bank', 'Other Current Asset')",
+      kind === 'ledger'
+        ? 'select * from Account maxresults 1000'
+        : "select * from Account where AccountType in ('Bank', 'Other Current Asset')",
     );
     return (
       (found.QueryResponse?.Account as { Id: string; Name?: string; AcctNum?: string }[] | undefined) ?? []

@@ -128,7 +128,7 @@ export async function confirmMapping(
 export interface DocumentKey {
   tenantId: string;
   provider: Provider;
-  kind: 'invoice' | 'payment' | 'journal';
+  kind: 'invoice' | 'payment' | 'journal' | 'day';
   stId: string;
 }
 

@@ -1,5 +1,7 @@
 // Provider-neutral shapes for the books (Xero, QuickBooks Online). Amounts are decimal strings
 // with two places (converted at each provider's boundary); ids are the provider's.
+import type { MappingKind } from './documents.ts';
+
 export const PROVIDERS = ['xero', 'qbo'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
@@ -70,6 +72,24 @@ export interface BooksPayment {
   status: string;
 }
 
+/** A summarised journal: lines signed (debit positive, credit negative), two places. */
+export interface BooksJournalDraft {
+  /** Ours, unique per (day, business unit, revision): Xero narration prefix, QuickBooks DocNumber. */
+  tag: string;
+  /** YYYY-MM-DD */
+  date: string;
+  narration: string;
+  lines: { accountId: string; amount: string; description: string }[];
+}
+
+export interface BooksJournal {
+  id: string;
+  tag: string;
+  date: string | null;
+  status: string;
+  lines: { accountId: string; amount: string; description: string }[];
+}
+
 export interface BooksRef {
   id: string;
   code: string | null;
@@ -86,11 +106,16 @@ export interface Books {
   updateInvoice(existing: BooksInvoice, draft: BooksInvoiceDraft, idempotencyKey: string): Promise<void>;
   voidInvoice(existing: BooksInvoice, idempotencyKey: string): Promise<void>;
   createPayment(draft: BooksPaymentDraft, idempotencyKey: string): Promise<void>;
+  /** Our journal of this tag (live ones only), with its lines. */
+  findJournal(tag: string): Promise<BooksJournal | null>;
+  getJournal(id: string): Promise<BooksJournal | null>;
+  createJournal(draft: BooksJournalDraft, idempotencyKey: string): Promise<void>;
   findContacts(name: string): Promise<BooksRef[]>;
   createContact(name: string, idempotencyKey: string): Promise<void>;
   /**
    * What a mapping of this kind may point at, with `id` being what documents quote: Xero revenue
-   * account codes, bank account ids, tax types; QuickBooks items, deposit accounts, tax codes.
+   * account codes, bank account ids, tax types; QuickBooks items, deposit accounts, tax codes;
+   * ledger: any account of the chart (Xero code, QuickBooks account id) for journal lines.
    */
-  mappingCandidates(kind: 'account' | 'tax' | 'payment'): Promise<BooksRef[]>;
+  mappingCandidates(kind: Exclude<MappingKind, 'customer'>): Promise<BooksRef[]>;
 }

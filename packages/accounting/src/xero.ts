@@ -2,11 +2,14 @@
 // Every write carries an Idempotency-Key derived from our ledger key; invoices are found by
 // InvoiceNumber before anything is created.
 import { Decimal, toMoneyString } from '@invoicer/core';
+import type { MappingKind } from './documents.ts';
 import type { BooksHttp } from './http.ts';
 import type {
   Books,
   BooksInvoice,
   BooksInvoiceDraft,
+  BooksJournal,
+  BooksJournalDraft,
   BooksPayment,
   BooksPaymentDraft,
   BooksRef,
@@ -37,6 +40,31 @@ interface XeroInvoice {
   UpdatedDateUTC?: string;
   LineItems?: { Description?: string; LineAmount?: number; TaxAmount?: number }[];
   Payments?: XeroPayment[];
+}
+
+interface XeroManualJournal {
+  ManualJournalID: string;
+  Narration?: string;
+  Date?: string;
+  Status?: string;
+  JournalLines?: { LineAmount?: number; AccountCode?: string; Description?: string }[];
+}
+
+/** Our narration starts with "[tag] ", so a tag is found by its prefix (with the bracket). */
+const tagged = (tag: string) => `[${tag}]`;
+
+function toJournal(j: XeroManualJournal): BooksJournal {
+  return {
+    id: j.ManualJournalID,
+    tag: /^\[([^\]]+)\]/.exec(j.Narration ?? '')?.[1] ?? '',
+    date: xeroDate(j.Date),
+    status: j.Status ?? 'UNKNOWN',
+    lines: (j.JournalLines ?? []).map((l) => ({
+      accountId: l.AccountCode ?? '',
+      amount: money(l.LineAmount),
+      description: l.Description ?? '',
+    })),
+  };
 }
 
 const LIVE = new Set(['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID']);
@@ -179,6 +207,47 @@ export class XeroBooks implements Books {
     await this.write('PUT', '/Payments', { Payments: [payment] }, key);
   }
 
+  async findJournal(tag: string): Promise<BooksJournal | null> {
+    const found = await this.http.request<{ ManualJournals?: XeroManualJournal[] }>(
+      'GET',
+      '/ManualJournals',
+      {
+        query: { where: `Narration.StartsWith("${tagged(tag).replace(/"/g, '\\"')}")` },
+      },
+    );
+    const live = (found?.ManualJournals ?? []).filter(
+      (j) => j.Narration?.startsWith(tagged(tag)) && (j.Status === 'POSTED' || j.Status === 'DRAFT'),
+    );
+    // The list may omit lines: read the journal itself.
+    return live[0] ? this.getJournal(live[0].ManualJournalID) : null;
+  }
+
+  async getJournal(id: string): Promise<BooksJournal | null> {
+    const found = await this.http.request<{ ManualJournals?: XeroManualJournal[] }>(
+      'GET',
+      `/ManualJournals/${id}`,
+    );
+    const journal = found?.ManualJournals?.[0];
+    return journal ? toJournal(journal) : null;
+  }
+
+  async createJournal(draft: BooksJournalDraft, key: string): Promise<void> {
+    const journal = {
+      Narration: `${tagged(draft.tag)} ${draft.narration}`.slice(0, 4000),
+      Date: draft.date,
+      Status: 'POSTED',
+      LineAmountTypes: 'NoTax',
+      // An accrual summary (receivables): on cash-basis reports it would show revenue unpaid.
+      ShowOnCashBasisReports: false,
+      JournalLines: draft.lines.map((l) => ({
+        LineAmount: num(l.amount),
+        AccountCode: l.accountId,
+        Description: l.description,
+      })),
+    };
+    await this.write('PUT', '/ManualJournals', { ManualJournals: [journal] }, key);
+  }
+
   async findContacts(name: string): Promise<BooksRef[]> {
     const found = await this.http.request<{ Contacts?: { ContactID: string; Name?: string }[] }>(
       'GET',
@@ -192,7 +261,7 @@ export class XeroBooks implements Books {
     await this.write('PUT', '/Contacts', { Contacts: [{ Name: name }] }, key);
   }
 
-  async mappingCandidates(kind: 'account' | 'tax' | 'payment'): Promise<BooksRef[]> {
+  async mappingCandidates(kind: Exclude<MappingKind, 'customer'>): Promise<BooksRef[]> {
     if (kind === 'tax') {
       const found = await this.http.request<{
         TaxRates?: { TaxType?: string; Name?: string; Status?: string }[];
@@ -212,6 +281,9 @@ export class XeroBooks implements Books {
       }[];
     }>('GET', '/Accounts');
     const live = (found?.Accounts ?? []).filter((a) => a.Status !== 'ARCHIVED');
+    // Journal lines may quote any coded account of the chart.
+    if (kind === 'ledger')
+      return live.filter((a) => a.Code).map((a) => ({ id: a.Code!, code: a.Code!, name: a.Name ?? '' }));
     // Lines quote a revenue account's code; payments a bank account's id.
     return kind === 'account'
       ? live

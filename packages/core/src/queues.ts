@@ -63,6 +63,19 @@ export const AccountingSyncPayload = z
       .regex(/^[A-Za-z0-9_-]+$/),
   })
   .strict();
+/** Journal mode: one day's summarised journal for one business unit ("none" when it has none). */
+export const AccountingJournalPayload = z
+  .object({
+    tenantId,
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    businessUnit: z.string().regex(/^(\d{1,18}|none)$/),
+    version: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  })
+  .strict();
 /** Accounting reconcile: compare ServiceTitan with the books (observe mode, differences). */
 export const AccountingReconcilePayload = z
   .object({
@@ -162,6 +175,12 @@ export const QUEUE_CATALOG = {
     next: null,
     options: { ...STAGE_OPTIONS, concurrency: 2 },
   },
+  'accounting.journal': {
+    payload: AccountingJournalPayload,
+    stage: 'accounting',
+    next: null,
+    options: { ...STAGE_OPTIONS, concurrency: 2 },
+  },
   'accounting.reconcile': {
     payload: AccountingReconcilePayload,
     stage: 'accounting',
@@ -197,6 +216,7 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>): 
     return `recon-${p.tenantId}.${p.subject}.${p.subjectId}.v${p.version}${p.recheck ? `.${p.recheck}` : ''}`;
   if (queue === 'invoice.deliver') return `run-${p.runId}.deliver.r${p.revision}`;
   if (queue === 'accounting.sync') return `acct-${p.tenantId}.inv${p.invoiceId}.${p.version}`;
+  if (queue === 'accounting.journal') return `acct-${p.tenantId}.jrn${p.day}.${p.businessUnit}.${p.version}`;
   if (queue === 'accounting.reconcile') return `acct-${p.tenantId}.reconcile.${p.version}`;
   if (queue === 'message.send') return `msg-${p.messageId}${p.notBefore ? `.t${p.notBefore}` : ''}`;
   if (queue === 'collections.evaluate') return `coll-eval-${p.tenantId}.${p.day}`;

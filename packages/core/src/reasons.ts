@@ -24,9 +24,26 @@ export const PAYMENT_REASONS = [
   'apply_failed',
 ] as const;
 
+/** Accounting sync (issue 17): differences between ServiceTitan, the books and the bank. */
+export const ACCOUNTING_REASONS = [
+  'books_missing_invoice',
+  'books_unknown_invoice',
+  'books_duplicate',
+  'books_amount',
+  'books_payment',
+  'books_payment_wrong_invoice',
+  'books_changed_after_sync',
+  'books_exported_elsewhere',
+  'books_journal',
+  'bank_missing_deposit',
+  'bank_unexplained_deposit',
+  'bank_amount',
+] as const;
+
 export type InvoiceReason = (typeof INVOICE_REASONS)[number];
 export type PaymentReason = (typeof PAYMENT_REASONS)[number];
-export type ReasonCode = InvoiceReason | PaymentReason;
+export type AccountingReason = (typeof ACCOUNTING_REASONS)[number];
+export type ReasonCode = InvoiceReason | PaymentReason | AccountingReason;
 
 export const REASON_LABELS: Record<ReasonCode, string> = {
   low_confidence: 'Low confidence',
@@ -47,4 +64,16 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
   batch_unresolved: 'Batch deposit not resolved',
   pre_tax_payment: 'Paid the pre-tax total',
   apply_failed: 'Applying the payment failed',
+  books_missing_invoice: 'Invoice missing in the books',
+  books_unknown_invoice: 'Books invoice not in ServiceTitan',
+  books_duplicate: 'Invoice twice in the books',
+  books_amount: 'Books amount differs',
+  books_payment: 'Books payment differs',
+  books_payment_wrong_invoice: 'Payment on the wrong invoice in the books',
+  books_changed_after_sync: 'Changed in ServiceTitan and in the books',
+  books_exported_elsewhere: 'Exported by another integration',
+  books_journal: 'Our journal differs in the books',
+  bank_missing_deposit: 'Payment not deposited in the bank',
+  bank_unexplained_deposit: 'Bank deposit without a ServiceTitan payment',
+  bank_amount: 'Bank deposit amount differs',
 };

@@ -117,6 +117,8 @@ export interface StartWorkersOptions {
   hooks: WorkerHooks;
   log: Logger;
   concurrency?: Partial<Record<QueueName, number>>;
+  /** BullMQ's job lock and stall check (defaults 30 s each); tests that kill workers shorten them. */
+  lock?: { durationMs: number; stalledIntervalMs: number };
 }
 
 export function startWorkers(options: StartWorkersOptions): Worker[] {
@@ -184,6 +186,9 @@ export function startWorkers(options: StartWorkersOptions): Worker[] {
         prefix: options.prefix,
         concurrency: options.concurrency?.[queue] ?? QUEUE_CATALOG[queue].options.concurrency,
         autorun: true,
+        ...(options.lock
+          ? { lockDuration: options.lock.durationMs, stalledInterval: options.lock.stalledIntervalMs }
+          : {}),
       },
     );
     worker.on('error', (error) => log.error({ queue, err: errorMessage(error) }, 'worker error'));

@@ -20,7 +20,7 @@ import { sendHtml, wantsJson } from '../http/respond.ts';
 import type { ConsoleServices } from '../services.ts';
 import { href } from '../views/html.ts';
 import { type Flash, viewerOf } from '../views/layout.ts';
-import { accountingPage } from './view.ts';
+import { accountingPage, type DayRow } from './view.ts';
 
 const Target = z.object({ tenant: z.string().max(64).optional(), saved: z.string().max(40).optional() });
 const ModeForm = z.object({ tenant: z.string().max(64), mode: z.enum(MODES) });
@@ -38,6 +38,16 @@ export function registerAccountingRoutes(app: FastifyInstance, services: Console
     return openBooks({ db, redis, prefix, credentialsKey, maxInlineWaitMs: 2000 }, tenantId);
   };
 
+  /** The three-way report's per-day totals, newest first. */
+  async function dayRows(tenantId: string, take?: number): Promise<DayRow[]> {
+    const rows = await db.accountingDocument.findMany({
+      where: { tenantId, kind: 'day' },
+      orderBy: { stId: 'desc' },
+      ...(take ? { take } : {}),
+    });
+    return rows.map((r) => r.detail as unknown as DayRow);
+  }
+
   async function tenantOf(request: FastifyRequest, requested: string | undefined) {
     const tenants = await visibleTenants(db, request.auth!.user);
     const tenant = requested ? tenants.find((t) => t.id === requested) : tenants[0];
@@ -53,16 +63,25 @@ export function registerAccountingRoutes(app: FastifyInstance, services: Console
     status = 200,
   ) {
     const { tenants } = await tenantOf(request, tenantId);
-    const [connection, mappings, documents, grouped, findings] = await Promise.all([
+    const [connection, mappings, documents, grouped, findings, days] = await Promise.all([
       db.accountingConnection.findUnique({ where: { tenantId } }),
       db.accountingMapping.findMany({ where: { tenantId }, orderBy: [{ kind: 'asc' }, { stName: 'asc' }] }),
-      db.accountingDocument.findMany({ where: { tenantId }, orderBy: { updatedAt: 'desc' }, take: 100 }),
-      db.accountingDocument.groupBy({ by: ['status'], where: { tenantId }, _count: { _all: true } }),
+      db.accountingDocument.findMany({
+        where: { tenantId, kind: { not: 'day' } },
+        orderBy: { updatedAt: 'desc' },
+        take: 100,
+      }),
+      db.accountingDocument.groupBy({
+        by: ['status'],
+        where: { tenantId, kind: { not: 'day' } },
+        _count: { _all: true },
+      }),
       db.accountingFinding.findMany({
         where: { tenantId, resolvedAt: null },
         orderBy: [{ day: 'desc' }, { key: 'asc' }],
         take: 500,
       }),
+      dayRows(tenantId, 62),
     ]);
     const counts = Object.fromEntries(grouped.map((g) => [g.status, g._count._all]));
     if (wantsJson(request)) {
@@ -74,6 +93,7 @@ export function registerAccountingRoutes(app: FastifyInstance, services: Console
         counts,
         documents,
         findings,
+        days,
         flash,
       });
     }
@@ -97,6 +117,7 @@ export function registerAccountingRoutes(app: FastifyInstance, services: Console
         documents,
         counts,
         findings,
+        days,
         flash,
       }),
       status,
@@ -172,6 +193,22 @@ export function registerAccountingRoutes(app: FastifyInstance, services: Console
     await services.queues.enqueue('accounting.reconcile', { tenantId, version: `m${Date.now()}` });
     if (wantsJson(request)) return reply.send({ ...key, externalId: form.externalId, status: 'confirmed' });
     return reply.redirect(href('/settings/accounting', { tenant: tenantId, saved: 'mapping' }), 303);
+  });
+
+  app.get('/settings/accounting/days.csv', async (request, reply) => {
+    const { tenant } = parseInput(Target, request.query);
+    const { tenantId } = await tenantOf(request, tenant);
+    const rows = (await dayRows(tenantId)).reverse();
+    const lines = [
+      'day,st_invoiced,books_invoiced,st_received,bank_deposited,differences',
+      ...rows.map((d) =>
+        [d.day, d.stInvoiced, d.booksInvoiced ?? '', d.stReceived, d.bankDeposited, d.differences].join(','),
+      ),
+    ];
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="accounting-days-${tenantId}.csv"`)
+      .send(`${lines.join('\n')}\n`);
   });
 
   app.get('/settings/accounting/differences.csv', async (request, reply) => {

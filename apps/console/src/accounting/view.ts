@@ -12,6 +12,17 @@ import type {
 import { href, html } from '../views/html.ts';
 import { csrfField, type Flash, layout, type Viewer } from '../views/layout.ts';
 
+/** One day of the three-way report (ServiceTitan ↔ books ↔ bank). */
+export interface DayRow {
+  day: string;
+  stInvoiced: string;
+  /** Null in journal mode (no invoices in the books; the journals are checked instead). */
+  booksInvoiced: string | null;
+  stReceived: string;
+  bankDeposited: string;
+  differences: number;
+}
+
 export interface AccountingView {
   tenantId: string;
   tenants: { id: string; name: string }[];
@@ -21,6 +32,7 @@ export interface AccountingView {
   documents: AccountingDocument[];
   counts: Record<string, number>;
   findings: AccountingFinding[];
+  days: DayRow[];
   flash?: Flash;
 }
 
@@ -81,6 +93,13 @@ ${v.documents.map(
     d,
   ) => html`<tr><td>${d.number ?? d.stId}</td><td>${d.status}</td><td>${d.amount?.toFixed(2) ?? ''}</td><td>${d.externalId ?? ''}</td><td>${d.updatedAt.toISOString()}</td>
 <td><small>${JSON.stringify(d.detail).slice(0, 200)}</small></td></tr>`,
+)}</tbody></table></section>
+<section aria-labelledby="days"><h2 id="days">By day: ServiceTitan, books, bank</h2>
+<p><a href="${href('/settings/accounting/days.csv', { tenant: v.tenantId })}">Download CSV</a> · card deposits are shown before the processor's fee</p>
+<table><thead><tr><th scope="col">Day</th><th scope="col">Invoiced in ServiceTitan</th><th scope="col">In the books</th><th scope="col">Payments in ServiceTitan</th><th scope="col">Deposited in the bank</th><th scope="col">Differences</th></tr></thead><tbody>
+${v.days.map(
+  (d) =>
+    html`<tr><td>${d.day}</td><td class="num">${d.stInvoiced}</td><td class="num">${d.booksInvoiced ?? 'journal'}</td><td class="num">${d.stReceived}</td><td class="num">${d.bankDeposited}</td><td class="num">${d.differences ? html`<strong>${String(d.differences)}</strong>` : '0'}</td></tr>`,
 )}</tbody></table></section>
 <section aria-labelledby="diff"><h2 id="diff">Differences (${v.findings.length})</h2>
 <p><a href="${href('/settings/accounting/differences.csv', { tenant: v.tenantId })}">Download CSV</a></p>

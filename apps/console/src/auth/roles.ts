@@ -285,6 +285,13 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
     tenant: 'tenant',
     what: 'Open ServiceTitan ↔ books differences as CSV',
   },
+  {
+    method: 'GET',
+    url: '/settings/accounting/days.csv',
+    access: ADMINS,
+    tenant: 'tenant',
+    what: 'ServiceTitan ↔ books ↔ bank totals by day as CSV',
+  },
   { method: 'GET', url: '/users', access: ADMINS, tenant: 'none', what: 'Users' },
   { method: 'POST', url: '/users', access: ADMINS, tenant: 'none', what: 'Create a user' },
   { method: 'POST', url: '/users/:id', access: ADMINS, tenant: 'none', what: 'Change a user' },

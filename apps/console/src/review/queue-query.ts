@@ -1,6 +1,6 @@
 // The queue's filters as they arrive in a query string or form, validated, and turned into
 // repository filters. Empty form fields mean "no filter".
-import { INVOICE_REASONS, PAYMENT_REASONS } from '@invoicer/core';
+import { ACCOUNTING_REASONS, INVOICE_REASONS, PAYMENT_REASONS } from '@invoicer/core';
 import { QUEUE_SORTS, type QueueFilters, REVIEW_STATUSES, type ReviewStatus } from '@invoicer/db';
 import { z } from 'zod';
 import { isManager, type Role } from '../auth/roles.ts';
@@ -29,7 +29,11 @@ export const QueueQuery = z
     ),
     kind: blank(z.enum(['invoice', 'payment'], { message: 'must be invoice or payment' }).optional()),
     reason: blank(
-      z.enum([...INVOICE_REASONS, ...PAYMENT_REASONS], { message: 'is not a review reason' }).optional(),
+      z
+        .enum([...INVOICE_REASONS, ...PAYMENT_REASONS, ...ACCOUNTING_REASONS], {
+          message: 'is not a review reason',
+        })
+        .optional(),
     ),
     bu: id,
     jobType: id,

@@ -66,6 +66,14 @@ function resolution(item: ReviewItem, names: ItemPageModel['names']): SafeHtml {
     ${item.resolvedAt ? html` by ${names.resolvedBy ?? item.resolvedBy ?? 'someone'} at ${timeTag(item.resolvedAt)}` : ''}${r.reason ? html`: “${r.reason}”` : ''}${r.note ? html`: “${r.note}”` : ''}</p>`;
 }
 
+/** A difference between ServiceTitan, the books and the bank: it closes when they agree again. */
+function accountingDifferencePanel(item: ItemPageModel['view']['item']): SafeHtml {
+  const d = (item.details ?? {}) as Record<string, string | null>;
+  return html`<section class="panel" aria-labelledby="acct-title"><h2 id="acct-title">Accounting difference</h2>
+  <p>${item.summary}</p><dl class="facts"><dt>Day</dt><dd>${d.day ?? '—'}</dd><dt>ServiceTitan</dt><dd>${d.stAmount ?? '—'}</dd><dt>Books</dt><dd>${d.booksAmount ?? '—'}</dd></dl>
+  <p class="small muted">Correct it in the books, the bank import or ServiceTitan; the next comparison closes this item by itself. <a href="/settings/accounting?tenant=${item.tenantId}">Accounting sync</a></p></section>`;
+}
+
 function decisions(viewer: Viewer, m: ItemPageModel, role: Role): SafeHtml {
   const { item, draft, manager } = m.view;
   if (!m.canAct || item.kind !== 'invoice') return html``;
@@ -155,7 +163,9 @@ ${conversationsSection(m.conversations)}
 ${
   item.kind === 'payment'
     ? paymentPanel(viewer, item, m.canAct)
-    : html`<div class="item-grid">
+    : item.kind === 'accounting'
+      ? accountingDifferencePanel(item)
+      : html`<div class="item-grid">
   <div class="item-main">
   ${draftPanel(viewer, {
     itemId: item.id,

@@ -1,6 +1,6 @@
 // The review queue: filters, counts per reason, the list (keyset "next page") and the
 // "start reviewing" button that claims the oldest workable item.
-import { INVOICE_REASONS, PAYMENT_REASONS } from '@invoicer/core';
+import { ACCOUNTING_REASONS, INVOICE_REASONS, PAYMENT_REASONS } from '@invoicer/core';
 import { QUEUE_SORTS, type QueueCounts, type QueuePage, REVIEW_STATUSES } from '@invoicer/db';
 import { ACTIVE, type QueueQuery } from '../review/queue-query.ts';
 import { age, money, reasonLabel, statusBadge, statusLabel, timeTag } from './format.ts';
@@ -51,7 +51,7 @@ function input(name: string, label: string, value: string | number | undefined, 
 
 function filters(m: QueueViewModel): SafeHtml {
   const q = m.query;
-  const reasons = [...INVOICE_REASONS, ...PAYMENT_REASONS].map(
+  const reasons = [...INVOICE_REASONS, ...PAYMENT_REASONS, ...ACCOUNTING_REASONS].map(
     (r) => [r, reasonLabel(r)] as [string, string],
   );
   return html`<form method="get" action="/queue" class="filters" role="search" aria-label="Filter the queue">

@@ -17,3 +17,12 @@ export const contactKey = (provider: Provider, tenantId: string, customerId: num
 
 export const exportMarkKey = (tenantId: string, invoiceId: number, externalId: string) =>
   `st:${tenantId}:invoice:${invoiceId}:markasexported:${externalId}`;
+
+/** One revision of a day's journal for a business unit (1 = the summary, then adjustments). */
+export const journalKey = (
+  provider: Provider,
+  tenantId: string,
+  day: string,
+  businessUnit: string,
+  revision: number,
+) => booksKey(provider, tenantId, 'journal', day, businessUnit, `r${revision}`);

@@ -77,6 +77,12 @@ export async function sqlTransaction<T>(db: Db, work: (tx: SqlTx) => Promise<T>)
   }
   const client = await pool.connect();
   let broken = false;
+  // A checked-out client's 'error' (its server went away mid-transaction) has no listener of the
+  // pool's: without this one it would end the process. The pending query rejects on its own.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work({
@@ -93,6 +99,7 @@ export async function sqlTransaction<T>(db: Db, work: (tx: SqlTx) => Promise<T>)
     });
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

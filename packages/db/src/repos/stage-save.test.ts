@@ -1,6 +1,7 @@
 // saveStageResult (issue 12): the output and the run's move are saved together or not at all,
 // in one statement without `also`, in one plain-SQL transaction with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, sqlTransaction } from '../client.ts';
 import { createTestDatabase, type TestDatabase } from '../testing.ts';
 import { appendAuditTx, verifyAuditChain } from './audit.ts';
 import { RunMovedError, saveStageResult } from './runs.ts';
@@ -97,5 +98,16 @@ describe('saveStageResult', () => {
     expect((await t.db.pipelineRun.findUniqueOrThrow({ where: { id: other.id } })).stage).toBe('detect');
     // The rolled-back append left the chain (and its head) as they were.
     expect(await verifyAuditChain(t.db, 'acme')).toMatchObject({ ok: true, events: 1 });
+  });
+
+  it('a connection lost mid-transaction rejects the transaction; the process and the pool live on', async () => {
+    // The server ends the connection while it is checked out (as when Postgres stops): its
+    // 'error' event must not reach the process unhandled.
+    await expect(
+      sqlTransaction(t.db, async (tx) => {
+        await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      }),
+    ).rejects.toThrow();
+    expect(await sql<{ one: number }>(t.db, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 });

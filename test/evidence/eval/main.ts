@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dropDatabase } from '@invoicer/backtest';
 import { InvalidInputError } from '@invoicer/core';
 import { prepareDatabase, startCluster } from '@invoicer/demo';
 import { BaseEnv, checkRedis, createLogger, loadConfig, runCli } from '@invoicer/platform';
 import { loadTenantFixture } from '@invoicer/servicetitan';
 import { loadSimEvidence } from '@invoicer/st-sim';
 import { type EvidenceTruth, generateTenant } from '@invoicer/st-sim/generator';
-import pg from 'pg';
 import { evidenceSettings, replayEnv, replayEvidence, replaySimOptions, simEvidenceOf } from './replay.ts';
 import { formatScore, scoreEvidence, unmetTargets } from './score.ts';
 
@@ -26,17 +26,9 @@ function int(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
+/** Its own database, recreated each run (dropped with the cross-shop eval's helper). */
 async function freshDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await dropDatabase(url);
   await prepareDatabase(url);
 }
 

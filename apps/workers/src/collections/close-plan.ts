@@ -63,12 +63,7 @@ export async function closePlan(
       key: key('close-field'),
       operation: 'invoice.customFields',
       request: { name: settings.customField, value },
-      send: () =>
-        client
-          .setInvoiceCustomFields({
-            operations: [{ objectId: invoiceId, customFields: [{ name: settings.customField, value }] }],
-          })
-          .then(() => undefined),
+      send: () => client.setInvoiceCustomField(invoiceId, settings.customField, value),
       find: (s) =>
         ((s as Snapshot).invoice.customFields ?? []).some(
           (f) =>

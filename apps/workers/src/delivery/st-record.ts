@@ -53,12 +53,7 @@ export async function recordSendInServiceTitan(
       key: keys.field,
       operation: 'invoice.customFields',
       request: { name: settings.sentField, value },
-      send: () =>
-        client
-          .setInvoiceCustomFields({
-            operations: [{ objectId: invoiceId, customFields: [{ name: settings.sentField, value }] }],
-          })
-          .then(() => undefined),
+      send: () => client.setInvoiceCustomField(invoiceId, settings.sentField, value),
       find: (snapshot: unknown) => {
         const f = ((snapshot as Snapshot).invoice.customFields ?? []).find(
           (c) => c.name === settings.sentField,

@@ -245,17 +245,7 @@ export async function post(
         key: `${prefix}:status-field`,
         operation: 'invoice.customFields',
         request: { name: STATUS_FIELD, value: `posted r${payload.revision}` },
-        send: () =>
-          client
-            .setInvoiceCustomFields({
-              operations: [
-                {
-                  objectId: invoiceId,
-                  customFields: [{ name: STATUS_FIELD, value: `posted r${payload.revision}` }],
-                },
-              ],
-            })
-            .then(() => undefined),
+        send: () => client.setInvoiceCustomField(invoiceId, STATUS_FIELD, `posted r${payload.revision}`),
         find: (snapshot: unknown) => {
           const field = ((snapshot as Invoice).customFields ?? []).find((f) => f.name === STATUS_FIELD);
           return field?.value === `posted r${payload.revision}`

@@ -308,6 +308,12 @@ export class StClient {
       idempotent: true,
     });
   }
+  /** One custom field of one invoice (the form every ledgered status write uses). */
+  async setInvoiceCustomField(invoiceId: number, name: string, value: string): Promise<void> {
+    await this.setInvoiceCustomFields({
+      operations: [{ objectId: invoiceId, customFields: [{ name, value }] }],
+    });
+  }
 
   // ---- payments -----------------------------------------------------------------------------
   listPayments(query: Record<string, QueryValue>) {

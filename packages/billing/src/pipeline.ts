@@ -11,6 +11,7 @@ import {
   type RuleConcept,
 } from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
+import { withMeasuredQuantities } from './detect/measured-quantity.ts';
 import { policyLines, policyMissingRisk, policyPredictions } from './detect/policy-lines.ts';
 import { applyRulePack, RulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
@@ -267,7 +268,10 @@ export function detectStage(
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),
   ]);
-  const proposals = applyReviewerVerdicts(merged, knowledge.reviewerVerdicts);
+  const proposals = applyReviewerVerdicts(
+    withMeasuredQuantities(merged, catalogById, input.mentions),
+    knowledge.reviewerVerdicts,
+  );
   // Only what is more likely right than wrong goes on the draft; the rest stays a suggestion
   // the reviewer sees (and counts against the invoice's confidence).
   const suggestions = proposals.filter((l) => l.confidence < ADD_THRESHOLD);

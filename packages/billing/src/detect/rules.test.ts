@@ -17,7 +17,7 @@ import {
 } from '../test-fixtures.ts';
 import type { CatalogSku, ProposedLine } from '../types.ts';
 import { conceptSkus } from './concepts.ts';
-import { applyRulePack, type RuleInput, RulePack } from './rules.ts';
+import { applyRulePack, type RuleInput, RulePack, removedUnits } from './rules.ts';
 
 interface Scenario extends ContextOverrides {
   /** Rule-pack settings (merged into the defaults by the real schema). */
@@ -326,6 +326,25 @@ describe('disposal', () => {
     expect(line.confidence).toBe(0.65);
     const two = rules({ ...EQUIPMENT_REPLACED, notes: ['Hauled away old condenser and water heater'] });
     expect(ruleLine(two, 'disposal')?.quantity).toBe('2');
+  });
+
+  it.each([
+    [
+      'demo old heat pump and air handler / OLD SYSTEM WAS A R-22 UNIT',
+      [['heat', 'pump'], ['air', 'handler'], ['system'], ['unit']],
+      2,
+    ],
+    ['pulled old furnace - old unit 20 yrs', [['furnace'], ['unit']], 1],
+    ['removed the old unit', [['unit']], 1],
+    ['removed old air filter', [['air', 'filter']], 0],
+  ])('counts the old units in "%s" once each', (clause, words, units) => {
+    const mentions = (words as string[][]).map((w, i) => ({
+      ...mentionsOf('old condenser')[0]!,
+      id: String(i),
+      words: w,
+      clauseText: clause as string,
+    }));
+    expect(removedUnits(mentions)).toBe(units);
   });
 
   it('fires when the equipment came from the notes rather than the technician’s items', () => {

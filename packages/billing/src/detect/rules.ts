@@ -232,17 +232,35 @@ export function applyRulePack(input: RuleInput): ProposedLine[] {
   return out;
 }
 
-/** Old units the notes say were taken out ("removed the old condenser and furnace"). */
-function removedUnits(mentions: Mention[]): number {
+/** Words naming one piece of equipment (an air handler is one unit, not "air" and "handler"). */
+const UNIT_WORDS: Record<string, string> = {
+  condenser: 'condenser',
+  furnace: 'furnace',
+  heater: 'heater',
+  tank: 'heater',
+  handler: 'air handler',
+  pump: 'heat pump',
+  boiler: 'boiler',
+};
+
+/**
+ * Old units the notes say were taken out ("removed the old condenser and furnace"). "Unit" or
+ * "system" is one more only when no unit is named: "old R-22 unit" after "pulled the heat pump
+ * and air handler" is the same equipment again.
+ */
+export function removedUnits(mentions: Mention[]): number {
   const removal = /\b(remov\w*|demo\w*|old|haul\w*|took out|pulled out|disconnected)\b/i;
   const units = new Set<string>();
+  let generic = false;
   for (const m of mentions) {
     if (!removal.test(m.clauseText)) continue;
-    for (const w of m.words)
-      if (/^(condenser|furnace|heater|air|handler|pump|unit|boiler|tank)$/.test(w))
-        units.add(w === 'tank' ? 'heater' : w);
+    for (const w of m.words) {
+      const unit = UNIT_WORDS[w];
+      if (unit) units.add(unit);
+      else if (w === 'unit' || w === 'system') generic = true;
+    }
   }
-  return units.size;
+  return units.size || (generic ? 1 : 0);
 }
 
 /**

@@ -60,19 +60,26 @@ function specScore(mention: Mention, sku: CatalogSku): number {
   return Math.max(-1, Math.min(1, score));
 }
 
+/** How a price-book entry sold by a unit says so, in its unit of measure or its name. */
+const SKU_UNITS: Record<string, RegExp> = {
+  lb: /\b(lb|lbs|pound|per\s*lb|#)\b/,
+  oz: /\b(oz|ounce)\b/,
+  foot: /\b(ft|foot|feet|per\s*ft|lf)\b/,
+  inch: /\b(in|inch)\b/,
+  gallon: /\b(gal|gallon)\b/,
+  quart: /\b(qt|qts|quart|quarts)\b/,
+  hour: /\b(hr|hour|hourly|labor)\b/,
+};
+
+/** Whether the SKU is sold by the unit a note measured in ("5 QT" → a per-quart SKU). */
+export function skuSoldBy(unit: Mention['unit'], sku: CatalogSku): boolean {
+  if (!unit || unit === 'each') return false;
+  const pattern = SKU_UNITS[unit];
+  return pattern?.test(`${sku.unitOfMeasure ?? ''} ${sku.name}`.toLowerCase()) ?? false;
+}
+
 function unitScore(mention: Mention, sku: CatalogSku): number {
-  if (!mention.unit || mention.unit === 'each') return 0;
-  const uom = `${sku.unitOfMeasure ?? ''} ${sku.name}`.toLowerCase();
-  const wants: Record<string, RegExp> = {
-    lb: /\b(lb|lbs|pound|per\s*lb|#)\b/,
-    oz: /\b(oz|ounce)\b/,
-    foot: /\b(ft|foot|feet|per\s*ft|lf)\b/,
-    inch: /\b(in|inch)\b/,
-    gallon: /\b(gal|gallon)\b/,
-    hour: /\b(hr|hour|hourly|labor)\b/,
-  };
-  const pattern = wants[mention.unit];
-  return pattern?.test(uom) ? 1 : 0;
+  return skuSoldBy(mention.unit, sku) ? 1 : 0;
 }
 
 function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): number {

@@ -2,6 +2,7 @@
 // by the tenant's own vocabulary (rare words matter more), agreement of specs ("45/5",
 // "r410a", "3/4"), unit compatibility (pounds → a per-pound SKU), the retriever's similarity
 // and votes from past invoice lines. Every component is reported as evidence.
+import { SKU_TEXT_SYNONYMS } from '../text/lexicon.ts';
 import { DIMENSIONS, type Mention } from '../text/mentions.ts';
 import { contentWords, idf, type Vocabulary, withSynonyms } from '../text/vocabulary.ts';
 import type { CatalogSku, Evidence } from '../types.ts';
@@ -82,6 +83,29 @@ function unitScore(mention: Mention, sku: CatalogSku): number {
   return skuSoldBy(mention.unit, sku) ? 1 : 0;
 }
 
+/** Per SKU, its name's words that a trade synonym stands for ("NM-B" ↔ "romex"). */
+const synonymPairs = new WeakMap<CatalogSku, { nameWords: string[]; synonyms: string[] }[]>();
+
+/**
+ * The SKU's name words a mention says by a synonym: "romex" names the "NM" of "NM-B Cable",
+ * so the name is as covered as if the note had said "NM".
+ */
+function namedBySynonym(sku: CatalogSku, mentionWords: ReadonlySet<string>): Set<string> {
+  let pairs = synonymPairs.get(sku);
+  if (!pairs) {
+    pairs = [];
+    for (const [pattern, words] of SKU_TEXT_SYNONYMS) {
+      const match = pattern.exec(sku.name);
+      if (match) pairs.push({ nameWords: contentWords(match[0]), synonyms: contentWords(words) });
+    }
+    synonymPairs.set(sku, pairs);
+  }
+  const out = new Set<string>();
+  for (const pair of pairs)
+    if (pair.synonyms.some((w) => mentionWords.has(w))) for (const w of pair.nameWords) out.add(w);
+  return out;
+}
+
 function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): number {
   const mentionWords = new Set(mention.words);
   const nameWords = new Set(contentWords(`${sku.name}`));
@@ -98,10 +122,11 @@ function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): nu
   }
   let nameWeight = 0;
   let nameHit = 0;
+  const named = namedBySynonym(sku, mentionWords);
   for (const w of nameWords) {
     const weight = idf(vocabulary, w);
     nameWeight += weight;
-    if (mentionWords.has(w)) nameHit += weight;
+    if (mentionWords.has(w) || named.has(w)) nameHit += weight;
   }
   const precision = mentionWeight ? mentionHit / mentionWeight : 0;
   const recall = nameWeight ? nameHit / nameWeight : 0;

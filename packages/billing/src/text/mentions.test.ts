@@ -218,6 +218,22 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(m).toMatchObject({ quantity: 3, unit: 'lb', billable: true, use: 'action' });
   });
 
+  it.each([
+    ['Topped off the charge with seven and a half lbs of 410a', 7.5],
+    ['added 2 1/2 lbs 410a', 2.5],
+    ['added two and one half lbs of 410a', 2.5],
+    ['added a half lb of 410a', 0.5],
+    ['added one half lb of 410a', 0.5],
+    ['added sixteen lbs of 410a', 16],
+    ['added eighteen lbs of 410a', 18],
+  ])('"%s": the whole amount is read', (note, quantity) => {
+    expect(mention(note, 'r410a')).toMatchObject({ quantity, unit: 'lb' });
+  });
+
+  it.each(['Installed 46 linear feet of new copper', 'ran 46 lf of copper'])('"%s": 46 feet', (note) => {
+    expect(mention(note, 'copper')).toMatchObject({ quantity: 46, unit: 'foot' });
+  });
+
   it('"10\' of 3/4 copper": ten feet, 3/4 is the size not the count, measured means used', () => {
     const m = mention("10' of 3/4 copper", 'copper');
     expect(m).toMatchObject({

@@ -276,12 +276,16 @@ const QTY_UNITS: Record<string, Mention['unit']> = {
   hrs: 'hour',
   hour: 'hour',
   hours: 'hour',
+  lf: 'foot',
   ea: 'each',
   each: 'each',
   pcs: 'each',
   pc: 'each',
   x: 'each',
 };
+
+/** Units of length, which "linear" may qualify. */
+const LENGTHS: Record<string, Mention['unit']> = { ft: 'foot', feet: 'foot', foot: 'foot', "'": 'foot' };
 
 interface Word {
   token: Token;
@@ -429,11 +433,15 @@ function quantityNear(
   for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
     if (separated(k)) break;
     const value = numberValue(tokens[k]!.text);
-    const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
+    // "46 linear feet": the unit may be qualified.
+    const unit =
+      QTY_UNITS[tokens[k + 1]?.text ?? ''] ??
+      (/^(linear|lin)$/.test(tokens[k + 1]?.text ?? '') ? LENGTHS[tokens[k + 2]?.text ?? ''] : undefined);
     // "2 gal expansion tank", "50 gallon heater": a capacity right before the item is its size.
     const size = unit === 'gallon' && k + 2 === i;
     if (value !== null && unit && unit !== 'each' && !size && !/^(a|an)$/.test(tokens[k]!.text)) {
-      return { quantity: value, unit, start: tokens[k]!.start };
+      const amount = withWhole(tokens, k, value);
+      return { quantity: amount.value, unit, start: tokens[amount.from]!.start };
     }
     if (ACTION_WORDS.has(tokens[k]!.text)) break;
   }
@@ -473,6 +481,29 @@ function quantityNear(
 }
 
 const SEPARATOR = /[&]|\band\b|\bw\/|\bwith\b/i;
+
+/**
+ * A fraction with its whole number before it: "seven and a half lbs" is 7.5, "2 1/2 lb" 2.5
+ * ("one half lb" stays a half: a whole in words needs its "and").
+ */
+function withWhole(tokens: Token[], k: number, value: number): { value: number; from: number } {
+  if (value >= 1) return { value, from: k };
+  const at = (n: number) => tokens[n]?.text ?? '';
+  const whole = (n: number, words: boolean) => {
+    const v = numberValue(at(n));
+    const ok =
+      v !== null && v >= 1 && Number.isInteger(v) && (words ? !/^(a|an)$/.test(at(n)) : /^\d+$/.test(at(n)));
+    return ok ? v : null;
+  };
+  const digits = whole(k - 1, false);
+  if (digits !== null) return { value: digits + value, from: k - 1 };
+  const article = /^(a|an|one)$/.test(at(k - 1)) ? 1 : 0;
+  if (at(k - 1 - article) === 'and') {
+    const w = whole(k - 2 - article, true);
+    if (w !== null) return { value: w + value, from: k - 2 - article };
+  }
+  return { value, from: k };
+}
 
 function properFraction(text: string): boolean {
   const m = /^(\d+)\/(\d+)$/.exec(text);

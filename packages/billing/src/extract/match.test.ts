@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
+import { scoreCandidates, skuSoldBy } from './match.ts';
+
+const ROMEX = sku(1, {
+  kind: 'material',
+  code: 'MAT-NM-63',
+  name: 'NM-B Cable 6/3 (per ft)',
+  unitOfMeasure: 'Foot',
+});
+const EMT = sku(2, {
+  kind: 'material',
+  code: 'MAT-EMT-34',
+  name: 'EMT Conduit 3/4" (per ft)',
+  unitOfMeasure: 'Foot',
+});
+const OIL = sku(3, { kind: 'material', code: '50072', name: 'GEN OIL 5W-30 SYNTHETIC (QT)' });
+
+describe('scoreCandidates', () => {
+  it('a trade synonym covers the name it stands for: "Romex" is the NM-B cable', () => {
+    const catalog = [ROMEX, EMT];
+    const [mention] = mentionsOf('Installed 46 linear feet of new 6-3 Romex.', vocabularyOf(catalog));
+    expect(mention).toMatchObject({ quantity: 46, unit: 'foot' });
+    const [best] = scoreCandidates(
+      mention!,
+      catalog.map((s) => ({ sku: s, similarity: 0, historyVotes: 0 })),
+      vocabularyOf(catalog),
+    );
+    expect(best!.sku.code).toBe('MAT-NM-63');
+    // Above what the local chooser needs to pick a SKU (decideFromScores: 0.42).
+    expect(best!.score).toBeGreaterThan(0.42);
+  });
+});
+
+describe('skuSoldBy', () => {
+  it('reads the unit from the unit of measure or the name', () => {
+    expect(skuSoldBy('foot', ROMEX)).toBe(true);
+    expect(skuSoldBy('quart', OIL)).toBe(true);
+    expect(skuSoldBy('lb', OIL)).toBe(false);
+    expect(skuSoldBy('each', ROMEX)).toBe(false);
+  });
+});

@@ -3,6 +3,7 @@
 import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
 import { describe, expect, it } from 'vitest';
 import type { ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
+import { openMentions } from './extract/note-lines.ts';
 import type { HistoryModel } from './history/model.ts';
 import {
   detectStage,
@@ -51,7 +52,7 @@ async function runJob(
   const draft = draftStage(context, k, {
     lines: priced,
     flags: detected.flags,
-    unmatchedBillableMentions: extracted.unmatched.filter((m) => m.use !== 'none').length,
+    unmatchedBillableMentions: openMentions(extracted).length,
     features: detected.features,
   });
   return { context, extracted, detected, priced, draft, route: routeStage(context, draft, tenant) };

@@ -11,6 +11,7 @@ import {
   type NoteLinesResult,
   noteLineEvidence,
   noteTexts,
+  openMentions,
   requestNotes,
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
@@ -99,8 +100,9 @@ export async function extract(
       },
       noteLines: lines.added,
       confirmations: [...lines.confirmations].map(([itemId, ms]) => [itemId, ms.map((m) => m.id)]),
-      // Only a mention the notes say was used can be a missed line.
-      unmatchedMentionIds: lines.unmatched.filter((m) => m.use !== 'none').map((m) => m.id),
+      // Only a mention the notes say was used can be a missed line; a counted part nobody
+      // bills is an open question too.
+      unmatchedMentionIds: openMentions(lines).map((m) => m.id),
       nonBillable: lines.nonBillable.map((n) => ({ mentionId: n.mention.id, skuId: n.skuId })),
       ...(reading ? { reader: reading.reader } : {}),
     };

@@ -11,7 +11,7 @@ import {
 } from '../test-fixtures.ts';
 import { findMentions, type Mention } from '../text/mentions.ts';
 import type { ExistingItem } from '../types.ts';
-import { buildNoteLines, decideFromScores, type NoteLinesInput } from './note-lines.ts';
+import { buildNoteLines, decideFromScores, type NoteLinesInput, openMentions } from './note-lines.ts';
 import { MemoryRetriever, trigramSimilarity } from './retrieval.ts';
 
 const VOCABULARY = vocabularyOf();
@@ -41,6 +41,51 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(note.slice(p.start, p.end)).toBe('2x 45/5 MFD cap');
     expect(line!.confidence).toBeGreaterThan(0.5);
     expect(line!.reason).toContain('Run Capacitor 45/5 MFD');
+  });
+
+  it('a counted part nobody bills ("-> 2 worn caps") is an open question, not a line', () => {
+    const part = CATALOG_BY_ID.get(ID.cap)!;
+    const mention: Mention = {
+      id: 'm1',
+      noteIndex: 0,
+      start: 3,
+      end: 15,
+      text: '2 worn caps',
+      words: ['capacitor'],
+      specs: [],
+      quantity: 2,
+      unit: 'each',
+      polarity: 'neutral',
+      billable: true,
+      use: 'none',
+      clauseText: '-> 2 worn caps',
+    };
+    const lines = (m: Mention, existing: ExistingItem[] = []) =>
+      buildNoteLines({
+        mentions: [m],
+        decisions: [decideFromScores(m, [{ skuId: part.id, code: part.code, score: 0.8 }])],
+        scored: new Map([
+          [
+            'm1',
+            [
+              {
+                sku: part,
+                score: 0.8,
+                components: { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 },
+              },
+            ],
+          ],
+        ]),
+        catalog: CATALOG_BY_ID,
+        existing,
+      });
+    const open = lines(mention);
+    expect(open.added).toEqual([]);
+    expect(openMentions(open).map((m) => m.id)).toEqual(['m1']);
+    // Billed by the technician, a single one, or declined: nothing open.
+    expect(openMentions(lines(mention, [item(1, { skuId: part.id, quantity: '2' })]))).toEqual([]);
+    expect(openMentions(lines({ ...mention, quantity: 1 }))).toEqual([]);
+    expect(openMentions(lines({ ...mention, polarity: 'declined', billable: false }))).toEqual([]);
   });
 
   it('adds no work the shop never bills beside a line on the invoice, when chance predicts it often', () => {

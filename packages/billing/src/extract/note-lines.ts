@@ -42,6 +42,11 @@ export interface NoteLinesResult {
   unmatched: Mention[];
   /** Non-billable mentions (declined, quoted, negated) with the SKU they refer to, if any. */
   nonBillable: { mention: Mention; skuId: number | null }[];
+  /**
+   * Parts the notes count ("2 worn belts") without a word of what was done, that neither the
+   * invoice nor the draft bills: never billed, but open questions for the invoice's confidence.
+   */
+  unplaced: Mention[];
 }
 
 /** Unit-aware quantity: pounds for per-pound SKUs, feet for per-foot, else a count. */
@@ -75,6 +80,8 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
   // already claimed moves to its runner-up when that is nearly as good ("7 20A breakers" next
   // to "6 20A AFCI breakers" are two different breakers).
   const claimed = new Set<number>();
+  // Parts the notes count without saying what was done with them ("-> 2 worn belts (A38)").
+  const counts: { mention: Mention; skuId: number }[] = [];
   const ordered = [...input.decisions].sort((a, b) => topScore(b) - topScore(a));
 
   for (const decision of ordered) {
@@ -132,13 +139,10 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     const best = scored.find((s) => s.sku.id === sku.id);
     // Only parts and work the notes say were used become lines; a bare mention ("checked the
     // furnace") or an equipment, fee or discount name does not.
-    if (
-      mention.use === 'none' ||
-      !NOTE_ADDABLE.has(sku.kind) ||
-      (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE)
-    ) {
-      continue;
-    }
+    if (mention.use === 'none' && sku.kind === 'material' && counted(mention))
+      counts.push({ mention, skuId: sku.id });
+    if (mention.use === 'none' || !NOTE_ADDABLE.has(sku.kind)) continue;
+    if (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE) continue;
     // A part (material) never billed on this kind of job needs the notes to say plainly it was
     // used (a work verb); even then it is less sure than a part the shop bills on such jobs.
     const plausible = input.plausibility?.(sku.id);
@@ -206,7 +210,28 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     line.confidence = Math.min(line.confidence, CONFLICT_CONFIDENCE);
     line.evidence.push({ kind: 'note_span', detail: 'the notes also say this was declined or only quoted' });
   }
-  return { added: [...added.values()], confirmations, unmatched, nonBillable };
+  // Counted but neither billed nor added: maybe replaced, maybe only found worn. Not a line,
+  // but a question for a person that lowers the confidence.
+  const unplaced = counts.filter((c) => !added.has(c.skuId)).map((c) => c.mention);
+  return { added: [...added.values()], confirmations, unmatched, nonBillable, unplaced };
+}
+
+/**
+ * What the notes name that the draft leaves open, for the invoice's confidence and the
+ * reviewer: used items no SKU was placed for, and counted parts nobody bills.
+ */
+export function openMentions(result: Pick<NoteLinesResult, 'unmatched' | 'unplaced'>): Mention[] {
+  return [...result.unmatched.filter((m) => m.use !== 'none'), ...result.unplaced];
+}
+
+/** A count of two or more in the note's own words: "2 worn belts", "(3) filters". */
+function counted(mention: Mention): boolean {
+  return (
+    mention.polarity === 'neutral' &&
+    mention.billable &&
+    (mention.unit === 'each' || mention.unit === null) &&
+    (mention.quantity ?? 0) >= 2
+  );
 }
 
 /** Of past jobs billed a piece of work, the share that also billed the part for it to be implied. */

@@ -16,7 +16,7 @@ import {
 function scan(concept: RuleConcept, catalog: CatalogSku[]): CatalogSku[] {
   const spec = CONCEPTS[concept];
   return catalog
-    .filter((s) => s.active)
+    .filter((s) => s.active && (spec.accepts?.(s) ?? true))
     .map((s) => {
       const name = `${s.name} ${s.code}`;
       const hits = spec.phrases.filter((p) => p.test(name)).length;
@@ -78,5 +78,18 @@ describe('concept SKUs, once per catalogue', () => {
     expect(conceptSkus('tripCharge', CATALOG).map((s) => s.id)).toEqual([ID.trip]);
     expect(conceptSkus('tripCharge', without)).toEqual([]);
     expect(conceptOfSku(without, ID.trip)).toBeNull();
+  });
+});
+
+describe('refrigerant', () => {
+  it('is the gas (a part, or sold by weight), not a task or a fee that names it', () => {
+    const catalog = [
+      sku(1, { kind: 'service', code: 'HV-REP-325', name: 'Electronic Refrigerant Leak Search' }),
+      sku(2, { kind: 'fee', code: 'REF-HANDLING', name: 'Refrigerant Handling Fee' }),
+      sku(3, { kind: 'material', code: 'RFG-454B', name: 'R-454B Refrigerant (per lb)' }),
+      sku(4, { kind: 'service', code: 'RFG-22', name: 'R-22 Refrigerant', unitOfMeasure: 'lb' }),
+    ];
+    expect(conceptSkus('refrigerant', catalog).map((s) => s.code)).toEqual(['RFG-454B', 'RFG-22']);
+    expect(conceptOfSku(catalog, 1)).toBeNull();
   });
 });

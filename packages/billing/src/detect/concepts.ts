@@ -18,6 +18,8 @@ interface ConceptSpec {
   kinds: SkuKind[];
   /** Statements that the concept is not billed even though they do not negate its name. */
   waivers?: RegExp[];
+  /** What else a SKU must be to stand for the concept, beyond its name. */
+  accepts?: (sku: CatalogSku) => boolean;
 }
 
 export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
@@ -77,6 +79,11 @@ export const CONCEPTS: Record<RuleConcept, ConceptSpec> = {
     label: 'refrigerant by the pound',
     phrases: [/\brefrigerant\b/i, /\br-?\d{2,3}[a-z]?\b/i, /\bfreon\b/i, /\bpuron\b/i],
     kinds: ['material', 'service'],
+    // The gas itself: a part, or a line sold by weight. "Electronic Refrigerant Leak Search" (a
+    // task) or a refrigerant handling fee on the invoice does not mean the gas is billed.
+    accepts: (sku) =>
+      sku.kind === 'material' ||
+      /\b(lb|lbs|pound|pounds|oz|ounces?)\b/i.test(`${sku.unitOfMeasure ?? ''} ${sku.name}`),
   },
   consumables: {
     label: 'consumables / shop supplies',
@@ -111,7 +118,7 @@ export const ALL_CONCEPTS: readonly RuleConcept[] = [
 function scanConceptSkus(concept: RuleConcept, catalog: readonly CatalogSku[]): CatalogSku[] {
   const spec = CONCEPTS[concept];
   return catalog
-    .filter((s) => s.active)
+    .filter((s) => s.active && (spec.accepts?.(s) ?? true))
     .map((sku) => {
       const name = `${sku.name} ${sku.code}`;
       const hits = spec.phrases.filter((p) => p.test(name)).length;

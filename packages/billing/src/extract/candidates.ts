@@ -7,6 +7,7 @@ import type { TenantKnowledge } from '../pipeline.ts';
 import type { Mention } from '../text/mentions.ts';
 import type { JobContext } from '../types.ts';
 import { type ScoredCandidate, scoreCandidates } from './match.ts';
+import { isFlatRateTask } from './note-lines.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
 /** What retrieval found for one mention: catalogue hits and past lines' votes by SKU. */
@@ -50,6 +51,8 @@ export function noteLineEvidence(context: JobContext, knowledge: TenantKnowledge
       return jobs ? { rate, jobs } : null;
     },
     pairRate: (given: number, skuId: number) => knowledge.model.pairRate(given, skuId),
+    flatRateBeside: (given: number) =>
+      knowledge.model.alsoBilled(given, isFlatRateTask(knowledge.catalogById)),
     skuShare: (skuId: number) => knowledge.model.skuShare(skuId),
   };
 }

@@ -88,6 +88,52 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(openMentions(lines({ ...mention, polarity: 'declined', billable: false }))).toEqual([]);
   });
 
+  it('adds no flat-rate task to a time-and-materials invoice: a line on it never stood beside one', () => {
+    const mention: Mention = {
+      id: 'm1',
+      noteIndex: 0,
+      start: 0,
+      end: 10,
+      text: 'ac tune up',
+      words: ['ac', 'tune', 'up'],
+      specs: [],
+      quantity: null,
+      unit: null,
+      polarity: 'done',
+      billable: true,
+      use: 'action',
+      clauseText: 'performed the ac tune up',
+    };
+    const tuneUp = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const lines = (beside: { rate: number; jobs: number }) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: ID.tuneUp, code: tuneUp.code, score: 0.9 }])],
+        scored: new Map([
+          [
+            'm1',
+            [
+              {
+                sku: tuneUp,
+                score: 0.9,
+                components: { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 },
+              },
+            ],
+          ],
+        ]),
+        catalog: CATALOG_BY_ID,
+        existing: [item(1, { skuId: ID.labor, quantity: '2' })],
+        flatRateBeside: (given) => (given === ID.labor ? beside : { rate: 0.5, jobs: 40 }),
+      });
+    // 30 past jobs billed the labor, none with a flat-rate task: the work is the labor's.
+    const tm = lines({ rate: 0, jobs: 30 });
+    expect(tm.added).toEqual([]);
+    expect(tm.unmatched.map((m) => m.id)).toEqual(['m1']);
+    // Flat-rate work beside the labor now and then, or too few jobs to say: the note adds it.
+    expect(lines({ rate: 0.1, jobs: 30 }).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
+    expect(lines({ rate: 0, jobs: 6 }).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
+  });
+
   it('adds no work the shop never bills beside a line on the invoice, when chance predicts it often', () => {
     const mention: Mention = {
       id: 'm1',

@@ -32,6 +32,19 @@ export interface NoteLinesInput {
   pairRate?: (given: number, sku: number) => { rate: number; jobs: number };
   /** Share of all past jobs billed the SKU: what co-occurrence to expect by chance. */
   skuShare?: (sku: number) => number;
+  /**
+   * Of past jobs billed `given`, the share also billed flat-rate work (a service that is not
+   * hourly labor): none, over enough jobs, means jobs billed that way are time and materials.
+   */
+  flatRateBeside?: (given: number) => { rate: number; jobs: number };
+}
+
+/** A flat-rate task: a service line that is not hourly labor. */
+export function isFlatRateTask(catalog: Map<number, CatalogSku>) {
+  return (skuId: number) => {
+    const sku = catalog.get(skuId);
+    return sku !== undefined && sku.kind === 'service' && !sku.isLabor;
+  };
 }
 
 export interface NoteLinesResult {
@@ -156,7 +169,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     // job billed by the hour), when chance alone would have put them together often.
     if (
       (unheardOf && (mention.use !== 'action' || sku.kind !== 'material')) ||
-      (sku.kind === 'service' && neverBilledBeside(input, sku.id))
+      (sku.kind === 'service' && (neverBilledBeside(input, sku.id) || timeAndMaterials(input)))
     ) {
       unmatched.push(mention);
       continue;
@@ -269,6 +282,23 @@ function neverBilledBeside(input: NoteLinesInput, skuId: number): boolean {
     if (item.skuId === null || item.skuId === skuId) return false;
     const pair = input.pairRate!(item.skuId, skuId);
     return pair.rate === 0 && pair.jobs * share >= MIN_EXPECTED_TOGETHER;
+  });
+}
+
+/** Jobs billed a SKU this many times or more, none with a flat-rate task, make it time and materials. */
+const MIN_TM_JOBS = 10;
+
+/**
+ * The invoice is billed by time and materials: a line on it (hourly labor, a commercial dispatch
+ * fee) has, in the shop's history, never stood beside a flat-rate task over enough jobs. Work the
+ * notes describe ("replaced the main shut-off") is then the labor's, not a task to add.
+ */
+function timeAndMaterials(input: NoteLinesInput): boolean {
+  if (!input.flatRateBeside) return false;
+  return input.existing.some((item) => {
+    if (item.skuId === null) return false;
+    const beside = input.flatRateBeside!(item.skuId);
+    return beside.jobs >= MIN_TM_JOBS && beside.rate === 0;
   });
 }
 

@@ -164,6 +164,19 @@ export class HistoryModel {
     });
   }
 
+  /** Of past jobs billed `given` (either way), the share also billed any SKU that `matches`. */
+  alsoBilled(given: number, matches: (skuId: number) => boolean): { rate: number; jobs: number } {
+    const withGiven = this.skuJobs().get(given);
+    if (!withGiven?.size) return { rate: 0, jobs: 0 };
+    let hits = 0;
+    for (const id of withGiven) {
+      const r = this.records.get(id);
+      if (r && [...r.technician.keys(), ...r.office.keys()].some((sku) => sku !== given && matches(sku)))
+        hits += 1;
+    }
+    return { rate: hits / withGiven.size, jobs: withGiven.size };
+  }
+
   /** Of past jobs billed `given` (either way), how many were also billed `sku`. */
   pairRate(given: number, sku: number): { rate: number; jobs: number } {
     const index = this.skuJobs();

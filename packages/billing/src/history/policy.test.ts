@@ -199,3 +199,26 @@ describe('context rates', () => {
     expect(contextFeatures(['w:capacitor'], counts)).toEqual([]);
   });
 });
+
+describe('alsoBilled', () => {
+  it('is the share of jobs with one SKU that also carry any SKU of a kind', () => {
+    const LABOR = 600;
+    const TASK = 601;
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 20; i++) {
+      const completed = new Date(start + i * 3600_000).toISOString();
+      jobs.push({ jobId: i, completedOn: completed, jobTypeId: 1, features: [], laborHours: 1 });
+      const line = (skuId: number) =>
+        lines.push({ jobId: i, skuId, quantity: 1, createdOn: completed, officeAdded: false, features: [] });
+      if (i < 10) line(LABOR);
+      if (i < 3 || i >= 10) line(TASK);
+    }
+    model.advance(start + 21 * 3600_000, jobs, lines);
+    expect(model.alsoBilled(LABOR, (sku) => sku === TASK)).toEqual({ rate: 0.3, jobs: 10 });
+    expect(model.alsoBilled(TASK, (sku) => sku === TASK)).toEqual({ rate: 0, jobs: 13 });
+    expect(model.alsoBilled(999, () => true)).toEqual({ rate: 0, jobs: 0 });
+  });
+});

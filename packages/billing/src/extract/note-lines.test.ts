@@ -134,6 +134,59 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines({ rate: 0, jobs: 6 }).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
   });
 
+  it('a billed task that the shop never bills with the part includes it, whatever its spec wording', () => {
+    const mention: Mention = {
+      id: 'm1',
+      noteIndex: 0,
+      start: 0,
+      end: 20,
+      text: 'cap 45/5',
+      words: ['capacitor'],
+      specs: ['45/5'],
+      quantity: null,
+      unit: null,
+      polarity: 'done',
+      billable: true,
+      use: 'action',
+      clauseText: 'swapped out the cap 45/5',
+    };
+    const part = CATALOG_BY_ID.get(ID.cap)!;
+    const task = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const lines = (pair: { rate: number; jobs: number }) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: part.id, code: part.code, score: 0.9 }])],
+        scored: new Map([
+          [
+            'm1',
+            [
+              {
+                sku: part,
+                score: 0.9,
+                components: { coverage: 1, spec: 1, unit: 0, retrieval: 1, history: 0 },
+              },
+              // The task's own spec ("up to …") differs, so it scores well below the part.
+              {
+                sku: task,
+                score: 0.45,
+                components: { coverage: 0.7, spec: -1, unit: 0, retrieval: 1, history: 0 },
+              },
+            ],
+          ],
+        ]),
+        catalog: CATALOG_BY_ID,
+        existing: [item(1, { skuId: task.id })],
+        pairRate: (given, sku) => (given === task.id && sku === part.id ? pair : { rate: 0, jobs: 0 }),
+      });
+    // Never billed beside the task on 8 past jobs: the task covers it.
+    const covered = lines({ rate: 0, jobs: 8 });
+    expect(covered.added).toEqual([]);
+    expect(covered.confirmations.get(1)?.map((m) => m.id)).toEqual(['m1']);
+    // Billed beside it sometimes, or too little history: the part is added.
+    expect(lines({ rate: 0.2, jobs: 8 }).added.map((l) => l.skuId)).toEqual([part.id]);
+    expect(lines({ rate: 0, jobs: 2 }).added.map((l) => l.skuId)).toEqual([part.id]);
+  });
+
   it('adds no work the shop never bills beside a line on the invoice, when chance predicts it often', () => {
     const mention: Mention = {
       id: 'm1',

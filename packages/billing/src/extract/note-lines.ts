@@ -123,12 +123,22 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       const pair = input.pairRate?.(cover, skuId);
       return pair !== undefined && pair.jobs >= MIN_PAIR_JOBS && pair.rate >= PAIR_RATE;
     };
+    // A flat-rate task the shop bills without the part ("Replace Condenser Fan Motor (up to 1/4
+    // HP)" with no motor line on 5+ past jobs) includes it, whatever its spec wording costs it.
+    const includesPart = (c: ScoredCandidate) => {
+      if (skuId === null || c.sku.kind !== 'service' || input.catalog.get(skuId)?.kind !== 'material')
+        return false;
+      const pair = input.pairRate?.(c.sku.id, skuId);
+      return (
+        c.components.coverage >= 0.5 && pair !== undefined && pair.jobs >= MIN_PAIR_JOBS && pair.rate === 0
+      );
+    };
     const cover = scored.find(
       (c) =>
         c.sku.id !== skuId &&
         input.existing.some((i) => i.skuId === c.sku.id) &&
         c.score >= 0.35 &&
-        c.score >= chosenScore - COVER_MARGIN &&
+        (c.score >= chosenScore - COVER_MARGIN || includesPart(c)) &&
         !billedTogether(c.sku.id),
     );
     if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.sku.id;

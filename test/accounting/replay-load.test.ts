@@ -9,6 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fromAmountString } from '@invoicer/core';
 import { testRedisUrl } from '@invoicer/db/testing';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,6 +219,24 @@ describe.each(['xero', 'qbo'] as const)('%s: replays with lost answers and kille
       expect(dup.paymentCount).toBe(expectedPayments);
       expect(docs).toEqual([{ status: 'synced', _count: { _all: N } }]);
       for (const invoice of world.sim.tenant.invoices.values()) expect(invoice.syncStatus).toBe('Exported');
+      // Every invoice in the books equals ServiceTitan's to the cent, tax included.
+      const books = new Map(
+        provider === 'xero'
+          ? [...(fake as FakeXero).invoices.values()].map((i) => [
+              i.InvoiceNumber,
+              { total: i.Total, tax: i.TotalTax },
+            ])
+          : [...(fake as FakeQbo).tables.Invoice.values()].map((i) => [
+              String(i.DocNumber),
+              { total: i.TotalAmt, tax: (i.TxnTaxDetail as { TotalTax: number }).TotalTax },
+            ]),
+      );
+      for (const invoice of world.sim.tenant.invoices.values()) {
+        const booked = books.get(invoice.referenceNumber!);
+        expect(booked, invoice.referenceNumber!).toBeDefined();
+        expect(fromAmountString(String(booked!.total)).equals(fromAmountString(invoice.total))).toBe(true);
+        expect(fromAmountString(String(booked!.tax)).equals(fromAmountString(invoice.salesTax))).toBe(true);
+      }
       expect(kills).toBeGreaterThan(0);
       expect(fake.state.stats.afterCommit).toBeGreaterThan(0);
     },

@@ -218,6 +218,12 @@ export const PricingSettings = z
   .object({
     /** Bill customers with an active membership the price book's member price. */
     memberPricing: z.boolean().default(true),
+    /**
+     * A flat-rate task the draft adds beside a dearer one already on the invoice: at its add-on
+     * price ('yes'), its regular price ('no'), or as the shop's past invoices show ('learned';
+     * regular while they do not decide).
+     */
+    addOnLaterTasks: z.enum(['learned', 'yes', 'no']).default('learned'),
     overtimeMultiplier: z.number().min(1).max(10).default(1.5),
     doubleOvertimeMultiplier: z.number().min(1).max(10).default(2),
     /** Time-and-materials labor: the labor SKU's price, or the technician's own rate. */

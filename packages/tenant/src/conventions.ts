@@ -145,7 +145,7 @@ export async function learnConventions(
 ): Promise<{
   learned: LearnedConventions;
   catalog: Map<number, CatalogSku>;
-  words: { tax: string[]; percentages: string[] };
+  words: ReturnType<typeof describeConventions>;
 }> {
   const { invoices, catalog } = await loadConventionInputs(db, tenantId, cutoff);
   const learned = inferConventions(invoices, catalog, settings.tax);

@@ -29,6 +29,8 @@ export interface ConventionsView {
     description: string;
   }[];
   percentageWords: string[];
+  /** How a second flat-rate task is priced: what was learned and what is in use. */
+  addOnWords: string[];
   /** The labor convention on the history a job drafted now learns from; null when unavailable. */
   labor: LaborConventionSummary | null;
 }
@@ -70,6 +72,7 @@ export async function conventionsView(services: ConsoleServices, tenantId: strin
       description: p.description,
     })),
     percentageWords: words.percentages,
+    addOnWords: words.addOn,
     labor,
   };
 }
@@ -82,7 +85,7 @@ export function conventionsPage(viewer: Viewer, m: { tenantId: string; view: Con
     title: 'Learned conventions',
     active: 'settings',
     body: html`<h1>Learned conventions</h1>
-<p class="small muted">Tenant ${m.tenantId}. Learned from ${v.invoices} past invoices${v.asOf ? ` (jobs completed up to ${v.asOf.slice(0, 10)})` : ''}. Read-only: pin a convention in the tenant's settings (<code>tax.convention</code> = <code>pinned</code>, <code>pricing.percentageBases</code>, <code>pricing.laborConvention</code> = <code>pinned</code> with <code>pricing.laborPinned</code>) with <code>npm run tenant:settings</code>. <a href="${href('/settings', { tenant: m.tenantId })}">Back to settings</a></p>
+<p class="small muted">Tenant ${m.tenantId}. Learned from ${v.invoices} past invoices${v.asOf ? ` (jobs completed up to ${v.asOf.slice(0, 10)})` : ''}. Read-only: pin a convention in the tenant's settings (<code>tax.convention</code> = <code>pinned</code>, <code>pricing.percentageBases</code>, <code>pricing.addOnLaterTasks</code>, <code>pricing.laborConvention</code> = <code>pinned</code> with <code>pricing.laborPinned</code>) with <code>npm run tenant:settings</code>. <a href="${href('/settings', { tenant: m.tenantId })}">Back to settings</a></p>
 <section aria-labelledby="tax-h"><h2 id="tax-h">Sales tax</h2>
 <ul>${v.tax.words.map((w) => html`<li>${w}</li>`)}</ul>
 ${
@@ -102,6 +105,9 @@ ${
     ? html`<ul>${v.percentageWords.map((w) => html`<li>${w}</li>`)}</ul>`
     : html`<p>No percentage fee or discount on past invoices.</p>`
 }
+</section>
+<section aria-labelledby="addon-h"><h2 id="addon-h">A second flat-rate task</h2>
+<ul>${v.addOnWords.map((w) => html`<li>${w}</li>`)}</ul>
 </section>
 <section aria-labelledby="labor-h"><h2 id="labor-h">Time-and-materials labor</h2>
 ${v.labor ? laborSection(v.labor) : html`<p>The history could not be read: the settings apply.</p>`}

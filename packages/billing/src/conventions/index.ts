@@ -4,6 +4,7 @@
 // overridable by pinning it in the tenant's settings.
 import type { TenantSettings } from '@invoicer/core';
 import type { CatalogSku } from '../types.ts';
+import { describeAddOn, inferAddOnPricing } from './add-on.ts';
 import {
   describeSpec,
   inferPercentageBases,
@@ -13,6 +14,7 @@ import {
 import { describeTaxConvention, inferTaxConvention, type TaxInferenceOptions } from './tax.ts';
 import type { LearnedConventions, PastInvoice } from './types.ts';
 
+export * from './add-on.ts';
 export * from './percentage.ts';
 export * from './tax.ts';
 export type * from './types.ts';
@@ -32,6 +34,7 @@ export function inferConventions(
     invoices: invoices.length,
     tax: inferTaxConvention(invoices, fallbackTax, options),
     percentages: inferPercentageBases(invoices, catalog, options),
+    addOn: inferAddOnPricing(invoices, catalog),
   };
 }
 
@@ -55,10 +58,17 @@ export function withConventions(
     settings.pricing.percentageConvention === 'learned'
       ? learned.percentages.flatMap((p) => (p.rule && !pinnedIds.has(p.skuId) ? [p.rule] : []))
       : [];
+  // A second task's price: pinned ('yes' / 'no'), or learned when the history decides it.
+  const addOnLaterTasks =
+    settings.pricing.addOnLaterTasks === 'learned' && learned.addOn?.status === 'learned'
+      ? learned.addOn.laterTasksAtAddOn
+        ? 'yes'
+        : 'no'
+      : settings.pricing.addOnLaterTasks;
   return {
     ...settings,
     tax,
-    pricing: { ...settings.pricing, percentageBases: [...pinned, ...learnedRules] },
+    pricing: { ...settings.pricing, percentageBases: [...pinned, ...learnedRules], addOnLaterTasks },
   };
 }
 
@@ -69,7 +79,7 @@ export function describeConventions(
   settings: TenantSettings,
   learned: LearnedConventions | null,
   catalog: Map<number, CatalogSku>,
-): { tax: string[]; percentages: string[] } {
+): { tax: string[]; percentages: string[]; addOn: string[] } {
   const tax: string[] = [];
   const t = learned?.tax;
   if (!t || t.status === 'no_history') {
@@ -116,5 +126,12 @@ export function describeConventions(
     const sku = catalog.get(r.skuId);
     if (sku) percentages.push(`${sku.code} ${sku.name}: pinned, ${describeSpec(specFor(sku, r), catalog)}.`);
   }
-  return { tax, percentages };
+  const addOn = [describeAddOn(learned?.addOn)];
+  const pinnedAddOn = settings.pricing.addOnLaterTasks;
+  addOn.push(
+    pinnedAddOn === 'learned'
+      ? `In use: ${withConventions(settings, learned).pricing.addOnLaterTasks === 'yes' ? 'add-on price' : 'regular price'} for a second task the draft adds.`
+      : `Pinned in the settings (pricing.addOnLaterTasks = ${pinnedAddOn}).`,
+  );
+  return { tax, percentages, addOn };
 }

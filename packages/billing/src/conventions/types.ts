@@ -71,10 +71,24 @@ export interface LearnedPercentage {
   description: string;
 }
 
+export interface LearnedAddOn {
+  /** learned: one side holds; insufficient: too few lines or no clear side; no_history: none. */
+  status: 'learned' | 'insufficient' | 'no_history';
+  /** Whether a task after the dearest one is billed at its add-on price (null unless learned). */
+  laterTasksAtAddOn: boolean | null;
+  /** Later tasks with an add-on price of their own, priced at one of the SKU's prices. */
+  support: number;
+  addOn: number;
+  regular: number;
+  agreement: number;
+}
+
 export interface LearnedConventions {
   /** The newest job completion among the invoices read (ISO), null without history. */
   asOf: string | null;
   invoices: number;
   tax: LearnedTax;
   percentages: LearnedPercentage[];
+  /** How a second flat-rate task is priced (absent in conventions learned before it existed). */
+  addOn?: LearnedAddOn;
 }

@@ -4,6 +4,7 @@
 // deviation from the price book is flagged, not silently changed).
 import type { CustomerAgreement, TenantSettings } from '@invoicer/core';
 import { Decimal, fromAmountString, roundCents, toMoneyString, ZERO } from '@invoicer/core';
+import { hasAddOnPrice } from '../conventions/add-on.ts';
 import { describeSpec, percentageOf, specFor } from '../conventions/percentage.ts';
 import { type CatalogSku, type Flag, itemTypeOf, type PricedLine, type ProposedLine } from '../types.ts';
 
@@ -72,10 +73,36 @@ export function unitPrice(
   return { price, basis };
 }
 
+/**
+ * Where the shop bills a second flat-rate task at its add-on price (pricing.addOnLaterTasks,
+ * learned from its invoices), a task the draft adds beside a dearer one is an add-on.
+ */
+function markAddOns(input: PricingInput): ProposedLine[] {
+  if (input.pricing.addOnLaterTasks !== 'yes') return input.lines;
+  const listPrice = (line: ProposedLine) => {
+    const sku = input.catalog.get(line.skuId);
+    if (!sku || sku.kind !== 'service' || sku.isLabor) return null;
+    return line.unitPriceOverride !== undefined
+      ? fromAmountString(line.unitPriceOverride)
+      : fromAmountString(sku.price);
+  };
+  return input.lines.map((line) => {
+    if (line.origin !== 'added' || line.addOn !== undefined || !hasAddOnPrice(input.catalog.get(line.skuId)))
+      return line;
+    const own = listPrice(line)!;
+    const beside = input.lines.some((other) => {
+      if (other === line) return false;
+      const price = listPrice(other);
+      return price !== null && (price.gt(own) || (price.eq(own) && other.origin !== 'added'));
+    });
+    return beside ? { ...line, addOn: true } : line;
+  });
+}
+
 export function priceLines(input: PricingInput): PricedLine[] {
   const base: PricedLine[] = [];
   const modifiers: ProposedLine[] = [];
-  for (const line of input.lines) {
+  for (const line of markAddOns(input)) {
     const sku = input.catalog.get(line.skuId);
     if (
       sku &&

@@ -12,7 +12,7 @@ export const MIN_ADD_ON_AGREEMENT = 0.8;
 
 /** A flat-rate task with an add-on price of its own (the only lines the question applies to). */
 export function hasAddOnPrice(sku: CatalogSku | undefined): sku is CatalogSku {
-  if (!sku || sku.kind !== 'service' || sku.isLabor || sku.addOnPrice === null) return false;
+  if (sku?.kind !== 'service' || sku.isLabor || sku.addOnPrice === null) return false;
   return !fromAmountString(sku.addOnPrice).eq(fromAmountString(sku.price));
 }
 

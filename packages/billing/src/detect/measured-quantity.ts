@@ -37,7 +37,7 @@ export function withMeasuredQuantities(
   return lines.map((line) => {
     if (line.origin !== 'added' || line.provenance.kind !== 'history_pattern') return line;
     const sku = catalog.get(line.skuId);
-    if (!sku || sku.kind !== 'material') return line;
+    if (sku?.kind !== 'material') return line;
     const measured = measuredQuantity(sku, mentions);
     if (measured === null || measured === Number(line.quantity)) return line;
     return {

@@ -81,7 +81,7 @@ function markAddOns(input: PricingInput): ProposedLine[] {
   if (input.pricing.addOnLaterTasks !== 'yes') return input.lines;
   const listPrice = (line: ProposedLine) => {
     const sku = input.catalog.get(line.skuId);
-    if (!sku || sku.kind !== 'service' || sku.isLabor) return null;
+    if (sku?.kind !== 'service' || sku.isLabor) return null;
     return line.unitPriceOverride !== undefined
       ? fromAmountString(line.unitPriceOverride)
       : fromAmountString(sku.price);

@@ -420,3 +420,32 @@ it('prices the technician’s own items from the context unchanged (priceStage)'
   ]);
   expect(line).toMatchObject({ unitPrice: '61.00', total: '122.00', description: 'Run Capacitor 45/5 MFD' });
 });
+
+describe("a member's invoice, priced the way the technician priced it", () => {
+  const MAIN = sku(901, { kind: 'service', code: 'MAIN', price: '1450.00', memberPrice: '1233.00' });
+  const SECOND = sku(902, { kind: 'service', code: 'SECOND', price: '295.00', memberPrice: '251.00' });
+  const catalog = new Map([
+    [MAIN.id, MAIN],
+    [SECOND.id, SECOND],
+  ]);
+  const added = (techPrice: string | null) =>
+    price(
+      [
+        ...(techPrice
+          ? [proposed(MAIN.id, { key: 'main', origin: 'technician', unitPriceOverride: techPrice })]
+          : []),
+        proposed(SECOND.id, { key: 'second' }),
+      ],
+      { member: true, catalog },
+    ).find((l) => l.key === 'second')!;
+
+  it('at the regular price when the technician entered the member at regular prices', () => {
+    expect(added('1450.00')).toMatchObject({ unitPrice: '295.00', priceBasis: 'price book' });
+  });
+  it('at the member price when the technician used member prices, or when nothing shows it', () => {
+    expect(added('1233.00')).toMatchObject({ unitPrice: '251.00', priceBasis: 'member price' });
+    expect(added(null)).toMatchObject({ unitPrice: '251.00', priceBasis: 'member price' });
+    // A price that is neither says nothing.
+    expect(added('1300.00').unitPrice).toBe('251.00');
+  });
+});

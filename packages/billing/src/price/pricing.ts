@@ -99,7 +99,37 @@ function markAddOns(input: PricingInput): ProposedLine[] {
   });
 }
 
-export function priceLines(input: PricingInput): PricedLine[] {
+/**
+ * For a member, how the technician priced this invoice: every item with a member price of its
+ * own entered at a member price (true), or every one at a regular price (false; the shop gives
+ * members something else, a discount line); null when nothing shows it or the items disagree.
+ */
+export function memberPricesOnInvoice(input: PricingInput): boolean | null {
+  if (!input.membershipActive) return null;
+  let member = 0;
+  let regular = 0;
+  for (const line of input.lines) {
+    if (line.origin !== 'technician' || line.unitPriceOverride === undefined) continue;
+    const sku = input.catalog.get(line.skuId);
+    if (!sku || sku.kind === 'fee' || sku.kind === 'discount') continue;
+    const entered = fromAmountString(line.unitPriceOverride);
+    const is = (p: string | null) => p !== null && fromAmountString(p).eq(entered);
+    const atMember = is(sku.memberPrice) || is(sku.addOnMemberPrice);
+    const atRegular = is(sku.price) || is(sku.addOnPrice);
+    if (atMember && !atRegular) member += 1;
+    else if (atRegular && !atMember) regular += 1;
+  }
+  if (member && !regular) return true;
+  if (regular && !member) return false;
+  return null;
+}
+
+export function priceLines(request: PricingInput): PricedLine[] {
+  // Lines the draft adds are priced the way the technician priced this member's invoice, when
+  // the technician's items show it; otherwise as the settings say.
+  const shown = memberPricesOnInvoice(request);
+  const input =
+    shown === null ? request : { ...request, pricing: { ...request.pricing, memberPricing: shown } };
   const base: PricedLine[] = [];
   const modifiers: ProposedLine[] = [];
   for (const line of markAddOns(input)) {

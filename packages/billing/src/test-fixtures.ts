@@ -214,6 +214,30 @@ export function vocabularyOf(catalog: CatalogSku[] = CATALOG): Vocabulary {
   return buildVocabulary(catalog.map((s) => `${s.name} ${s.categoryNames.join(' ')}`));
 }
 
+/**
+ * One mention with every field set (work done on a capacitor, no quantity); a test overrides
+ * what it is about. `end` and `clauseText` follow `text` unless given.
+ */
+export function mentionWith(overrides: Partial<Mention> = {}): Mention {
+  const text = overrides.text ?? 'capacitor';
+  return {
+    id: 'm1',
+    noteIndex: 0,
+    start: 0,
+    end: text.length,
+    text,
+    words: ['capacitor'],
+    specs: [],
+    quantity: null,
+    unit: null,
+    polarity: 'done',
+    billable: true,
+    use: 'action',
+    clauseText: text,
+    ...overrides,
+  };
+}
+
 /** Mentions of notes (each string one job note) against the standard vocabulary. */
 export function mentionsOf(notes: string[] | string, vocabulary = vocabularyOf()): Mention[] {
   const list = typeof notes === 'string' ? [notes] : notes;

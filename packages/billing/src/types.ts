@@ -42,6 +42,11 @@ export function itemTypeOf(kind: SkuKind): ItemType {
   }
 }
 
+/** A flat-rate task: a service that is not hourly labor. */
+export function isFlatRateTask(sku: CatalogSku | undefined): sku is CatalogSku {
+  return sku?.kind === 'service' && !sku.isLabor;
+}
+
 export interface TaxZoneInfo {
   id: number;
   name: string;

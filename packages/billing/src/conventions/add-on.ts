@@ -4,7 +4,7 @@
 // that reproduces at least MIN_AGREEMENT of them, over MIN_SUPPORT lines, is the convention; with
 // less evidence nothing is learned and the price book's plain reading stands.
 import { fromAmountString } from '@invoicer/core';
-import type { CatalogSku } from '../types.ts';
+import { type CatalogSku, isFlatRateTask } from '../types.ts';
 import type { LearnedAddOn, PastInvoice } from './types.ts';
 
 export const MIN_ADD_ON_SUPPORT = 10;
@@ -12,7 +12,7 @@ export const MIN_ADD_ON_AGREEMENT = 0.8;
 
 /** A flat-rate task with an add-on price of its own (the only lines the question applies to). */
 export function hasAddOnPrice(sku: CatalogSku | undefined): sku is CatalogSku {
-  if (sku?.kind !== 'service' || sku.isLabor || sku.addOnPrice === null) return false;
+  if (!isFlatRateTask(sku) || sku.addOnPrice === null) return false;
   return !fromAmountString(sku.addOnPrice).eq(fromAmountString(sku.price));
 }
 
@@ -23,10 +23,9 @@ export function inferAddOnPricing(
   let addOn = 0;
   let regular = 0;
   for (const invoice of invoices) {
-    const tasks = invoice.lines.filter((l) => {
-      const sku = l.skuId === null ? undefined : catalog.get(l.skuId);
-      return sku?.kind === 'service' && !sku.isLabor && l.unitPrice.gt(0);
-    });
+    const tasks = invoice.lines.filter(
+      (l) => l.skuId !== null && isFlatRateTask(catalog.get(l.skuId)) && l.unitPrice.gt(0),
+    );
     if (tasks.length < 2) continue;
     const dearest = tasks.reduce((a, b) => (b.unitPrice.gt(a.unitPrice) ? b : a));
     for (const line of tasks) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
+import { mentionsOf, mentionWith, sku, vocabularyOf } from '../test-fixtures.ts';
 import type { Mention } from '../text/mentions.ts';
 import type { CatalogSku, ProposedLine } from '../types.ts';
 import { measuredQuantity, withMeasuredQuantities } from './measured-quantity.ts';
@@ -18,21 +18,16 @@ function mention(
   unit: Mention['unit'],
   billable = true,
 ): Mention {
-  return {
+  return mentionWith({
     id: `0:${text}`,
-    noteIndex: 0,
-    start: 0,
-    end: text.length,
     text,
     words,
-    specs: [],
     quantity,
     unit,
     polarity: billable ? 'neutral' : 'declined',
     billable,
     use: 'none',
-    clauseText: text,
-  };
+  });
 }
 
 describe('measuredQuantity', () => {

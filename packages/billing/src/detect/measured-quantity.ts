@@ -1,7 +1,7 @@
 // A line the shop's history adds (oil on a generator service, wire on a circuit) comes with the
 // quantity the office usually bills. When the notes measure that very item in the unit the SKU
 // is sold by ("OIL & FILTER (5 QT)", "ran 46 ft of 6/3"), the notes' figure is this job's.
-import { skuSoldBy } from '../extract/match.ts';
+import { poundsFromOunces, skuSoldBy } from '../extract/match.ts';
 import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import type { CatalogSku, ProposedLine } from '../types.ts';
@@ -21,9 +21,7 @@ export function measuredQuantity(sku: CatalogSku, mentions: readonly Mention[]):
     if (m.unit === 'oz' ? !skuSoldBy('oz', sku) && !skuSoldBy('lb', sku) : !skuSoldBy(m.unit, sku)) continue;
     if (!m.words.some((w) => name.has(w))) continue;
     // Ounces of a per-pound SKU are billed in pounds.
-    figures.add(
-      m.unit === 'oz' && !skuSoldBy('oz', sku) ? Math.round((m.quantity / 16) * 100) / 100 : m.quantity,
-    );
+    figures.add(m.unit === 'oz' && !skuSoldBy('oz', sku) ? poundsFromOunces(m.quantity) : m.quantity);
   }
   return figures.size === 1 ? [...figures][0]! : null;
 }

@@ -5,9 +5,8 @@
 
 import type { TenantKnowledge } from '../pipeline.ts';
 import type { Mention } from '../text/mentions.ts';
-import type { JobContext } from '../types.ts';
+import { isFlatRateTask, type JobContext } from '../types.ts';
 import { type ScoredCandidate, scoreCandidates } from './match.ts';
-import { isFlatRateTask } from './note-lines.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
 /** What retrieval found for one mention: catalogue hits and past lines' votes by SKU. */
@@ -52,7 +51,7 @@ export function noteLineEvidence(context: JobContext, knowledge: TenantKnowledge
     },
     pairRate: (given: number, skuId: number) => knowledge.model.pairRate(given, skuId),
     flatRateBeside: (given: number) =>
-      knowledge.model.alsoBilled(given, isFlatRateTask(knowledge.catalogById)),
+      knowledge.model.alsoBilled(given, (skuId) => isFlatRateTask(knowledge.catalogById.get(skuId))),
     skuShare: (skuId: number) => knowledge.model.skuShare(skuId),
   };
 }

@@ -79,6 +79,11 @@ export function skuSoldBy(unit: Mention['unit'], sku: CatalogSku): boolean {
   return pattern?.test(`${sku.unitOfMeasure ?? ''} ${sku.name}`.toLowerCase()) ?? false;
 }
 
+/** Ounces in pounds, to the hundredth: how an ounce figure bills on a per-pound SKU. */
+export function poundsFromOunces(ounces: number): number {
+  return Math.round((ounces / 16) * 100) / 100;
+}
+
 function unitScore(mention: Mention, sku: CatalogSku): number {
   return skuSoldBy(mention.unit, sku) ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import {
   item,
   jobContext,
   knowledge,
+  mentionWith,
   vocabularyOf,
 } from '../test-fixtures.ts';
 import { findMentions, type Mention } from '../text/mentions.ts';
@@ -45,21 +46,17 @@ describe('note lines: what the notes say was used and the invoice does not bill'
 
   it('a counted part nobody bills ("-> 2 worn caps") is an open question, not a line', () => {
     const part = CATALOG_BY_ID.get(ID.cap)!;
-    const mention: Mention = {
-      id: 'm1',
-      noteIndex: 0,
+    const mention = mentionWith({
       start: 3,
       end: 15,
       text: '2 worn caps',
       words: ['capacitor'],
-      specs: [],
       quantity: 2,
       unit: 'each',
       polarity: 'neutral',
-      billable: true,
       use: 'none',
       clauseText: '-> 2 worn caps',
-    };
+    });
     const lines = (m: Mention, existing: ExistingItem[] = []) =>
       buildNoteLines({
         mentions: [m],
@@ -89,21 +86,12 @@ describe('note lines: what the notes say was used and the invoice does not bill'
   });
 
   it('adds no flat-rate task to a time-and-materials invoice: a line on it never stood beside one', () => {
-    const mention: Mention = {
-      id: 'm1',
-      noteIndex: 0,
-      start: 0,
+    const mention = mentionWith({
       end: 10,
       text: 'ac tune up',
       words: ['ac', 'tune', 'up'],
-      specs: [],
-      quantity: null,
-      unit: null,
-      polarity: 'done',
-      billable: true,
-      use: 'action',
       clauseText: 'performed the ac tune up',
-    };
+    });
     const tuneUp = CATALOG_BY_ID.get(ID.tuneUp)!;
     const lines = (beside: { rate: number; jobs: number }) =>
       buildNoteLines({
@@ -135,21 +123,13 @@ describe('note lines: what the notes say was used and the invoice does not bill'
   });
 
   it('a billed task that the shop never bills with the part includes it, whatever its spec wording', () => {
-    const mention: Mention = {
-      id: 'm1',
-      noteIndex: 0,
-      start: 0,
+    const mention = mentionWith({
       end: 20,
       text: 'cap 45/5',
       words: ['capacitor'],
       specs: ['45/5'],
-      quantity: null,
-      unit: null,
-      polarity: 'done',
-      billable: true,
-      use: 'action',
       clauseText: 'swapped out the cap 45/5',
-    };
+    });
     const part = CATALOG_BY_ID.get(ID.cap)!;
     const task = CATALOG_BY_ID.get(ID.tuneUp)!;
     const lines = (pair: { rate: number; jobs: number }) =>
@@ -188,21 +168,12 @@ describe('note lines: what the notes say was used and the invoice does not bill'
   });
 
   it('adds no work the shop never bills beside a line on the invoice, when chance predicts it often', () => {
-    const mention: Mention = {
-      id: 'm1',
-      noteIndex: 0,
-      start: 0,
+    const mention = mentionWith({
       end: 10,
       text: 'ac tune up',
       words: ['ac', 'tune', 'up'],
-      specs: [],
-      quantity: null,
-      unit: null,
-      polarity: 'done',
-      billable: true,
-      use: 'action',
       clauseText: 'performed the ac tune up',
-    };
+    });
     const tuneUp = CATALOG_BY_ID.get(ID.tuneUp)!;
     const lines = (rate: number, jobs: number, share: number) =>
       buildNoteLines({
@@ -235,21 +206,15 @@ describe('note lines: what the notes say was used and the invoice does not bill'
   });
 
   it('adds the part the notes name when it confirms work the shop bills with that part', () => {
-    const mention: Mention = {
-      id: 'm1',
-      noteIndex: 0,
-      start: 0,
+    const mention = mentionWith({
       end: 14,
       text: '2 45/5 cap',
       words: ['capacitor'],
       specs: ['45/5'],
       quantity: 2,
       unit: 'each',
-      polarity: 'done',
-      billable: true,
-      use: 'action',
       clauseText: 'instld 2 45/5 cap',
-    };
+    });
     const work = CATALOG_BY_ID.get(ID.tuneUp)!;
     const part = CATALOG_BY_ID.get(ID.cap)!;
     const components = { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 };

@@ -4,7 +4,7 @@
 // become lines. Repeated mentions of one SKU merge (the largest stated quantity wins).
 import type { Mention } from '../text/mentions.ts';
 import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
-import { matchEvidence, type ScoredCandidate } from './match.ts';
+import { matchEvidence, poundsFromOunces, type ScoredCandidate } from './match.ts';
 
 /** One decision per mention, from the local chooser or a model. */
 export interface MentionDecision {
@@ -39,14 +39,6 @@ export interface NoteLinesInput {
   flatRateBeside?: (given: number) => { rate: number; jobs: number };
 }
 
-/** A flat-rate task: a service line that is not hourly labor. */
-export function isFlatRateTask(catalog: Map<number, CatalogSku>) {
-  return (skuId: number) => {
-    const sku = catalog.get(skuId);
-    return sku !== undefined && sku.kind === 'service' && !sku.isLabor;
-  };
-}
-
 export interface NoteLinesResult {
   added: ProposedLine[];
   /** Existing item id → mentions that confirm it. */
@@ -65,7 +57,7 @@ export interface NoteLinesResult {
 /** Unit-aware quantity: pounds for per-pound SKUs, feet for per-foot, else a count. */
 function quantityFor(mention: Mention, decided: number | null): number {
   const q = decided ?? mention.quantity ?? 1;
-  if (mention.unit === 'oz') return Math.round((q / 16) * 100) / 100;
+  if (mention.unit === 'oz') return poundsFromOunces(q);
   return q > 0 && q < 10_000 ? q : 1;
 }
 

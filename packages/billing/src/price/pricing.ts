@@ -6,7 +6,14 @@ import type { CustomerAgreement, TenantSettings } from '@invoicer/core';
 import { Decimal, fromAmountString, roundCents, toMoneyString, ZERO } from '@invoicer/core';
 import { hasAddOnPrice } from '../conventions/add-on.ts';
 import { describeSpec, percentageOf, specFor } from '../conventions/percentage.ts';
-import { type CatalogSku, type Flag, itemTypeOf, type PricedLine, type ProposedLine } from '../types.ts';
+import {
+  type CatalogSku,
+  type Flag,
+  isFlatRateTask,
+  itemTypeOf,
+  type PricedLine,
+  type ProposedLine,
+} from '../types.ts';
 
 export interface PricingInput {
   lines: ProposedLine[];
@@ -81,7 +88,7 @@ function markAddOns(input: PricingInput): ProposedLine[] {
   if (input.pricing.addOnLaterTasks !== 'yes') return input.lines;
   const listPrice = (line: ProposedLine) => {
     const sku = input.catalog.get(line.skuId);
-    if (sku?.kind !== 'service' || sku.isLabor) return null;
+    if (!isFlatRateTask(sku)) return null;
     return line.unitPriceOverride !== undefined
       ? fromAmountString(line.unitPriceOverride)
       : fromAmountString(sku.price);

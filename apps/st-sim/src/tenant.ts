@@ -71,9 +71,15 @@ export class SimTenant {
   readonly payments = new Collection<R<Payment>>('payments', ['_customerId']);
   readonly paymentTypes = new Collection<R<PaymentType>>('payment-types');
   readonly attachments = new Collection<R<JobAttachment>>('job-attachments', ['jobId']);
+  /**
+   * The invoice custom fields the shop has added for us (writes to unknown fields are refused).
+   * They exist from the start, so a journal replayed at start-up can write them.
+   */
   readonly invoiceCustomFieldTypes = [
     { id: 1, name: 'AI Draft Status', dataType: 'Text', dataTypeOptions: [] as string[] },
     { id: 2, name: 'AI Run', dataType: 'Text', dataTypeOptions: [] as string[] },
+    { id: 3, name: 'Sent by invoicer', dataType: 'Text', dataTypeOptions: [] as string[] },
+    { id: 4, name: 'Payment plan', dataType: 'Text', dataTypeOptions: [] as string[] },
   ];
 
   /** Replay: jobs waiting to be completed, in completedOn order. */

@@ -66,13 +66,6 @@ const invalid = (field: string, message: string) =>
 export function registerCollections(app: FastifyInstance, ctx: RouteContext): void {
   const { tenant } = ctx;
   const state = simCollections(tenant);
-  if (!tenant.invoiceCustomFieldTypes.some((t) => t.name === 'Payment plan'))
-    tenant.invoiceCustomFieldTypes.push({
-      id: tenant.invoiceCustomFieldTypes.length + 1,
-      name: 'Payment plan',
-      dataType: 'Text',
-      dataTypeOptions: [],
-    });
 
   moduleRoutes(app, 'settings').get('/tag-types', ({ query }) => listResponse(state.tagTypes, query));
 

@@ -43,14 +43,6 @@ let nextNoteId = 950_000_000;
 export function registerCrmTelecom(app: FastifyInstance, ctx: RouteContext, tokens: TokenIssuer): void {
   const { tenant } = ctx;
   const state = simMessaging(tenant);
-  // The invoice custom field a shop adds for our sends (writes to unknown fields are refused).
-  if (!tenant.invoiceCustomFieldTypes.some((t) => t.name === 'Sent by invoicer'))
-    tenant.invoiceCustomFieldTypes.push({
-      id: tenant.invoiceCustomFieldTypes.length + 1,
-      name: 'Sent by invoicer',
-      dataType: 'Text',
-      dataTypeOptions: [],
-    });
   const customer = (id: number) => found(tenant.customers.get(id), 'Customer', id);
   const contactsOf = (id: number) => {
     const c = customer(id);

@@ -147,15 +147,19 @@ export const ACTION_WORDS = new Set(
    repair repaired fix fixed ran run rewire rewired wired mount mounted hook hooked seal sealed tighten tightened unclog unclogged snake snaked
    jet jetted clear cleared rebuild rebuilt braze brazed solder soldered patch patched supply supplied provide provided furnish furnished use used
    vacuum evacuate evacuated pull pulled haul hauled dispose disposed remove removed diagnose diagnosed set
-   installed replaced swapped mounted hung`
+   installed replaced swapped mounted hung r&r r/r perform performed complete completed`
     .split(/\s+/)
     .filter(Boolean),
 );
 
 /** Notation technicians use for "this was used": a leading +, "mat:", "parts:", "… in". */
+/** A list label saying what follows was used: "mat: 3ft pvc", "> parts - cap". */
+export const USAGE_LABEL =
+  /^\s*[>•*·-]*\s*(mat|mats|matl|material|materials|parts?|used|added|installed)\s*[:-]/i;
+
 export const USAGE_MARKERS: RegExp[] = [
-  /^\s*[+]/,
-  /^\s*(mat|mats|material|materials|parts?|used|added|installed)\s*[:-]/i,
+  /^\s*[>•*·-]*\s*[+]/,
+  USAGE_LABEL,
   /\b(put|went|go)\s+in\b/i,
   /\b(in|installed|done)\s*$/i,
   /\bused\b/i,

@@ -414,3 +414,68 @@ describe('findMentions: the shop’s own names for things', () => {
     expect(found('Replaced (2) filter driers')[0]!.quantity).toBe(2);
   });
 });
+
+describe('findMentions: trade notation in terse notes', () => {
+  const plumbing = buildVocabulary([
+    'Copper Coupling 1/2"',
+    'Copper 90 Elbow 3/4"',
+    'PVC Pipe 1-1/2" (per ft)',
+    'Surge Protector Type 2',
+    'Toilet Elongated',
+    'Mastic (bucket)',
+    'Push-Fit Coupling 1/2"',
+    'Copper Pipe Type L 3/4" (per ft)',
+    'Contactor 2-Pole',
+    'Condensate Pump',
+    'Sewer Camera Inspection',
+  ]);
+  const only = (note: string, word: string) => {
+    const found = mentionsOf(note, plumbing).filter((m) => m.words.includes(word));
+    expect(found, `one mention of "${word}" in ${JSON.stringify(note)}`).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it.each([
+    ['used 3 1/2" couplings', 3],
+    ['Put in 3 3/4 in. copper couplings', 3],
+    ['4 1/2 cplg', 4],
+  ])('"%s": a whole number before a size the shop sells counts parts of that size', (note, count) => {
+    expect(only(note, 'coupling').quantity).toBe(count);
+  });
+
+  it('"ran 1 1/2 pvc": a mixed size the shop sells stays a size', () => {
+    expect(only('ran 1 1/2 pvc', 'pvc').quantity).not.toBe(1);
+  });
+
+  it('"Used 3 3/4 in. copper 90s": the inch\'s period does not end the sentence', () => {
+    expect(only('Used 3 3/4 in. copper 90s.', 'copper')).toMatchObject({ quantity: 3, use: 'action' });
+    expect(splitClauses('Topped off with 5 lbs. of 22. Customer happy.', 0).map((c) => c.text)).toEqual([
+      'Topped off with 5 lbs. of 22',
+      'Customer happy',
+    ]);
+    expect(splitClauses('Ran 10 ft. Customer happy.', 0)).toHaveLength(2);
+  });
+
+  it('"r&r toilet", "Performed the camera inspection": remove-and-replace and performed are work', () => {
+    expect(only('r&r toilet', 'toilet')).toMatchObject({ polarity: 'done', use: 'action' });
+    expect(only('Performed the camera inspection.', 'camera')).toMatchObject({ use: 'action' });
+    // "R&R" after a dash finishes the item's clause rather than standing alone.
+    expect(mentionsOf('TOILET CRACKED - R&R', plumbing).map((m) => m.words)).toEqual([['toilet']]);
+  });
+
+  it('"mat: 1 toilet": a usage label is not an item, whatever word it resembles', () => {
+    const found = mentionsOf('> mat: 1 toilet', plumbing);
+    expect(found.map((m) => m.words)).toEqual([['toilet']]);
+    expect(found[0]).toMatchObject({ polarity: 'done', use: 'action' });
+  });
+
+  it('"set type 2 surge protector": a designation is neither a count nor an item', () => {
+    const found = mentionsOf('set type 2 surge protector', plumbing);
+    expect(found.map((m) => m.words)).toEqual([['surge', 'protector']]);
+    expect(found[0]!.quantity).toBeNull();
+  });
+
+  it('"+ 10 couplings" in a bulleted list is marked as used', () => {
+    expect(only('- + 10 couplings', 'coupling')).toMatchObject({ polarity: 'done', use: 'action' });
+  });
+});

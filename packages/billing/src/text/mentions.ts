@@ -8,6 +8,7 @@ import {
   DECLINE_PATTERNS,
   NEGATION_PATTERNS,
   PROPOSAL_PATTERNS,
+  USAGE_LABEL,
   USAGE_MARKERS,
   WAIVER_PATTERNS,
 } from './lexicon.ts';
@@ -64,12 +65,27 @@ export function splitClauses(text: string, noteIndex: number): Omit<Clause, 'pol
       clauses.push({ noteIndex, start, end: start + trimmed.length, text: trimmed });
     }
   };
+  const allCaps = !/[a-z]/.test(text);
   for (const m of text.matchAll(boundary)) {
+    // "3/4 in. copper", "5 lbs. of 22": a unit's period, when the sentence goes on.
+    if (
+      m[0] === '.' &&
+      unitPeriod(text.slice(Math.max(0, m.index! - 12), m.index!), text.slice(m.index! + 1), allCaps)
+    )
+      continue;
     push(m.index!);
     last = m.index! + m[0].length;
   }
   push(text.length);
   return clauses;
+}
+
+function unitPeriod(before: string, after: string, allCaps: boolean): boolean {
+  const unit = /\d["]?\s*(in|lbs?|ft|oz|qts?|gals?)$/i.exec(before);
+  if (!unit) return false;
+  if (/^\s+of\b/i.test(after)) return true;
+  if (allCaps) return /^in$/i.test(unit[1]!) && /^\s+[A-Z0-9]/.test(after);
+  return /^\s+[a-z0-9]/.test(after);
 }
 
 /**
@@ -295,7 +311,16 @@ interface Word {
 /** Find item mentions in one clause. */
 function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): Mention[] {
   const tokens = tokenize(clause.text, clause.start);
-  const words: Word[] = tokens.map((t) => ({ token: t, resolved: itemWord(t.text, vocabulary) }));
+  // The label of a usage list ("mat: …") is not an item, whatever word it resembles ("mastic").
+  const label = USAGE_LABEL.exec(clause.text);
+  const labelEnd = label ? clause.start + label[0].length : -1;
+  // "type 2", "type L": the designator qualifies the item after it and names nothing itself.
+  const designates = (i: number) =>
+    DESIGNATOR.test(tokens[i]!.text) && /^[a-z0-9]{1,3}$/.test(tokens[i + 1]?.text ?? '');
+  const words: Word[] = tokens.map((t, i) => ({
+    token: t,
+    resolved: t.end <= labelEnd || designates(i) ? null : itemWord(t.text, vocabulary),
+  }));
   const negatedFrom = negationStart(clause, tokens);
   // Group consecutive item words (allowing short connectors and specs) into phrases.
   const groups: Word[][] = [];
@@ -326,7 +351,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       const itemWords = group.filter((w) => w.resolved);
       const first = group[0]!.token;
       const last = group[group.length - 1]!.token;
-      const { quantity, unit, start } = quantityNear(tokens, first, last, note);
+      const { quantity, unit, start } = quantityNear(tokens, first, last, note, vocabulary);
       // A measure, or a count of two or more, says the part was used.
       const measured = quantity !== null && unit !== null && (unit !== 'each' || quantity >= 2);
       const spanStart = Math.min(start ?? first.start, first.start);
@@ -377,6 +402,9 @@ const CHECKED_OK =
 /** Work that puts a part in: a check after such a clause ("replaced cap - tested ok") tests the new part. */
 const REPLACED = /\b(repl\w*|rplc\w*|inst\w*|swap\w*|chang\w*|new|add\w*|put|upgrad\w*)\b/i;
 
+/** Words that name a designation by the token after them: "type 2", "class B", "model 45". */
+const DESIGNATOR = /^(type|class|style|series|model|grade|schedule|sch)$/;
+
 function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.
   if (ABBREVIATIONS[raw] && !QTY_UNITS[raw]) return resolveWord(vocabulary, raw);
@@ -423,6 +451,7 @@ function quantityNear(
   first: Token,
   last: Token,
   note: string,
+  vocabulary: Vocabulary,
 ): { quantity: number | null; unit: Mention['unit']; start: number | null } {
   const i = tokens.indexOf(first);
   const j = tokens.indexOf(last);
@@ -454,9 +483,11 @@ function quantityNear(
     const feet = /^(\d+(?:\.\d+)?)['’]$/.exec(t);
     if (feet) return { quantity: Number(feet[1]), unit: 'foot', start: tokens[k]!.start };
     const value = numberValue(t);
-    if (value !== null && !/^\d+\/\d+$/.test(t)) {
+    // "type 2 SPD", "class 1 pipe": a designation, not a count.
+    if (DESIGNATOR.test(tokens[k - 1]?.text ?? '')) continue;
+    if (value !== null && !/^\d+\/\d+['"]?$/.test(t)) {
       // "40 gal", "2 ton", "1 1/2": a size, not a count ("2 45/5 caps" is a count of 45/5s).
-      if (SPEC_UNIT.test(next) || properFraction(next)) continue;
+      if (SPEC_UNIT.test(next) || (properFraction(next) && !countOfSize(tokens, k, vocabulary))) continue;
       if (/^(a|an)$/.test(t) && k !== i - 1) continue;
       const unit = QTY_UNITS[next] ?? (next === 'x' ? 'each' : null);
       return { quantity: value, unit: unit ?? 'each', start: tokens[k]!.start };
@@ -506,8 +537,19 @@ function withWhole(tokens: Token[], k: number, value: number): { value: number; 
 }
 
 function properFraction(text: string): boolean {
-  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const m = /^(\d+)\/(\d+)["]?$/.exec(text);
   return m !== null && Number(m[1]) < Number(m[2]);
+}
+
+/**
+ * "3 1/2\" couplings", "3 3/4 in. copper 90s", "4 1/2 cplg": a whole number before a size
+ * fraction counts parts of that size, unless the shop sells the mixed size ("1-1/2\" PVC").
+ */
+function countOfSize(tokens: Token[], k: number, vocabulary: Vocabulary): boolean {
+  const fraction = (tokens[k + 1]?.text ?? '').replace(/"$/, '');
+  const sold = (size: string) => [size, `${size}"`, `${size}in`].some((w) => vocabulary.docFreq.has(w));
+  const inches = /"$/.test(tokens[k + 1]?.text ?? '') || /^(in|inch|inches)$/.test(tokens[k + 2]?.text ?? '');
+  return !sold(`${tokens[k]!.text}-${fraction}`) && (inches || sold(fraction));
 }
 
 /** A negation right after the item, before any work verb: "R-410A not added", "410a: none used". */

@@ -8,7 +8,8 @@ export interface Token {
   end: number;
 }
 
-const TOKEN = /[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
+// "r&r" (remove and replace) and "t&p" are one word each; other ampersands join two items.
+const TOKEN = /(?<![a-z0-9])[a-z]&[a-z](?![a-z0-9])|[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
 
 /** A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs"): read as two tokens. */
 const GLUED_UNIT = /^(\d+(?:\.\d+)?)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;

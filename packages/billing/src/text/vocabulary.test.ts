@@ -62,3 +62,16 @@ describe('vocabulary building', () => {
     expect(stem('glass')).toBe('glass');
   });
 });
+
+describe('resolveWord: abbreviations are clippings or dropped vowels', () => {
+  const vocabulary = buildVocabulary(['Push-Fit Coupling', 'Condensate Pump', 'Condensate Pan', 'Contactor']);
+
+  it('"cont" clips "contactor" before it reads as a skeleton of the commoner "condensate"', () =>
+    expect(resolveWord(vocabulary, 'cont')).toBe('contactor'));
+
+  it('"psi" is not "push-fit": a vowel past the shared opening is not how abbreviations are made', () =>
+    expect(resolveWord(vocabulary, 'psi')).toBeNull());
+
+  it('"cndnst" still reads as "condensate"', () =>
+    expect(resolveWord(vocabulary, 'cndnst')).toBe('condensate'));
+});

@@ -75,9 +75,16 @@ export function editDistanceAtMost(a: string, b: string, max: number): boolean {
   return prev[b.length]! <= max;
 }
 
-/** True when `short` can be read as an abbreviation of `word` ("cmprsr" → "compressor"). */
+/**
+ * True when `short` can be read as an abbreviation of `word`: a clipping ("furn", "cont") or
+ * the word's opening with later vowels dropped ("cmprsr" → "compressor", "copr" → "copper").
+ * A vowel past the shared opening is not how abbreviations are made ("psi" is not "push-fit").
+ */
 function isAbbreviationOf(short: string, word: string): boolean {
   if (short[0] !== word[0] || short.length >= word.length || word.length > short.length * 3.5) return false;
+  let shared = 0;
+  while (shared < short.length && short[shared] === word[shared]) shared += 1;
+  if (/[aeiou]/.test(short.slice(shared))) return false;
   let j = 0;
   for (const ch of word) if (ch === short[j]) j += 1;
   return j === short.length;
@@ -125,6 +132,10 @@ function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
   for (const word of vocabulary.docFreq.keys()) {
     if (maxEdits && editDistanceAtMost(expanded, word, maxEdits)) consider(word);
   }
+  if (best) return best;
+  // A clipping ("cont" → "contactor") is read before a looser skeleton ("cont" → "condensate").
+  for (const word of vocabulary.docFreq.keys())
+    if (word.startsWith(expanded) && isAbbreviationOf(expanded, word)) consider(word);
   if (best) return best;
   for (const word of vocabulary.docFreq.keys()) if (isAbbreviationOf(expanded, word)) consider(word);
   return best;

@@ -23,34 +23,29 @@ import { TenantRuntime } from '@invoicer/tenant';
 import type { Worker } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AccountingOverrides } from './accounting/context.ts';
-import { postJournal } from './accounting/journal.ts';
-import { reconcileBooks } from './accounting/reconcile.ts';
 import { startAccountingSchedule } from './accounting/schedule.ts';
-import { syncInvoiceJob } from './accounting/sync.ts';
-import { act as collectionsAct } from './collections/act.ts';
-import { evaluateCollections } from './collections/evaluate.ts';
 import { startCollectionsSchedule } from './collections/schedule.ts';
-import { suggestPlan } from './collections/suggest.ts';
 import type { WorkerEnv } from './config.ts';
-import { requeueMessages } from './delivery/requeue.ts';
 import { handOverAfterPost, isPosted } from './documents/handover.ts';
+// Light: Chromium is launched on the first invoice.pdf job.
 import { closeWorkerPdfRenderer, workerPdfRenderer } from './documents/renderer.ts';
 import { evidence } from './evidence/stage.ts';
 import { failureHooks } from './failures.ts';
 import { freshnessChecker } from './freshness.ts';
 import { recheckPaymentsAfterPost } from './reconcile/after-post.ts';
 import type { WorkerServices } from './services.ts';
-import { deliver, sendMessageJob } from './stages/deliver.ts';
 import { detect } from './stages/detect.ts';
 import { draft } from './stages/draft.ts';
 import { extract } from './stages/extract.ts';
-import { pdf } from './stages/pdf.ts';
 import { post } from './stages/post.ts';
 import { price } from './stages/price.ts';
-import { reconcile } from './stages/reconcile.ts';
 import { route } from './stages/route.ts';
 import { startSweeper } from './sweeper.ts';
 
+// The invoice pipeline's stages are imported up front. The other queues' handlers (books,
+// collections, delivery, PDFs, bank reconciliation) are imported on their first job: with
+// their libraries (mail, PDF, accounting clients) they add tens of MB to every worker
+// process, and most processes never get such a job (import() caches the module after that).
 export function handlerRegistry(
   services: WorkerServices,
   /** Books client overrides (tests: shorter limits and timeouts). */
@@ -70,32 +65,32 @@ export function handlerRegistry(
       await recheckPaymentsAfterPost(services, p);
     },
     'invoice.pdf': async (p) => {
-      await pdf(services, p, workerPdfRenderer());
+      await (await import('./stages/pdf.ts')).pdf(services, p, workerPdfRenderer());
     },
-    'payment.reconcile': (p) => reconcile(services, p),
+    'payment.reconcile': async (p) => (await import('./stages/reconcile.ts')).reconcile(services, p),
     'invoice.deliver': async (p) => {
-      await deliver(services, p);
+      await (await import('./stages/deliver.ts')).deliver(services, p);
     },
     'message.send': async (p) => {
-      await sendMessageJob(services, p);
+      await (await import('./stages/deliver.ts')).sendMessageJob(services, p);
     },
     'collections.evaluate': async (p) => {
-      await evaluateCollections(services, p);
+      await (await import('./collections/evaluate.ts')).evaluateCollections(services, p);
     },
     'collections.act': async (p) => {
-      await collectionsAct(services, p);
+      await (await import('./collections/act.ts')).act(services, p);
     },
     'plan.suggest': async (p) => {
-      await suggestPlan(services, p);
+      await (await import('./collections/suggest.ts')).suggestPlan(services, p);
     },
     'accounting.sync': async (p, ctx) => {
-      await syncInvoiceJob(services, p, ctx.attempt, accounting);
+      await (await import('./accounting/sync.ts')).syncInvoiceJob(services, p, ctx.attempt, accounting);
     },
     'accounting.journal': async (p) => {
-      await postJournal(services, p, accounting);
+      await (await import('./accounting/journal.ts')).postJournal(services, p, accounting);
     },
     'accounting.reconcile': async (p) => {
-      await reconcileBooks(services, p, accounting);
+      await (await import('./accounting/reconcile.ts')).reconcileBooks(services, p, accounting);
     },
   };
 }
@@ -184,9 +179,9 @@ export async function startWorkerApp(
   }
   log.info({ queues: env.WORKER_QUEUES, concurrency: env.WORKER_CONCURRENCY }, 'workers started');
   if (env.WORKER_QUEUES.includes('message.send'))
-    void requeueMessages(services, log).catch((error: Error) =>
-      log.warn({ err: error.message }, 'could not queue ledger messages again'),
-    );
+    void import('./delivery/requeue.ts')
+      .then(({ requeueMessages }) => requeueMessages(services, log))
+      .catch((error: Error) => log.warn({ err: error.message }, 'could not queue ledger messages again'));
 
   return {
     services,

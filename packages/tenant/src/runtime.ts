@@ -473,9 +473,13 @@ export function copyModel(model: HistoryModel): HistoryModel {
     // Keys, set members and primitive values are taken as they are (object keys keep their
     // identity, as a Map needs); only object values are copied.
     if (value instanceof Map) {
-      const out = new Map(value);
+      // One pass with forEach, in insertion order: no [key, value] entry array per element and
+      // no second set() per object value (a model holds hundreds of thousands of entries).
+      const out = new Map();
       seen.set(value, out);
-      for (const [k, v] of value) if (typeof v === 'object' && v !== null) out.set(k, copy(v));
+      value.forEach((v, k) => {
+        out.set(k, typeof v === 'object' && v !== null ? copy(v) : v);
+      });
       return out;
     }
     if (value instanceof Set) {
@@ -494,7 +498,8 @@ export function copyModel(model: HistoryModel): HistoryModel {
     if (ArrayBuffer.isView(value)) return (value as unknown as { slice(): unknown }).slice();
     const out = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
     seen.set(value, out);
-    for (const [k, v] of Object.entries(value)) out[k] = copy(v);
+    const source = value as Record<string, unknown>;
+    for (const k of Object.keys(source)) out[k] = copy(source[k]);
     return out;
   };
   const source = model as unknown as Record<string, unknown>;

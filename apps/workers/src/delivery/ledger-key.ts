@@ -3,6 +3,9 @@ import type { Message } from '@invoicer/db';
 import type { MessageKey } from '@invoicer/messaging';
 import type { WorkerServices } from '../services.ts';
 
+/** How long a claimed send is leased before another attempt may take it over. */
+export const SEND_LEASE_MS = Number(process.env.DELIVERY_SEND_LEASE_MS ?? 60_000);
+
 export const keyOf = (row: Message): MessageKey => ({
   tenantId: row.tenantId,
   subjectKind: row.subjectKind,

@@ -3,8 +3,7 @@
 // is queued again. Job ids are deterministic, so a job still in Redis is not added twice.
 import type { Logger } from '@invoicer/platform';
 import type { WorkerServices } from '../services.ts';
-import { enqueueAt } from './ledger-key.ts';
-import { SEND_LEASE_MS } from './send.ts';
+import { enqueueAt, SEND_LEASE_MS } from './ledger-key.ts';
 
 export async function requeueMessages(
   services: Pick<WorkerServices, 'db' | 'queues'>,

@@ -33,7 +33,7 @@ import { afterAccepted } from './accepted.ts';
 import { addressOf, emailChannel, smsChannel } from './channels.ts';
 import { type DeliveryContext, loadAttachment, outcomeOf } from './context.ts';
 import { followUpFailure, openDeliveryReview } from './follow-up.ts';
-import { enqueueAt, keyOf } from './ledger-key.ts';
+import { enqueueAt, keyOf, SEND_LEASE_MS } from './ledger-key.ts';
 import { readRecipientFacts } from './recipient.ts';
 import { callProvider, recover } from './recover.ts';
 
@@ -60,7 +60,6 @@ export interface DeliveryOptions {
   afterProviderCall?: (messageId: string) => void | Promise<void>;
 }
 
-export const SEND_LEASE_MS = Number(process.env.DELIVERY_SEND_LEASE_MS ?? 60_000);
 /** How long an invoice email waits for its PDF before going without it (and saying so). */
 const PDF_WAIT_MS = Number(process.env.DELIVERY_PDF_WAIT_MS ?? 10 * 60_000);
 

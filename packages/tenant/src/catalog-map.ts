@@ -2,7 +2,7 @@
 // CatalogSku. Price-book amounts are JSON numbers: converted to exact strings here.
 
 import type { CatalogSku, SkuKind, TaxZoneInfo } from '@invoicer/billing';
-import { htmlToText } from '@invoicer/billing';
+import { htmlToText, withSynonyms } from '@invoicer/billing';
 import { fromNumber, toMoneyString } from '@invoicer/core';
 import type { CatalogRow } from '@invoicer/db';
 import type {
@@ -33,7 +33,10 @@ export function skuRow(
     stId: sku.id,
     code: sku.code,
     name,
-    searchText: `${sku.code} ${name} ${htmlToText(sku.description ?? '')} ${cats.join(' ')}`.slice(0, 2000),
+    // With the trade synonyms the vocabulary gives its words, so "Romex" finds "NM-B Cable".
+    searchText: withSynonyms(
+      `${sku.code} ${name} ${htmlToText(sku.description ?? '')} ${cats.join(' ')}`,
+    ).slice(0, 2000),
     active: sku.active !== false,
     data: { ...sku, categoryNames: cats },
     modifiedOn: sku.modifiedOn ?? null,
@@ -47,7 +50,7 @@ export function feeRow(fee: DiscountAndFee): CatalogRow {
     stId: fee.id,
     code: fee.code,
     name,
-    searchText: `${fee.code} ${name} ${htmlToText(fee.description ?? '')}`.slice(0, 2000),
+    searchText: withSynonyms(`${fee.code} ${name} ${htmlToText(fee.description ?? '')}`).slice(0, 2000),
     active: fee.active !== false,
     data: fee,
     modifiedOn: fee.modifiedOn ?? null,

@@ -161,7 +161,8 @@ export const USAGE_MARKERS: RegExp[] = [
   /^\s*[>•*·-]*\s*[+]/,
   USAGE_LABEL,
   /\b(put|went|go)\s+in\b/i,
-  /\b(in|installed|done)\s*$/i,
+  // "exp tank new", "cap 45/5 - new": terse notes put what was done last.
+  /\b(in|installed|done|new)\s*$/i,
   /\bused\b/i,
 ];
 

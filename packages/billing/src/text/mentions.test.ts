@@ -479,3 +479,35 @@ describe('findMentions: trade notation in terse notes', () => {
     expect(only('- + 10 couplings', 'coupling')).toMatchObject({ polarity: 'done', use: 'action' });
   });
 });
+
+describe('findMentions: more ways a technician writes an item', () => {
+  const hvac = buildVocabulary([
+    'Dual Run Capacitor 45/5 MFD',
+    'T&P Relief Valve 3/4"',
+    'Clean Flame Sensor',
+    'Thermal Expansion Tank 2 gal',
+  ]);
+
+  it('"dul run capacitor 45+5": a work verb inside a price-book name stays in the phrase; "+" writes the rating', () => {
+    const found = mentionsOf('Swapped out the dul run capacitor 45+5 on RTU #5.', hvac).filter((m) =>
+      m.words.includes('capacitor'),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]!.words).toEqual(['dual', 'capacitor']);
+    expect(found[0]!.specs).toContain('45/5');
+  });
+
+  it('"T/P valve" is the price book\'s "T&P"', () => {
+    expect(mentionsOf('SWAPPED T/P VALVE IN MOP SINK', hvac)[0]?.words).toContain('t&p');
+  });
+
+  it('"flae sens, clnd": a four-letter word missing a letter, and a work verb without its vowels', () => {
+    const [m] = mentionsOf('flae sens clnd', hvac);
+    expect(m?.words).toEqual(['flame', 'sensor']);
+    expect(m).toMatchObject({ polarity: 'done', use: 'action' });
+  });
+
+  it('"exp tank new": what was done may come last', () => {
+    expect(mentionsOf('> exp tank new', hvac)[0]).toMatchObject({ polarity: 'done', use: 'action' });
+  });
+});

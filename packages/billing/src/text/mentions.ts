@@ -13,7 +13,7 @@ import {
   WAIVER_PATTERNS,
 } from './lexicon.ts';
 import { isNumberWord, numberValue, type Token, tokenize } from './tokens.ts';
-import { editDistanceAtMost, resolveWord, type Vocabulary } from './vocabulary.ts';
+import { editDistanceAtMost, isAbbreviationOf, resolveWord, type Vocabulary } from './vocabulary.ts';
 
 export type Polarity = 'done' | 'declined' | 'proposed' | 'negated' | 'neutral';
 
@@ -257,11 +257,18 @@ function hasAction(text: string): boolean {
   });
 }
 
-/** "Replced", "instaled", "toppd": a work verb one edit away (same first letter, 5+ letters). */
+/**
+ * "Replced", "instaled", "toppd": a work verb one edit away (same first letter, 5+ letters);
+ * "clnd", "rmvd": one written without its vowels.
+ */
 function misspeltAction(word: string): boolean {
-  if (word.length < 5 || !/^[a-z]+$/.test(word)) return false;
-  for (const action of ACTION_WORDS)
-    if (action[0] === word[0] && action.length >= 5 && editDistanceAtMost(word, action, 1)) return true;
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return false;
+  const skeleton = !/[aeiou]/.test(word.slice(1));
+  for (const action of ACTION_WORDS) {
+    if (action[0] !== word[0] || action.length < 5) continue;
+    if (word.length >= 5 && editDistanceAtMost(word, action, 1)) return true;
+    if (skeleton && isAbbreviationOf(word, action)) return true;
+  }
   return false;
 }
 
@@ -317,12 +324,17 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
   // "type 2", "type L": the designator qualifies the item after it and names nothing itself.
   const designates = (i: number) =>
     DESIGNATOR.test(tokens[i]!.text) && /^[a-z0-9]{1,3}$/.test(tokens[i + 1]?.text ?? '');
+  const inName = (t: Token) => {
+    const next = tokens[tokens.indexOf(t) + 1]?.text ?? '';
+    return ACTION_WORDS.has(t.text) && vocabulary.bigrams.has(`${t.text} ${next}`);
+  };
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
     resolved: t.end <= labelEnd || designates(i) ? null : itemWord(t.text, vocabulary),
   }));
   const negatedFrom = negationStart(clause, tokens);
-  // Group consecutive item words (allowing short connectors and specs) into phrases.
+  // Group consecutive item words (allowing short connectors, specs and a work verb inside a
+  // price-book name: "dual run capacitor") into phrases.
   const groups: Word[][] = [];
   let current: Word[] = [];
   let gap = 0;
@@ -333,7 +345,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       gap = 0;
     } else if (
       current.length &&
-      (isSpec(w.token.text) || /^(of|for|on|in|to)$/.test(w.token.text)) &&
+      (isSpec(w.token.text) || /^(of|for|on|in|to)$/.test(w.token.text) || inName(w.token)) &&
       gap < 2
     ) {
       current.push(w);

@@ -16,7 +16,8 @@ const GLUED_UNIT = /^(\d+(?:\.\d+)?)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;
 
 export function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];
-  for (const m of text.matchAll(TOKEN)) {
+  const pattern = new RegExp(TOKEN.source, 'gi');
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     const surface = m[0].toLowerCase().replace(/’/g, "'");
     const start = offset + m.index!;
     // "1) Arrived … 2) Charged 4 lbs": a step number opening a line or sentence is not a quantity
@@ -27,6 +28,13 @@ export function tokenize(text: string, offset = 0): Token[] {
       /(^|[\n.;:!?])\s*$/.test(text.slice(Math.max(0, m.index! - 40), m.index!))
     )
       continue;
+    // "45+5 MFD" is how a dual capacitor's rating is also written: the same spec as "45/5".
+    const plus = /^\d+$/.test(surface) ? /^\+(\d+)\b/.exec(text.slice(pattern.lastIndex)) : null;
+    if (plus) {
+      tokens.push({ text: `${surface}/${plus[1]}`, start, end: start + m[0].length + plus[0].length });
+      pattern.lastIndex += plus[0].length;
+      continue;
+    }
     const glued = GLUED_UNIT.exec(surface);
     if (glued) {
       const n = glued[1]!.length;

@@ -11,6 +11,8 @@ export interface Vocabulary {
   documents: number;
   /** Memo of variant → canonical word (null when it maps to nothing). */
   resolved: Map<string, string | null>;
+  /** Adjacent word pairs of price-book names ("run capacitor"): a work verb inside one is a name. */
+  bigrams: Set<string>;
 }
 
 export function contentWords(text: string): string[] {
@@ -30,13 +32,16 @@ export function withSynonyms(text: string): string {
 
 export function buildVocabulary(texts: Iterable<string>): Vocabulary {
   const docFreq = new Map<string, number>();
+  const bigrams = new Set<string>();
   let documents = 0;
   for (const text of texts) {
     documents += 1;
-    for (const word of new Set(contentWords(withSynonyms(text))))
-      docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
+    const words = contentWords(withSynonyms(text));
+    for (const word of new Set(words)) docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
+    const raw = tokenize(text).map((t) => t.text);
+    for (let i = 1; i < raw.length; i++) bigrams.add(`${raw[i - 1]} ${raw[i]}`);
   }
-  return { docFreq, documents, resolved: new Map() };
+  return { docFreq, documents, resolved: new Map(), bigrams };
 }
 
 export function idf(vocabulary: Vocabulary, word: string): number {
@@ -75,12 +80,18 @@ export function editDistanceAtMost(a: string, b: string, max: number): boolean {
   return prev[b.length]! <= max;
 }
 
+/** True when `short` is `word` with one letter left out. */
+function isDeletionOf(short: string, word: string): boolean {
+  for (let i = 0; i < word.length; i++) if (word.slice(0, i) + word.slice(i + 1) === short) return true;
+  return false;
+}
+
 /**
  * True when `short` can be read as an abbreviation of `word`: a clipping ("furn", "cont") or
  * the word's opening with later vowels dropped ("cmprsr" → "compressor", "copr" → "copper").
  * A vowel past the shared opening is not how abbreviations are made ("psi" is not "push-fit").
  */
-function isAbbreviationOf(short: string, word: string): boolean {
+export function isAbbreviationOf(short: string, word: string): boolean {
   if (short[0] !== word[0] || short.length >= word.length || word.length > short.length * 3.5) return false;
   let shared = 0;
   while (shared < short.length && short[shared] === word[shared]) shared += 1;
@@ -106,6 +117,11 @@ export function resolveWord(vocabulary: Vocabulary, raw: string): string | null 
 function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
   const expanded = expandAbbreviation(stem(expandAbbreviation(raw)));
   if (vocabulary.docFreq.has(expanded)) return expanded;
+  // "t/p" and "t&p" are one abbreviation written two ways.
+  if (/^[a-z][/&][a-z]$/.test(raw)) {
+    const other = raw.includes('/') ? raw.replace('/', '&') : raw.replace('&', '/');
+    return vocabulary.docFreq.has(other) ? other : null;
+  }
   // An abbreviation of several words ("txv" → "expansion valve"): the words the price book has.
   if (expanded.includes(' ')) {
     const known = expanded.split(' ').filter((w) => vocabulary.docFreq.has(w));
@@ -131,6 +147,8 @@ function resolveUncached(vocabulary: Vocabulary, raw: string): string | null {
   const maxEdits = expanded.length >= 8 ? 2 : expanded.length >= 5 ? 1 : 0;
   for (const word of vocabulary.docFreq.keys()) {
     if (maxEdits && editDistanceAtMost(expanded, word, maxEdits)) consider(word);
+    // A four-letter word may only have lost a letter ("flae" → "flame"), never changed one.
+    else if (expanded.length === 4 && word.length === 5 && isDeletionOf(expanded, word)) consider(word);
   }
   if (best) return best;
   // A clipping ("cont" → "contactor") is read before a looser skeleton ("cont" → "condensate").

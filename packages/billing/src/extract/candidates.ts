@@ -5,6 +5,7 @@
 
 import type { TenantKnowledge } from '../pipeline.ts';
 import type { Mention } from '../text/mentions.ts';
+import { contentWords } from '../text/vocabulary.ts';
 import { isFlatRateTask, type JobContext } from '../types.ts';
 import { type ScoredCandidate, scoreCandidates } from './match.ts';
 import type { SkuCandidate } from './retrieval.ts';
@@ -37,9 +38,47 @@ export function mentionCandidates(
     for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
     for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
       consider(skuId, 0);
-    scored.set(mention.id, scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary));
+    const ranked = scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary);
+    scored.set(
+      mention.id,
+      usualVariantFirst(ranked, (skuId) => knowledge.model.skuShare(skuId)),
+    );
   });
   return scored;
+}
+
+/** How much more often the shop must bill a variant for it to be taken as the usual one. */
+const USUAL_VARIANT_RATIO = 1.5;
+
+/** Names with the same words once sizes and ratings are set aside. */
+function sameNameBesideSizes(a: string, b: string): boolean {
+  const words = (name: string) => new Set(contentWords(name).filter((w) => !/\d/.test(w)));
+  const x = words(a);
+  const y = words(b);
+  return x.size > 0 && x.size === y.size && [...x].every((w) => y.has(w));
+}
+
+/**
+ * Variants the notes cannot tell apart ("1 equipment pad": 24x36 or 36x36; "1 2P breaker"):
+ * names that differ only in sizes and ratings the notes do not give. The one the shop bills
+ * most often goes first when it is clearly the usual one; the others stay, so the decision's
+ * lead shows the doubt.
+ */
+export function usualVariantFirst(
+  ranked: ScoredCandidate[],
+  share: (skuId: number) => number,
+): ScoredCandidate[] {
+  const top = ranked[0];
+  if (!top) return ranked;
+  const alike = (c: ScoredCandidate) =>
+    c.sku.kind === top.sku.kind &&
+    sameNameBesideSizes(c.sku.name, top.sku.name) &&
+    c.components.spec === top.components.spec &&
+    c.components.unit === top.components.unit;
+  let usual = top;
+  for (const c of ranked.slice(1)) if (alike(c) && share(c.sku.id) > share(usual.sku.id)) usual = c;
+  if (usual === top || share(usual.sku.id) <= USUAL_VARIANT_RATIO * share(top.sku.id)) return ranked;
+  return [usual, ...ranked.filter((c) => c !== usual)];
 }
 
 /** How plausible a SKU is on this job's type, and given another SKU: what note lines weigh. */

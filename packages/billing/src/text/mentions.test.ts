@@ -511,3 +511,13 @@ describe('findMentions: more ways a technician writes an item', () => {
     expect(mentionsOf('> exp tank new', hvac)[0]).toMatchObject({ polarity: 'done', use: 'action' });
   });
 });
+
+describe('findMentions: a count in tally notation says the part was used', () => {
+  const v = buildVocabulary(['Wax Ring', 'Expansion Tank 2 gal', 'Disconnect 60A']);
+  it.each(['1x wax ring', '(1) disconnect', 'qty 1 expansion tank', 'expansion tank x1'])('"%s"', (note) => {
+    expect(mentionsOf(note, v)[0]).toMatchObject({ quantity: 1, use: 'measured' });
+  });
+  it('"one expansion tank" alone does not', () => {
+    expect(mentionsOf('one expansion tank', v)[0]).toMatchObject({ quantity: 1, use: 'none' });
+  });
+});

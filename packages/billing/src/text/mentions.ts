@@ -364,8 +364,12 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       const first = group[0]!.token;
       const last = group[group.length - 1]!.token;
       const { quantity, unit, start } = quantityNear(tokens, first, last, note, vocabulary);
-      // A measure, or a count of two or more, says the part was used.
-      const measured = quantity !== null && unit !== null && (unit !== 'each' || quantity >= 2);
+      // A measure, a count of two or more, or a count in tally notation ("1x wax ring", "(1)
+      // disconnect", "qty 1") says the part was used.
+      const measured =
+        quantity !== null &&
+        unit !== null &&
+        (unit !== 'each' || quantity >= 2 || tallied(note, start, last.end));
       const spanStart = Math.min(start ?? first.start, first.start);
       const specs = [...group.map((w) => w.token.text).filter(isSpec), ...specsBefore(tokens, first)].map(
         (s) => s.replace(/['"]$/, ''),
@@ -405,6 +409,16 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     })
     .filter((m) => m.words.length > 0)
     .map(({ index: _i, ...m }) => m);
+}
+
+/** A count written as a tally: "1x", "(1)", "qty 1" before the item, "x1" or "qty 1" after it. */
+function tallied(note: string, start: number | null, end: number): boolean {
+  if (start === null) return /^\s*[(\-–]?\s*(x\s*\d|qty\b)/i.test(note.slice(end, end + 8));
+  return (
+    /^\d+x\b/i.test(note.slice(start)) ||
+    /\(\s*$/.test(note.slice(Math.max(0, start - 2), start)) ||
+    /\bqty\.?:?\s*$/i.test(note.slice(Math.max(0, start - 6), start))
+  );
 }
 
 /** Right after an item: "(tested good)", "- checked ok", ": ok", "tested fine": inspected, not replaced. */

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
+import { usualVariantFirst } from './candidates.ts';
+import { scoreCandidates } from './match.ts';
+
+describe('usualVariantFirst: variants the notes cannot tell apart', () => {
+  const pad2436 = sku(1, { name: 'Equipment Pad 24" x 36"' });
+  const pad3636 = sku(2, { name: 'Equipment Pad 36" x 36"' });
+  const whip = sku(3, { name: 'AC Whip 3/4" x 6 ft' });
+  const catalog = [pad2436, pad3636, whip];
+  const ranked = () => {
+    const [mention] = mentionsOf('Installed 1 equipment pad.', vocabularyOf(catalog));
+    return scoreCandidates(
+      mention!,
+      catalog.map((s) => ({ sku: s, similarity: 0, historyVotes: 0 })),
+      vocabularyOf(catalog),
+    );
+  };
+
+  it('puts the size the shop bills most often first, keeping the others', () => {
+    // The repeated size gives "36 x 36" the better word coverage.
+    expect(ranked()[0]!.sku.id).toBe(2);
+    const share = new Map([
+      [1, 0.3],
+      [2, 0.1],
+    ]);
+    const reordered = usualVariantFirst(ranked(), (id) => share.get(id) ?? 0);
+    expect(reordered.map((c) => c.sku.id)).toEqual([1, 2, 3]);
+  });
+
+  it('leaves the order alone when no variant is clearly the usual one, or the names differ', () => {
+    const close = new Map([
+      [1, 0.12],
+      [2, 0.1],
+    ]);
+    expect(usualVariantFirst(ranked(), (id) => close.get(id) ?? 0)[0]!.sku.id).toBe(2);
+    // The whip is billed more than either pad, but it is another item.
+    const whipMost = new Map([
+      [2, 0.1],
+      [3, 0.9],
+    ]);
+    expect(usualVariantFirst(ranked(), (id) => whipMost.get(id) ?? 0)[0]!.sku.id).toBe(2);
+  });
+});

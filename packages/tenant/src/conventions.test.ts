@@ -7,6 +7,7 @@ import {
   upsertMirror,
 } from '@invoicer/db';
 import { createTestDatabase, type TestDatabase } from '@invoicer/db/testing';
+import { createLogger } from '@invoicer/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feeRow, namedRow, skuRow } from './catalog-map.ts';
 import {
@@ -15,6 +16,7 @@ import {
   loadConventionInputs,
   pastInvoiceFrom,
 } from './conventions.ts';
+import { TenantRuntime } from './runtime.ts';
 
 // Two rates on materials: 10.06 of parts is 0.29174 + 0.483886, 0.77 rounded per rate and
 // 0.78 rounded once per invoice. The shop rounds once.
@@ -168,6 +170,44 @@ describe('learning from the mirror', () => {
     expect(discount!.rule).toMatchObject({ itemTypes: ['Material'], source: 'learned' });
     expect(words.tax.join(' ')).toMatch(/once per invoice/);
     expect(words.percentages[0]).toMatch(/^PARTS-10 .*30\/30/);
+  });
+
+  it('learns once for the days that read the same invoices, exactly as learned afresh', async () => {
+    const runtime = new TenantRuntime({
+      db: t.db,
+      redis: null as never,
+      prefix: 'conventions-test',
+      credentialsKey: Buffer.alloc(32),
+      log: createLogger({ name: 'conventions-test', level: 'silent' }),
+    });
+    const settings = parseTenantSettings({});
+    const fresh = async (at: Date) => {
+      const cutoff = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()) - 1);
+      return (await learnConventions(t.db, 'acme', settings, cutoff)).learned;
+    };
+    // The last job completes on Feb 9: every day from Feb 10 on reads the same 40 invoices.
+    const feb12 = new Date(Date.UTC(2026, 1, 12, 12));
+    const feb20 = new Date(Date.UTC(2026, 1, 20, 12));
+    const jan20 = new Date(Date.UTC(2026, 0, 20, 12));
+    const first = await runtime.conventions('acme', feb12);
+    expect(first).toEqual(await fresh(feb12));
+    expect(first?.invoices).toBe(40);
+    expect(await runtime.conventions('acme', feb20)).toBe(first);
+    // An earlier day reads fewer invoices (time-respecting): learned on its own.
+    const earlier = await runtime.conventions('acme', jan20);
+    expect(earlier?.invoices).toBe(19);
+    expect(earlier).toEqual(await fresh(jan20));
+    // A past invoice changed in the mirror: the same days read it differently, so learn again.
+    const changed = invoice(139, '49.06');
+    changed.salesTax = '3.79';
+    await upsertMirror(t.db, 'acme', 'accounting/invoices', [
+      { stId: 139, parentId: 139, data: changed, modifiedOn: null },
+    ]);
+    const feb25 = new Date(Date.UTC(2026, 1, 25, 12));
+    const relearned = await runtime.conventions('acme', feb25);
+    expect(relearned).not.toBe(first);
+    expect(relearned).toEqual(await fresh(feb25));
+    expect(relearned?.percentages).not.toEqual(first?.percentages);
   });
 });
 

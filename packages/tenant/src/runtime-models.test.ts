@@ -2,7 +2,7 @@
 // for, each model is exactly the one built from scratch for its cutoff, a model handed out never
 // changes, concurrent requests share one build, and a later period starts from a copy of an
 // earlier one instead of reading all history again.
-import { HistoryModel, policyPredictions } from '@invoicer/billing';
+import { HistoryModel, learnPolicies, policyPredictions, shopPolicies } from '@invoicer/billing';
 import {
   type HistoryJobRow,
   type HistoryLineRow,
@@ -194,6 +194,67 @@ describe('history models cached by period', () => {
     const again = await rt.model(TENANT, day(50));
     expect(rt.modelCacheStats().builds).toBe(2);
     expectSame(state(again), state(await fromScratch(cutoffOf(50))));
+  });
+
+  it('learns policies for its own date when a later period brings no new events', async () => {
+    // A shop whose office adds SKU 201 within the hour: its jobs settle a day after completion.
+    // Its last jobs complete on day 20, so the models of days 21 and 30 hold the same events, but
+    // day 20's jobs have settled only by day 30: its policies must count them.
+    const tenant = 'models-settle';
+    const jobs: HistoryJobRow[] = [];
+    const lines: HistoryLineRow[] = [];
+    for (let i = 0; i < 120; i++) {
+      const completed = START + Math.floor((i * 21 * DAY) / 120) + i * 1000;
+      jobs.push({
+        stJobId: 9000 + i,
+        jobTypeId: 1,
+        businessUnitId: null,
+        locationId: null,
+        customerId: null,
+        completedOn: new Date(completed).toISOString(),
+        noteText: '',
+        features: ['jt:1', i % 3 ? 'w:leak' : 'w:trip'],
+        laborHours: null,
+      });
+      if (i % 3)
+        lines.push({
+          stItemId: 900_000 + i,
+          stJobId: 9000 + i,
+          stInvoiceId: 9500 + i,
+          skuId: 201,
+          itemType: 'Material',
+          description: 'kit',
+          quantity: '1',
+          unitPrice: '10.00',
+          createdOn: new Date(completed + 1800_000).toISOString(),
+          officeAdded: true,
+        });
+    }
+    await upsertHistoryJobs(database.db, tenant, jobs);
+    await replaceHistoryLines(
+      database.db,
+      tenant,
+      jobs.map((j) => j.stJobId),
+      lines,
+    );
+    const scratch = async (cutoff: number) => {
+      const model = new HistoryModel();
+      const events = await historyEvents(database.db, tenant, null, new Date(cutoff));
+      model.advance(cutoff, events.jobs, events.lines);
+      return model;
+    };
+    const rt = runtime();
+    const summary = (policies: ReturnType<typeof learnPolicies>) =>
+      [...policies].map(([sku, p]) => [sku, p.opportunities, p.adds]);
+    const earlier = await rt.model(tenant, day(21));
+    const early = summary(shopPolicies(earlier));
+    const later = await rt.model(tenant, day(30));
+    expect(rt.modelCacheStats()).toMatchObject({ builds: 1, extensions: 1 });
+    expectSame(state(later), state(await scratch(cutoffOf(30))));
+    const expected = summary(learnPolicies(await scratch(cutoffOf(30))));
+    expect(expected).not.toEqual(early);
+    expect(summary(shopPolicies(later))).toEqual(expected);
+    expect(summary(shopPolicies(earlier))).toEqual(early);
   });
 
   it('copies a model completely: the copy advances alone, with the same answers', async () => {

@@ -7,12 +7,14 @@
 // copy of the nearest earlier one and applies only the events in between; only a period
 // earlier than every cached one is built from scratch.
 
+import { createHash } from 'node:crypto';
 import {
   buildVocabulary,
   type CatalogSku,
   HistoryModel,
   inferConventions,
   type LearnedConventions,
+  type PastInvoice,
   type ReviewerVerdicts,
   type TaxZoneInfo,
   type TaxZoneInput,
@@ -65,6 +67,8 @@ const MODELS_PER_TENANT = 48;
 const MODEL_BUDGET_JOBS = 20_000;
 /** Memo entries (candidate convention × past invoice) kept per tenant before starting afresh. */
 const TAX_MEMO_MAX = 500_000;
+/** Learned conventions kept per tenant by what they were learned from (see learnedByInputs). */
+const LEARNED_BY_INPUTS_MAX = 8;
 const DAY_MS = 24 * 3600_000;
 
 /** A cached history model: one tenant, one period (its cutoff). */
@@ -140,6 +144,13 @@ export class TenantRuntime {
    * models), keyed by cutoff + catalogue version + stored tax settings (the fallback).
    */
   private readonly conventionsCache = new Map<string, Map<string, Promise<LearnedConventions | null>>>();
+  /**
+   * Per tenant, learned conventions by everything inferConventions reads: catalogue version,
+   * stored tax settings and the past invoices (invoicesDigest). Days with no new or changed
+   * invoice between them (a burst over days after the last synced history, a quiet weekend)
+   * learn exactly the same: inferred once, not once per day.
+   */
+  private readonly learnedByInputs = new Map<string, Map<string, LearnedConventions>>();
   /** Per tenant, which candidate tax conventions reproduce which past invoices (they rarely change). */
   private readonly taxMemos = new Map<string, Map<string, boolean>>();
   /** Reviewers' verdicts per tenant, as read for `at`, kept SETTINGS_TTL_MS. */
@@ -306,7 +317,14 @@ export class TenantRuntime {
     const model = base ? copyModel(base) : new HistoryModel();
     const after = Number.isFinite(model.asOf) ? new Date(model.asOf) : null;
     const events = await historyEvents(this.options.db, tenantId, after, new Date(cutoff));
+    const version = model.version;
     model.advance(cutoff, events.jobs, events.lines);
+    // advance() moves the version only when an event applies, but derived values can read asOf
+    // too (learned policies count the jobs settled by then), and the copy carries its base's memo:
+    // without a new version, a later period with no new events (a burst replaying past days)
+    // reused policies learned for the base's date, so a draft depended on which days the process
+    // had drafted before (bench: 160/300 drafts replayed identical with one worker process).
+    if (base && model.version === version && model.asOf !== base.asOf) model.version += 1;
     if (base) this.stats.extensions += 1;
     else this.stats.builds += 1;
     this.stats.buildMs += performance.now() - started;
@@ -371,13 +389,27 @@ export class TenantRuntime {
           catalog.taxZoneInputs,
         );
         const started = performance.now();
-        const learned = inferConventions(invoices, catalog.byId, settings.tax, { cache });
+        const inputs = `${catalog.version}|${JSON.stringify(settings.tax)}|${invoicesDigest(invoices, catalog.taxZoneInputs)}`;
+        let byInputs = this.learnedByInputs.get(tenantId);
+        if (!byInputs) {
+          byInputs = new Map();
+          this.learnedByInputs.set(tenantId, byInputs);
+        }
+        const same = byInputs.get(inputs);
+        const learned = same ?? inferConventions(invoices, catalog.byId, settings.tax, { cache });
+        byInputs.delete(inputs); // most recently used last
+        byInputs.set(inputs, learned);
+        for (const old of byInputs.keys()) {
+          if (byInputs.size <= LEARNED_BY_INPUTS_MAX) break;
+          byInputs.delete(old);
+        }
         this.options.log.info(
           {
             tenantId,
             cutoff: new Date(cutoff).toISOString(),
             invoices: invoices.length,
             tax: learned.tax.status,
+            reused: same !== undefined,
             ms: Math.round(performance.now() - started),
           },
           'learned conventions from past invoices',
@@ -454,15 +486,41 @@ export class TenantRuntime {
     this.catalogs.delete(tenantId);
     for (const [key, e] of this.models) if (e.tenantId === tenantId) this.models.delete(key);
     this.conventionsCache.delete(tenantId);
+    this.learnedByInputs.delete(tenantId);
     this.taxMemos.delete(tenantId);
   }
+}
+
+/**
+ * Everything inferConventions reads of the past invoices, in their order (the inference breaks
+ * ties by it): ids, completion, zone (by id; its rates come with the catalogue version), sales
+ * tax and each line's SKU, type, amounts and taxability. Equal digests, equal conventions.
+ */
+export function invoicesDigest(
+  invoices: readonly PastInvoice[],
+  zones: ReadonlyMap<number, TaxZoneInput>,
+): string {
+  const zoneIds = new Map<TaxZoneInput, number>();
+  for (const [id, zone] of zones) zoneIds.set(zone, id);
+  const hash = createHash('sha256');
+  for (const inv of invoices) {
+    // A zone not in the catalogue's map (none today) is told apart by its content.
+    const zone = inv.zone === null ? '-' : (zoneIds.get(inv.zone) ?? JSON.stringify(inv.zone));
+    let text = `${inv.invoiceId}|${inv.completedOn}|${zone}|${inv.salesTax.toString()}`;
+    for (const l of inv.lines)
+      text += `|${l.skuId},${l.itemType},${l.quantity.toString()},${l.unitPrice.toString()},${l.total.toString()},${l.taxable ? 1 : 0}`;
+    hash.update(text);
+    hash.update('\n');
+  }
+  return `${invoices.length}:${hash.digest('base64')}`;
 }
 
 /**
  * A deep copy of a history model's state (its maps, sets, counters and sampling reservoirs, with
  * their classes), to advance without changing the original, which callers may still be reading.
  * Values derived from the model (policies, indexes) are shared, not copied: they are kept per
- * model version, never changed, and the copy's version moves on as soon as it applies an event.
+ * model version, never changed, and the copy's version moves on once it is advanced (buildModel
+ * moves it even when no event applies, as some derived values read the date).
  */
 export function copyModel(model: HistoryModel): HistoryModel {
   const seen = new Map<object, unknown>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
-import { scoreCandidates, skuSoldBy } from './match.ts';
+import { normaliseSpec, scoreCandidates, skuSoldBy } from './match.ts';
 
 const ROMEX = sku(1, {
   kind: 'material',
@@ -38,5 +38,11 @@ describe('skuSoldBy', () => {
     expect(skuSoldBy('quart', OIL)).toBe(true);
     expect(skuSoldBy('lb', OIL)).toBe(false);
     expect(skuSoldBy('each', ROMEX)).toBe(false);
+  });
+});
+
+describe('normaliseSpec: fractional horsepower', () => {
+  it('"1/4hp" in a note is the "1/4" a price book writes as "1/4 HP"', () => {
+    expect(normaliseSpec('1/4hp')).toBe('1/4');
   });
 });

@@ -27,13 +27,17 @@ const SPEC_SHAPES: RegExp[] = [
 
 /** One spelling per spec: "R-410A" → "r410a", "6-3" → "6/3", '3/4-inch' → "3/4". */
 export function normaliseSpec(spec: string): string {
-  return spec
-    .toLowerCase()
-    .replace(/^r-/, 'r')
-    .replace(/(-?inch|-?in|")$/, '')
-    .replace(/^(\d+)-(\d+)$/, '$1/$2')
-    .replace(/^(\d+)\s?(amp|amps)$/, '$1a')
-    .replace(/^(\d+)\s?ton$/, '$1t');
+  return (
+    spec
+      .toLowerCase()
+      .replace(/^r-/, 'r')
+      .replace(/(-?inch|-?in|")$/, '')
+      .replace(/^(\d+)-(\d+)$/, '$1/$2')
+      .replace(/^(\d+)\s?(amp|amps)$/, '$1a')
+      // "1/4hp": a price book writes "1/4 HP", whose spec reads as the fraction.
+      .replace(/^(\d+\/\d+)\s?hp$/, '$1')
+      .replace(/^(\d+)\s?ton$/, '$1t')
+  );
 }
 
 function skuSpecs(sku: CatalogSku): string[] {

@@ -521,3 +521,18 @@ describe('findMentions: a count in tally notation says the part was used', () =>
     expect(mentionsOf('one expansion tank', v)[0]).toMatchObject({ quantity: 1, use: 'none' });
   });
 });
+
+describe('findMentions: a work verb that opens a price-book name', () => {
+  const v = buildVocabulary(['Supply Line 3/8 x 20in Braided', 'Condenser Fan Motor 1/4 HP']);
+  it('"Replaced both supply lines": the supply line, two of them', () => {
+    const found = mentionsOf('Replaced both supply lines.', v).filter((m) => m.words.includes('line'));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ words: ['supply', 'line'], quantity: 2, use: 'action' });
+  });
+  it('"Supply water to the house" is still not a supply line', () => {
+    expect(mentionsOf('Supply water to the house', v).some((m) => m.words.includes('supply'))).toBe(false);
+  });
+  it('"fan motor 1/4hp": a fractional horsepower is a spec', () => {
+    expect(mentionsOf('Replaced fan motor 1/4hp', v)[0]?.specs).toContain('1/4hp');
+  });
+});

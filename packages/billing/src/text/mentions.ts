@@ -13,7 +13,7 @@ import {
   WAIVER_PATTERNS,
 } from './lexicon.ts';
 import { isNumberWord, numberValue, type Token, tokenize } from './tokens.ts';
-import { editDistanceAtMost, isAbbreviationOf, resolveWord, type Vocabulary } from './vocabulary.ts';
+import { editDistanceAtMost, isAbbreviationOf, resolveWord, stem, type Vocabulary } from './vocabulary.ts';
 
 export type Polarity = 'done' | 'declined' | 'proposed' | 'negated' | 'neutral';
 
@@ -326,11 +326,15 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     DESIGNATOR.test(tokens[i]!.text) && /^[a-z0-9]{1,3}$/.test(tokens[i + 1]?.text ?? '');
   const inName = (t: Token) => {
     const next = tokens[tokens.indexOf(t) + 1]?.text ?? '';
-    return ACTION_WORDS.has(t.text) && vocabulary.bigrams.has(`${t.text} ${next}`);
+    return ACTION_WORDS.has(t.text) && vocabulary.bigrams.has(`${stem(t.text)} ${stem(next)}`);
   };
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
-    resolved: t.end <= labelEnd || designates(i) ? null : itemWord(t.text, vocabulary),
+    resolved:
+      t.end <= labelEnd || designates(i)
+        ? null
+        : (itemWord(t.text, vocabulary) ??
+          (inName(t) && vocabulary.docFreq.has(stem(t.text)) ? stem(t.text) : null)),
   }));
   const negatedFrom = negationStart(clause, tokens);
   // Group consecutive item words (allowing short connectors, specs and a work verb inside a
@@ -340,7 +344,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
   let gap = 0;
   for (const w of words) {
     const connector = /^(and|&|w\/|with|plus|\+)$/.test(w.token.text);
-    if (w.resolved && !connector) {
+    if ((w.resolved || (!current.length && inName(w.token))) && !connector) {
       current.push(w);
       gap = 0;
     } else if (
@@ -453,6 +457,7 @@ export function isSpec(text: string): boolean {
     /^r-?\d{2,3}[a-z]?$/.test(text) ||
     /^\d+%$/.test(text) ||
     /^\d+(\.\d+)?(v|a|amp|t|ton|hp|mfd|uf|btu|seer|kw|k|p|gal|")$/.test(text) ||
+    /^\d+\/\d+hp$/.test(text) ||
     DIMENSIONS.test(text)
   );
 }

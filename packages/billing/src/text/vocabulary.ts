@@ -38,7 +38,7 @@ export function buildVocabulary(texts: Iterable<string>): Vocabulary {
     documents += 1;
     const words = contentWords(withSynonyms(text));
     for (const word of new Set(words)) docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
-    const raw = tokenize(text).map((t) => t.text);
+    const raw = tokenize(text).map((t) => stem(t.text));
     for (let i = 1; i < raw.length; i++) bigrams.add(`${raw[i - 1]} ${raw[i]}`);
   }
   return { docFreq, documents, resolved: new Map(), bigrams };

@@ -66,13 +66,30 @@ export function policyPredictions(
   );
 }
 
+/** Passes of the policy over its own added parts (see policyLines). */
+const MAX_POLICY_PASSES = 3;
+
 export function policyLines(input: PolicyInput): PolicyResult {
-  const predictions = policyPredictions(
-    input.model,
-    input.catalog,
-    input.features,
-    input.billedSkuIds,
-  ).filter((p) => !input.forbiddenSkuIds.has(p.skuId));
+  // The policies were learned from final invoices, whose parts include those the office added
+  // ("a member discount when the job billed a part" counts the shop-supplies kit the office
+  // adds). A part the policy adds is a part of the job for the other policies too: the policy
+  // runs again over the draft's parts and its own until they stop changing.
+  const isPart = isPartOf(input.catalog);
+  let parts = new Set(input.billedSkuIds);
+  let result = policyPass(input, parts);
+  for (let pass = 1; pass < MAX_POLICY_PASSES; pass++) {
+    const next = new Set([...input.billedSkuIds, ...result.lines.map((l) => l.skuId).filter(isPart)]);
+    if (next.size === parts.size && [...next].every((id) => parts.has(id))) break;
+    parts = next;
+    result = policyPass(input, parts);
+  }
+  return result;
+}
+
+function policyPass(input: PolicyInput, parts: Set<number>): PolicyResult {
+  const predictions = policyPredictions(input.model, input.catalog, input.features, parts).filter(
+    (p) => !input.forbiddenSkuIds.has(p.skuId),
+  );
   const lines: ProposedLine[] = [];
   const onInvoice = [...input.billedSkuIds];
   for (const p of predictions) {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { HistoryModel } from '../history/model.ts';
+import { sku } from '../test-fixtures.ts';
+import { policyLines } from './policy-lines.ts';
+
+const DAY = 24 * 3600_000;
+const REPAIR = 300;
+const SUPPLIES = 900;
+const DISCOUNT = 950;
+
+/**
+ * A shop whose office adds a supplies kit (a part) and a discount to every repair, and nothing
+ * to a visit that repaired nothing: on the final invoices, the discount goes with a part.
+ */
+function shop(): HistoryModel {
+  const model = new HistoryModel();
+  const start = Date.parse('2026-01-05T15:00:00Z');
+  const jobs: Parameters<HistoryModel['advance']>[1] = [];
+  const lines: Parameters<HistoryModel['advance']>[2] = [];
+  for (let i = 0; i < 80; i++) {
+    const repaired = i % 2 === 0;
+    const features = ['jt:1', ...(repaired ? ['k:Service', `s:${REPAIR}`] : ['items:none'])];
+    const completed = new Date(start + i * 6 * 3600_000);
+    const later = new Date(completed.getTime() + DAY).toISOString();
+    jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+    if (!repaired) continue;
+    const line = (skuId: number, officeAdded: boolean) => ({
+      jobId: i,
+      skuId,
+      quantity: 1,
+      createdOn: officeAdded ? later : completed.toISOString(),
+      officeAdded,
+      features,
+    });
+    lines.push(line(REPAIR, false), line(SUPPLIES, true), line(DISCOUNT, true));
+  }
+  model.advance(start + 80 * 6 * 3600_000 + 10 * DAY, jobs, lines);
+  return model;
+}
+
+describe('policyLines: the parts the policy adds count for the other policies', () => {
+  it('adds the discount that goes with a part once it has added the supplies kit', () => {
+    const catalog = new Map([
+      [REPAIR, sku(REPAIR, { kind: 'service', name: 'Repair' })],
+      [SUPPLIES, sku(SUPPLIES, { kind: 'material', name: 'Supplies Kit' })],
+      [DISCOUNT, sku(DISCOUNT, { kind: 'discount', name: 'Discount' })],
+    ]);
+    const result = policyLines({
+      model: shop(),
+      features: ['jt:1', 'k:Service', `s:${REPAIR}`],
+      catalog,
+      jobTypeNames: new Map(),
+      billedSkuIds: new Set([REPAIR]),
+      waivedSkuIds: new Set(),
+      forbiddenSkuIds: new Set(),
+    });
+    expect(result.lines.map((l) => l.skuId).sort()).toEqual([SUPPLIES, DISCOUNT]);
+    const discount = result.lines.find((l) => l.skuId === DISCOUNT)!;
+    // Learned from the final invoices: the discount goes with the kit the office adds.
+    expect(discount.provenance).toMatchObject({
+      kind: 'history_pattern',
+      pattern: `has:${SUPPLIES} → SKU-${DISCOUNT}`,
+    });
+  });
+});

@@ -167,6 +167,52 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines({ rate: 0, jobs: 2 }).added.map((l) => l.skuId)).toEqual([part.id]);
   });
 
+  it('a line billed beside the part as often as chance is not a cover for it (a supplies kit, "supply lines")', () => {
+    const mention = mentionWith({
+      end: 17,
+      text: 'both copper lines',
+      words: ['copper', 'line'],
+      quantity: 2,
+      unit: 'each',
+      clauseText: 'replaced both copper lines',
+    });
+    const part = CATALOG_BY_ID.get(ID.copper)!;
+    const kit = CATALOG_BY_ID.get(ID.consumables)!;
+    const lines = (pair: { rate: number; jobs: number }, share: number) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: part.id, code: part.code, score: 0.5 }])],
+        scored: new Map([
+          [
+            'm1',
+            [
+              {
+                sku: part,
+                score: 0.5,
+                components: { coverage: 0.6, spec: 0, unit: 0, retrieval: 1, history: 0 },
+              },
+              // One shared word makes the kit on the invoice look like a cover.
+              {
+                sku: kit,
+                score: 0.36,
+                components: { coverage: 0.4, spec: 0, unit: 0, retrieval: 1, history: 0 },
+              },
+            ],
+          ],
+        ]),
+        catalog: CATALOG_BY_ID,
+        existing: [item(1, { skuId: kit.id })],
+        pairRate: (given, sku) => (given === kit.id && sku === part.id ? pair : { rate: 0, jobs: 0 }),
+        skuShare: () => share,
+      });
+    // With the kit on 6% of 200 jobs, the part's share everywhere: billed beside it, so added.
+    expect(lines({ rate: 0.06, jobs: 200 }, 0.06).added.map((l) => [l.skuId, l.quantity])).toEqual([
+      [part.id, '2'],
+    ]);
+    // Far rarer with the kit than without it: the kit stands for it.
+    expect(lines({ rate: 0.005, jobs: 200 }, 0.06).added).toEqual([]);
+  });
+
   it('adds no work the shop never bills beside a line on the invoice, when chance predicts it often', () => {
     const mention = mentionWith({
       end: 10,

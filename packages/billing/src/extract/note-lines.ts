@@ -113,7 +113,12 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     const billedTogether = (cover: number) => {
       if (skuId === null) return false;
       const pair = input.pairRate?.(cover, skuId);
-      return pair !== undefined && pair.jobs >= MIN_PAIR_JOBS && pair.rate >= PAIR_RATE;
+      if (pair === undefined || pair.jobs < MIN_PAIR_JOBS) return false;
+      // Together at least as often as the part is billed at all: the line is beside it, not
+      // for it (a shop-supplies kit does not cover "both supply lines").
+      const share = input.skuShare?.(skuId);
+      const independent = share !== undefined && pair.rate * pair.jobs >= 2 && pair.rate >= share;
+      return pair.rate >= PAIR_RATE || independent;
     };
     // A flat-rate task the shop bills without the part ("Replace Condenser Fan Motor (up to 1/4
     // HP)" with no motor line on 5+ past jobs) includes it, whatever its spec wording costs it.

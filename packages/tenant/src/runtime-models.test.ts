@@ -255,6 +255,31 @@ describe('history models cached by period', () => {
     expect(expected).not.toEqual(early);
     expect(summary(shopPolicies(later))).toEqual(expected);
     expect(summary(shopPolicies(earlier))).toEqual(early);
+    // Day 31 holds the same events and settles no more jobs than day 30: its copy keeps day 30's
+    // policies, and values that read only the events (an index) survive the move to a new date.
+    const index = later.memo('test-index', () => ({ built: 'day 30' }));
+    const next = await rt.model(tenant, day(31));
+    expect(rt.modelCacheStats()).toMatchObject({ builds: 1, extensions: 2 });
+    expect(shopPolicies(next)).toBe(shopPolicies(later));
+    expect(next.memo('test-index', () => ({ built: 'day 31' }))).toBe(index);
+  });
+
+  it('learns, in any order of days, exactly the policies learned afresh for each', async () => {
+    // The last jobs complete on day 60 and the office adds lines up to five days later: from day 61
+    // on there are days with no new events whose settled jobs still change, then days where
+    // neither does.
+    const rt = runtime();
+    const learned = new Map<number, ReturnType<typeof shopPolicies>>();
+    for (const n of [70, 62, 75, 66, 61, 80, 64, 63, 76, 71]) {
+      const policies = shopPolicies(await rt.model(TENANT, day(n)));
+      expect(policies).toEqual(learnPolicies(await fromScratch(cutoffOf(n))));
+      learned.set(n, policies);
+    }
+    // Days 61–64 settle more jobs each day: learned for each.
+    expect(new Set([61, 62, 63, 64].map((n) => learned.get(n))).size).toBe(4);
+    // 71 and 76 are copies of 70 and 75, with the same events and settled jobs: theirs reused.
+    expect(learned.get(71)).toBe(learned.get(70));
+    expect(learned.get(76)).toBe(learned.get(75));
   });
 
   it('copies a model completely: the copy advances alone, with the same answers', async () => {

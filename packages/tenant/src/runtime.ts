@@ -317,14 +317,11 @@ export class TenantRuntime {
     const model = base ? copyModel(base) : new HistoryModel();
     const after = Number.isFinite(model.asOf) ? new Date(model.asOf) : null;
     const events = await historyEvents(this.options.db, tenantId, after, new Date(cutoff));
-    const version = model.version;
+    // advance() moves the version only when an event applies: a later period with no new events
+    // keeps its base's memo. Values that read the date as well say so in their memo key (learned
+    // policies are keyed by the jobs settled by then), so they are learned again only when that
+    // changes, and the rest (indexes, labor conventions) are kept.
     model.advance(cutoff, events.jobs, events.lines);
-    // advance() moves the version only when an event applies, but derived values can read asOf
-    // too (learned policies count the jobs settled by then), and the copy carries its base's memo:
-    // without a new version, a later period with no new events (a burst replaying past days)
-    // reused policies learned for the base's date, so a draft depended on which days the process
-    // had drafted before (bench: 160/300 drafts replayed identical with one worker process).
-    if (base && model.version === version && model.asOf !== base.asOf) model.version += 1;
     if (base) this.stats.extensions += 1;
     else this.stats.builds += 1;
     this.stats.buildMs += performance.now() - started;
@@ -518,9 +515,9 @@ export function invoicesDigest(
 /**
  * A deep copy of a history model's state (its maps, sets, counters and sampling reservoirs, with
  * their classes), to advance without changing the original, which callers may still be reading.
- * Values derived from the model (policies, indexes) are shared, not copied: they are kept per
- * model version, never changed, and the copy's version moves on once it is advanced (buildModel
- * moves it even when no event applies, as some derived values read the date).
+ * Values derived from the model (policies, indexes) are shared, not copied: they are kept by what
+ * they read (the version, moved by every event the copy applies, and the date where they read it;
+ * see HistoryModel.memo), and never changed.
  */
 export function copyModel(model: HistoryModel): HistoryModel {
   const seen = new Map<object, unknown>();

@@ -51,6 +51,35 @@ describe('HistoryModel', () => {
     expect(model.jobs).toBe(2);
   });
 
+  it('keeps a derived value while what it reads stays the same', () => {
+    const model = new HistoryModel();
+    const job = (jobId: number, completedOn: string) => ({
+      jobId,
+      completedOn,
+      jobTypeId: 1,
+      features: ['f'],
+      laborHours: null,
+    });
+    model.advance(Date.parse('2024-01-15T00:00:00Z'), [job(1, '2024-01-01T00:00:00Z')], []);
+    let computed = 0;
+    const jobs = () => model.memo('jobs', () => ({ jobs: model.jobs, n: ++computed }));
+    const dated = (reads: string) => model.memo('dated', () => ({ reads, n: ++computed }), reads);
+    const first = jobs();
+    const a = dated('a');
+    // A later date with no new events: the same events, so the same value.
+    model.advance(Date.parse('2024-01-20T00:00:00Z'), [], []);
+    expect(jobs()).toBe(first);
+    expect(dated('a')).toBe(a);
+    // What the value reads besides the events changed: computed again, once.
+    const b = dated('b');
+    expect(b).toEqual({ reads: 'b', n: 3 });
+    expect(dated('b')).toBe(b);
+    // A new event: everything is computed again.
+    model.advance(Date.parse('2024-02-15T00:00:00Z'), [job(2, '2024-02-01T00:00:00Z')], []);
+    expect(jobs()).toEqual({ jobs: 2, n: 4 });
+    expect(dated('b')).toEqual({ reads: 'b', n: 5 });
+  });
+
   it('learns office-add patterns with a lower-bound confidence, best first', () => {
     const model = historyOf([
       ...times(9, { features: ['w:leak'], office: [{ skuId: 6, quantity: 2 }] }),

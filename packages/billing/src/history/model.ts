@@ -126,14 +126,21 @@ export class HistoryModel {
   readonly officeLags: number[] = [];
   /** Bumped whenever events are applied, so derived learners know when to retrain. */
   version = 0;
-  private derived: { version: number; key: string; value: unknown }[] = [];
+  /** One value per key, with the inputs it was computed from (see memo). */
+  private derived: { key: string; inputs: string; value: unknown }[] = [];
 
-  /** A value computed from the model, kept until the model changes. */
-  memo<T>(key: string, compute: () => T): T {
-    const hit = this.derived.find((d) => d.key === key && d.version === this.version);
+  /**
+   * A value computed from the model, kept while what it reads stays the same: the events (the
+   * version) and, for a value that reads more than them, `reads` (learned policies read the date
+   * through the jobs settled by then). Moving to a later date with no new events keeps every
+   * value whose `reads` does not change.
+   */
+  memo<T>(key: string, compute: () => T, reads = ''): T {
+    const inputs = `${this.version}|${reads}`;
+    const hit = this.derived.find((d) => d.key === key && d.inputs === inputs);
     if (hit) return hit.value as T;
     const value = compute();
-    this.derived = [...this.derived.filter((d) => d.key !== key), { version: this.version, key, value }];
+    this.derived = [...this.derived.filter((d) => d.key !== key), { key, inputs, value }];
     return value;
   }
 

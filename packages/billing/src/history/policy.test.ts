@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { exclusive } from '../detect/policy-lines.ts';
 import { HistoryModel } from './model.ts';
-import { contextFeatures, learnPolicies, partFeatures, predictPolicies, settleMs } from './policy.ts';
+import {
+  contextFeatures,
+  DEFAULT_POLICY_OPTIONS,
+  learnPolicies,
+  partFeatures,
+  predictPolicies,
+  settleMs,
+  shopPolicies,
+} from './policy.ts';
 
 const DAY = 24 * 3600_000;
 const SUPPLIES = 900;
@@ -9,7 +17,7 @@ const TRIP = 901;
 const PART = 500;
 
 /** A shop that adds shop supplies only when a material was used, and a trip charge per visit. */
-function shop(jobs: number): HistoryModel {
+function shop(jobs: number, until?: number): HistoryModel {
   const model = new HistoryModel();
   const start = Date.parse('2026-01-05T15:00:00Z');
   const events = {
@@ -56,7 +64,7 @@ function shop(jobs: number): HistoryModel {
       features,
     });
   }
-  model.advance(start + jobs * 3600_000 * 6 + 10 * DAY, events.jobs, events.lines);
+  model.advance(until ?? start + jobs * 3600_000 * 6 + 10 * DAY, events.jobs, events.lines);
   return model;
 }
 
@@ -86,6 +94,36 @@ describe('learnPolicies', () => {
     // 120 jobs, 6 h apart: the last couple of days are still open when the lag is one day.
     expect(settled.opportunities).toBeLessThanOrEqual(120);
     expect(settleMs(model.officeLags)).toBe(DAY);
+  });
+
+  it('learns again when a later date settles more jobs, and only then', () => {
+    // Jobs every 6 h from Jan 5 15:00, the office adding a day later (jobs settle after a day).
+    const until = Date.parse('2026-01-25T15:00:00Z');
+    const model = shop(120, until);
+    const first = shopPolicies(model);
+    expect(first).toEqual(learnPolicies(model));
+    const version = model.version;
+    // Twelve hours later, with no new events: the jobs of Jan 24 21:00 and Jan 25 03:00 have settled.
+    model.advance(until + 12 * 3600_000, [], []);
+    expect(model.version).toBe(version);
+    const later = shopPolicies(model);
+    expect(later).not.toBe(first);
+    expect(later).toEqual(learnPolicies(model));
+    expect(later.get(TRIP)!.opportunities).toBe(first.get(TRIP)!.opportunities + 2);
+    // An hour more settles no job (the next completed at 09:00): the same policies.
+    model.advance(until + 13 * 3600_000, [], []);
+    expect(shopPolicies(model)).toBe(later);
+  });
+
+  it('learns again when the catalogue calls other SKUs parts, and only then', () => {
+    const model = shop(120);
+    const none = shopPolicies(model);
+    const isPart = (skuId: number) => skuId === PART;
+    const withParts = shopPolicies(model, isPart);
+    expect(withParts).not.toBe(none);
+    expect(withParts).toEqual(learnPolicies(model, DEFAULT_POLICY_OPTIONS, isPart));
+    // Another function with the same answers (a stage builds one per call): the same policies.
+    expect(shopPolicies(model, (skuId) => skuId === PART)).toBe(withParts);
   });
 
   it('learns nothing from too little history (the rule pack stays the prior)', () => {

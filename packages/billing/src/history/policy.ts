@@ -160,14 +160,44 @@ function specificity(feature: string): number {
   return (feature.match(/&/g)?.length ?? 0) * 2 + (feature.startsWith('jt:') ? 1 : 0);
 }
 
+/**
+ * The past jobs whose invoices have settled by the model's date, in the model's order: all that
+ * learnPolicies reads of the model.
+ */
+function settledRecords(model: HistoryModel): JobRecord[] {
+  const settle = settleMs(model.officeLags);
+  return [...model.records.values()].filter(
+    (r) => Number.isFinite(r.completedAt) && r.completedAt <= model.asOf - settle,
+  );
+}
+
+/**
+ * How many jobs have settled by the model's date. For one version (the same records and office
+ * lags) a later date can only add settled jobs, so the count says which ones. A count, not the
+ * records: a copy of the model shares its memo and must not keep the original's records alive.
+ */
+function settledCount(model: HistoryModel): number {
+  return model.memo('settled-count', () => settledRecords(model).length, String(model.asOf));
+}
+
+/** Every SKU billed on the model's past jobs, either way (what `isPart` is asked about). */
+function billedSkus(model: HistoryModel): number[] {
+  return model.memo('billed-skus', () => {
+    const skus = new Set<number>();
+    for (const r of model.records.values()) {
+      for (const id of r.technician.keys()) skus.add(id);
+      for (const id of r.office.keys()) skus.add(id);
+    }
+    return [...skus].sort((a, b) => a - b);
+  });
+}
+
 export function learnPolicies(
   model: HistoryModel,
   options: PolicyOptions = DEFAULT_POLICY_OPTIONS,
   isPart: (skuId: number) => boolean = () => false,
 ): Map<number, SkuPolicy> {
-  const records = [...model.records.values()].filter((r) => Number.isFinite(r.completedAt));
-  const settle = settleMs(model.officeLags);
-  const settled = records.filter((r) => r.completedAt <= model.asOf - settle);
+  const settled = settledRecords(model);
   const addCounts = new Map<number, number>();
   for (const r of settled)
     for (const sku of r.office.keys()) addCounts.set(sku, (addCounts.get(sku) ?? 0) + 1);
@@ -215,12 +245,23 @@ export function learnPolicies(
   return policies;
 }
 
-/** The shop's learned policies, kept with the model until it changes. */
+/**
+ * The shop's learned policies, kept with the model while what they learn from is the same: the
+ * settled jobs, and which of their SKUs are parts (the catalogue's kinds, through `isPart`). A
+ * later date that settles no more jobs (a day with no new history) reuses them; one that settles
+ * more, or a catalogue that now calls another SKU a part, learns again.
+ */
 export function shopPolicies(
   model: HistoryModel,
   isPart: (skuId: number) => boolean = () => false,
 ): Map<number, SkuPolicy> {
-  return model.memo('policies', () => learnPolicies(model, DEFAULT_POLICY_OPTIONS, isPart));
+  const settled = settledCount(model);
+  const parts = billedSkus(model).filter(isPart).join(',');
+  return model.memo(
+    'policies',
+    () => learnPolicies(model, DEFAULT_POLICY_OPTIONS, isPart),
+    `settled:${settled}|parts:${parts}`,
+  );
 }
 
 export function predictPolicies(

@@ -6,7 +6,7 @@
 import type { TenantKnowledge } from '../pipeline.ts';
 import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
-import { isFlatRateTask, type JobContext } from '../types.ts';
+import { type CatalogSku, isFlatRateTask, type JobContext } from '../types.ts';
 import { type ScoredCandidate, scoreCandidates } from './match.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
@@ -50,9 +50,19 @@ export function mentionCandidates(
 /** How much more often the shop must bill a variant for it to be taken as the usual one. */
 const USUAL_VARIANT_RATIO = 1.5;
 
+/** A SKU's name words without sizes and ratings, once per catalogue entry. */
+const wordsBesideSizes = new WeakMap<CatalogSku, Set<string>>();
+
 /** Names with the same words once sizes and ratings are set aside. */
-function sameNameBesideSizes(a: string, b: string): boolean {
-  const words = (name: string) => new Set(contentWords(name).filter((w) => !/\d/.test(w)));
+function sameNameBesideSizes(a: CatalogSku, b: CatalogSku): boolean {
+  const words = (sku: CatalogSku) => {
+    let out = wordsBesideSizes.get(sku);
+    if (!out) {
+      out = new Set(contentWords(sku.name).filter((w) => !/\d/.test(w)));
+      wordsBesideSizes.set(sku, out);
+    }
+    return out;
+  };
   const x = words(a);
   const y = words(b);
   return x.size > 0 && x.size === y.size && [...x].every((w) => y.has(w));
@@ -72,7 +82,7 @@ export function usualVariantFirst(
   if (!top) return ranked;
   const alike = (c: ScoredCandidate) =>
     c.sku.kind === top.sku.kind &&
-    sameNameBesideSizes(c.sku.name, top.sku.name) &&
+    sameNameBesideSizes(c.sku, top.sku) &&
     c.components.spec === top.components.spec &&
     c.components.unit === top.components.unit;
   let usual = top;

@@ -216,7 +216,7 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
   };
 }
 
-export function predictTree(tree: TreeNode, features: ReadonlySet<string>): TreePrediction {
+export function predictTree(tree: TreeNode, features: { has(feature: string): boolean }): TreePrediction {
   const path: TreePrediction['path'] = [];
   let node = tree;
   while (node.kind === 'split') {

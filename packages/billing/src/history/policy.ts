@@ -269,12 +269,13 @@ export function predictPolicies(
   features: readonly string[],
 ): PolicyPrediction[] {
   const set = new Set(features);
+  // The job's contexts are sorted once; each policy adds only its own rate cuts to the features.
+  const contexts = contextsOf(features);
   const out: PolicyPrediction[] = [];
   for (const policy of policies.values()) {
-    const prediction = predictTree(
-      policy.tree,
-      new Set([...set, ...contextFeatures(features, policy.contexts)]),
-    );
+    const cuts = contextFeatures(features, policy.contexts, contexts);
+    const present = cuts.length ? { has: (f: string) => set.has(f) || cuts.includes(f) } : set;
+    const prediction = predictTree(policy.tree, present);
     const q = policy.quantity;
     const quantity =
       q.kind === 'constant'

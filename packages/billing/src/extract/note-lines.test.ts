@@ -11,9 +11,17 @@ import {
   vocabularyOf,
 } from '../test-fixtures.ts';
 import { findMentions, type Mention } from '../text/mentions.ts';
-import type { ExistingItem } from '../types.ts';
+import type { CatalogSku, ExistingItem } from '../types.ts';
+import type { ScoredCandidate } from './match.ts';
 import { buildNoteLines, decideFromScores, type NoteLinesInput, openMentions } from './note-lines.ts';
 import { MemoryRetriever, trigramSimilarity } from './retrieval.ts';
+
+/** A scored candidate: its SKU, score, word coverage and spec agreement (retrieved, no history). */
+const candidate = (sku: CatalogSku, score: number, coverage: number, spec = 0): ScoredCandidate => ({
+  sku,
+  score,
+  components: { coverage, spec, unit: 0, retrieval: 1, history: 0 },
+});
 
 const VOCABULARY = vocabularyOf();
 const RETRIEVER = new MemoryRetriever(CATALOG);
@@ -61,18 +69,7 @@ describe('note lines: what the notes say was used and the invoice does not bill'
       buildNoteLines({
         mentions: [m],
         decisions: [decideFromScores(m, [{ skuId: part.id, code: part.code, score: 0.8 }])],
-        scored: new Map([
-          [
-            'm1',
-            [
-              {
-                sku: part,
-                score: 0.8,
-                components: { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 },
-              },
-            ],
-          ],
-        ]),
+        scored: new Map([['m1', [candidate(part, 0.8, 1)]]]),
         catalog: CATALOG_BY_ID,
         existing,
       });
@@ -97,18 +94,7 @@ describe('note lines: what the notes say was used and the invoice does not bill'
       buildNoteLines({
         mentions: [mention],
         decisions: [decideFromScores(mention, [{ skuId: ID.tuneUp, code: tuneUp.code, score: 0.9 }])],
-        scored: new Map([
-          [
-            'm1',
-            [
-              {
-                sku: tuneUp,
-                score: 0.9,
-                components: { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 },
-              },
-            ],
-          ],
-        ]),
+        scored: new Map([['m1', [candidate(tuneUp, 0.9, 1)]]]),
         catalog: CATALOG_BY_ID,
         existing: [item(1, { skuId: ID.labor, quantity: '2' })],
         flatRateBeside: (given) => (given === ID.labor ? beside : { rate: 0.5, jobs: 40 }),
@@ -140,17 +126,9 @@ describe('note lines: what the notes say was used and the invoice does not bill'
           [
             'm1',
             [
-              {
-                sku: part,
-                score: 0.9,
-                components: { coverage: 1, spec: 1, unit: 0, retrieval: 1, history: 0 },
-              },
+              candidate(part, 0.9, 1, 1),
               // The task's own spec ("up to …") differs, so it scores well below the part.
-              {
-                sku: task,
-                score: 0.45,
-                components: { coverage: 0.7, spec: -1, unit: 0, retrieval: 1, history: 0 },
-              },
+              candidate(task, 0.45, 0.7, -1),
             ],
           ],
         ]),
@@ -186,17 +164,9 @@ describe('note lines: what the notes say was used and the invoice does not bill'
           [
             'm1',
             [
-              {
-                sku: part,
-                score: 0.5,
-                components: { coverage: 0.6, spec: 0, unit: 0, retrieval: 1, history: 0 },
-              },
+              candidate(part, 0.5, 0.6),
               // One shared word makes the kit on the invoice look like a cover.
-              {
-                sku: kit,
-                score: 0.36,
-                components: { coverage: 0.4, spec: 0, unit: 0, retrieval: 1, history: 0 },
-              },
+              candidate(kit, 0.36, 0.4),
             ],
           ],
         ]),
@@ -225,18 +195,7 @@ describe('note lines: what the notes say was used and the invoice does not bill'
       buildNoteLines({
         mentions: [mention],
         decisions: [decideFromScores(mention, [{ skuId: ID.tuneUp, code: tuneUp.code, score: 0.9 }])],
-        scored: new Map([
-          [
-            'm1',
-            [
-              {
-                sku: tuneUp,
-                score: 0.9,
-                components: { coverage: 1, spec: 0, unit: 0, retrieval: 1, history: 0 },
-              },
-            ],
-          ],
-        ]),
+        scored: new Map([['m1', [candidate(tuneUp, 0.9, 1)]]]),
         catalog: CATALOG_BY_ID,
         existing: [item(1, { skuId: ID.labor, quantity: '2' })],
         pairRate: () => ({ rate, jobs }),

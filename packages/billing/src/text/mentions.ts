@@ -324,17 +324,19 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
   // "type 2", "type L": the designator qualifies the item after it and names nothing itself.
   const designates = (i: number) =>
     DESIGNATOR.test(tokens[i]!.text) && /^[a-z0-9]{1,3}$/.test(tokens[i + 1]?.text ?? '');
-  const inName = (t: Token) => {
-    const next = tokens[tokens.indexOf(t) + 1]?.text ?? '';
-    return ACTION_WORDS.has(t.text) && vocabulary.bigrams.has(`${stem(t.text)} ${stem(next)}`);
-  };
+  // "dual run capacitor", "supply line": a work verb that a price-book name pairs with the next word.
+  const inName = tokens.map(
+    (t, i) =>
+      ACTION_WORDS.has(t.text) &&
+      vocabulary.bigrams.has(`${stem(t.text)} ${stem(tokens[i + 1]?.text ?? '')}`),
+  );
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
     resolved:
       t.end <= labelEnd || designates(i)
         ? null
         : (itemWord(t.text, vocabulary) ??
-          (inName(t) && vocabulary.docFreq.has(stem(t.text)) ? stem(t.text) : null)),
+          (inName[i] && vocabulary.docFreq.has(stem(t.text)) ? stem(t.text) : null)),
   }));
   const negatedFrom = negationStart(clause, tokens);
   // Group consecutive item words (allowing short connectors, specs and a work verb inside a
@@ -342,14 +344,14 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
   const groups: Word[][] = [];
   let current: Word[] = [];
   let gap = 0;
-  for (const w of words) {
+  for (const [i, w] of words.entries()) {
     const connector = /^(and|&|w\/|with|plus|\+)$/.test(w.token.text);
-    if ((w.resolved || (!current.length && inName(w.token))) && !connector) {
+    if ((w.resolved || (!current.length && inName[i])) && !connector) {
       current.push(w);
       gap = 0;
     } else if (
       current.length &&
-      (isSpec(w.token.text) || /^(of|for|on|in|to)$/.test(w.token.text) || inName(w.token)) &&
+      (isSpec(w.token.text) || /^(of|for|on|in|to)$/.test(w.token.text) || inName[i]) &&
       gap < 2
     ) {
       current.push(w);

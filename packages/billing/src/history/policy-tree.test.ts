@@ -4,9 +4,11 @@ import {
   DEFAULT_TREE_OPTIONS,
   growTree,
   gStatistic,
+  maxG,
   normalQuantile,
   predictTree,
   type TreeRow,
+  testableCriticalG,
   treeLeaves,
 } from './policy-tree.ts';
 
@@ -97,5 +99,33 @@ describe('growTree', () => {
     const second = growTree([...rows].reverse());
     expect(first.kind === 'split' && first.feature).toBe('a');
     expect(second.kind === 'split' && second.feature).toBe('a');
+  });
+});
+
+describe('testableCriticalG', () => {
+  it('does not charge the level for features too rare to ever be significant', () => {
+    // 40 rows, 14 positive: a feature on 4 rows can reach G 9.3 at most.
+    expect(maxG(4, 40, 14)).toBeCloseTo(9.26, 1);
+    const rare = Array<number>(200).fill(maxG(4, 40, 14));
+    const strong = gStatistic(12, 0, 40, 14);
+    const critical = testableCriticalG([strong, ...rare], 0.05);
+    expect(critical).toBeLessThan(strong);
+    // Bonferroni over all 201 would have refused the split.
+    expect(criticalG(0.05 / 201)).toBeGreaterThan(strong);
+    // With every feature able to reach significance, it is Bonferroni again.
+    expect(testableCriticalG(Array<number>(50).fill(100), 0.05)).toBeCloseTo(criticalG(0.05 / 50), 6);
+  });
+
+  it('lets a tree split on a clean condition among many rare, uninformative features', () => {
+    // 12 members never billed; the 28 others half and half; 200 features on 4 rows each.
+    const rows: TreeRow[] = Array.from({ length: 40 }, (_, i) => {
+      const features = Array.from({ length: 200 }, (_, k) => k)
+        .filter((k) => [k, k + 10, k + 20, k + 30].some((r) => r % 40 === i))
+        .map((k) => `w:noise${k}`);
+      return row(i < 12 ? ['mem', ...features] : features, i >= 12 && i % 2 === 0);
+    });
+    const tree = growTree(rows);
+    expect(tree.kind === 'split' && tree.feature).toBe('mem');
+    expect(predictTree(tree, new Set(['mem'])).positives).toBe(0);
   });
 });

@@ -190,17 +190,17 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
     }
   }
   let best: { id: number; g: number } | null = null;
-  let candidates = 0;
+  const reach: number[] = [];
   for (let id = 0; id < counts.length; id++) {
     const c = counts[id]!;
     if (c < o.minLeaf || n - c < o.minLeaf || o.excluded[id]) continue;
-    candidates += 1;
+    reach.push(maxG(c, n, pos));
     const g = gStatistic(c, positives[id]!, n, pos);
     // Ties go to the feature that sorts first, so the tree is the same run to run.
     if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && o.names[id]! < o.names[best.id]!))
       best = { id, g };
   }
-  if (!best || best.g < criticalG(o.alpha / candidates)) return leaf;
+  if (!best || best.g < testableCriticalG(reach, o.alpha)) return leaf;
   const yesRows: EncodedRow[] = [];
   const noRows: EncodedRow[] = [];
   const chosen = best.id;
@@ -214,6 +214,30 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
     yes: grow(yesRows, depth + 1, p, o),
     no: grow(noRows, depth + 1, p, o),
   };
+}
+
+/** The largest G a feature on `c` of the node's rows could reach: all its rows on one side. */
+export function maxG(c: number, n: number, pos: number): number {
+  return Math.max(gStatistic(c, Math.min(c, pos), n, pos), gStatistic(c, Math.max(0, c - (n - pos)), n, pos));
+}
+
+/**
+ * The G a split must reach when many features compete (Tarone's correction of Bonferroni): a
+ * feature on so few rows that even a perfect split could not be significant cannot be a false
+ * discovery, so it does not share the level. The level is divided by the smallest m for which
+ * at most m features could reach significance at alpha / m. Counting every feature instead
+ * leaves a clean condition on a few rows ("waived for members", 0 of 11) unsplit deep in a tree.
+ */
+export function testableCriticalG(reach: readonly number[], alpha: number): number {
+  const sorted = [...reach].sort((a, b) => b - a);
+  // The critical value grows with m, so the count of features that can reach it only falls.
+  let testable = sorted.length;
+  for (let m = 1; m <= sorted.length; m++) {
+    const critical = criticalG(alpha / m);
+    while (testable > 0 && sorted[testable - 1]! < critical) testable -= 1;
+    if (testable <= m) return critical;
+  }
+  return criticalG(alpha / Math.max(1, sorted.length));
 }
 
 export function predictTree(tree: TreeNode, features: { has(feature: string): boolean }): TreePrediction {

@@ -189,8 +189,8 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(mention(note, 'capacitor')).toMatchObject({ polarity: 'neutral', use: 'none' });
   });
 
-  it.each(['Replced the contactor', 'instaled new contactor', 'swaped contactor'])(
-    '"%s": a work verb one letter off is still work',
+  it.each(['Replced the contactor', 'instaled new contactor', 'swaped contactor', 'rpelaced the contactor'])(
+    '"%s": a work verb one letter off, or with two letters swapped, is still work',
     (note) => {
       expect(mention(note, 'contactor').use).toBe('action');
     },
@@ -330,6 +330,22 @@ describe('splitClauses / classifyClauses', () => {
       (c) => /filter|coil/.test(c.text),
     );
     expect(clauses.map((c) => c.polarity)).toEqual(['done', 'declined', 'declined']);
+  });
+
+  it('stops a decline at the proposal heading its list: an item written before it is not proposed', () => {
+    const hasItem = (c: { text: string }) => /belt|coil|filter/.test(c.text);
+    const split = (text: string) => classifyClauses(splitClauses(text, 0), hasItem).map((c) => c.polarity);
+    expect(split('-> 2 worn belts / Quoted coil cleaning, mgr declined')).toEqual([
+      'neutral',
+      'declined',
+      'declined',
+    ]);
+    // Items listed after the proposal are still in it.
+    expect(split('recommended coil cleaning, new filter - declined')).toEqual([
+      'declined',
+      'declined',
+      'declined',
+    ]);
   });
 });
 

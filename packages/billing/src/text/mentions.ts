@@ -200,8 +200,12 @@ export function classifyClauses(
       clause.polarity === 'declined' || (clause.polarity === 'done' && APPROVAL.test(clause.text));
     if (answers && !hasItem(clause)) {
       // "quoted new condenser, cust declined": the decline answers the earlier proposal(s).
+      let pastProposal = false;
       for (let j = i - 1; j >= 0 && out[j]!.noteIndex === clause.noteIndex; j--) {
         const prev = out[j]!;
+        // A proposal heads its list ("rec X, Y - declined"): an item written before it is not
+        // in the list ("-> 2 belts / quoted coil cleaning, declined" replaced the belts).
+        if (pastProposal && prev.polarity !== 'proposed') break;
         // A bare decline right after an item ("rec duct cleaning - declined", "coil clean - cust
         // to decide later") answers that clause even when it reads as work: nobody declines
         // what was done.
@@ -215,6 +219,7 @@ export function classifyClauses(
             hasItem(prev) &&
             !hasAction(prev.text))
         ) {
+          if (prev.polarity === 'proposed') pastProposal = true;
           prev.polarity = clause.polarity === 'declined' ? 'declined' : 'done';
           continue;
         }
@@ -266,10 +271,23 @@ function misspeltAction(word: string): boolean {
   const skeleton = !/[aeiou]/.test(word.slice(1));
   for (const action of ACTION_WORDS) {
     if (action[0] !== word[0] || action.length < 5) continue;
-    if (word.length >= 5 && editDistanceAtMost(word, action, 1)) return true;
+    if (word.length >= 5 && (editDistanceAtMost(word, action, 1) || swappedPair(word, action))) return true;
     if (skeleton && isAbbreviationOf(word, action)) return true;
   }
   return false;
+}
+
+/** "claened" for "cleaned": the same letters with one adjacent pair swapped. */
+function swappedPair(word: string, action: string): boolean {
+  if (word.length !== action.length) return false;
+  let i = 0;
+  while (i < word.length && word[i] === action[i]) i += 1;
+  return (
+    i < word.length - 1 &&
+    word[i] === action[i + 1] &&
+    word[i + 1] === action[i] &&
+    word.slice(i + 2) === action.slice(i + 2)
+  );
 }
 
 const SPEC_UNIT =

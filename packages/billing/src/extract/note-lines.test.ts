@@ -82,6 +82,33 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(openMentions(lines({ ...mention, polarity: 'declined', billable: false }))).toEqual([]);
   });
 
+  it('work the notes say was done that no task matches well enough is left open, not dropped', () => {
+    const task = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const mention = mentionWith({
+      text: 'installed tune-up kit',
+      words: ['tune', 'up'],
+      polarity: 'done',
+      use: 'action',
+      clauseText: 'installed tune-up kit',
+    });
+    const lines = (m: Mention, score: number) =>
+      buildNoteLines({
+        mentions: [m],
+        decisions: [decideFromScores(m, [{ skuId: task.id, code: task.code, score }])],
+        scored: new Map([['m1', [candidate(task, score, 1)]]]),
+        catalog: CATALOG_BY_ID,
+        existing: [],
+      });
+    // Below the bar a task needs to be added: no line, but an open mention for the reviewer.
+    const weak = lines(mention, 0.5);
+    expect(weak.added).toEqual([]);
+    expect(openMentions(weak).map((m) => m.id)).toEqual(['m1']);
+    // A bare mention of the same words is no work, so nothing is open.
+    expect(openMentions(lines({ ...mention, use: 'none', polarity: 'neutral' }, 0.5))).toEqual([]);
+    // Above the bar the task is added.
+    expect(lines(mention, 0.8).added.map((l) => l.skuId)).toEqual([task.id]);
+  });
+
   it('adds no flat-rate task to a time-and-materials invoice: a line on it never stood beside one', () => {
     const mention = mentionWith({
       end: 10,

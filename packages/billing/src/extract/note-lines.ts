@@ -162,7 +162,12 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     if (mention.use === 'none' && sku.kind === 'material' && counted(mention))
       counts.push({ mention, skuId: sku.id });
     if (mention.use === 'none' || !NOTE_ADDABLE.has(sku.kind)) continue;
-    if (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE) continue;
+    if (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE) {
+      // Work the notes say was done ("installed surge prot") that no task matches well enough
+      // is left open, not dropped: the draft may be missing it.
+      if (mention.use === 'action') unmatched.push(mention);
+      continue;
+    }
     // A part (material) never billed on this kind of job needs the notes to say plainly it was
     // used (a work verb); even then it is less sure than a part the shop bills on such jobs.
     const plausible = input.plausibility?.(sku.id);

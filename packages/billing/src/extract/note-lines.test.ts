@@ -103,8 +103,10 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     const weak = lines(mention, 0.5);
     expect(weak.added).toEqual([]);
     expect(openMentions(weak).map((m) => m.id)).toEqual(['m1']);
-    // A bare mention of the same words is no work, so nothing is open.
+    // A bare mention of the same words is no work, so nothing is open; nor is a lone verb
+    // ("swapped", read as the "replace" of a task's name).
     expect(openMentions(lines({ ...mention, use: 'none', polarity: 'neutral' }, 0.5))).toEqual([]);
+    expect(openMentions(lines({ ...mention, text: 'swapped', words: ['replace'] }, 0.5))).toEqual([]);
     // Above the bar the task is added.
     expect(lines(mention, 0.8).added.map((l) => l.skuId)).toEqual([task.id]);
   });

@@ -2,6 +2,7 @@
 // billed confirms that item (its confidence rises); a mention of something not billed becomes
 // an added line with its note span as provenance. Declined, quoted and negated mentions never
 // become lines. Repeated mentions of one SKU merge (the largest stated quantity wins).
+import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
 import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
 import { matchEvidence, poundsFromOunces, type ScoredCandidate } from './match.ts';
@@ -164,8 +165,10 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     if (mention.use === 'none' || !NOTE_ADDABLE.has(sku.kind)) continue;
     if (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE) {
       // Work the notes say was done ("installed surge prot") that no task matches well enough
-      // is left open, not dropped: the draft may be missing it.
-      if (mention.use === 'action') unmatched.push(mention);
+      // is left open, not dropped: the draft may be missing it. A lone verb ("swapped", where
+      // the price book names tasks "Replace …") names no work of its own.
+      if (mention.use === 'action' && mention.words.some((w) => !ACTION_WORDS.has(w)))
+        unmatched.push(mention);
       continue;
     }
     // A part (material) never billed on this kind of job needs the notes to say plainly it was

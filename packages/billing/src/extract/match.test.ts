@@ -32,6 +32,24 @@ describe('scoreCandidates', () => {
   });
 });
 
+describe('scoreCandidates: sizes', () => {
+  it('a size the note gives covers the size word of the name: "sixteen 16x20x2 filters"', () => {
+    const filter = (id: number, size: string) =>
+      sku(id, { code: `MAT-FLT-${size}`, name: `Pleated Air Filter ${size} MERV 11` });
+    const catalog = [filter(1, '16x20x2'), filter(2, '16x25x1'), filter(3, '20x25x4')];
+    const [mention] = mentionsOf('Installed sixteen 16x20x2 filters.', vocabularyOf(catalog));
+    expect(mention).toMatchObject({ quantity: 16, specs: ['16x20x2'] });
+    const [best, second] = scoreCandidates(
+      mention!,
+      catalog.map((s) => ({ sku: s, similarity: 0, historyVotes: 0 })),
+      vocabularyOf(catalog),
+    );
+    expect(best!.sku.code).toBe('MAT-FLT-16x20x2');
+    expect(best!.score).toBeGreaterThan(0.42);
+    expect(best!.components.coverage).toBeGreaterThan(second!.components.coverage);
+  });
+});
+
 describe('skuSoldBy', () => {
   it('reads the unit from the unit of measure or the name', () => {
     expect(skuSoldBy('foot', ROMEX)).toBe(true);

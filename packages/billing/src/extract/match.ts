@@ -132,10 +132,12 @@ function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): nu
   let nameWeight = 0;
   let nameHit = 0;
   const named = namedBySynonym(sku, mentionWords);
+  // A size the notes give names the name's size word too ("16x20x2 filters").
+  const sizes = new Set(mention.specs.flatMap((s) => contentWords(s)));
   for (const w of nameWords) {
     const weight = idf(vocabulary, w);
     nameWeight += weight;
-    if (mentionWords.has(w) || named.has(w)) nameHit += weight;
+    if (mentionWords.has(w) || named.has(w) || sizes.has(w)) nameHit += weight;
   }
   const precision = mentionWeight ? mentionHit / mentionWeight : 0;
   const recall = nameWeight ? nameHit / nameWeight : 0;

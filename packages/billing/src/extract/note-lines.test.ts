@@ -8,6 +8,7 @@ import {
   jobContext,
   knowledge,
   mentionWith,
+  sku,
   vocabularyOf,
 } from '../test-fixtures.ts';
 import { findMentions, type Mention } from '../text/mentions.ts';
@@ -172,6 +173,36 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     // Billed beside it sometimes, or too little history: the part is added.
     expect(lines({ rate: 0.2, jobs: 8 }).added.map((l) => l.skuId)).toEqual([part.id]);
     expect(lines({ rate: 0, jobs: 2 }).added.map((l) => l.skuId)).toEqual([part.id]);
+  });
+
+  it('a task on the invoice whose name names the part covers it even when retrieval did not offer the task', () => {
+    const mention = mentionWith({
+      text: 'capacitor 45+5',
+      words: ['capacitor'],
+      specs: ['45/5'],
+      clauseText: 'capacitor 45+5 chg out',
+    });
+    const part = CATALOG_BY_ID.get(ID.cap)!;
+    const task = sku(900, { kind: 'service', code: 'REP-CAP', name: 'Replace Run Capacitor' });
+    const other = sku(901, { kind: 'service', code: 'REP-FAN', name: 'Replace Condenser Fan Motor' });
+    const catalog = new Map([...CATALOG_BY_ID, [task.id, task], [other.id, other]]);
+    const lines = (onInvoice: CatalogSku, pair: { rate: number; jobs: number }) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: part.id, code: part.code, score: 0.8 }])],
+        // Only the part was retrieved for the mention.
+        scored: new Map([['m1', [candidate(part, 0.8, 1, 1)]]]),
+        catalog,
+        existing: [item(1, { skuId: onInvoice.id })],
+        pairRate: (given, skuId) =>
+          given === onInvoice.id && skuId === part.id ? pair : { rate: 0, jobs: 0 },
+      });
+    const covered = lines(task, { rate: 0, jobs: 12 });
+    expect(covered.added).toEqual([]);
+    expect(covered.confirmations.get(1)?.map((m) => m.id)).toEqual(['m1']);
+    // A task that names another part, or one the shop bills with the part: the part is added.
+    expect(lines(other, { rate: 0, jobs: 12 }).added.map((l) => l.skuId)).toEqual([part.id]);
+    expect(lines(task, { rate: 0.3, jobs: 12 }).added.map((l) => l.skuId)).toEqual([part.id]);
   });
 
   it('a line billed beside the part as often as chance is not a cover for it (a supplies kit, "supply lines")', () => {

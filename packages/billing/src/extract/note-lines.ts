@@ -4,6 +4,7 @@
 // become lines. Repeated mentions of one SKU merge (the largest stated quantity wins).
 import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
+import { contentWords } from '../text/vocabulary.ts';
 import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
 import { matchEvidence, poundsFromOunces, type ScoredCandidate } from './match.ts';
 
@@ -123,23 +124,32 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     };
     // A flat-rate task the shop bills without the part ("Replace Condenser Fan Motor (up to 1/4
     // HP)" with no motor line on 5+ past jobs) includes it, whatever its spec wording costs it.
-    const includesPart = (c: ScoredCandidate) => {
-      if (skuId === null || c.sku.kind !== 'service' || input.catalog.get(skuId)?.kind !== 'material')
-        return false;
-      const pair = input.pairRate?.(c.sku.id, skuId);
+    const includesPart = (task: CatalogSku, coverage: number) => {
+      const part = skuId === null ? undefined : input.catalog.get(skuId);
+      if (!part || task.kind !== 'service' || part.kind !== 'material') return false;
+      const pair = input.pairRate?.(task.id, part.id);
       return (
-        c.components.coverage >= 0.5 && pair !== undefined && pair.jobs >= MIN_PAIR_JOBS && pair.rate === 0
+        (coverage >= 0.5 || namesPart(task, part)) &&
+        pair !== undefined &&
+        pair.jobs >= MIN_PAIR_JOBS &&
+        pair.rate === 0
       );
     };
-    const cover = scored.find(
-      (c) =>
-        c.sku.id !== skuId &&
-        input.existing.some((i) => i.skuId === c.sku.id) &&
-        c.score >= 0.35 &&
-        (c.score >= chosenScore - COVER_MARGIN || includesPart(c)) &&
-        !billedTogether(c.sku.id),
-    );
-    if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.sku.id;
+    const cover =
+      scored.find(
+        (c) =>
+          c.sku.id !== skuId &&
+          input.existing.some((i) => i.skuId === c.sku.id) &&
+          c.score >= 0.35 &&
+          (c.score >= chosenScore - COVER_MARGIN || includesPart(c.sku, c.components.coverage)) &&
+          !billedTogether(c.sku.id),
+      )?.sku ??
+      // A task on the invoice whose name names the part, and that the shop never bills with it,
+      // covers it however the note words the part ("capacitor 55+5 chg out").
+      input.existing
+        .map((i) => (i.skuId === null ? undefined : input.catalog.get(i.skuId)))
+        .find((task) => task !== undefined && task.id !== skuId && includesPart(task, 0));
+    if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.id;
     let sku = skuId !== null ? input.catalog.get(skuId) : undefined;
     if (!sku) {
       unmatched.push(mention);
@@ -250,6 +260,17 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
  */
 export function openMentions(result: Pick<NoteLinesResult, 'unmatched' | 'unplaced'>): Mention[] {
   return [...result.unmatched.filter((m) => m.use !== 'none'), ...result.unplaced];
+}
+
+/**
+ * The task's name names the part: most of the part's name words are in it ("Replace Dual Run
+ * Capacitor" and "Dual Run Capacitor 35/5 MFD 440V"), whatever the note's own wording.
+ */
+function namesPart(task: CatalogSku, part: CatalogSku): boolean {
+  const taskWords = new Set(contentWords(task.name));
+  // Sizes and ratings ("35/5", "440v") tell variants apart; task names rarely carry them.
+  const partWords = contentWords(part.name).filter((w) => !/\d/.test(w));
+  return partWords.length > 0 && partWords.filter((w) => taskWords.has(w)).length * 2 >= partWords.length;
 }
 
 /** A count of two or more in the note's own words: "2 worn belts", "(3) filters". */

@@ -166,6 +166,14 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(m).toMatchObject({ quantity, unit, billable: true, use: 'action' });
   });
 
+  it('"ran 3/4 copper x25ft": a tally x glued to a count and its unit', () => {
+    expect(mention('ran 3/4 copper x25ft', 'copper')).toMatchObject({
+      quantity: 25,
+      unit: 'foot',
+      use: 'action',
+    });
+  });
+
   it.each(['contactor burnt - replaced', 'Contactor: pitted - swapped'])(
     '"%s": what was done after a dash finishes the item\'s clause',
     (note) => {

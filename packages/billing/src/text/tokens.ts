@@ -11,8 +11,11 @@ export interface Token {
 // "r&r" (remove and replace) and "t&p" are one word each; other ampersands join two items.
 const TOKEN = /(?<![a-z0-9])[a-z]&[a-z](?![a-z0-9])|[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
 
-/** A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs"): read as two tokens. */
-const GLUED_UNIT = /^(\d+(?:\.\d+)?)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;
+/**
+ * A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs"), perhaps after a tally
+ * "x" ("lineset x25ft"): read as separate tokens.
+ */
+const GLUED_UNIT = /^(x?)(\d+(?:\.\d+)?)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;
 
 export function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];
@@ -37,9 +40,11 @@ export function tokenize(text: string, offset = 0): Token[] {
     }
     const glued = GLUED_UNIT.exec(surface);
     if (glued) {
-      const n = glued[1]!.length;
-      tokens.push({ text: glued[1]!, start, end: start + n });
-      tokens.push({ text: glued[2]!, start: start + n, end: start + surface.length });
+      const [, tally, count, unit] = glued as unknown as [string, string, string, string];
+      if (tally) tokens.push({ text: tally, start, end: start + 1 });
+      const at = start + tally.length;
+      tokens.push({ text: count, start: at, end: at + count.length });
+      tokens.push({ text: unit, start: at + count.length, end: start + surface.length });
       continue;
     }
     tokens.push({ text: surface, start, end: start + m[0].length });

@@ -205,6 +205,51 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines(task, { rate: 0.3, jobs: 12 }).added.map((l) => l.skuId)).toEqual([part.id]);
   });
 
+  it('a part billed by time and materials covers the task that would include it ("changed out the contactor")', () => {
+    const mention = mentionWith({
+      text: 'the contactor',
+      words: ['contactor'],
+      clauseText: 'Changed out the contactor',
+    });
+    const part = CATALOG_BY_ID.get(ID.contactor)!;
+    const task = sku(903, { kind: 'service', code: 'REP-CONT', name: 'Replace Contactor Double Pole' });
+    const catalog = new Map([...CATALOG_BY_ID, [task.id, task]]);
+    const lines = (pair: { rate: number; jobs: number }) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: task.id, code: task.code, score: 0.9 }])],
+        scored: new Map([['m1', [candidate(task, 0.9, 1), candidate(part, 0.5, 0.6)]]]),
+        catalog,
+        existing: [item(1, { skuId: part.id })],
+        pairRate: (given, skuId) => (given === task.id && skuId === part.id ? pair : { rate: 0, jobs: 0 }),
+      });
+    // The shop bills the task without the part: the part on the invoice is this work.
+    const covered = lines({ rate: 0, jobs: 9 });
+    expect(covered.added).toEqual([]);
+    expect(covered.confirmations.get(1)?.map((m) => m.id)).toEqual(['m1']);
+    // Billed together sometimes: the task is added beside the part.
+    expect(lines({ rate: 0.4, jobs: 9 }).added.map((l) => l.skuId)).toEqual([task.id]);
+  });
+
+  it('a measured amount is covered only by a line sold by that unit ("2 feet of copper" is not the coupling)', () => {
+    const pipe = CATALOG_BY_ID.get(ID.copper)!;
+    const coupling = sku(904, { code: 'CU-CPL-34', name: 'Copper Coupling 3/4' });
+    const catalog = new Map([...CATALOG_BY_ID, [coupling.id, coupling]]);
+    const lines = (unit: Mention['unit']) => {
+      const mention = mentionWith({ text: '2 feet of 3/4 copper', words: ['copper'], quantity: 2, unit });
+      return buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: pipe.id, code: pipe.code, score: 0.7 }])],
+        scored: new Map([['m1', [candidate(pipe, 0.7, 1), candidate(coupling, 0.65, 0.8)]]]),
+        catalog,
+        existing: [item(1, { skuId: coupling.id, quantity: '3' })],
+      });
+    };
+    expect(lines('foot').added.map((l) => [l.skuId, l.quantity])).toEqual([[pipe.id, '2']]);
+    // Counted, not measured: the coupling on the invoice may be what the note means.
+    expect(lines('each').added).toEqual([]);
+  });
+
   it('a line billed beside the part as often as chance is not a cover for it (a supplies kit, "supply lines")', () => {
     const mention = mentionWith({
       end: 17,

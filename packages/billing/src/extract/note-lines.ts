@@ -6,7 +6,7 @@ import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
-import { matchEvidence, poundsFromOunces, type ScoredCandidate } from './match.ts';
+import { matchEvidence, poundsFromOunces, type ScoredCandidate, skuSoldBy } from './match.ts';
 
 /** One decision per mention, from the local chooser or a model. */
 export interface MentionDecision {
@@ -124,9 +124,10 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     };
     // A flat-rate task the shop bills without the part ("Replace Condenser Fan Motor (up to 1/4
     // HP)" with no motor line on 5+ past jobs) includes it, whatever its spec wording costs it.
-    const includesPart = (task: CatalogSku, coverage: number) => {
-      const part = skuId === null ? undefined : input.catalog.get(skuId);
-      if (!part || task.kind !== 'service' || part.kind !== 'material') return false;
+    const chosen = skuId === null ? undefined : input.catalog.get(skuId);
+    // The shop bills the task without the part on enough jobs: the task includes it.
+    const includes = (task: CatalogSku, part: CatalogSku, coverage: number) => {
+      if (task.kind !== 'service' || part.kind !== 'material') return false;
       const pair = input.pairRate?.(task.id, part.id);
       return (
         (coverage >= 0.5 || namesPart(task, part)) &&
@@ -135,20 +136,29 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
         pair.rate === 0
       );
     };
+    const includesPart = (task: CatalogSku, coverage: number) => !!chosen && includes(task, chosen, coverage);
+    // "Used 2 feet of 3/4 copper" is not the coupling on the invoice: a measured amount is
+    // covered only by a line sold by that unit.
+    const measuredIn = mention.unit !== null && mention.unit !== 'each' ? mention.unit : null;
+    const onInvoice = input.existing
+      .map((i) => (i.skuId === null ? undefined : input.catalog.get(i.skuId)))
+      .filter((s): s is CatalogSku => s !== undefined && s.id !== skuId);
     const cover =
       scored.find(
         (c) =>
           c.sku.id !== skuId &&
           input.existing.some((i) => i.skuId === c.sku.id) &&
           c.score >= 0.35 &&
+          (measuredIn === null || skuSoldBy(measuredIn, c.sku)) &&
           (c.score >= chosenScore - COVER_MARGIN || includesPart(c.sku, c.components.coverage)) &&
           !billedTogether(c.sku.id),
       )?.sku ??
       // A task on the invoice whose name names the part, and that the shop never bills with it,
-      // covers it however the note words the part ("capacitor 55+5 chg out").
-      input.existing
-        .map((i) => (i.skuId === null ? undefined : input.catalog.get(i.skuId)))
-        .find((task) => task !== undefined && task.id !== skuId && includesPart(task, 0));
+      // covers it however the note words the part ("capacitor 55+5 chg out"); the part on the
+      // invoice covers such a task ("changed out the contactor" where the contactor is billed
+      // by time and materials).
+      onInvoice.find((task) => includesPart(task, 0)) ??
+      (chosen ? onInvoice.find((part) => includes(chosen, part, 0)) : undefined);
     if (cover && !input.existing.some((i) => i.skuId === skuId)) skuId = cover.id;
     let sku = skuId !== null ? input.catalog.get(skuId) : undefined;
     if (!sku) {

@@ -138,6 +138,35 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines({ rate: 0, jobs: 6 }).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
   });
 
+  it('on a time-and-materials invoice the work the notes name is billed as its part ("cont swapped")', () => {
+    const mention = mentionWith({ text: 'cont', words: ['contactor'], clauseText: 'cont swapped' });
+    const part = CATALOG_BY_ID.get(ID.contactor)!;
+    const task = sku(905, { kind: 'service', code: 'REP-CONT', name: 'Replace Contactor Double Pole' });
+    const catalog = new Map([...CATALOG_BY_ID, [task.id, task]]);
+    const lines = (
+      beside: { rate: number; jobs: number },
+      existing = [item(1, { skuId: ID.labor, quantity: '2' })],
+    ) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: task.id, code: task.code, score: 0.9 }])],
+        scored: new Map([['m1', [candidate(task, 0.9, 1), candidate(part, 0.5, 0.6)]]]),
+        catalog,
+        existing,
+        flatRateBeside: (given) => (given === ID.labor ? beside : { rate: 0.5, jobs: 40 }),
+      });
+    expect(lines({ rate: 0, jobs: 30 }).added.map((l) => l.skuId)).toEqual([part.id]);
+    // The part already billed: the note confirms it.
+    const billed = lines({ rate: 0, jobs: 30 }, [
+      item(1, { skuId: ID.labor, quantity: '2' }),
+      item(2, { skuId: part.id }),
+    ]);
+    expect(billed.added).toEqual([]);
+    expect(billed.confirmations.get(2)?.map((m) => m.id)).toEqual(['m1']);
+    // A flat-rate invoice: the task.
+    expect(lines({ rate: 0.3, jobs: 30 }).added.map((l) => l.skuId)).toEqual([task.id]);
+  });
+
   it('a billed task that the shop never bills with the part includes it, whatever its spec wording', () => {
     const mention = mentionWith({
       end: 20,

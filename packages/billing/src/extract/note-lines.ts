@@ -177,6 +177,25 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       skuId = part.id;
       claimed.add(part.id);
     }
+    // On a time-and-materials invoice work is billed as labor and parts: the task the notes name
+    // gives way to the part it names ("cont swapped" on an hourly job is the contactor).
+    if (sku.kind === 'service' && mention.use === 'action' && timeAndMaterials(input)) {
+      const task = sku;
+      const part = scored.find(
+        (c) =>
+          c.sku.kind === 'material' && c.score >= 0.35 && !claimed.has(c.sku.id) && namesPart(task, c.sku),
+      )?.sku;
+      const billed = part && input.existing.find((i) => i.skuId === part.id);
+      if (billed) {
+        confirmations.set(billed.id, [...(confirmations.get(billed.id) ?? []), mention]);
+        continue;
+      }
+      if (part) {
+        sku = part;
+        skuId = part.id;
+        claimed.add(part.id);
+      }
+    }
     const best = scored.find((s) => s.sku.id === sku.id);
     // Only parts and work the notes say were used become lines; a bare mention ("checked the
     // furnace") or an equipment, fee or discount name does not.

@@ -8,14 +8,13 @@ describe('usualVariantFirst: variants the notes cannot tell apart', () => {
   const pad3636 = sku(2, { name: 'Equipment Pad 36" x 36"' });
   const whip = sku(3, { name: 'AC Whip 3/4" x 6 ft' });
   const catalog = [pad2436, pad3636, whip];
-  const ranked = () => {
-    const [mention] = mentionsOf('Installed 1 equipment pad.', vocabularyOf(catalog));
-    return scoreCandidates(
+  const [mention] = mentionsOf('Installed 1 equipment pad.', vocabularyOf(catalog));
+  const ranked = () =>
+    scoreCandidates(
       mention!,
       catalog.map((s) => ({ sku: s, similarity: 0, historyVotes: 0 })),
       vocabularyOf(catalog),
     );
-  };
 
   it('puts the size the shop bills most often first, keeping the others', () => {
     // The repeated size gives "36 x 36" the better word coverage.
@@ -24,7 +23,7 @@ describe('usualVariantFirst: variants the notes cannot tell apart', () => {
       [1, 0.3],
       [2, 0.1],
     ]);
-    const reordered = usualVariantFirst(ranked(), (id) => share.get(id) ?? 0);
+    const reordered = usualVariantFirst(ranked(), (id) => share.get(id) ?? 0, mention!);
     expect(reordered.map((c) => c.sku.id)).toEqual([1, 2, 3]);
   });
 
@@ -33,12 +32,28 @@ describe('usualVariantFirst: variants the notes cannot tell apart', () => {
       [1, 0.12],
       [2, 0.1],
     ]);
-    expect(usualVariantFirst(ranked(), (id) => close.get(id) ?? 0)[0]!.sku.id).toBe(2);
+    expect(usualVariantFirst(ranked(), (id) => close.get(id) ?? 0, mention!)[0]!.sku.id).toBe(2);
     // The whip is billed more than either pad, but it is another item.
     const whipMost = new Map([
       [2, 0.1],
       [3, 0.9],
     ]);
-    expect(usualVariantFirst(ranked(), (id) => whipMost.get(id) ?? 0)[0]!.sku.id).toBe(2);
+    expect(usualVariantFirst(ranked(), (id) => whipMost.get(id) ?? 0, mention!)[0]!.sku.id).toBe(2);
+  });
+
+  it('keeps the variant the note names: "V-belt (A42)" is not the A38 the shop bills more', () => {
+    const belts = [sku(11, { name: 'V-Belt A38' }), sku(12, { name: 'V-Belt A42' })];
+    const [belt] = mentionsOf('V-belt (A42) was cracked, so I swapped it out', vocabularyOf(belts));
+    const scored = scoreCandidates(
+      belt!,
+      belts.map((s) => ({ sku: s, similarity: 0, historyVotes: 0 })),
+      vocabularyOf(belts),
+    );
+    expect(scored[0]!.sku.id).toBe(12);
+    const share = new Map([
+      [11, 0.3],
+      [12, 0.05],
+    ]);
+    expect(usualVariantFirst(scored, (id) => share.get(id) ?? 0, belt!)[0]!.sku.id).toBe(12);
   });
 });

@@ -41,7 +41,7 @@ export function mentionCandidates(
     const ranked = scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary);
     scored.set(
       mention.id,
-      usualVariantFirst(ranked, (skuId) => knowledge.model.skuShare(skuId)),
+      usualVariantFirst(ranked, (skuId) => knowledge.model.skuShare(skuId), mention),
     );
   });
   return scored;
@@ -68,6 +68,14 @@ function sameNameBesideSizes(a: CatalogSku, b: CatalogSku): boolean {
   return x.size > 0 && x.size === y.size && [...x].every((w) => y.has(w));
 }
 
+/** The note says a word that is in one of the two names and not the other ("belt A42"). */
+function namesOneOf(said: ReadonlySet<string>, a: CatalogSku, b: CatalogSku): boolean {
+  const x = new Set(contentWords(a.name));
+  const y = new Set(contentWords(b.name));
+  for (const w of said) if (x.has(w) !== y.has(w)) return true;
+  return false;
+}
+
 /**
  * Variants the notes cannot tell apart ("1 equipment pad": 24x36 or 36x36; "1 2P breaker"):
  * names that differ only in sizes and ratings the notes do not give. The one the shop bills
@@ -77,14 +85,17 @@ function sameNameBesideSizes(a: CatalogSku, b: CatalogSku): boolean {
 export function usualVariantFirst(
   ranked: ScoredCandidate[],
   share: (skuId: number) => number,
+  mention: Pick<Mention, 'words' | 'specs'>,
 ): ScoredCandidate[] {
   const top = ranked[0];
   if (!top) return ranked;
+  const said = new Set([...mention.words, ...mention.specs.flatMap((s) => contentWords(s))]);
   const alike = (c: ScoredCandidate) =>
     c.sku.kind === top.sku.kind &&
     sameNameBesideSizes(c.sku, top.sku) &&
     c.components.spec === top.components.spec &&
-    c.components.unit === top.components.unit;
+    c.components.unit === top.components.unit &&
+    !namesOneOf(said, c.sku, top.sku);
   let usual = top;
   for (const c of ranked.slice(1)) if (alike(c) && share(c.sku.id) > share(usual.sku.id)) usual = c;
   if (usual === top || share(usual.sku.id) <= USUAL_VARIANT_RATIO * share(top.sku.id)) return ranked;

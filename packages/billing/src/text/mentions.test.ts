@@ -174,6 +174,27 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     });
   });
 
+  it('work done to "it" in the next clause is the item\'s, even where tasks are named "Replace …"', () => {
+    const vocabulary = buildVocabulary(['V-Belt A42', 'Replace Blower Belt', 'Contactor 2-Pole']);
+    const read = (note: string) => findMentions([{ index: 0, text: note }], vocabulary).mentions;
+    const belt = read('V-belt (A42) was cracked and glazed, so I swapped it out.').find((m) =>
+      m.words.includes('a42'),
+    );
+    expect(belt).toMatchObject({ polarity: 'done', use: 'action' });
+    expect(read('Found the contactor pitted. Replaced it.')[0]).toMatchObject({ use: 'action' });
+    // No pronoun, no carrying: the next clause is other work.
+    expect(read('Contactor was pitted, cleaned the coil.')[0]).toMatchObject({ use: 'none' });
+  });
+
+  it('"sys #3: belt A42" — a number after # names a unit, it does not count belts', () => {
+    const vocabulary = buildVocabulary(['V-Belt A42']);
+    const [belt] = findMentions(
+      [{ index: 0, text: 'split sys #3: belt A42 cracked - replaced' }],
+      vocabulary,
+    ).mentions;
+    expect(belt).toMatchObject({ quantity: null, use: 'action' });
+  });
+
   it.each(['contactor burnt - replaced', 'Contactor: pitted - swapped'])(
     '"%s": what was done after a dash finishes the item\'s clause',
     (note) => {

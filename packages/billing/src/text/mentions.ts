@@ -102,14 +102,17 @@ export function joinContinuations(
   for (const clause of clauses) {
     const prev = out[out.length - 1];
     const between = prev ? text.slice(prev.end, clause.start) : '';
+    const words = prev && !hasItem(clause) && hasItem(prev) ? tokenize(clause.text) : [];
     if (
-      prev &&
-      /^\s*[-–—:]\s*$/.test(between) &&
-      !hasItem(clause) &&
-      tokenize(clause.text).length <= 4 &&
-      hasItem(prev)
+      (/^\s*[-–—:]\s*$/.test(between) && words.length && words.length <= 4) ||
+      // "V-belt was cracked, so I swapped it out": the work done to "it" is the item's.
+      (/^\s*[,;.]?\s*$/.test(between) &&
+        words.length &&
+        words.length <= 6 &&
+        words.some((t) => /^(it|them)$/.test(t.text)) &&
+        hasAction(clause.text))
     ) {
-      out[out.length - 1] = { ...prev, end: clause.end, text: text.slice(prev.start, clause.end) };
+      out[out.length - 1] = { ...prev!, end: clause.end, text: text.slice(prev!.start, clause.end) };
       continue;
     }
     out.push(clause);
@@ -271,23 +274,11 @@ function misspeltAction(word: string): boolean {
   const skeleton = !/[aeiou]/.test(word.slice(1));
   for (const action of ACTION_WORDS) {
     if (action[0] !== word[0] || action.length < 5) continue;
-    if (word.length >= 5 && (editDistanceAtMost(word, action, 1) || swappedPair(word, action))) return true;
+    if (word.length >= 5 && (editDistanceAtMost(word, action, 1) || isTransposition(word, action)))
+      return true;
     if (skeleton && isAbbreviationOf(word, action)) return true;
   }
   return false;
-}
-
-/** "claened" for "cleaned": the same letters with one adjacent pair swapped. */
-function swappedPair(word: string, action: string): boolean {
-  if (word.length !== action.length) return false;
-  let i = 0;
-  while (i < word.length && word[i] === action[i]) i += 1;
-  return (
-    i < word.length - 1 &&
-    word[i] === action[i + 1] &&
-    word[i + 1] === action[i] &&
-    word.slice(i + 2) === action.slice(i + 2)
-  );
 }
 
 const SPEC_UNIT =
@@ -453,7 +444,7 @@ const CHECKED_OK =
 const REPLACED = /\b(repl\w*|rplc\w*|inst\w*|swap\w*|chang\w*|new|add\w*|put|upgrad\w*)\b/i;
 
 /** Words that name a designation by the token after them: "type 2", "class B", "model 45". */
-const DESIGNATOR = /^(type|class|style|series|model|grade|schedule|sch)$/;
+const DESIGNATOR = /^(type|class|style|series|model|grade|schedule|sch|#)$/;
 
 function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.
@@ -655,6 +646,18 @@ export function nonBillableTexts(notes: { index: number; text: string }[]): stri
   return out;
 }
 
+/**
+ * Whether a clause names an item. A work verb is not one, even where the price book names its
+ * tasks "Replace …": "so I swapped it out" says what was done, to the item before it.
+ */
+function namesItem(vocabulary: Vocabulary): (c: Omit<Clause, 'polarity'>) => boolean {
+  return (c) =>
+    tokenize(c.text).some((t) => {
+      const word = itemWord(t.text, vocabulary);
+      return word !== null && !ACTION_WORDS.has(word) && !ACTION_WORDS.has(t.text);
+    });
+}
+
 export function findMentions(
   notes: { index: number; text: string }[],
   vocabulary: Vocabulary,
@@ -662,8 +665,7 @@ export function findMentions(
   const allClauses: Clause[] = [];
   const mentions: Mention[] = [];
   for (const note of notes) {
-    const hasItem = (c: Omit<Clause, 'polarity'>) =>
-      tokenize(c.text).some((t) => itemWord(t.text, vocabulary) !== null);
+    const hasItem = namesItem(vocabulary);
     const raw = joinContinuations(splitClauses(note.text, note.index), note.text, hasItem);
     const clauses = classifyClauses(raw, hasItem);
     allClauses.push(...clauses);
@@ -694,8 +696,7 @@ export function mentionFromSpan(
     start >= end
   )
     return null;
-  const hasItem = (c: Omit<Clause, 'polarity'>) =>
-    tokenize(c.text).some((t) => itemWord(t.text, vocabulary) !== null);
+  const hasItem = namesItem(vocabulary);
   const clauses = joinContinuations(splitClauses(note.text, note.index), note.text, hasItem).filter(
     (c) => c.start < end && start < c.end,
   );

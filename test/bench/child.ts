@@ -1,8 +1,11 @@
-// A worker process of its own (`node --import tsx <entry>`, so the pid is the process doing
-// the work, not a launcher), its output in a log file, and its memory and CPU read from /proc.
-// With `probe`, probe.ts is preloaded too and answers over an IPC channel with the statements
-// the process has sent to Postgres and its own CPU time.
-import { type ChildProcess, spawn } from 'node:child_process';
+// A worker process of its own (`node <entry>`, so the pid is the process doing the work, not a
+// launcher), its output in a log file, and its memory and CPU read from /proc. After
+// buildChildren() the entry runs as the JavaScript scripts/build-workers.mjs compiled into dist/
+// (plain node, no tsx loader thread in the process measured); without it, or with BENCH_TSX=1,
+// as TypeScript through `node --import tsx`. With `probe`, probe.ts is preloaded too (compiled
+// or not, as the entry) and answers over an IPC channel with the statements the process has sent
+// to Postgres and its own CPU time.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -46,8 +49,48 @@ function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   }
 }
 
-const PROBE_URL = pathToFileURL(path.join(import.meta.dirname, 'probe.ts')).href;
+const PROBE_SOURCE = 'test/bench/probe.ts';
+const PROBE_URL = pathToFileURL(path.join(ROOT, PROBE_SOURCE)).href;
 let probeSeq = 0;
+
+/** How the children run: 'compiled' (node dist/…, see buildChildren) or 'tsx' (node --import tsx …). */
+export type ChildRuntime = 'compiled' | 'tsx';
+
+/** Source entry → compiled file (relative to ROOT), once buildChildren() has built them. */
+let compiled: Record<string, string> | null = null;
+
+/**
+ * Compiles the children's entries with scripts/build-workers.mjs --bench (esbuild, about a
+ * second) so startChild runs them on plain node; a fresh build every time, never a stale dist/.
+ * BENCH_TSX=1 skips it and keeps `--import tsx`.
+ */
+export function buildChildren(): ChildRuntime {
+  const tsx = process.env.BENCH_TSX;
+  if (tsx && tsx !== '0') {
+    compiled = null;
+    return 'tsx';
+  }
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-workers.mjs'), '--bench'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'dist/manifest.json'), 'utf8')) as {
+    entries: Record<string, string>;
+  };
+  if (!manifest.entries[PROBE_SOURCE]) throw new Error(`dist/manifest.json has no ${PROBE_SOURCE}`);
+  compiled = manifest.entries;
+  return 'compiled';
+}
+
+/** The node arguments that run `entry` (and the probe): its compiled file if built, else through tsx. */
+function entryArgs(entry: string, probed: boolean): string[] {
+  const built = compiled?.[entry];
+  if (built) {
+    const probe = pathToFileURL(path.join(ROOT, compiled![PROBE_SOURCE]!)).href;
+    return [...(probed ? ['--import', probe] : []), path.join(ROOT, built)];
+  }
+  return ['--import', 'tsx', ...(probed ? ['--import', PROBE_URL] : []), entry];
+}
 
 export function startChild(
   entry: string,
@@ -62,10 +105,7 @@ export function startChild(
     [
       // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, for finding where the time goes.
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      '--import',
-      'tsx',
-      ...(probed ? ['--import', PROBE_URL] : []),
-      entry,
+      ...entryArgs(entry, probed),
     ],
     {
       cwd: ROOT,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, PIPELINE_STAGES, ServiceUnavailableError } from '@invoicer/core';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@invoicer/platform';
-import { ROOT, stopAllChildren } from './child.ts';
+import { buildChildren, type ChildRuntime, ROOT, stopAllChildren } from './child.ts';
 import { type ConsoleResult, runConsoleBench } from './console.ts';
 import { type BenchInfra, setUpInfra } from './infra.ts';
 import { renderPdfBench, runPdfBench } from './pdf.ts';
@@ -39,6 +39,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --pdf <n>             then render n generated invoices as PDFs: render time median/p95 and size (default 30; 0 skips)
   --auto-post           auto-approve drafts whatever their confidence, so posting (writes, read-back)
                         is measured too (default: the demo's policy, which sends most drafts to review)
+
+The worker processes (and the baseline's) run as JavaScript compiled into dist/ first
+(scripts/build-workers.mjs, about a second); BENCH_TSX=1 runs their TypeScript through tsx instead.
 
 Needs Postgres and Redis (DATABASE_URL / REDIS_URL, defaults 127.0.0.1); creates and drops
 its own database (invoicer_bench_<time>) and Redis prefix (bench-<time>).`;
@@ -105,7 +108,8 @@ const DEFINITIONS = {
     'invoices/s one tenant can get through, whatever the cluster can do',
   workerPeakRss:
     'VmHWM from /proc of the worker process (apps/workers/src/main.ts, every stage, run as its own process) after the ' +
-    'burst and steady phases; the baseline likewise',
+    'burst and steady phases; the baseline likewise. options.childRuntime: compiled = both run as JavaScript bundled ' +
+    'into dist/ by scripts/build-workers.mjs on plain node; tsx = their TypeScript through node --import tsx (BENCH_TSX=1)',
   cpuPerInvoice:
     'over the burst (from the N completions to the last run settled), divided by N. worker: user + system time of ' +
     'the worker processes from /proc/<pid>/stat (all threads; their own process.cpuUsage() is kept as ' +
@@ -191,6 +195,8 @@ async function main(): Promise<number> {
   const say = (line: string) =>
     console.log(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}`);
 
+  say('Building the worker processes (scripts/build-workers.mjs; BENCH_TSX=1 runs them through tsx)…');
+  const childRuntime: ChildRuntime = buildChildren();
   say('Preparing an isolated database and Redis prefix…');
   const infra: BenchInfra = await setUpInfra({
     baseDatabaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
@@ -278,6 +284,7 @@ async function main(): Promise<number> {
         stRateLimit,
         autoPost: values['auto-post'],
         stages: STAGES,
+        childRuntime,
       },
       definitions: DEFINITIONS,
       pipeline,
@@ -344,7 +351,7 @@ function render(r: Report): string {
   out.push(
     `Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC · ${r.machine.cpus} CPU (${r.machine.cpuModel}) · ` +
       `Node ${r.machine.node} · ${p.jobs} jobs · concurrency ${p.concurrency} · ${p.historyJobs} jobs of history · ` +
-      `${p.policy} policy · ${p.workers} worker process${p.workers === 1 ? '' : 'es'}`,
+      `${p.policy} policy · ${p.workers} worker process${p.workers === 1 ? '' : 'es'} (${r.options.childRuntime})`,
     '',
   );
   out.push(

@@ -7,7 +7,7 @@ import type { TenantKnowledge } from '../pipeline.ts';
 import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import { type CatalogSku, isFlatRateTask, type JobContext } from '../types.ts';
-import { type ScoredCandidate, scoreCandidates } from './match.ts';
+import { type ScoredCandidate, scoreCandidates, skuWords } from './match.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
 /** What retrieval found for one mention: catalogue hits and past lines' votes by SKU. */
@@ -70,8 +70,8 @@ function sameNameBesideSizes(a: CatalogSku, b: CatalogSku): boolean {
 
 /** The note says a word that is in one of the two names and not the other ("belt A42"). */
 function namesOneOf(said: ReadonlySet<string>, a: CatalogSku, b: CatalogSku): boolean {
-  const x = new Set(contentWords(a.name));
-  const y = new Set(contentWords(b.name));
+  const x = skuWords(a).name;
+  const y = skuWords(b).name;
   for (const w of said) if (x.has(w) !== y.has(w)) return true;
   return false;
 }

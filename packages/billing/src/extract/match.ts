@@ -115,12 +115,47 @@ function namedBySynonym(sku: CatalogSku, mentionWords: ReadonlySet<string>): Set
   return out;
 }
 
+/** A SKU's content words, once per catalogue entry: its name's (in order), and all its text's. */
+const skuWordsCache = new WeakMap<
+  CatalogSku,
+  { nameList: readonly string[]; name: ReadonlySet<string>; all: ReadonlySet<string> }
+>();
+
+export function skuWords(sku: CatalogSku): {
+  nameList: readonly string[];
+  name: ReadonlySet<string>;
+  all: ReadonlySet<string>;
+} {
+  let words = skuWordsCache.get(sku);
+  if (!words) {
+    const nameList = contentWords(sku.name);
+    words = {
+      nameList,
+      name: new Set(nameList),
+      all: new Set(
+        contentWords(withSynonyms(`${sku.name} ${sku.description} ${sku.categoryNames.join(' ')}`)),
+      ),
+    };
+    skuWordsCache.set(sku, words);
+  }
+  return words;
+}
+
+/** A mention's words, and the words of the sizes it gives, once per mention. */
+const mentionWordsCache = new WeakMap<Mention, { words: ReadonlySet<string>; sizes: ReadonlySet<string> }>();
+
+function mentionWordSets(mention: Mention): { words: ReadonlySet<string>; sizes: ReadonlySet<string> } {
+  let sets = mentionWordsCache.get(mention);
+  if (!sets) {
+    sets = { words: new Set(mention.words), sizes: new Set(mention.specs.flatMap((s) => contentWords(s))) };
+    mentionWordsCache.set(mention, sets);
+  }
+  return sets;
+}
+
 function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): number {
-  const mentionWords = new Set(mention.words);
-  const nameWords = new Set(contentWords(`${sku.name}`));
-  const allWords = new Set(
-    contentWords(withSynonyms(`${sku.name} ${sku.description} ${sku.categoryNames.join(' ')}`)),
-  );
+  const { words: mentionWords, sizes } = mentionWordSets(mention);
+  const { name: nameWords, all: allWords } = skuWords(sku);
   if (!mentionWords.size || !nameWords.size) return 0;
   let mentionWeight = 0;
   let mentionHit = 0;
@@ -132,8 +167,7 @@ function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): nu
   let nameWeight = 0;
   let nameHit = 0;
   const named = namedBySynonym(sku, mentionWords);
-  // A size the notes give names the name's size word too ("16x20x2 filters").
-  const sizes = new Set(mention.specs.flatMap((s) => contentWords(s)));
+  // A size the notes give names the name's size word too ("16x20x2 filters"): `sizes`.
   for (const w of nameWords) {
     const weight = idf(vocabulary, w);
     nameWeight += weight;

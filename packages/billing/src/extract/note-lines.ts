@@ -4,9 +4,8 @@
 // become lines. Repeated mentions of one SKU merge (the largest stated quantity wins).
 import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
-import { contentWords } from '../text/vocabulary.ts';
 import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
-import { matchEvidence, poundsFromOunces, type ScoredCandidate, skuSoldBy } from './match.ts';
+import { matchEvidence, poundsFromOunces, type ScoredCandidate, skuSoldBy, skuWords } from './match.ts';
 
 /** One decision per mention, from the local chooser or a model. */
 export interface MentionDecision {
@@ -296,9 +295,9 @@ export function openMentions(result: Pick<NoteLinesResult, 'unmatched' | 'unplac
  * Capacitor" and "Dual Run Capacitor 35/5 MFD 440V"), whatever the note's own wording.
  */
 function namesPart(task: CatalogSku, part: CatalogSku): boolean {
-  const taskWords = new Set(contentWords(task.name));
+  const taskWords = skuWords(task).name;
   // Sizes and ratings ("35/5", "440v") tell variants apart; task names rarely carry them.
-  const partWords = contentWords(part.name).filter((w) => !/\d/.test(w));
+  const partWords = skuWords(part).nameList.filter((w) => !/\d/.test(w));
   return partWords.length > 0 && partWords.filter((w) => taskWords.has(w)).length * 2 >= partWords.length;
 }
 

@@ -191,10 +191,13 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
   }
   let best: { id: number; g: number } | null = null;
   const reach: number[] = [];
+  // The largest G a feature could reach depends only on how many rows have it.
+  const reachByCount = new Float64Array(n + 1).fill(-1);
   for (let id = 0; id < counts.length; id++) {
     const c = counts[id]!;
     if (c < o.minLeaf || n - c < o.minLeaf || o.excluded[id]) continue;
-    reach.push(maxG(c, n, pos));
+    if (reachByCount[c]! < 0) reachByCount[c] = maxG(c, n, pos);
+    reach.push(reachByCount[c]!);
     const g = gStatistic(c, positives[id]!, n, pos);
     // Ties go to the feature that sorts first, so the tree is the same run to run.
     if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && o.names[id]! < o.names[best.id]!))

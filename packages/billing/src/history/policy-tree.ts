@@ -190,20 +190,20 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
     }
   }
   let best: { id: number; g: number } | null = null;
-  const reach: number[] = [];
-  // The largest G a feature could reach depends only on how many rows have it.
-  const reachByCount = new Float64Array(n + 1).fill(-1);
+  // Candidates by how many rows have them: the largest G a feature could reach depends on that alone.
+  const byCount = new Int32Array(n + 1);
+  let candidates = 0;
   for (let id = 0; id < counts.length; id++) {
     const c = counts[id]!;
     if (c < o.minLeaf || n - c < o.minLeaf || o.excluded[id]) continue;
-    if (reachByCount[c]! < 0) reachByCount[c] = maxG(c, n, pos);
-    reach.push(reachByCount[c]!);
+    byCount[c]! += 1;
+    candidates += 1;
     const g = gStatistic(c, positives[id]!, n, pos);
     // Ties go to the feature that sorts first, so the tree is the same run to run.
     if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && o.names[id]! < o.names[best.id]!))
       best = { id, g };
   }
-  if (!best || best.g < testableCriticalG(reach, o.alpha)) return leaf;
+  if (!best || !significant(best.g, byCount, candidates, n, pos, o.alpha)) return leaf;
   const yesRows: EncodedRow[] = [];
   const noRows: EncodedRow[] = [];
   const chosen = best.id;
@@ -217,6 +217,31 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
     yes: grow(yesRows, depth + 1, p, o),
     no: grow(noRows, depth + 1, p, o),
   };
+}
+
+/**
+ * Whether the best split's G passes the testable-features level (testableCriticalG). Above
+ * Bonferroni's level over every candidate it passes whatever, below the level for one feature
+ * it fails whatever: only in between are the candidates' reachable G computed.
+ */
+function significant(
+  g: number,
+  byCount: Int32Array,
+  candidates: number,
+  n: number,
+  pos: number,
+  alpha: number,
+): boolean {
+  if (g >= criticalG(alpha / candidates)) return true;
+  if (g < criticalG(alpha)) return false;
+  const reach: number[] = [];
+  for (let c = 0; c <= n; c++) {
+    const k = byCount[c]!;
+    if (!k) continue;
+    const r = maxG(c, n, pos);
+    for (let i = 0; i < k; i++) reach.push(r);
+  }
+  return g >= testableCriticalG(reach, alpha);
 }
 
 /** The largest G a feature on `c` of the node's rows could reach: all its rows on one side. */

@@ -12,6 +12,7 @@ import {
   priceStage,
   requestNotes,
   routeStage,
+  withTasksOfParts,
 } from './pipeline.ts';
 import {
   type ContextOverrides,
@@ -22,6 +23,7 @@ import {
   jobContext,
   knowledge,
   settings,
+  sku,
   times,
 } from './test-fixtures.ts';
 
@@ -196,5 +198,19 @@ describe('priceStage', () => {
       [ID.cap, '65.00'],
       [ID.memberDiscount, '-9.75'],
     ]);
+  });
+});
+
+describe('withTasksOfParts', () => {
+  it('a declined part waives the task that installs it, and nothing else', () => {
+    const tank = sku(1, { name: 'Thermal Expansion Tank 2 gal' });
+    const install = sku(2, { kind: 'service', name: 'Install Thermal Expansion Tank (labor)' });
+    const heater = sku(3, { kind: 'service', name: 'Install Gas Water Heater (labor)' });
+    const catalog = [tank, install, heater];
+    const byId = new Map(catalog.map((s) => [s.id, s]));
+    expect([...withTasksOfParts(new Set([tank.id]), catalog, byId)].sort()).toEqual([1, 2]);
+    // A declined task waives only itself.
+    expect([...withTasksOfParts(new Set([heater.id]), catalog, byId)]).toEqual([3]);
+    expect([...withTasksOfParts(new Set(), catalog, byId)]).toEqual([]);
   });
 });

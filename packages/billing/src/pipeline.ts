@@ -18,6 +18,7 @@ import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
 import { applyReviewerVerdicts, type ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
+import { namesPart } from './extract/note-lines.ts';
 import { jobFeatures, skuTags, technicianItemInputs, type WorkingHours } from './history/features.ts';
 import type { HistoryModel } from './history/model.ts';
 import { laborLines, laborSkus } from './price/labor.ts';
@@ -186,7 +187,11 @@ export function detectStage(
     .map((l) => catalogById.get(l.skuId))
     .filter((s): s is CatalogSku => s !== undefined);
   const billedSkuIds = new Set(billed.map((l) => l.skuId));
-  const waived = new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : [])));
+  const waived = withTasksOfParts(
+    new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : []))),
+    knowledge.catalog,
+    catalogById,
+  );
   const ruleInput = {
     context,
     catalog: knowledge.catalog,
@@ -309,6 +314,26 @@ export function detectStage(
     });
   }
   return { lines, suggestions, flags, features };
+}
+
+/**
+ * Declining a part declines the task that installs it: "rec exp tank - cust wants to wait"
+ * waives "Install Thermal Expansion Tank (labor)" as well as the tank.
+ */
+export function withTasksOfParts(
+  waived: Set<number>,
+  catalog: readonly CatalogSku[],
+  catalogById: Map<number, CatalogSku>,
+): Set<number> {
+  const parts = [...waived].flatMap((id) => {
+    const sku = catalogById.get(id);
+    return sku?.kind === 'material' ? [sku] : [];
+  });
+  if (!parts.length) return waived;
+  const out = new Set(waived);
+  for (const sku of catalog)
+    if (sku.kind === 'service' && parts.some((part) => namesPart(sku, part))) out.add(sku.id);
+  return out;
 }
 
 /** Proposed lines below this confidence are suggestions, not draft lines. */

@@ -294,7 +294,7 @@ export function openMentions(result: Pick<NoteLinesResult, 'unmatched' | 'unplac
  * The task's name names the part: most of the part's name words are in it ("Replace Dual Run
  * Capacitor" and "Dual Run Capacitor 35/5 MFD 440V"), whatever the note's own wording.
  */
-function namesPart(task: CatalogSku, part: CatalogSku): boolean {
+export function namesPart(task: CatalogSku, part: CatalogSku): boolean {
   const taskWords = skuWords(task).name;
   // Sizes and ratings ("35/5", "440v") tell variants apart; task names rarely carry them.
   const partWords = skuWords(part).nameList.filter((w) => !/\d/.test(w));

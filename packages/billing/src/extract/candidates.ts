@@ -50,21 +50,10 @@ export function mentionCandidates(
 /** How much more often the shop must bill a variant for it to be taken as the usual one. */
 const USUAL_VARIANT_RATIO = 1.5;
 
-/** A SKU's name words without sizes and ratings, once per catalogue entry. */
-const wordsBesideSizes = new WeakMap<CatalogSku, Set<string>>();
-
 /** Names with the same words once sizes and ratings are set aside. */
 function sameNameBesideSizes(a: CatalogSku, b: CatalogSku): boolean {
-  const words = (sku: CatalogSku) => {
-    let out = wordsBesideSizes.get(sku);
-    if (!out) {
-      out = new Set(contentWords(sku.name).filter((w) => !/\d/.test(w)));
-      wordsBesideSizes.set(sku, out);
-    }
-    return out;
-  };
-  const x = words(a);
-  const y = words(b);
+  const x = new Set(skuWords(a).sizeless);
+  const y = new Set(skuWords(b).sizeless);
   return x.size > 0 && x.size === y.size && [...x].every((w) => y.has(w));
 }
 

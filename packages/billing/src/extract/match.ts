@@ -115,23 +115,23 @@ function namedBySynonym(sku: CatalogSku, mentionWords: ReadonlySet<string>): Set
   return out;
 }
 
-/** A SKU's content words, once per catalogue entry: its name's (in order), and all its text's. */
-const skuWordsCache = new WeakMap<
-  CatalogSku,
-  { nameList: readonly string[]; name: ReadonlySet<string>; all: ReadonlySet<string> }
->();
-
-export function skuWords(sku: CatalogSku): {
-  nameList: readonly string[];
+/** A SKU's content words, once per catalogue entry: its name's, its name's without sizes and ratings, and all its text's. */
+export interface SkuWords {
   name: ReadonlySet<string>;
+  /** The name's words other than sizes and ratings ("35/5", "440v"), in order. */
+  sizeless: readonly string[];
   all: ReadonlySet<string>;
-} {
+}
+
+const skuWordsCache = new WeakMap<CatalogSku, SkuWords>();
+
+export function skuWords(sku: CatalogSku): SkuWords {
   let words = skuWordsCache.get(sku);
   if (!words) {
     const nameList = contentWords(sku.name);
     words = {
-      nameList,
       name: new Set(nameList),
+      sizeless: nameList.filter((w) => !/\d/.test(w)),
       all: new Set(
         contentWords(withSynonyms(`${sku.name} ${sku.description} ${sku.categoryNames.join(' ')}`)),
       ),

@@ -89,6 +89,8 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
   // Parts the notes count without saying what was done with them ("-> 2 worn belts (A38)").
   const counts: { mention: Mention; skuId: number }[] = [];
   const ordered = [...input.decisions].sort((a, b) => topScore(b) - topScore(a));
+  // Whether the invoice is billed by time and materials: one answer for all its mentions.
+  const hourly = timeAndMaterials(input);
 
   for (const decision of ordered) {
     const mention = byMention.get(decision.mentionId);
@@ -178,7 +180,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     }
     // On a time-and-materials invoice work is billed as labor and parts: the task the notes name
     // gives way to the part it names ("cont swapped" on an hourly job is the contactor).
-    if (sku.kind === 'service' && mention.use === 'action' && timeAndMaterials(input)) {
+    if (sku.kind === 'service' && mention.use === 'action' && hourly) {
       const task = sku;
       const part = scored.find(
         (c) =>
@@ -222,7 +224,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     // job billed by the hour), when chance alone would have put them together often.
     if (
       (unheardOf && (mention.use !== 'action' || sku.kind !== 'material')) ||
-      (sku.kind === 'service' && (neverBilledBeside(input, sku.id) || timeAndMaterials(input)))
+      (sku.kind === 'service' && (neverBilledBeside(input, sku.id) || hourly))
     ) {
       unmatched.push(mention);
       continue;
@@ -297,7 +299,7 @@ export function openMentions(result: Pick<NoteLinesResult, 'unmatched' | 'unplac
 export function namesPart(task: CatalogSku, part: CatalogSku): boolean {
   const taskWords = skuWords(task).name;
   // Sizes and ratings ("35/5", "440v") tell variants apart; task names rarely carry them.
-  const partWords = skuWords(part).nameList.filter((w) => !/\d/.test(w));
+  const partWords = skuWords(part).sizeless;
   return partWords.length > 0 && partWords.filter((w) => taskWords.has(w)).length * 2 >= partWords.length;
 }
 

@@ -19,9 +19,9 @@ let handlers: ReturnType<typeof handlerRegistry>;
 const job = (id: string) => ({ job: { id } }) as never;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ fixture: miniTenant(80), replayLast: 8 });
+  cluster = await startTestCluster({ fixture: miniTenant(80), replayLast: 12 });
   cluster.sim.play();
-  await cluster.settle(8);
+  await cluster.settle(12);
   handlers = handlerRegistry(cluster.workers.services);
 });
 afterAll(async () => {
@@ -332,4 +332,70 @@ it('a crash between marking the invoice Reviewed and writing our status field st
   expect((await runState(run.id)).status).toBe('posted');
   const field = (invoiceOf(run.stInvoiceId).customFields ?? []).find((f) => f.name === 'AI Draft Status');
   expect(field?.value).toBe('posted r2');
+});
+
+/** ServiceTitan calls by endpoint while `act` runs (the simulator's own count). */
+async function callsDuring(act: () => Promise<unknown>): Promise<Record<string, number>> {
+  cluster.sim.stats.reset();
+  await act();
+  const calls = cluster.sim.stats.snapshot().byEndpoint as Record<string, number>;
+  return Object.fromEntries(Object.entries(calls).filter(([endpoint]) => endpoint.includes('/invoices')));
+}
+
+it('posting sends the lines and the Reviewed status in one PATCH, the marker beside it, and reads back once', async () => {
+  const { run, added } = await runWithAddedLines(used);
+  const itemsBefore = activeItems(run.stInvoiceId).length;
+  await transitionRun(cluster.db, run, 'approved', { stage: 'post' });
+  const payload = { tenantId: run.tenantId, runId: run.id, revision: 2 };
+  const calls = await callsDuring(() => handlers['invoice.post'](payload, job('one-patch')));
+  expect((await runState(run.id)).status).toBe('posted');
+  expect(activeItems(run.stInvoiceId)).toHaveLength(itemsBefore + added.length);
+  expect(invoiceOf(run.stInvoiceId).reviewStatus).toBe('Reviewed');
+  // One read to check the invoice is still Pending before its lines change, one read-back.
+  expect(calls).toEqual({
+    'GET /accounting/v2/tenant/:tenant/invoices': 2,
+    'PATCH /accounting/v2/tenant/:tenant/invoices/:id': 1,
+    'PATCH /accounting/v2/tenant/:tenant/invoices/custom-fields': 1,
+  });
+});
+
+it('an API that ignores the items of the invoice PATCH gets them one by one, each once', async () => {
+  const { run, added } = await runWithAddedLines(used);
+  const itemsBefore = activeItems(run.stInvoiceId).length;
+  await transitionRun(cluster.db, run, 'approved', { stage: 'post' });
+  const client = await cluster.workers.services.runtime.client(run.tenantId);
+  const original = client.patchInvoice.bind(client);
+  client.patchInvoice = (id, { items: _ignored, ...rest }) => original(id, rest);
+  try {
+    const payload = { tenantId: run.tenantId, runId: run.id, revision: 2 };
+    const calls = await callsDuring(() => handlers['invoice.post'](payload, job('ignored-items')));
+    expect(calls['PATCH /accounting/v2/tenant/:tenant/invoices/:invoiceId/items']).toBe(added.length);
+  } finally {
+    client.patchInvoice = original;
+  }
+  expect((await runState(run.id)).status).toBe('posted');
+  expect(activeItems(run.stInvoiceId)).toHaveLength(itemsBefore + added.length);
+  const writes = await cluster.db.stWrite.findMany({ where: { runId: run.id } });
+  expect(writes.every((w) => w.status === 'completed' && w.attempts === 1)).toBe(true);
+});
+
+it('an invoice that does not verify after posting loses our status and marker again and goes back to review', async () => {
+  const { run } = await runWithAddedLines(used);
+  await transitionRun(cluster.db, run, 'approved', { stage: 'post' });
+  const client = await cluster.workers.services.runtime.client(run.tenantId);
+  const original = client.patchInvoice.bind(client);
+  // ServiceTitan prices the appended items its own way (as on a tenant with dynamic pricing).
+  client.patchInvoice = (id, body) =>
+    original(id, { ...body, items: body.items?.map((item) => ({ ...item, unitPrice: 0 })) });
+  try {
+    await handlers['invoice.post']({ tenantId: run.tenantId, runId: run.id, revision: 2 }, job('mispriced'));
+  } finally {
+    client.patchInvoice = original;
+  }
+  expect((await runState(run.id)).status).toBe('awaiting_review');
+  const invoice = invoiceOf(run.stInvoiceId);
+  expect(invoice.reviewStatus).toBe('NeedsReview');
+  expect(invoice.customFields?.find((f) => f.name === 'AI Draft Status')?.value).toBe('did not verify r2');
+  const item = await cluster.db.reviewItem.findFirstOrThrow({ where: { runId: run.id, status: 'open' } });
+  expect(item.reasons).toContain('post_mismatch');
 });

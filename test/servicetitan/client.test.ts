@@ -249,4 +249,35 @@ describe('writes and read-back', () => {
     await client.patchInvoice(5012, { reviewStatus: 'Reviewed' });
     expect((await client.getInvoice(5012))?.reviewStatus).toBe('Reviewed');
   });
+
+  it('takes items and the status in one invoice PATCH, all or none', async () => {
+    const before = (await client.getInvoice(5013))!;
+    const count = before.items?.length ?? 0;
+    const unknownSku = await client
+      .patchInvoice(5013, {
+        items: [
+          { description: 'Trip Charge', quantity: 1, skuId: 601 },
+          { description: 'No such thing', quantity: 1, skuId: 999_999 },
+        ],
+        reviewStatus: 'Reviewed',
+      })
+      .catch((e: unknown) => e);
+    expect(unknownSku).toBeInstanceOf(StApiError);
+    expect((await client.getInvoice(5013))?.items).toHaveLength(count);
+    expect((await client.getInvoice(5013))?.reviewStatus).toBe(before.reviewStatus);
+
+    await client.patchInvoice(5013, {
+      items: [
+        { description: 'Trip Charge', quantity: 1, skuId: 601, unitPrice: 95 },
+        { description: 'Trip Charge', quantity: 2, skuId: 701, unitPrice: 59 },
+      ],
+      reviewStatus: 'Reviewed',
+    });
+    const after = (await client.getInvoice(5013))!;
+    expect(after.items?.slice(count).map((i) => [i.skuId, i.quantity])).toEqual([
+      [601, '1.00'],
+      [701, '2.00'],
+    ]);
+    expect(after.reviewStatus).toBe('Reviewed');
+  });
 });

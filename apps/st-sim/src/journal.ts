@@ -58,7 +58,7 @@ export class Journal {
           deleteInvoiceItem(tenant, Number(args.invoiceId), Number(args.itemId));
           break;
         case 'patchInvoice':
-          patchInvoice(tenant, Number(args.invoiceId), args.body);
+          patchInvoice(tenant, Number(args.invoiceId), args.body, policy);
           break;
         case 'customFields':
           patchInvoiceCustomFields(tenant, args.body);

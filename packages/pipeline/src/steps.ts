@@ -32,10 +32,17 @@ export class StepNotConfirmedError extends Error {
   }
 }
 
+/** How a batch is sent: one call carrying several steps (a PATCH with many items). */
+export type SendTogether<R> = (specs: StepSpec<R>[]) => Promise<void>;
+
 /**
  * Run write steps exactly once. `snapshot` is a read taken before the batch (used to recover
  * unsure steps); `readBack` reads again after sending (once, only if something was sent).
  * `taken` lets two identical steps claim different effects (e.g. two appended items).
+ *
+ * With `sendTogether`, the steps to send go out in one call. Any whose effect the read-back does
+ * not show (an API that ignored part of the call) are sent again one by one and read back once
+ * more, so nothing is lost and still nothing is written twice.
  * Returns the outcomes in order and the latest snapshot.
  */
 export async function runSteps<R, S>(
@@ -45,6 +52,7 @@ export async function runSteps<R, S>(
   snapshot: S,
   readBack: () => Promise<S>,
   taken: Set<unknown> = new Set(),
+  sendTogether?: SendTogether<R>,
 ): Promise<{ outcomes: StepOutcome<R>[]; snapshot: S }> {
   const outcomes = new Map<string, StepOutcome<R>>();
   const toSend: StepSpec<R>[] = [];
@@ -75,18 +83,35 @@ export async function runSteps<R, S>(
     }
     toSend.push(spec);
   }
-  for (const spec of toSend) await spec.send();
   let latest = snapshot;
   if (toSend.length) {
+    if (sendTogether) await sendTogether(toSend);
+    else for (const spec of toSend) await spec.send();
     latest = await readBack();
-    for (const spec of toSend) {
-      const found = spec.find(latest, taken);
-      if (found === null) throw new StepNotConfirmedError(spec.key);
+    let missing = await confirm(toSend, latest);
+    if (missing.length && sendTogether) {
+      for (const spec of missing) await spec.send();
+      latest = await readBack();
+      missing = await confirm(missing, latest);
+    }
+    if (missing.length) throw new StepNotConfirmedError(missing[0]!.key);
+  }
+  return { outcomes: specs.map((s) => outcomes.get(s.key)!), snapshot: latest };
+
+  /** Records the steps whose effect `read` shows; returns those it does not. */
+  async function confirm(sent: StepSpec<R>[], read: S): Promise<StepSpec<R>[]> {
+    const missing: StepSpec<R>[] = [];
+    for (const spec of sent) {
+      const found = spec.find(read, taken);
+      if (found === null) {
+        missing.push(spec);
+        continue;
+      }
       await completeWrite(db, spec.key, found);
       outcomes.set(spec.key, { key: spec.key, result: found, how: 'sent' });
     }
+    return missing;
   }
-  return { outcomes: specs.map((s) => outcomes.get(s.key)!), snapshot: latest };
 }
 
 /** What a recorded result claimed (its `itemId`, when it has one), so no other step claims it. */

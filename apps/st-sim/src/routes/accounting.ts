@@ -70,7 +70,7 @@ export function registerAccounting(app: FastifyInstance, ctx: RouteContext): voi
   api.get('/invoices/custom-fields', ({ query }) => listResponse(tenant.invoiceCustomFieldTypes, query));
   api.patch('/invoices/:id', ({ params, body }) => {
     const id = idParam(params);
-    patchInvoice(tenant, id, body);
+    patchInvoice(tenant, id, body, ctx.unitPricePolicy);
     ctx.onWrite('patchInvoice', { invoiceId: id, body });
     return undefined;
   });

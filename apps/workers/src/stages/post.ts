@@ -1,11 +1,12 @@
 // invoice.post: write an approved draft revision to the ServiceTitan invoice. Only a run the state
 // machine has approved at exactly that revision is posted, and only by the one posting job that
-// holds its claim (a lease renewed as it writes). Every write has a
-// ledger row keyed by run, revision and line. A retry skips completed writes; a write that was
-// sent but never confirmed (a crash between the two) is resolved by reading the invoice back
-// and claiming the new item that matches it, so nothing is appended twice. After the writes,
-// the invoice is read back and compared with the draft; any difference reopens the review
-// item with the difference shown instead of being marked posted.
+// holds its claim (a lease renewed as it writes). Every write has a ledger row keyed by run,
+// revision and line. The line writes and the Reviewed status go in one PATCH of the invoice, our
+// marker beside it, and one read-back confirms them all. A retry skips completed writes; a write
+// that was sent but never confirmed (a crash between the two) is resolved by reading the invoice
+// back and claiming the new item that matches it, so nothing is appended twice. The read-back is
+// compared with the draft: any difference takes our status and marker off again and reopens the
+// review item with the difference shown, instead of marking the run posted.
 import type { PricedLine } from '@invoicer/billing';
 import { fromAmountString, InvalidInputError, type PayloadOf } from '@invoicer/core';
 import {
@@ -19,7 +20,7 @@ import {
 } from '@invoicer/db';
 import { type ExtractOutput, runSteps, type StepSpec, stageValue } from '@invoicer/pipeline';
 import { countPosted } from '@invoicer/platform';
-import type { Invoice, InvoiceItem, StClient } from '@invoicer/servicetitan';
+import type { Invoice, InvoiceItem, InvoiceItemUpdateRequest, StClient } from '@invoicer/servicetitan';
 import type { WorkerServices } from '../services.ts';
 
 export interface PostDifference {
@@ -128,6 +129,15 @@ export async function post(
   const prefix = `post:${run.id}:r${payload.revision}`;
   const owned = { tenantId: run.tenantId, runId: run.id };
 
+  const baseline = new Set(extracted.context.invoice.items.map((i) => i.id));
+  const itemsOf = (invoice: Invoice) => (invoice.items ?? []).filter((i) => i.active !== false);
+  const added = lines.filter((l) => l.origin === 'added');
+  const changed = lines.filter((l) => l.origin === 'changed' && l.existingItemId !== null);
+  const removals = (draft.document as { removals?: { itemId: number; skuCode: string }[] }).removals ?? [];
+  const marker = `posted r${payload.revision}`;
+
+  // The invoice must still be ours to change; reading it first also means a ServiceTitan that
+  // answers wrongly is found before anything is written.
   const before = await readInvoice(client, invoiceId);
   if (before.syncStatus && before.syncStatus !== 'Pending') {
     await reopen(
@@ -140,14 +150,13 @@ export async function post(
     );
     return;
   }
-  const baseline = new Set(extracted.context.invoice.items.map((i) => i.id));
-  const itemsOf = (invoice: Invoice) => (invoice.items ?? []).filter((i) => i.active !== false);
 
-  // 1. Line writes: appends (one item per call), changes (PATCH by id), a reviewer's removals.
-  const added = lines.filter((l) => l.origin === 'added');
-  const changed = lines.filter((l) => l.origin === 'changed' && l.existingItemId !== null);
-  const removals = (draft.document as { removals?: { itemId: number; skuCode: string }[] }).removals ?? [];
-  const specs: StepSpec<AddResult>[] = [
+  // 1. One batch: the line writes, the review status and our marker. Appends and changes go in one
+  // PATCH of the invoice with the status (a reviewer's removals are DELETEs); the marker is its
+  // own endpoint. One read-back confirms every step and is what the draft is compared with.
+  const itemRequest = (spec: StepSpec<AddResult | Record<string, string>>) =>
+    spec.request as InvoiceItemUpdateRequest;
+  const lineSpecs: StepSpec<AddResult | Record<string, string>>[] = [
     ...added.map((line) => {
       const request = {
         skuId: line.skuId,
@@ -189,75 +198,79 @@ export async function post(
         },
       };
     }),
-    ...removals.map((removal) => ({
-      key: `${prefix}:remove:${removal.itemId}`,
-      operation: 'invoice.item.delete',
-      request: removal,
-      // DELETE is idempotent: an item already gone is fine.
-      send: () =>
-        client.deleteInvoiceItem(invoiceId, removal.itemId).then(
-          () => undefined,
-          (error: { status?: number }) => {
-            if (error.status !== 404) throw error;
-          },
-        ),
-      find: (snapshot: unknown) =>
-        itemsOf(snapshot as Invoice).some((i) => i.id === removal.itemId) ? null : { itemId: removal.itemId },
-    })),
   ];
+  const removalSpecs: StepSpec<AddResult | Record<string, string>>[] = removals.map((removal) => ({
+    key: `${prefix}:remove:${removal.itemId}`,
+    operation: 'invoice.item.delete',
+    request: removal,
+    // DELETE is idempotent: an item already gone is fine.
+    send: () =>
+      client.deleteInvoiceItem(invoiceId, removal.itemId).then(
+        () => undefined,
+        (error: { status?: number }) => {
+          if (error.status !== 404) throw error;
+        },
+      ),
+    find: (snapshot: unknown) =>
+      itemsOf(snapshot as Invoice).some((i) => i.id === removal.itemId) ? null : { itemId: removal.itemId },
+  }));
+  const statusSpec = reviewStatusStep(client, invoiceId, `${prefix}:review-status`, 'Reviewed');
+  const markerSpec = markerStep(client, invoiceId, `${prefix}:status-field`, marker);
+  const specs = [...removalSpecs, ...lineSpecs, statusSpec, markerSpec];
+  const sendTogether = async (toSend: StepSpec<AddResult | Record<string, string>>[]) => {
+    const sending = new Set(toSend);
+    for (const spec of removalSpecs) if (sending.has(spec)) await spec.send();
+    const items = lineSpecs.filter((spec) => sending.has(spec)).map(itemRequest);
+    if (items.length || sending.has(statusSpec))
+      await client.patchInvoice(invoiceId, {
+        ...(items.length ? { items } : {}),
+        ...(sending.has(statusSpec) ? { reviewStatus: 'Reviewed' as const } : {}),
+      });
+    if (sending.has(markerSpec)) await markerSpec.send();
+  };
   if (!(await renewPostingLease(db, run.id, owner, POSTING_LEASE_MS)))
     throw new Error(`lost the posting claim on run ${run.id}`);
-  const written = await runSteps(db, owned, specs, before, () => readInvoice(client, invoiceId));
-  let invoice = written.snapshot;
+  const written = await runSteps(
+    db,
+    owned,
+    specs,
+    before,
+    () => readInvoice(client, invoiceId),
+    new Set(),
+    sendTogether,
+  );
+  const invoice = written.snapshot;
   const claimed = new Map<string, number>(
-    added.map((line, index) => [line.key, written.outcomes[index]!.result.itemId]),
+    added.map((line, index) => [
+      line.key,
+      (written.outcomes[removalSpecs.length + index]!.result as AddResult).itemId,
+    ]),
   );
 
-  // 2. Compare what ServiceTitan now has with the draft.
+  // 2. Compare what ServiceTitan now has with the draft. A difference reopens the review and takes
+  // our status and marker back off the invoice.
   const diffs = compareWithDraft(invoice, lines, claimed, {
     subTotal: draft.subTotal.toString(),
     salesTax: draft.salesTax.toString(),
     total: draft.total.toString(),
   });
+  if (invoice.syncStatus && invoice.syncStatus !== 'Pending')
+    diffs.unshift({ line: 'invoice', expected: 'Pending', actual: invoice.syncStatus });
   if (diffs.length) {
     log.warn({ diffs }, 'posted invoice differs from the draft');
+    await runSteps(
+      db,
+      owned,
+      [
+        reviewStatusStep(client, invoiceId, `${prefix}:review-status-undo`, 'NeedsReview'),
+        markerStep(client, invoiceId, `${prefix}:status-field-undo`, `did not verify r${payload.revision}`),
+      ],
+      invoice,
+      () => readInvoice(client, invoiceId),
+    );
     await reopen(services, run, draft.total.toString(), diffs, extracted, payload.revision);
     return;
   }
-
-  // 3. Only a verified invoice is marked Reviewed (with our custom field), then read back.
-  if (!(await renewPostingLease(db, run.id, owner, POSTING_LEASE_MS)))
-    throw new Error(`lost the posting claim on run ${run.id}`);
-  const status = await runSteps<Record<string, string>, Invoice>(
-    db,
-    owned,
-    [
-      {
-        key: `${prefix}:review-status`,
-        operation: 'invoice.reviewStatus',
-        request: { reviewStatus: 'Reviewed' },
-        send: () => client.patchInvoice(invoiceId, { reviewStatus: 'Reviewed' }).then(() => undefined),
-        find: (snapshot: unknown) =>
-          (snapshot as Invoice).reviewStatus === 'Reviewed' ? { reviewStatus: 'Reviewed' } : null,
-      },
-      // A step of its own: a crash between the two writes must not leave the marker unsent.
-      {
-        key: `${prefix}:status-field`,
-        operation: 'invoice.customFields',
-        request: { name: STATUS_FIELD, value: `posted r${payload.revision}` },
-        send: () => client.setInvoiceCustomField(invoiceId, STATUS_FIELD, `posted r${payload.revision}`),
-        find: (snapshot: unknown) => {
-          const field = ((snapshot as Invoice).customFields ?? []).find((f) => f.name === STATUS_FIELD);
-          return field?.value === `posted r${payload.revision}`
-            ? { [STATUS_FIELD]: String(field.value) }
-            : null;
-        },
-      },
-    ],
-    invoice,
-    () => readInvoice(client, invoiceId),
-  );
-  invoice = status.snapshot;
 
   await db.$transaction(async (tx) => {
     await transitionRun(tx, { id: run.id, status: 'posting' }, 'posted', { stage: 'post' });
@@ -286,6 +299,41 @@ export async function post(
     { added: added.length, changed: changed.length, total: invoice.total },
     'invoice posted and verified',
   );
+}
+
+function reviewStatusStep(
+  client: StClient,
+  invoiceId: number,
+  key: string,
+  reviewStatus: 'Reviewed' | 'NeedsReview',
+): StepSpec<Record<string, string>> {
+  return {
+    key,
+    operation: 'invoice.reviewStatus',
+    request: { reviewStatus },
+    send: () => client.patchInvoice(invoiceId, { reviewStatus }).then(() => undefined),
+    find: (snapshot: unknown) =>
+      (snapshot as Invoice).reviewStatus === reviewStatus ? { reviewStatus } : null,
+  };
+}
+
+/** Our marker, a step of its own: a crash between two writes must not leave it unsent. */
+function markerStep(
+  client: StClient,
+  invoiceId: number,
+  key: string,
+  value: string,
+): StepSpec<Record<string, string>> {
+  return {
+    key,
+    operation: 'invoice.customFields',
+    request: { name: STATUS_FIELD, value },
+    send: () => client.setInvoiceCustomField(invoiceId, STATUS_FIELD, value),
+    find: (snapshot: unknown) => {
+      const field = ((snapshot as Invoice).customFields ?? []).find((f) => f.name === STATUS_FIELD);
+      return field?.value === value ? { [STATUS_FIELD]: String(field.value) } : null;
+    },
+  };
 }
 
 /** A posting job for a run that is not approved at that revision: nothing is written, it is audited. */

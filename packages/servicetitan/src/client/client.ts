@@ -299,7 +299,8 @@ export class StClient {
   patchInvoice(invoiceId: number, body: InvoiceUpdateRequest) {
     return this.http.request('PATCH', 'accounting', `/invoices/${invoiceId}`, {
       body: InvoiceUpdateRequest.parse(body),
-      idempotent: true,
+      // An item without an id is appended: sending it twice appends it twice.
+      idempotent: !(body.items ?? []).some((item) => item.id === undefined),
     });
   }
   setInvoiceCustomFields(body: InvoiceCustomFieldsRequest) {

@@ -27,6 +27,8 @@ export const InvoiceUpdateRequest = z
     reviewStatus: z.enum(['NeedsReview', 'OnHold', 'Reviewed']).optional(),
     assignedToId: z.number().int().optional(),
     number: z.string().optional(),
+    /** Items to update (with `id`) or append (without), in the one call. */
+    items: z.array(InvoiceItemUpdateRequest).optional(),
     /** A calendar date; null clears it. In the 2026-02 API document only (not the 2025 one). */
     dueDate: z
       .string()

@@ -581,3 +581,23 @@ describe('findMentions: a work verb that opens a price-book name', () => {
     expect(mentionsOf('Replaced fan motor 1/4hp', v)[0]?.specs).toContain('1/4hp');
   });
 });
+
+describe('findMentions: a measured length of a size only one price-book entry has', () => {
+  const v = buildVocabulary([
+    'WIRE 6/3 NM-B (PER FT)',
+    'WIRE 12/2 NM-B (PER FT)',
+    'PEX 3/4 (PER FT)',
+    'COPPER 3/4 (PER FT)',
+  ]);
+  it('"25FT 6/3 RUN FROM PANEL" is 25 feet of that entry', () => {
+    expect(mentionsOf('EV charger installed, 25FT 6/3 RUN FROM PANEL', v)).toContainEqual(
+      expect.objectContaining({ words: ['6/3'], quantity: 25, unit: 'foot' }),
+    );
+  });
+  it('a size two entries share ("10 ft 3/4") names neither', () => {
+    expect(mentionsOf('ran 10 ft 3/4 to the heater', v).some((m) => m.words.includes('3/4'))).toBe(false);
+  });
+  it('a size with no length before it ("the 6/3 run") names nothing by itself', () => {
+    expect(mentionsOf('checked the 6/3 run', v).some((m) => m.words.includes('6/3'))).toBe(false);
+  });
+});

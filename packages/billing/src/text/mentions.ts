@@ -339,13 +339,21 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       ACTION_WORDS.has(t.text) &&
       vocabulary.bigrams.has(`${stem(t.text)} ${stem(tokens[i + 1]?.text ?? '')}`),
   );
+  // "25ft 6/3 run from panel": a measured length of a size that names one price-book entry alone
+  // is that entry, though the note names no item.
+  const measuredSpec = (i: number) =>
+    isSpec(tokens[i]!.text) &&
+    vocabulary.docFreq.get(tokens[i]!.text) === 1 &&
+    LENGTHS[tokens[i - 1]?.text ?? ''] !== undefined &&
+    numberValue(tokens[i - 2]?.text ?? '') !== null;
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
     resolved:
       t.end <= labelEnd || designates(i)
         ? null
         : (itemWord(t.text, vocabulary) ??
-          (inName[i] && vocabulary.docFreq.has(stem(t.text)) ? stem(t.text) : null)),
+          (inName[i] && vocabulary.docFreq.has(stem(t.text)) ? stem(t.text) : null) ??
+          (measuredSpec(i) ? t.text : null)),
   }));
   const negatedFrom = negationStart(clause, tokens);
   // Group consecutive item words (allowing short connectors, specs and a work verb inside a

@@ -30,7 +30,11 @@ export function poolOf(db: Db): pg.Pool | null {
   return pools.get(db) ?? null;
 }
 
-/** One plain-SQL query on the client's pool (or through Prisma when it has none). */
+/**
+ * One plain-SQL query on the client's pool (or through Prisma when it has none). Bulk writes use
+ * this, not Prisma's raw queries: Prisma keeps each raw query with its parameters as the key of
+ * its query-plan cache (1,000 entries), so every sync chunk's arrays stayed in the heap.
+ */
 export async function sql<T>(db: Db, text: string, values: unknown[] = []): Promise<T[]> {
   const pool = pools.get(db);
   if (pool) return (await pool.query(text, values)).rows as T[];

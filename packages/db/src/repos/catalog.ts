@@ -22,7 +22,8 @@ const CHUNK = 1000;
 export async function upsertCatalog(db: Db, tenantId: string, rows: CatalogRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    await db.$executeRawUnsafe(
+    await sql(
+      db,
       `INSERT INTO catalog_items (tenant_id, kind, st_id, code, name, search_text, active, data, modified_on, updated_at)
        SELECT $1, u.kind, u.st_id, u.code, u.name, u.search_text, u.active, u.data::jsonb, u.modified_on, now()
        FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::timestamptz[])
@@ -30,15 +31,17 @@ export async function upsertCatalog(db: Db, tenantId: string, rows: CatalogRow[]
        ON CONFLICT (tenant_id, kind, st_id) DO UPDATE
          SET code = EXCLUDED.code, name = EXCLUDED.name, search_text = EXCLUDED.search_text, active = EXCLUDED.active,
              data = EXCLUDED.data, modified_on = EXCLUDED.modified_on, updated_at = now()`,
-      tenantId,
-      chunk.map((r) => r.kind),
-      chunk.map((r) => r.stId),
-      chunk.map((r) => r.code),
-      chunk.map((r) => r.name),
-      chunk.map((r) => r.searchText),
-      chunk.map((r) => r.active),
-      chunk.map((r) => JSON.stringify(r.data)),
-      chunk.map((r) => r.modifiedOn),
+      [
+        tenantId,
+        chunk.map((r) => r.kind),
+        chunk.map((r) => r.stId),
+        chunk.map((r) => r.code),
+        chunk.map((r) => r.name),
+        chunk.map((r) => r.searchText),
+        chunk.map((r) => r.active),
+        chunk.map((r) => JSON.stringify(r.data)),
+        chunk.map((r) => r.modifiedOn),
+      ],
     );
   }
 }

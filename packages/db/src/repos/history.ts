@@ -7,7 +7,7 @@ import {
   laborTimeFrom,
   type RawTime,
 } from '@invoicer/billing';
-import type { Db } from '../client.ts';
+import { type Db, sql } from '../client.ts';
 
 export interface HistoryJobRow {
   stJobId: number;
@@ -39,7 +39,8 @@ const CHUNK = 1000;
 export async function upsertHistoryJobs(db: Db, tenantId: string, rows: HistoryJobRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const c = rows.slice(i, i + CHUNK);
-    await db.$executeRawUnsafe(
+    await sql(
+      db,
       `INSERT INTO history_jobs (tenant_id, st_job_id, job_type_id, business_unit_id, location_id, customer_id, completed_on, note_text, features, labor_hours)
        SELECT $1, u.a, u.b, u.c, u.d, u.e, u.f, u.g, string_to_array(u.h, E'\\x1f'), u.i
        FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::text[], $9::text[], $10::numeric[])
@@ -47,16 +48,18 @@ export async function upsertHistoryJobs(db: Db, tenantId: string, rows: HistoryJ
        ON CONFLICT (tenant_id, st_job_id) DO UPDATE SET job_type_id = EXCLUDED.job_type_id, business_unit_id = EXCLUDED.business_unit_id,
          location_id = EXCLUDED.location_id, customer_id = EXCLUDED.customer_id, completed_on = EXCLUDED.completed_on,
          note_text = EXCLUDED.note_text, features = EXCLUDED.features, labor_hours = EXCLUDED.labor_hours`,
-      tenantId,
-      c.map((r) => r.stJobId),
-      c.map((r) => r.jobTypeId),
-      c.map((r) => r.businessUnitId),
-      c.map((r) => r.locationId),
-      c.map((r) => r.customerId),
-      c.map((r) => r.completedOn),
-      c.map((r) => r.noteText),
-      c.map((r) => r.features.join('\x1f')),
-      c.map((r) => r.laborHours),
+      [
+        tenantId,
+        c.map((r) => r.stJobId),
+        c.map((r) => r.jobTypeId),
+        c.map((r) => r.businessUnitId),
+        c.map((r) => r.locationId),
+        c.map((r) => r.customerId),
+        c.map((r) => r.completedOn),
+        c.map((r) => r.noteText),
+        c.map((r) => r.features.join('\x1f')),
+        c.map((r) => r.laborHours),
+      ],
     );
   }
 }
@@ -69,39 +72,41 @@ export async function replaceHistoryLines(
   rows: HistoryLineRow[],
 ): Promise<void> {
   for (let i = 0; i < jobIds.length; i += CHUNK) {
-    await db.$executeRawUnsafe(
-      `DELETE FROM history_lines WHERE tenant_id = $1 AND st_job_id = ANY($2::bigint[])`,
+    await sql(db, `DELETE FROM history_lines WHERE tenant_id = $1 AND st_job_id = ANY($2::bigint[])`, [
       tenantId,
       jobIds.slice(i, i + CHUNK),
-    );
+    ]);
   }
   for (let i = 0; i < rows.length; i += CHUNK) {
     const c = rows.slice(i, i + CHUNK);
-    await db.$executeRawUnsafe(
+    await sql(
+      db,
       `INSERT INTO history_lines (tenant_id, st_item_id, st_job_id, st_invoice_id, sku_id, item_type, description, quantity, unit_price, created_on, office_added)
        SELECT $1, u.a, u.b, u.c, u.d, u.e, u.f, u.g, u.h, u.i, u.j
        FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::timestamptz[], $11::boolean[])
          AS u(a, b, c, d, e, f, g, h, i, j)
        ON CONFLICT (tenant_id, st_item_id) DO UPDATE SET st_job_id = EXCLUDED.st_job_id, sku_id = EXCLUDED.sku_id,
          quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price, created_on = EXCLUDED.created_on, office_added = EXCLUDED.office_added`,
-      tenantId,
-      c.map((r) => r.stItemId),
-      c.map((r) => r.stJobId),
-      c.map((r) => r.stInvoiceId),
-      c.map((r) => r.skuId),
-      c.map((r) => r.itemType),
-      c.map((r) => r.description),
-      c.map((r) => r.quantity),
-      c.map((r) => r.unitPrice),
-      c.map((r) => r.createdOn),
-      c.map((r) => r.officeAdded),
+      [
+        tenantId,
+        c.map((r) => r.stItemId),
+        c.map((r) => r.stJobId),
+        c.map((r) => r.stInvoiceId),
+        c.map((r) => r.skuId),
+        c.map((r) => r.itemType),
+        c.map((r) => r.description),
+        c.map((r) => r.quantity),
+        c.map((r) => r.unitPrice),
+        c.map((r) => r.createdOn),
+        c.map((r) => r.officeAdded),
+      ],
     );
-    await db.$executeRawUnsafe(
+    await sql(
+      db,
       `INSERT INTO history_descriptions (tenant_id, digest, description)
        SELECT DISTINCT $1, md5(d), d FROM unnest($2::text[]) AS d WHERE d <> ''
        ON CONFLICT DO NOTHING`,
-      tenantId,
-      c.map((r) => r.description),
+      [tenantId, c.map((r) => r.description)],
     );
   }
 }

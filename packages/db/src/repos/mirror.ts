@@ -21,7 +21,8 @@ export async function upsertMirror(
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    await db.$executeRawUnsafe(
+    await sql(
+      db,
       `INSERT INTO st_records (tenant_id, resource, st_id, parent_id, data, modified_on, synced_at)
        SELECT $1, $2, u.st_id, u.parent_id, u.data::jsonb, u.modified_on, now()
        FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::timestamptz[]) AS u(st_id, parent_id, data, modified_on)
@@ -29,12 +30,14 @@ export async function upsertMirror(
          SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data, modified_on = EXCLUDED.modified_on, synced_at = now()
          WHERE (st_records.data, st_records.parent_id, st_records.modified_on)
            IS DISTINCT FROM (EXCLUDED.data, EXCLUDED.parent_id, EXCLUDED.modified_on)`,
-      tenantId,
-      resource,
-      chunk.map((r) => r.stId),
-      chunk.map((r) => r.parentId),
-      chunk.map((r) => JSON.stringify(r.data)),
-      chunk.map((r) => r.modifiedOn),
+      [
+        tenantId,
+        resource,
+        chunk.map((r) => r.stId),
+        chunk.map((r) => r.parentId),
+        chunk.map((r) => JSON.stringify(r.data)),
+        chunk.map((r) => r.modifiedOn),
+      ],
     );
   }
 }
@@ -141,18 +144,15 @@ export async function markMirrorFeed(
   caughtUpFrom: Date | null,
   detail: string | null = null,
 ): Promise<void> {
-  await db.$executeRawUnsafe(
+  await sql(
+    db,
     `INSERT INTO st_records (tenant_id, resource, st_id, parent_id, data, modified_on, synced_at)
      VALUES ($1, $2, $3, NULL, $4::jsonb, $5, now())
      ON CONFLICT (tenant_id, resource, st_id) DO UPDATE
        SET data = EXCLUDED.data,
            modified_on = COALESCE(EXCLUDED.modified_on, st_records.modified_on),
            synced_at = now()`,
-    tenantId,
-    FEED_MARKS,
-    feedKey(feed),
-    JSON.stringify({ feed, state, detail }),
-    caughtUpFrom,
+    [tenantId, FEED_MARKS, feedKey(feed), JSON.stringify({ feed, state, detail }), caughtUpFrom],
   );
 }
 

@@ -601,3 +601,14 @@ describe('findMentions: a measured length of a size only one price-book entry ha
     expect(mentionsOf('checked the 6/3 run', v).some((m) => m.words.includes('6/3'))).toBe(false);
   });
 });
+
+describe('findMentions: a model number the price book uses is not a count', () => {
+  const v = buildVocabulary(['Kitchen Faucet, Pull-Down (Moen 7594)', 'Replace Kitchen Faucet']);
+  it('"a Moen 7594 pull-down" is one faucet', () => {
+    const found = mentionsOf('Replaced the kitchen faucet with a Moen 7594 pull-down.', v);
+    expect(found.every((m) => m.quantity === null || m.quantity === 1)).toBe(true);
+  });
+  it('a number the price book does not use still counts ("1200 staples")', () => {
+    expect(mentionsOf('used 1200 pull-down clips', v)[0]?.quantity).toBe(1200);
+  });
+});

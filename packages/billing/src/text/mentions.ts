@@ -533,8 +533,8 @@ function quantityNear(
     const feet = /^(\d+(?:\.\d+)?)['’]$/.exec(t);
     if (feet) return { quantity: Number(feet[1]), unit: 'foot', start: tokens[k]!.start };
     const value = numberValue(t);
-    // "type 2 SPD", "class 1 pipe": a designation, not a count.
-    if (DESIGNATOR.test(tokens[k - 1]?.text ?? '')) continue;
+    // "type 2 SPD", "class 1 pipe": a designation, not a count; "a Moen 7594 pull-down": a model.
+    if (DESIGNATOR.test(tokens[k - 1]?.text ?? '') || vocabulary.modelNumbers.has(t)) continue;
     if (value !== null && !/^\d+\/\d+['"]?$/.test(t)) {
       // "40 gal", "2 ton", "1 1/2": a size, not a count ("2 45/5 caps" is a count of 45/5s).
       if (SPEC_UNIT.test(next) || (properFraction(next) && !countOfSize(tokens, k, vocabulary))) continue;
@@ -556,7 +556,8 @@ function quantityNear(
     }
     const n = numberValue(t);
     const unit = QTY_UNITS[tokens[k + 1]?.text ?? ''];
-    if (n !== null && !/^(a|an)$/.test(t) && unit) return { quantity: n, unit, start: null };
+    if (n !== null && !/^(a|an)$/.test(t) && unit && !vocabulary.modelNumbers.has(t))
+      return { quantity: n, unit, start: null };
   }
   return { quantity: null, unit: null, start: null };
 }

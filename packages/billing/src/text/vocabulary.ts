@@ -13,6 +13,8 @@ export interface Vocabulary {
   resolved: Map<string, string | null>;
   /** Adjacent word pairs of price-book names ("run capacitor"): a work verb inside one is a name. */
   bigrams: Set<string>;
+  /** Numbers of three or more digits in price-book names ("Moen 7594"): in a note, a model, not a count. */
+  modelNumbers: Set<string>;
 }
 
 export function contentWords(text: string): string[] {
@@ -33,6 +35,7 @@ export function withSynonyms(text: string): string {
 export function buildVocabulary(texts: Iterable<string>): Vocabulary {
   const docFreq = new Map<string, number>();
   const bigrams = new Set<string>();
+  const modelNumbers = new Set<string>();
   let documents = 0;
   for (const text of texts) {
     documents += 1;
@@ -40,8 +43,9 @@ export function buildVocabulary(texts: Iterable<string>): Vocabulary {
     for (const word of new Set(words)) docFreq.set(word, (docFreq.get(word) ?? 0) + 1);
     const raw = tokenize(text).map((t) => stem(t.text));
     for (let i = 1; i < raw.length; i++) bigrams.add(`${raw[i - 1]} ${raw[i]}`);
+    for (const token of raw) if (/^\d{3,}$/.test(token)) modelNumbers.add(token);
   }
-  return { docFreq, documents, resolved: new Map(), bigrams };
+  return { docFreq, documents, resolved: new Map(), bigrams, modelNumbers };
 }
 
 export function idf(vocabulary: Vocabulary, word: string): number {

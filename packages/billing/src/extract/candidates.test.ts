@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
-import { usualVariantFirst } from './candidates.ts';
+import { jobContext, knowledge, mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
+import { mentionCandidates, usualVariantFirst } from './candidates.ts';
 import { scoreCandidates } from './match.ts';
 
 describe('usualVariantFirst: variants the notes cannot tell apart', () => {
@@ -55,5 +55,47 @@ describe('usualVariantFirst: variants the notes cannot tell apart', () => {
       [12, 0.05],
     ]);
     expect(usualVariantFirst(scored, (id) => share.get(id) ?? 0, belt!)[0]!.sku.id).toBe(12);
+  });
+});
+
+describe('mentionCandidates: work named across one clause', () => {
+  const catalog = [
+    sku(501, { name: 'Condenser Coil Cleaning (chemical)', kind: 'service' }),
+    sku(502, { name: 'Coil Cleaner (gal)', kind: 'material' }),
+    sku(503, { name: 'Replace Dual Run Capacitor', kind: 'service' }),
+    sku(504, { name: 'Dual Run Capacitor 35/5 MFD 440V', kind: 'material' }),
+  ];
+  const k = knowledge({ catalog });
+  const scoredFor = (note: string) => {
+    const mentions = mentionsOf(note, k.vocabulary);
+    const hits = catalog.map((s) => ({ stId: s.id, similarity: 0.5 }));
+    const scored = mentionCandidates(
+      mentions,
+      mentions.map(() => ({ hits, votes: new Map() })),
+      jobContext(),
+      k,
+    );
+    return mentions.map((m) => ({
+      text: m.text,
+      top: scored.get(m.id)![0]!,
+      alone: scoreCandidates(
+        m,
+        catalog.map((s) => ({ sku: s, similarity: 0.5, historyVotes: 0 })),
+        k.vocabulary,
+      ).find((c) => c.sku.id === 501)!.score,
+    }));
+  };
+  it('"Chemical cleaned condenser coils": each half scores the task as the clause does, above itself alone', () => {
+    const found = scoredFor('Chemical cleaned condenser coils');
+    expect(found.length).toBeGreaterThanOrEqual(2);
+    for (const { top, alone } of found) {
+      expect(top.sku.id).toBe(501);
+      expect(top.score).toBeGreaterThan(alone + 0.05);
+    }
+    expect(new Set(found.map(({ top }) => top.score)).size).toBe(1);
+  });
+  it('a part named twice in a clause is not a task in two halves', () => {
+    const found = scoredFor('Replaced the dual run capacitor with a new 35/5 dual run capacitor');
+    expect(found.some(({ top }) => top.sku.id === 504)).toBe(true);
   });
 });

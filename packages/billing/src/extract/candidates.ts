@@ -4,6 +4,7 @@
 // each scored against the mention.
 
 import type { TenantKnowledge } from '../pipeline.ts';
+import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import { type CatalogSku, isFlatRateTask, type JobContext } from '../types.ts';
@@ -23,6 +24,7 @@ export function mentionCandidates(
   knowledge: TenantKnowledge,
 ): Map<string, ScoredCandidate[]> {
   const scored = new Map<string, ScoredCandidate[]>();
+  const work = clauseWork(mentions);
   mentions.forEach((mention, index) => {
     const { hits, votes } = retrieved[index] ?? { hits: [], votes: new Map<number, number>() };
     const learned = knowledge.model.wordVotes(mention.words);
@@ -38,13 +40,71 @@ export function mentionCandidates(
     for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
     for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
       consider(skuId, 0);
-    const ranked = scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary);
+    const ranked = withClauseWork(
+      scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary),
+      work.get(mention.id),
+      candidates,
+      knowledge,
+    );
     scored.set(
       mention.id,
       usualVariantFirst(ranked, (skuId) => knowledge.model.skuShare(skuId), mention),
     );
   });
   return scored;
+}
+
+/**
+ * Work done in one clause is one task, however the clause spreads its words: "Chemical cleaned
+ * condenser coils" is "Condenser Coil Cleaning (chemical)" though "Chemical" and "condenser
+ * coils" are two mentions. Per mention, the clause's work mentions taken together (when there
+ * are two or more).
+ */
+function clauseWork(mentions: Mention[]): Map<string, Mention> {
+  const byClause = new Map<string, Mention[]>();
+  for (const m of mentions) {
+    // A lone work verb ("Replaced") is how the clause says it was done, not what was done.
+    if (m.use !== 'action' || m.polarity !== 'done' || m.words.every((w) => ACTION_WORDS.has(w))) continue;
+    const key = `${m.noteIndex}\u0000${m.clauseText}`;
+    byClause.set(key, [...(byClause.get(key) ?? []), m]);
+  }
+  const out = new Map<string, Mention>();
+  for (const group of byClause.values()) {
+    if (group.length < 2) continue;
+    const first = group[0]!;
+    const merged: Mention = {
+      ...first,
+      id: `${first.id}+clause`,
+      text: first.clauseText,
+      words: [...new Set(group.flatMap((m) => m.words))],
+      specs: [...new Set(group.flatMap((m) => m.specs))],
+      quantity: null,
+      unit: null,
+    };
+    // Only a mention the others add words to: "replaced the dual run capacitor with a new 35/5
+    // dual run capacitor" names the part twice, not a task in two halves.
+    for (const m of group) if (merged.words.some((w) => !m.words.includes(w))) out.set(m.id, merged);
+  }
+  return out;
+}
+
+/** A task (service) scores the better of the mention alone and the clause's work together. */
+function withClauseWork(
+  ranked: ScoredCandidate[],
+  clause: Mention | undefined,
+  candidates: Map<number, SkuCandidate>,
+  knowledge: TenantKnowledge,
+): ScoredCandidate[] {
+  if (!clause) return ranked;
+  const tasks = [...candidates.values()].filter((c) => c.sku.kind === 'service');
+  if (!tasks.length) return ranked;
+  const together = new Map(scoreCandidates(clause, tasks, knowledge.vocabulary).map((c) => [c.sku.id, c]));
+  return ranked
+    .map((c) => {
+      const joint = together.get(c.sku.id);
+      return joint && joint.score > c.score ? joint : c;
+    })
+    .sort((a, b) => b.score - a.score);
 }
 
 /** How much more often the shop must bill a variant for it to be taken as the usual one. */

@@ -83,6 +83,29 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(openMentions(lines({ ...mention, polarity: 'declined', billable: false }))).toEqual([]);
   });
 
+  it('a measure in a task\'s clause ("condenser coils (2 gal coil cleaner)") does not count the task', () => {
+    const task = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const mention = mentionWith({
+      text: 'tune-up 2 gal',
+      words: ['tune', 'up'],
+      quantity: 2,
+      unit: 'gallon',
+      polarity: 'done',
+      use: 'action',
+      clauseText: 'tune-up, 2 gal of cleaner',
+    });
+    const result = buildNoteLines({
+      mentions: [mention],
+      decisions: [
+        { ...decideFromScores(mention, [{ skuId: task.id, code: task.code, score: 0.9 }]), quantity: 2 },
+      ],
+      scored: new Map([[mention.id, [candidate(task, 0.9, 1)]]]),
+      catalog: CATALOG_BY_ID,
+      existing: [],
+    });
+    expect(result.added.map((l) => [l.skuId, l.quantity])).toEqual([[task.id, '1']]);
+  });
+
   it('work the notes say was done that no task matches well enough is left open, not dropped', () => {
     const task = CATALOG_BY_ID.get(ID.tuneUp)!;
     const mention = mentionWith({

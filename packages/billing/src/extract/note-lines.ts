@@ -56,7 +56,10 @@ export interface NoteLinesResult {
 }
 
 /** Unit-aware quantity: pounds for per-pound SKUs, feet for per-foot, else a count. */
-function quantityFor(mention: Mention, decided: number | null): number {
+function quantityFor(mention: Mention, decided: number | null, sku: CatalogSku): number {
+  // "condenser coils (2 gal coil cleaner)": a measure counts a task only if it is sold by it.
+  if (sku.kind === 'service' && mention.unit && mention.unit !== 'each' && !skuSoldBy(mention.unit, sku))
+    return 1;
   const q = decided ?? mention.quantity ?? 1;
   if (mention.unit === 'oz') return poundsFromOunces(q);
   return q > 0 && q < 10_000 ? q : 1;
@@ -230,7 +233,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       continue;
     }
     const runnerUp = scored.find((s) => s.sku.id !== sku.id);
-    const quantity = quantityFor(mention, decision.quantity);
+    const quantity = quantityFor(mention, decision.quantity, sku);
     const previous = added.get(sku.id);
     if (previous) {
       previous.quantity = String(Math.max(Number(previous.quantity), quantity));

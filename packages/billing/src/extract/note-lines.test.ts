@@ -106,6 +106,36 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(result.added.map((l) => [l.skuId, l.quantity])).toEqual([[task.id, '1']]);
   });
 
+  it('the part taken out ("the failed cap" of "replaced X with Y") adds no part of its own', () => {
+    const cap = CATALOG_BY_ID.get(ID.cap)!;
+    const cap35 = CATALOG_BY_ID.get(ID.cap35)!;
+    const old = mentionWith({
+      id: 'old',
+      text: 'failed cap',
+      words: ['cap'],
+      use: 'action',
+      polarity: 'done',
+    });
+    const lines = (m: Mention, existing: ExistingItem[]) =>
+      buildNoteLines({
+        mentions: [m],
+        decisions: [decideFromScores(m, [{ skuId: cap.id, code: cap.code, score: 0.8 }])],
+        scored: new Map([[m.id, [candidate(cap, 0.8, 1), candidate(cap35, 0.75, 1)]]]),
+        catalog: CATALOG_BY_ID,
+        existing,
+      });
+    // Not removed: the part is added (the control).
+    expect(lines(old, []).added.map((l) => l.skuId)).toEqual([cap.id]);
+    const removed = { ...old, removed: true };
+    const alone = lines(removed, []);
+    expect(alone.added).toEqual([]);
+    expect(openMentions(alone).map((m) => m.id)).toEqual(['old']);
+    // Its SKU billed by the technician: it confirms that line.
+    const billed = lines(removed, [item(7, { skuId: cap.id })]);
+    expect(billed.added).toEqual([]);
+    expect([...billed.confirmations.keys()]).toEqual([7]);
+  });
+
   it('work the notes say was done that no task matches well enough is left open, not dropped', () => {
     const task = CATALOG_BY_ID.get(ID.tuneUp)!;
     const mention = mentionWith({

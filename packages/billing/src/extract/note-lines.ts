@@ -206,6 +206,11 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     if (mention.use === 'none' && sku.kind === 'material' && counted(mention))
       counts.push({ mention, skuId: sku.id });
     if (mention.use === 'none' || !NOTE_ADDABLE.has(sku.kind)) continue;
+    // The old part says one came out, not which one went in: a question, not a line.
+    if (mention.removed && sku.kind === 'material') {
+      unmatched.push(mention);
+      continue;
+    }
     if (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE) {
       // Work the notes say was done ("installed surge prot") that no task matches well enough
       // is left open, not dropped: the draft may be missing it. A lone verb ("swapped", where

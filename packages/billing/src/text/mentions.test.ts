@@ -612,3 +612,27 @@ describe('findMentions: a model number the price book uses is not a count', () =
     expect(mentionsOf('used 1200 pull-down clips', v)[0]?.quantity).toBe(1200);
   });
 });
+
+describe('findMentions: the item taken out', () => {
+  const v = buildVocabulary([
+    'Condenser Fan Motor 1/3 HP',
+    'Expansion Tank 2 Gal',
+    'Water Heater 50 Gal Electric',
+  ]);
+  const removed = (note: string) => mentionsOf(note, v).map((m) => [m.text, m.removed === true]);
+  it('"replaced X with Y": X came out, Y went in', () => {
+    expect(removed('replaced the failed condenser fan motor with a 1/3 hp fan motor')).toEqual([
+      ['condenser fan motor', true],
+      ['hp fan motor', false],
+    ]);
+  });
+  it('"Old tank hauled away": the old one went', () => {
+    expect(removed('Installed a 50 gal electric heater. Old tank hauled away.')).toContainEqual([
+      'tank',
+      true,
+    ]);
+  });
+  it('"replaced the defective fan motor": like for like, so the mention stands for the new one', () => {
+    expect(removed('replaced the defective fan motor')).toEqual([['fan motor', false]]);
+  });
+});

@@ -47,6 +47,11 @@ export interface Mention {
    */
   use: 'action' | 'measured' | 'none';
   clauseText: string;
+  /**
+   * The item taken out, not the one put in: "the old tank", "the failed motor", or the first
+   * item of "replaced X with Y". It may confirm a line; it never adds a part of its own.
+   */
+  removed?: boolean;
 }
 
 const APPROVAL = /\b(approved|ok'?d|okayed|go[-\s]?ahead|authori[sz]ed|agreed|accepted)\b/i;
@@ -380,6 +385,26 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     }
   }
   if (current.length) groups.push(current);
+  const firstOf = (group: Word[]) => tokens.indexOf(group[0]!.token);
+  const lastOf = (group: Word[]) => tokens.indexOf(group[group.length - 1]!.token);
+  // "replaced the failed motor with a 1/3 hp motor": the item before "with" came out.
+  const replacedWith = (g: number) => {
+    const from = firstOf(groups[g]!);
+    const to = lastOf(groups[g]!);
+    const verb = tokens.slice(0, from).some((t) => REPLACE_VERB.test(t.text));
+    const withAt = tokens.findIndex((t, k) => k > to && t.text === 'with');
+    return (
+      verb && withAt > to && withAt - to <= 2 && groups.some((other, h) => h > g && firstOf(other) > withAt)
+    );
+  };
+  // "Old tank hauled away": the old one went. "Replaced the defective 1/3 hp motor": like for
+  // like, so one went in too, and the mention stands for it.
+  const replacing = tokens.some((t) => REPLACE_VERB.test(t.text));
+  const removedBy = (g: number) => {
+    const from = firstOf(groups[g]!);
+    const before = tokens.slice(Math.max(0, from - 2), from).map((t) => t.text);
+    return replacedWith(g) || (!replacing && before.some((t) => REMOVED_MODIFIER.test(t)));
+  };
 
   return groups
     .map((group, index) => {
@@ -427,6 +452,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
             ? 'measured'
             : 'none') as Mention['use'],
         clauseText: clause.text,
+        ...(removedBy(index) ? { removed: true } : {}),
         index,
       };
     })
@@ -450,6 +476,11 @@ const CHECKED_OK =
 
 /** Work that puts a part in: a check after such a clause ("replaced cap - tested ok") tests the new part. */
 const REPLACED = /\b(repl\w*|rplc\w*|inst\w*|swap\w*|chang\w*|new|add\w*|put|upgrad\w*)\b/i;
+
+/** Before an item, it names the one taken out: "the old tank", "the failed motor". */
+const REMOVED_MODIFIER = /^(old|failed|existing|original|defective|faulty)$/;
+/** Work that takes one item out and puts another in. */
+const REPLACE_VERB = /^(repl\w*|rplc\w*|swap\w*|chang\w*)$/;
 
 /** Words that name a designation by the token after them: "type 2", "class B", "model 45". */
 const DESIGNATOR = /^(type|class|style|series|model|grade|schedule|sch|#)$/;

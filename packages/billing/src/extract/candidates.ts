@@ -9,6 +9,7 @@ import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import { type CatalogSku, isFlatRateTask, type JobContext } from '../types.ts';
 import { type ScoredCandidate, scoreCandidates, skuWords } from './match.ts';
+import { tasksIncludeParts } from './note-lines.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
 /** What retrieval found for one mention: catalogue hits and past lines' votes by SKU. */
@@ -162,5 +163,24 @@ export function noteLineEvidence(context: JobContext, knowledge: TenantKnowledge
     flatRateBeside: (given: number) =>
       knowledge.model.alsoBilled(given, (skuId) => isFlatRateTask(knowledge.catalogById.get(skuId))),
     skuShare: (skuId: number) => knowledge.model.skuShare(skuId),
+    tasksIncludeParts: knowledge.model.memo(
+      'tasks-include-parts',
+      () =>
+        tasksIncludeParts(knowledge.catalogById, (task, matches) =>
+          knowledge.model.alsoBilled(task, matches),
+        ),
+      `catalog:${catalogId(knowledge.catalogById)}`,
+    ),
   };
+}
+
+const catalogIds = new WeakMap<Map<number, CatalogSku>, number>();
+let lastCatalogId = 0;
+/** A catalogue's identity, for values computed from the model and it together. */
+function catalogId(catalog: Map<number, CatalogSku>): number {
+  const known = catalogIds.get(catalog);
+  if (known !== undefined) return known;
+  lastCatalogId += 1;
+  catalogIds.set(catalog, lastCatalogId);
+  return lastCatalogId;
 }

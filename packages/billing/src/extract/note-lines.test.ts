@@ -14,7 +14,13 @@ import {
 import { findMentions, type Mention } from '../text/mentions.ts';
 import type { CatalogSku, ExistingItem } from '../types.ts';
 import type { ScoredCandidate } from './match.ts';
-import { buildNoteLines, decideFromScores, type NoteLinesInput, openMentions } from './note-lines.ts';
+import {
+  buildNoteLines,
+  decideFromScores,
+  type NoteLinesInput,
+  openMentions,
+  tasksIncludeParts,
+} from './note-lines.ts';
 import { MemoryRetriever, trigramSimilarity } from './retrieval.ts';
 
 /** A scored candidate: its SKU, score, word coverage and spec agreement (retrieved, no history). */
@@ -563,5 +569,49 @@ describe('retrieval', () => {
     const hits = await RETRIEVER.search('45/5 cap', 3);
     expect(hits[0]!.sku.id).toBe(ID.cap);
     expect(hits.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("the shop's convention for tasks that name a part", () => {
+  const task = sku(901, { name: 'Replace Condenser Fan Motor (up to 1/4 HP)', kind: 'service' });
+  const motor = sku(902, { name: 'Condenser Fan Motor 1/6 HP 825 RPM', kind: 'material' });
+  const recharge = sku(903, { name: 'Refrigerant Recharge R-410A', kind: 'service' });
+  const refrigerant = sku(904, { name: 'R-410A Refrigerant (per lb)', kind: 'material' });
+  const catalog = new Map([task, motor, recharge, refrigerant].map((s) => [s.id, s]));
+  const history = (rates: Record<number, { rate: number; jobs: number }>) => (id: number) =>
+    rates[id] ?? { rate: 0, jobs: 0 };
+
+  it('learns "tasks include their parts" from enough past jobs billed without them', () => {
+    expect(tasksIncludeParts(catalog, history({ 901: { rate: 0.05, jobs: 40 } }))).toBe(true);
+    // Parts on most such jobs, or too few jobs to say: no convention.
+    expect(tasksIncludeParts(catalog, history({ 901: { rate: 0.9, jobs: 40 } }))).toBe(false);
+    expect(tasksIncludeParts(catalog, history({ 901: { rate: 0, jobs: 10 } }))).toBe(false);
+  });
+  it('a part sold by a measure (refrigerant by the pound) is billed beside any task: not counted', () => {
+    // The recharge task always bills its refrigerant; the fan motor task never bills a motor.
+    expect(
+      tasksIncludeParts(catalog, history({ 901: { rate: 0, jobs: 30 }, 903: { rate: 1, jobs: 30 } })),
+    ).toBe(true);
+  });
+  it("a task with two past jobs covers the part the notes name when the shop's tasks include parts", () => {
+    const mention = mentionWith({
+      text: 'OUTDOOR FAN MOTOR 1/6 HP',
+      words: ['fan', 'motor'],
+      specs: ['1/6'],
+      use: 'action',
+      polarity: 'done',
+    });
+    const lines = (tasksInclude: boolean) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: motor.id, code: motor.code, score: 0.8 }])],
+        scored: new Map([[mention.id, [candidate(motor, 0.8, 1, 1)]]]),
+        catalog,
+        existing: [item(5, { skuId: task.id })],
+        pairRate: () => ({ rate: 0, jobs: 2 }),
+        tasksIncludeParts: tasksInclude,
+      }).added.map((l) => l.skuId);
+    expect(lines(false)).toEqual([motor.id]);
+    expect(lines(true)).toEqual([]);
   });
 });

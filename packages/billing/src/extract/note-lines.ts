@@ -38,6 +38,11 @@ export interface NoteLinesInput {
    * hourly labor): none, over enough jobs, means jobs billed that way are time and materials.
    */
   flatRateBeside?: (given: number) => { rate: number; jobs: number };
+  /**
+   * The shop's own convention, for a task with too little history of its own: over its past
+   * flat-rate tasks that name a part, whether they are billed without it (the task includes it).
+   */
+  tasksIncludeParts?: boolean;
 }
 
 export interface NoteLinesResult {
@@ -133,12 +138,9 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     const includes = (task: CatalogSku, part: CatalogSku, coverage: number) => {
       if (task.kind !== 'service' || part.kind !== 'material') return false;
       const pair = input.pairRate?.(task.id, part.id);
-      return (
-        (coverage >= 0.5 || namesPart(task, part)) &&
-        pair !== undefined &&
-        pair.jobs >= MIN_PAIR_JOBS &&
-        pair.rate === 0
-      );
+      // Too few jobs of the task to tell: what the shop does with such tasks in general.
+      const enough = pair !== undefined && (pair.jobs >= MIN_PAIR_JOBS || input.tasksIncludeParts === true);
+      return (coverage >= 0.5 || namesPart(task, part)) && enough && pair!.rate === 0;
     };
     const includesPart = (task: CatalogSku, coverage: number) => !!chosen && includes(task, chosen, coverage);
     // "Used 2 feet of 3/4 copper" is not the coupling on the invoice: a measured amount is
@@ -309,6 +311,51 @@ export function namesPart(task: CatalogSku, part: CatalogSku): boolean {
   // Sizes and ratings ("35/5", "440v") tell variants apart; task names rarely carry them.
   const partWords = skuWords(part).sizeless;
   return partWords.length > 0 && partWords.filter((w) => taskWords.has(w)).length * 2 >= partWords.length;
+}
+
+/** Parts each flat-rate task names, per catalogue. */
+const namedPartsCache = new WeakMap<Map<number, CatalogSku>, Map<number, Set<number>>>();
+
+function namedParts(catalog: Map<number, CatalogSku>): Map<number, Set<number>> {
+  let named = namedPartsCache.get(catalog);
+  if (named) return named;
+  named = new Map();
+  // A part sold by a measure (refrigerant by the pound, pipe by the foot) is billed as used,
+  // beside any task: not a part a task could include.
+  const measures = ['lb', 'oz', 'foot', 'gallon', 'quart'] as const;
+  const parts = [...catalog.values()].filter(
+    (s) => s.kind === 'material' && !measures.some((unit) => skuSoldBy(unit, s)),
+  );
+  for (const task of catalog.values()) {
+    if (task.kind !== 'service' || task.isLabor) continue;
+    const ids = new Set(parts.filter((p) => namesPart(task, p)).map((p) => p.id));
+    if (ids.size) named.set(task.id, ids);
+  }
+  namedPartsCache.set(catalog, named);
+  return named;
+}
+
+/** Jobs of named-part tasks the convention needs, and the share with the part that says "included". */
+const MIN_CONVENTION_JOBS = 20;
+const INCLUDED_AT_MOST = 0.2;
+
+/**
+ * Whether the shop bills its flat-rate tasks without the parts they name ("Replace Condenser Fan
+ * Motor" with no motor line): over every past job of such a task, the share that also billed one
+ * of the parts it names. `alsoBilled(task, matches)` is the history's co-billing rate.
+ */
+export function tasksIncludeParts(
+  catalog: Map<number, CatalogSku>,
+  alsoBilled: (task: number, matches: (skuId: number) => boolean) => { rate: number; jobs: number },
+): boolean {
+  let jobs = 0;
+  let withPart = 0;
+  for (const [task, parts] of namedParts(catalog)) {
+    const billed = alsoBilled(task, (id) => parts.has(id));
+    jobs += billed.jobs;
+    withPart += billed.rate * billed.jobs;
+  }
+  return jobs >= MIN_CONVENTION_JOBS && withPart / jobs <= INCLUDED_AT_MOST;
 }
 
 /** A count of two or more in the note's own words: "2 worn belts", "(3) filters". */

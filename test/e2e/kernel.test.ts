@@ -19,9 +19,9 @@ let handlers: ReturnType<typeof handlerRegistry>;
 const job = (id: string) => ({ job: { id } }) as never;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ fixture: miniTenant(80), replayLast: 12 });
+  cluster = await startTestCluster({ fixture: miniTenant(80), replayLast: 14 });
   cluster.sim.play();
-  await cluster.settle(12);
+  await cluster.settle(14);
   handlers = handlerRegistry(cluster.workers.services);
 });
 afterAll(async () => {
@@ -398,4 +398,32 @@ it('an invoice that does not verify after posting loses our status and marker ag
   expect(invoice.customFields?.find((f) => f.name === 'AI Draft Status')?.value).toBe('did not verify r2');
   const item = await cluster.db.reviewItem.findFirstOrThrow({ where: { runId: run.id, status: 'open' } });
   expect(item.reasons).toContain('post_mismatch');
+});
+
+it('an invoice PATCH applied but answered 500 is recovered from the read-back on retry, nothing appended twice', async () => {
+  const { run, added } = await runWithAddedLines(used);
+  const itemsBefore = activeItems(run.stInvoiceId).length;
+  await transitionRun(cluster.db, run, 'approved', { stage: 'post' });
+  const payload = { tenantId: run.tenantId, runId: run.id, revision: 2 };
+  // The one PATCH carrying the lines and the status is applied, then its answer is lost.
+  cluster.sim.faults.update({
+    failAfterCommit: {
+      rate: 1,
+      mode: 'error',
+      match: 'PATCH /accounting/v2/tenant/:tenant/invoices/:id',
+      times: 1,
+    },
+  });
+  const first = await handlers['invoice.post'](payload, job('lost-answer')).catch((e: unknown) => e);
+  expect(first).toBeInstanceOf(Error);
+  expect(activeItems(run.stInvoiceId)).toHaveLength(itemsBefore + added.length);
+
+  await handlers['invoice.post'](payload, job('lost-answer'));
+  expect((await runState(run.id)).status).toBe('posted');
+  expect(activeItems(run.stInvoiceId)).toHaveLength(itemsBefore + added.length);
+  const appends = await cluster.db.stWrite.findMany({
+    where: { runId: run.id, operation: 'invoice.item.append' },
+  });
+  expect(appends).toHaveLength(added.length);
+  expect(appends.every((w) => w.status === 'completed' && w.attempts === 2)).toBe(true);
 });

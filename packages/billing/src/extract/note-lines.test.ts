@@ -142,6 +142,25 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect([...billed.confirmations.keys()]).toEqual([7]);
   });
 
+  it('the part taken out of billed work implies no part: it confirms the work and leaves nothing open', () => {
+    const task = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const cap = CATALOG_BY_ID.get(ID.cap)!;
+    // "replaced the failed cap with …": the taken-out cap names the billed work best.
+    const old = mentionWith({ id: 'old', text: 'failed cap', words: ['cap'], use: 'action', removed: true });
+    const result = buildNoteLines({
+      mentions: [old],
+      decisions: [decideFromScores(old, [{ skuId: task.id, code: task.code, score: 0.8 }])],
+      scored: new Map([['old', [candidate(task, 0.8, 1), candidate(cap, 0.6, 1)]]]),
+      catalog: CATALOG_BY_ID,
+      existing: [item(7, { skuId: task.id })],
+      // The shop bills that work with the part: a part mention would be the missing part.
+      pairRate: () => ({ rate: 1, jobs: 20 }),
+    });
+    expect(result.added).toEqual([]);
+    expect([...result.confirmations.keys()]).toEqual([7]);
+    expect(openMentions(result)).toEqual([]);
+  });
+
   it('work the notes say was done that no task matches well enough is left open, not dropped', () => {
     const task = CATALOG_BY_ID.get(ID.tuneUp)!;
     const mention = mentionWith({

@@ -109,7 +109,9 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     }
     const scored = input.scored.get(mention.id) ?? [];
     let skuId = decision.skuId;
-    if (skuId !== null && claimed.has(skuId)) {
+    // The item taken out ("the failed motor" of "replaced the failed motor with a 1/3 hp one") is
+    // not a second item: it never moves to a runner-up.
+    if (skuId !== null && claimed.has(skuId) && !mention.removed) {
       const best = scored.find((c) => c.sku.id === skuId)?.score ?? 0;
       const alternative = scored.find(
         (c) => !claimed.has(c.sku.id) && c.score >= best - REASSIGN_MARGIN && c.score >= 0.42,
@@ -171,13 +173,23 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       unmatched.push(mention);
       continue;
     }
-    claimed.add(sku.id);
     const existing = input.existing.find((i) => i.skuId === sku!.id);
+    // The old part says one came out, not which one went in: a question (when the notes say it
+    // was worked on), not a line. It claims nothing: the part put in may bill or confirm it.
+    if (mention.removed && sku.kind === 'material' && !existing) {
+      if (mention.use !== 'none') unmatched.push(mention);
+      continue;
+    }
+    if (!mention.removed) claimed.add(sku.id);
     if (existing) {
       confirmations.set(existing.id, [...(confirmations.get(existing.id) ?? []), mention]);
       // "INSTLD 2 GFCI RECEPT" confirms the install the technician billed; where the shop bills
       // that work with its part, the part the notes name is missing from the invoice.
-      const part = mention.use === 'none' ? undefined : partBilledWith(input, sku.id, scored, claimed);
+      // The item taken out implies no part: the one put in is another mention's.
+      const part =
+        mention.use === 'none' || mention.removed
+          ? undefined
+          : partBilledWith(input, sku.id, scored, claimed);
       if (!part) continue;
       sku = part;
       skuId = part.id;
@@ -208,11 +220,6 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     if (mention.use === 'none' && sku.kind === 'material' && counted(mention))
       counts.push({ mention, skuId: sku.id });
     if (mention.use === 'none' || !NOTE_ADDABLE.has(sku.kind)) continue;
-    // The old part says one came out, not which one went in: a question, not a line.
-    if (mention.removed && sku.kind === 'material') {
-      unmatched.push(mention);
-      continue;
-    }
     if (sku.kind === 'service' && (best?.score ?? 0) < MIN_SERVICE_SCORE) {
       // Work the notes say was done ("installed surge prot") that no task matches well enough
       // is left open, not dropped: the draft may be missing it. A lone verb ("swapped", where

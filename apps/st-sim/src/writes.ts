@@ -37,29 +37,73 @@ function numberField(body: Record<string, unknown>, field: string, required: boo
   return value;
 }
 
+/** One InvoiceItemUpdateRequest, checked: the item it updates, or the SKU it appends. */
+interface ItemRequest {
+  body: Record<string, unknown>;
+  description: string;
+  quantity: number;
+  unitPrice: number | undefined;
+  target: { item: InvoiceItem } | { sku: NonNullable<ReturnType<SimTenant['sku']>> };
+}
+
+function itemBody(body: unknown, at = ''): Record<string, unknown> {
+  if (Array.isArray(body))
+    throw validation(at || '$', 'The JSON value could not be converted to InvoiceItemUpdateRequest.');
+  if (!body || typeof body !== 'object') throw validation(at || '$', 'A non-empty request body is required.');
+  return body as Record<string, unknown>;
+}
+
+/** The live API's errors for a bad item, raised before anything changes (`at` names the field). */
+function checkItem(tenant: SimTenant, invoice: Invoice, body: unknown, at = ''): ItemRequest {
+  const b = itemBody(body, at);
+  const field = (name: string) => (at ? `${at}.${name}` : name);
+  if (typeof b.description !== 'string')
+    throw validation(field('description'), 'The Description field is required.');
+  const quantity = numberField(b, 'quantity', true)!;
+  const unitPrice = numberField(b, 'unitPrice', false);
+  const request = { body: b, description: b.description, quantity, unitPrice };
+  if (b.id !== undefined && b.id !== null) {
+    const item = (invoice.items ?? []).find((i) => i.id === b.id);
+    if (!item) throw new SimHttpError(404, `Invoice item with id ${String(b.id)} not found`);
+    return { ...request, target: { item } };
+  }
+  const sku =
+    typeof b.skuId === 'number'
+      ? tenant.sku(b.skuId)
+      : typeof b.skuName === 'string'
+        ? tenant.skuByCode(b.skuName)
+        : null;
+  // Live behaviour: the append is resolved by SKU and fails with a 500.
+  if (!sku) throw new SimHttpError(500, `Sku ${String(b.skuId ?? b.skuName ?? '')} is not found`);
+  return { ...request, target: { sku } };
+}
+
 export function patchInvoiceItem(
   tenant: SimTenant,
   invoiceId: number,
   body: unknown,
   policy: UnitPricePolicy,
 ): { itemId: number } {
-  if (Array.isArray(body))
-    throw validation('$', 'The JSON value could not be converted to InvoiceItemUpdateRequest.');
-  if (!body || typeof body !== 'object') throw validation('$', 'A non-empty request body is required.');
-  const b = body as Record<string, unknown>;
+  // The body's shape is checked before the invoice, its fields after (the live order).
+  itemBody(body);
   const invoice = editableInvoice(tenant, invoiceId);
-  if (typeof b.description !== 'string')
-    throw validation('description', 'The Description field is required.');
-  const quantity = numberField(b, 'quantity', true)!;
-  const unitPrice = numberField(b, 'unitPrice', false);
+  return applyItem(tenant, invoice, checkItem(tenant, invoice, body), policy);
+}
+
+function applyItem(
+  tenant: SimTenant,
+  invoice: Invoice,
+  request: ItemRequest,
+  policy: UnitPricePolicy,
+): { itemId: number } {
+  const { body: b, description, quantity, unitPrice, target } = request;
   if (!invoice.items) invoice.items = [];
   const items = invoice.items;
   const now = new Date().toISOString();
 
-  if (b.id !== undefined && b.id !== null) {
-    const item = items.find((i) => i.id === b.id);
-    if (!item) throw new SimHttpError(404, `Invoice item with id ${String(b.id)} not found`);
-    item.description = b.description;
+  if ('item' in target) {
+    const item = target.item;
+    item.description = description;
     item.quantity = toMoneyString(fromNumber(quantity));
     if (unitPrice !== undefined && policy === 'honor') item.price = toMoneyString(fromNumber(unitPrice));
     item.total = toMoneyString(itemTotal(fromNumber(quantity), fromNumber(Number(item.price))));
@@ -68,16 +112,7 @@ export function patchInvoiceItem(
     return { itemId: item.id };
   }
 
-  const sku =
-    typeof b.skuId === 'number'
-      ? tenant.sku(b.skuId)
-      : typeof b.skuName === 'string'
-        ? tenant.skuByCode(b.skuName)
-        : null;
-  if (!sku) {
-    // Live behaviour: the append is resolved by SKU and fails with a 500.
-    throw new SimHttpError(500, `Sku ${String(b.skuId ?? b.skuName ?? '')} is not found`);
-  }
+  const sku = target.sku;
   const record = sku.record as {
     id: number;
     code: string;
@@ -105,7 +140,7 @@ export function patchInvoiceItem(
   const priceDecimal = fromNumber(price);
   const item: InvoiceItem = {
     id: tenant.newId(),
-    description: b.description,
+    description,
     quantity: toMoneyString(fromNumber(quantity)),
     cost: '0.00',
     totalCost: '0.00',
@@ -163,8 +198,8 @@ export function patchInvoice(
     // live call is all-or-nothing is undocumented; the simulator applies all or none.
     if (!Array.isArray(b.items)) throw validation('items', 'The JSON value could not be converted to List.');
     editableInvoice(tenant, invoiceId);
-    for (const [index, item] of b.items.entries()) checkItem(tenant, invoice, item, `items[${index}]`);
-    for (const item of b.items) patchInvoiceItem(tenant, invoiceId, item, policy);
+    const requests = b.items.map((item, index) => checkItem(tenant, invoice, item, `items[${index}]`));
+    for (const request of requests) applyItem(tenant, invoice, request, policy);
   }
   if (b.reviewStatus !== undefined) invoice.reviewStatus = String(b.reviewStatus);
   if (typeof b.summary === 'string') invoice.summary = b.summary;
@@ -183,29 +218,6 @@ export function patchInvoice(
   // Unknown fields are silently ignored, like the live API.
   invoice.modifiedOn = new Date().toISOString();
   tenant.invoices.touch(invoiceId);
-}
-
-/** The errors patchInvoiceItem would raise for this item, raised before anything is applied. */
-function checkItem(tenant: SimTenant, invoice: Invoice, body: unknown, at: string): void {
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw validation(at, 'The JSON value could not be converted to InvoiceItemUpdateRequest.');
-  const b = body as Record<string, unknown>;
-  if (typeof b.description !== 'string')
-    throw validation(`${at}.description`, 'The Description field is required.');
-  numberField(b, 'quantity', true);
-  numberField(b, 'unitPrice', false);
-  if (b.id !== undefined) {
-    if (!(invoice.items ?? []).some((i) => i.id === b.id))
-      throw new SimHttpError(404, `Invoice item with id ${String(b.id)} not found`);
-    return;
-  }
-  const sku =
-    typeof b.skuId === 'number'
-      ? tenant.sku(b.skuId)
-      : typeof b.skuName === 'string'
-        ? tenant.skuByCode(b.skuName)
-        : null;
-  if (!sku) throw new SimHttpError(500, `Sku ${String(b.skuId ?? b.skuName ?? '')} is not found`);
 }
 
 export function patchInvoiceCustomFields(tenant: SimTenant, body: unknown): void {

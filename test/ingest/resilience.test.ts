@@ -2,7 +2,6 @@
 // Postgres and Redis through TCP proxies this test cuts and restores (the shared servers are
 // never stopped): while one is away the process stays up, webhooks are answered 503 (retryable),
 // and afterwards the poller and webhooks work again without a restart.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { setCursor } from '@invoicer/db';
@@ -11,6 +10,7 @@ import { Job, Payment, StClient } from '@invoicer/servicetitan';
 import { type RunningSim, startSim } from '@invoicer/st-sim';
 import { registerTenant } from '@invoicer/tenant';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type LoggedChild, spawnLogged } from '../support/child.ts';
 import { miniTenant } from '../support/mini-tenant.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { waitFor } from '../support/wait.ts';
@@ -21,10 +21,8 @@ let database: TestDatabase;
 let sim: RunningSim;
 let pgProxy: TcpProxy;
 let redisProxy: TcpProxy;
-let child: ChildProcess;
-let output = '';
+let ingest: LoggedChild;
 let url: string;
-let exited: { code: number | null; signal: string | null } | null = null;
 
 const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('hex');
 let events = 0;
@@ -48,7 +46,7 @@ async function deliver(eventType: string, data: Record<string, unknown> = {}) {
   }
 }
 
-const alive = () => exited === null && child.exitCode === null;
+const alive = () => ingest.exited() === null && ingest.process.exitCode === null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -86,7 +84,7 @@ beforeAll(async () => {
   dbViaProxy.port = String(pgProxy.port);
   const redisViaProxy = new URL(testRedisUrl());
   redisViaProxy.port = String(redisProxy.port);
-  child = spawn(process.execPath, ['--import', 'tsx', 'apps/ingest/src/main.ts'], {
+  ingest = spawnLogged(['--import', 'tsx', 'apps/ingest/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -100,32 +98,24 @@ beforeAll(async () => {
       LOG_LEVEL: 'info',
     },
   });
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  child.on('exit', (code, signal) => {
-    exited = { code, signal };
-  });
   const started = await waitFor(
-    async () => /"msg":"ingest started"/.exec(output) && /"url":"(http:[^"]+)"/.exec(output),
-    (m) => Boolean(m) || exited !== null,
+    async () =>
+      /"msg":"ingest started"/.exec(ingest.output()) && /"url":"(http:[^"]+)"/.exec(ingest.output()),
+    (m) => Boolean(m) || ingest.exited() !== null,
     { timeoutMs: 30_000, what: 'ingest to start' },
   );
-  if (!started) throw new Error(`ingest did not start:\n${output}`);
+  if (!started) throw new Error(`ingest did not start:\n${ingest.output()}`);
   url = started[1]!;
 });
 
 afterAll(async () => {
-  if (child && alive()) {
-    child.kill('SIGTERM');
+  if (ingest && alive()) {
+    ingest.process.kill('SIGTERM');
     await waitFor(
-      async () => exited,
+      async () => ingest.exited(),
       (e) => e !== null,
       { timeoutMs: 20_000, what: 'ingest to stop' },
-    ).catch(() => child.kill('SIGKILL'));
+    ).catch(() => ingest.process.kill('SIGKILL'));
   }
   await pgProxy?.close();
   await redisProxy?.close();
@@ -141,7 +131,9 @@ it('keeps running through a Postgres outage, answers webhooks 503 meanwhile, and
   // Several poll intervals with Postgres away.
   await sleep(2_500);
   const during = await deliver('job.completed', { jobId: 1 });
-  expect(alive(), `ingest exited ${JSON.stringify(exited)}:\n${output.slice(-3000)}`).toBe(true);
+  expect(alive(), `ingest exited ${JSON.stringify(ingest.exited())}:\n${ingest.output().slice(-3000)}`).toBe(
+    true,
+  );
   expect(during.status, during.text).toBe(503);
   expect(Number(during.retryAfter)).toBeGreaterThan(0);
   expect(during.text).not.toMatch(/\.ts\b|\/work\/|node_modules|ECONNREFUSED|127\.0\.0\.1/);
@@ -149,7 +141,9 @@ it('keeps running through a Postgres outage, answers webhooks 503 meanwhile, and
   expect(ready.status).toBe(503);
   expect(await ready.text()).not.toMatch(/\.ts\b|\/work\/|node_modules|prisma|ECONNREFUSED/i);
   await sleep(1_500);
-  expect(alive(), `ingest exited ${JSON.stringify(exited)}:\n${output.slice(-3000)}`).toBe(true);
+  expect(alive(), `ingest exited ${JSON.stringify(ingest.exited())}:\n${ingest.output().slice(-3000)}`).toBe(
+    true,
+  );
   await pgProxy.restore();
 
   // The poller finds a job completed after the outage, without a restart.
@@ -159,7 +153,7 @@ it('keeps running through a Postgres outage, answers webhooks 503 meanwhile, and
   expect(Number(run.stJobId)).toBe(played);
   expect(run.trigger).toBe('poll');
   expect((await deliver('job.updated')).status).toBe(202);
-  expect(output).toMatch(/poll/i);
+  expect(ingest.output()).toMatch(/poll/i);
 });
 
 it('keeps running through a Redis outage, answers webhooks 503 meanwhile, and recovers', async () => {
@@ -167,10 +161,14 @@ it('keeps running through a Redis outage, answers webhooks 503 meanwhile, and re
   await sleep(2_500);
   const [held] = sim.play(1);
   const during = await deliver('job.completed', { jobId: held, completedOn: new Date().toISOString() });
-  expect(alive(), `ingest exited ${JSON.stringify(exited)}:\n${output.slice(-3000)}`).toBe(true);
+  expect(alive(), `ingest exited ${JSON.stringify(ingest.exited())}:\n${ingest.output().slice(-3000)}`).toBe(
+    true,
+  );
   expect(during.status, during.text).toBe(503);
   await sleep(1_000);
-  expect(alive(), `ingest exited ${JSON.stringify(exited)}:\n${output.slice(-3000)}`).toBe(true);
+  expect(alive(), `ingest exited ${JSON.stringify(ingest.exited())}:\n${ingest.output().slice(-3000)}`).toBe(
+    true,
+  );
   await redisProxy.restore();
   // The poller (or the webhook's retry) queues it once Redis is back.
   await waitFor(

@@ -2,19 +2,18 @@
 // scripts/build-workers.mjs run on plain node (no tsx), reach Postgres and Redis, answer
 // /readyz, and stop cleanly on SIGTERM. Proves the bundle resolves every import it left to
 // node_modules and that its lazily loaded handler chunks are where it looks for them.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../accounting/harness.ts';
+import { type LoggedChild, spawnLogged } from '../support/child.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let database: TestDatabase;
-let child: ChildProcess | null = null;
-let output = '';
-let exited: { code: number | null; signal: string | null } | null = null;
+let child: LoggedChild | null = null;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,7 +24,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (child && exited === null) child.kill('SIGKILL');
+  if (child && child.exited() === null) child.process.kill('SIGKILL');
   await database?.drop();
 });
 
@@ -33,7 +32,7 @@ it('builds the workers into dist/ and runs them on plain node until SIGTERM', as
   const entry = path.join(ROOT, 'dist/workers/main.js');
   expect(existsSync(entry)).toBe(true);
   const port = await freePort();
-  child = spawn(process.execPath, [entry], {
+  const workers = spawnLogged([entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -45,18 +44,10 @@ it('builds the workers into dist/ and runs them on plain node until SIGTERM', as
       LOG_LEVEL: 'error',
     },
   });
-  child.stdout!.on('data', (d) => {
-    output += d;
-  });
-  child.stderr!.on('data', (d) => {
-    output += d;
-  });
-  child.on('exit', (code, signal) => {
-    exited = { code, signal };
-  });
+  child = workers;
   const ready = await waitFor(
     async () => {
-      if (exited) return 'exited';
+      if (workers.exited()) return 'exited';
       return fetch(`http://127.0.0.1:${port}/readyz`)
         .then((r) => r.status)
         .catch(() => 0);
@@ -64,14 +55,14 @@ it('builds the workers into dist/ and runs them on plain node until SIGTERM', as
     (status) => status === 200 || status === 'exited',
     { timeoutMs: 60_000, what: 'the built workers to be ready' },
   );
-  expect(ready, output).toBe(200);
+  expect(ready, workers.output()).toBe(200);
   // No tsx anywhere in the process: it runs the bundle.
-  expect(child.spawnargs).not.toContain('tsx');
-  child.kill('SIGTERM');
+  expect(workers.process.spawnargs).not.toContain('tsx');
+  workers.process.kill('SIGTERM');
   const stopped = await waitFor(
-    async () => exited,
+    async () => workers.exited(),
     (e) => e !== null,
     { timeoutMs: 30_000, what: 'the built workers to stop' },
   );
-  expect(stopped, output).toEqual({ code: 0, signal: null });
+  expect(stopped, workers.output()).toEqual({ code: 0, signal: null });
 }, 120_000);

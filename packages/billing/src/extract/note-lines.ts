@@ -4,7 +4,7 @@
 // become lines. Repeated mentions of one SKU merge (the largest stated quantity wins).
 import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
-import type { CatalogSku, ExistingItem, ProposedLine } from '../types.ts';
+import { type CatalogSku, type ExistingItem, isFlatRateTask, type ProposedLine } from '../types.ts';
 import { matchEvidence, poundsFromOunces, type ScoredCandidate, skuSoldBy, skuWords } from './match.ts';
 
 /** One decision per mention, from the local chooser or a model. */
@@ -140,9 +140,13 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     const includes = (task: CatalogSku, part: CatalogSku, coverage: number) => {
       if (task.kind !== 'service' || part.kind !== 'material') return false;
       const pair = input.pairRate?.(task.id, part.id);
-      // Too few jobs of the task to tell: what the shop does with such tasks in general.
-      const enough = pair !== undefined && (pair.jobs >= MIN_PAIR_JOBS || input.tasksIncludeParts === true);
-      return (coverage >= 0.5 || namesPart(task, part)) && enough && pair!.rate === 0;
+      return (
+        (coverage >= 0.5 || namesPart(task, part)) &&
+        pair !== undefined &&
+        pair.rate === 0 &&
+        // Too few jobs of the task to tell: what the shop does with such tasks in general.
+        (pair.jobs >= MIN_PAIR_JOBS || input.tasksIncludeParts === true)
+      );
     };
     const includesPart = (task: CatalogSku, coverage: number) => !!chosen && includes(task, chosen, coverage);
     // "Used 2 feet of 3/4 copper" is not the coupling on the invoice: a measured amount is
@@ -334,7 +338,7 @@ function namedParts(catalog: Map<number, CatalogSku>): Map<number, Set<number>> 
     (s) => s.kind === 'material' && !measures.some((unit) => skuSoldBy(unit, s)),
   );
   for (const task of catalog.values()) {
-    if (task.kind !== 'service' || task.isLabor) continue;
+    if (!isFlatRateTask(task)) continue;
     const ids = new Set(parts.filter((p) => namesPart(task, p)).map((p) => p.id));
     if (ids.size) named.set(task.id, ids);
   }

@@ -154,8 +154,6 @@ export async function post(
   // 1. One batch: the line writes, the review status and our marker. Appends and changes go in one
   // PATCH of the invoice with the status (a reviewer's removals are DELETEs); the marker is its
   // own endpoint. One read-back confirms every step and is what the draft is compared with.
-  const itemRequest = (spec: StepSpec<AddResult | Record<string, string>>) =>
-    spec.request as InvoiceItemUpdateRequest;
   const lineSpecs: StepSpec<AddResult | Record<string, string>>[] = [
     ...added.map((line) => {
       const request = {
@@ -220,7 +218,9 @@ export async function post(
   const sendTogether = async (toSend: StepSpec<AddResult | Record<string, string>>[]) => {
     const sending = new Set(toSend);
     for (const spec of removalSpecs) if (sending.has(spec)) await spec.send();
-    const items = lineSpecs.filter((spec) => sending.has(spec)).map(itemRequest);
+    const items = lineSpecs
+      .filter((spec) => sending.has(spec))
+      .map((spec) => spec.request as InvoiceItemUpdateRequest);
     if (items.length || sending.has(statusSpec))
       await client.patchInvoice(invoiceId, {
         ...(items.length ? { items } : {}),
@@ -240,11 +240,9 @@ export async function post(
     sendTogether,
   );
   const invoice = written.snapshot;
+  const outcomes = new Map(written.outcomes.map((o) => [o.key, o.result]));
   const claimed = new Map<string, number>(
-    added.map((line, index) => [
-      line.key,
-      (written.outcomes[removalSpecs.length + index]!.result as AddResult).itemId,
-    ]),
+    added.map((line) => [line.key, (outcomes.get(`${prefix}:add:${line.key}`) as AddResult).itemId]),
   );
 
   // 2. Compare what ServiceTitan now has with the draft. A difference reopens the review and takes

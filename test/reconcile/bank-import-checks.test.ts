@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Db, upsertTenant } from '@invoicer/db';
-import { createTestDatabase, type TestDatabase } from '@invoicer/db/testing';
+import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } from '@invoicer/db/testing';
 import { ImportNeedsConfirmation, importBankStatement, PREVIEW_ROWS } from '@invoicer/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -158,7 +158,14 @@ describe('the command line', () => {
         .toString('utf8')
         .replaceAll('<CURDEF>USD', '<CURDEF>EUR'),
     );
-    const env = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'error' };
+    // The CLI queues the imported lines for reconciliation: on this run's own Redis prefix.
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testQueuePrefix('bank-import-cli'),
+      LOG_LEVEL: 'error',
+    };
     const cli = (...args: string[]) =>
       promisify(execFile)(
         process.execPath,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobContext, knowledge, mentionsOf, sku, vocabularyOf } from '../test-fixtures.ts';
+import { historyOf, jobContext, knowledge, mentionsOf, sku, times, vocabularyOf } from '../test-fixtures.ts';
 import { mentionCandidates, usualVariantFirst } from './candidates.ts';
 import { scoreCandidates } from './match.ts';
 
@@ -97,5 +97,56 @@ describe('mentionCandidates: work named across one clause', () => {
   it('a part named twice in a clause is not a task in two halves', () => {
     const found = scoredFor('Replaced the dual run capacitor with a new 35/5 dual run capacitor');
     expect(found.some(({ top }) => top.sku.id === 504)).toBe(true);
+  });
+});
+
+describe("mentionCandidates: the shop's usage of the words over the price book's wording", () => {
+  const angleStop = sku(601, { name: 'Replace Angle Stop Valve', kind: 'service' });
+  const mainShutOff = sku(602, { name: 'Replace Main Shut-Off Valve', kind: 'service' });
+  const trip = sku(603, { name: 'Trip Charge', kind: 'service' });
+  const coupling12 = sku(604, { name: 'Copper Coupling 1/2"', kind: 'material' });
+  const coupling34 = sku(605, { name: 'Copper Coupling 3/4"', kind: 'material' });
+  const catalog = [angleStop, mainShutOff, trip, coupling12, coupling34];
+  const topFor = (note: string, history: Parameters<typeof historyOf>[0]) => {
+    const k = knowledge({ catalog, model: historyOf(history) });
+    const mentions = mentionsOf(note, k.vocabulary).filter((m) => m.use === 'action');
+    const hits = catalog.map((s) => ({ stId: s.id, similarity: 0.5 }));
+    const scored = mentionCandidates(
+      mentions,
+      mentions.map(() => ({ hits, votes: new Map() })),
+      jobContext(),
+      k,
+    );
+    return scored.get(mentions[0]!.id)![0]!;
+  };
+  // Plenty of other jobs, so that what comes with the words is more than what comes with any job.
+  const others = times(30, { features: ['w:drain'], technician: [] });
+
+  it('"shut-off valve" is the angle stop when that is what the shop bills for those words', () => {
+    const note = 'Changed out the shut-off valve at the utility room.';
+    expect(topFor(note, others).sku.id).toBe(602);
+    const usual = [...others, ...times(6, { features: ['w:shut-off', 'w:valve'], technician: [601] })];
+    const top = topFor(note, usual);
+    expect(top.sku.id).toBe(601);
+    expect(top.components.usage).toEqual({ billed: 6, jobs: 6 });
+  });
+
+  it('keeps the name when the shop bills it for the words too, or has too few such jobs', () => {
+    const note = 'Changed out the shut-off valve at the utility room.';
+    const mixed = [
+      ...others,
+      ...times(6, { features: ['w:shut-off', 'w:valve'], technician: [601] }),
+      ...times(2, { features: ['w:shut-off', 'w:valve'], technician: [602] }),
+    ];
+    expect(topFor(note, mixed).sku.id).toBe(602);
+    const few = [...others, ...times(4, { features: ['w:shut-off', 'w:valve'], technician: [601] })];
+    expect(topFor(note, few).sku.id).toBe(602);
+  });
+
+  it('never takes a SKU the words do not name, or a size the note contradicts', () => {
+    const tripJobs = [...others, ...times(6, { features: ['w:shut-off', 'w:valve'], technician: [603] })];
+    expect(topFor('Changed out the shut-off valve.', tripJobs).sku.id).toBe(602);
+    const halfInch = [...others, ...times(6, { features: ['w:copper', 'w:coupling'], technician: [604] })];
+    expect(topFor('Put in 3 3/4 in. copper couplings.', halfInch).sku.id).toBe(605);
   });
 });

@@ -29,6 +29,7 @@ export function mentionCandidates(
   mentions.forEach((mention, index) => {
     const { hits, votes } = retrieved[index] ?? { hits: [], votes: new Map<number, number>() };
     const learned = knowledge.model.wordVotes(mention.words);
+    const usage = doneWork(mention) ? knowledge.model.phraseUsage(mention.words) : null;
     const maxLineVotes = Math.max(1, ...votes.values());
     const candidates = new Map<number, SkuCandidate>();
     const consider = (skuId: number, similarity: number) => {
@@ -41,16 +42,17 @@ export function mentionCandidates(
     for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
     for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
       consider(skuId, 0);
+    if (usage && usage.jobs >= MIN_USAGE_JOBS)
+      for (const [skuId, n] of usage.billed) if (n / usage.jobs >= USUALLY) consider(skuId, 0);
     const ranked = withClauseWork(
       scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary),
       work.get(mention.id),
       candidates,
       knowledge,
     );
-    scored.set(
-      mention.id,
-      usualVariantFirst(ranked, (skuId) => knowledge.model.skuShare(skuId), mention),
-    );
+    const share = (skuId: number) => knowledge.model.skuShare(skuId);
+    const usual = usualVariantFirst(ranked, share, mention);
+    scored.set(mention.id, usage ? shopUsageFirst(usual, usage, share) : usual);
   });
   return scored;
 }
@@ -106,6 +108,61 @@ function withClauseWork(
       return joint && joint.score > c.score ? joint : c;
     })
     .sort((a, b) => b.score - a.score);
+}
+
+/** Past jobs with the words a shop's usage needs before it outweighs a name. */
+const MIN_USAGE_JOBS = 5;
+/** The share of those jobs the shop's usual SKU for the words is billed on. */
+const USUALLY = 0.6;
+/** The most the name's match may be billed on them and still be taken as not what the shop means. */
+const RARELY = 0.1;
+/** How much more often than on any job the usual SKU must come with the words. */
+const USAGE_LIFT = 3;
+
+function doneWork(m: Mention): boolean {
+  return m.use === 'action' && m.polarity === 'done' && !m.removed && m.words.length > 0;
+}
+
+/**
+ * The shop's own usage over the price book's wording: when the notes say "shut-off valve", a
+ * shop that bills "Replace Angle Stop Valve" on most such jobs and "Replace Main Shut-Off Valve"
+ * on almost none means the angle stop. The candidate the shop usually bills for these words
+ * takes the place (and score) of a best match it rarely bills for them. Only a candidate of the
+ * same kind that the words partly name, with specs and unit that fit as well: a task's words
+ * name a task, a kit billed on most jobs is not what "float switch" means, and "3/4 in.
+ * couplings" are not the 1/2" ones the shop usually bills.
+ */
+export function shopUsageFirst(
+  ranked: ScoredCandidate[],
+  usage: { jobs: number; billed: Map<number, number> },
+  share: (skuId: number) => number,
+): ScoredCandidate[] {
+  const top = ranked[0];
+  if (!top || usage.jobs < MIN_USAGE_JOBS) return ranked;
+  const rate = (c: ScoredCandidate) => (usage.billed.get(c.sku.id) ?? 0) / usage.jobs;
+  if (rate(top) > RARELY) return ranked;
+  let usual: ScoredCandidate | undefined;
+  for (const c of ranked.slice(1)) {
+    if (
+      c.sku.kind !== top.sku.kind ||
+      c.components.coverage === 0 ||
+      c.components.spec < top.components.spec ||
+      c.components.unit < top.components.unit ||
+      rate(c) < USUALLY ||
+      rate(c) < USAGE_LIFT * share(c.sku.id)
+    )
+      continue;
+    if (!usual || rate(c) > rate(usual)) usual = c;
+  }
+  if (!usual) return ranked;
+  const promoted: ScoredCandidate = {
+    ...usual,
+    score: top.score,
+    components: { ...usual.components, usage: { billed: usage.billed.get(usual.sku.id)!, jobs: usage.jobs } },
+  };
+  return [promoted, ...ranked.slice(1).map((c) => (c === usual ? { ...top, score: usual.score } : c))].sort(
+    (a, b) => b.score - a.score,
+  );
 }
 
 /** How much more often the shop must bill a variant for it to be taken as the usual one. */

@@ -11,7 +11,15 @@ import type { SkuCandidate } from './retrieval.ts';
 export interface ScoredCandidate {
   sku: CatalogSku;
   score: number;
-  components: { coverage: number; spec: number; unit: number; retrieval: number; history: number };
+  components: {
+    coverage: number;
+    spec: number;
+    unit: number;
+    retrieval: number;
+    history: number;
+    /** Set when the shop's usage of the words put this candidate first (extract/candidates.ts). */
+    usage?: { billed: number; jobs: number };
+  };
 }
 
 const SPEC_SHAPES: RegExp[] = [
@@ -215,6 +223,8 @@ export function matchEvidence(
   if (c.spec) parts.push(c.spec > 0 ? 'spec matches' : 'spec differs');
   if (c.unit) parts.push(`unit ${mention.unit} fits`);
   if (c.history) parts.push(`past invoice lines agree (${c.history.toFixed(2)})`);
+  if (c.usage)
+    parts.push(`billed on ${c.usage.billed} of ${c.usage.jobs} past jobs whose notes say these words`);
   return [
     {
       kind: 'note_span',

@@ -15,6 +15,21 @@ describe('HistoryModel', () => {
     expect(model.addRate(5, 'jt:1')).toEqual({ rate: 2.5 / 8, opportunities: 7 });
   });
 
+  it('phraseUsage: of past jobs whose notes used every word, how many carried each SKU', () => {
+    const model = historyOf([
+      ...times(4, { features: ['w:shut-off', 'w:valve'], technician: [7] }),
+      ...times(1, { features: ['w:shut-off', 'w:valve', 'w:main'], technician: [8] }),
+      // One word only, or the word in declined work ("d:"), is not the phrase.
+      ...times(3, { features: ['w:valve'], technician: [9] }),
+      ...times(2, { features: ['d:shut-off', 'w:valve'], technician: [9] }),
+    ]);
+    const usage = model.phraseUsage(['shut-off', 'valve']);
+    expect(usage.jobs).toBe(5);
+    expect(Object.fromEntries(usage.billed)).toEqual({ 7: 4, 8: 1 });
+    expect(model.phraseUsage(['valve']).jobs).toBe(10);
+    expect(model.phraseUsage(['gasket']).jobs).toBe(0);
+  });
+
   it('counts a SKU once per job however many lines carry it', () => {
     const model = new HistoryModel();
     model.applyJob({

@@ -184,6 +184,38 @@ export class HistoryModel {
     return { rate: hits / withGiven.size, jobs: withGiven.size };
   }
 
+  /**
+   * What the shop billed when its notes said these words: the past jobs whose notes used every
+   * one of them in billable work, and per SKU how many of those jobs carried it (either way).
+   */
+  phraseUsage(words: readonly string[]): { jobs: number; billed: Map<number, number> } {
+    const billed = new Map<number, number>();
+    const index = this.memo('word-jobs', () => {
+      const byWord = new Map<string, number[]>();
+      for (const r of this.records.values())
+        for (const f of r.features)
+          if (f.startsWith('w:')) {
+            const list = byWord.get(f) ?? [];
+            list.push(r.jobId);
+            byWord.set(f, list);
+          }
+      return byWord;
+    });
+    const lists = [...new Set(words)].map((w) => index.get(`w:${w}`) ?? []);
+    if (!lists.length) return { jobs: 0, billed };
+    lists.sort((a, b) => a.length - b.length);
+    const others = lists.slice(1).map((l) => new Set(l));
+    let jobs = 0;
+    for (const id of lists[0]!) {
+      if (!others.every((s) => s.has(id))) continue;
+      jobs += 1;
+      const r = this.records.get(id)!;
+      for (const sku of new Set([...r.technician.keys(), ...r.office.keys()]))
+        billed.set(sku, (billed.get(sku) ?? 0) + 1);
+    }
+    return { jobs, billed };
+  }
+
   /** Of past jobs billed `given` (either way), how many were also billed `sku`. */
   pairRate(given: number, sku: number): { rate: number; jobs: number } {
     const index = this.skuJobs();

@@ -78,6 +78,9 @@ describe('learnedSuggestions', () => {
   it('describes features in words', () => {
     const names = new Map([[10, 'AC Repair']]);
     expect(describeFeature('jt:10', CATALOG_BY_ID, names)).toBe('job type "AC Repair"');
+    expect(describeFeature('bill>=0.25', CATALOG_BY_ID, names)).toBe(
+      'technicians bill it themselves on at least 25% of jobs of this kind',
+    );
     expect(describeFeature(`s:${ID.cap}`, CATALOG_BY_ID, names)).toBe('technician billed CAP-455');
     expect(describeFeature('we', CATALOG_BY_ID, names)).toBe('a weekend appointment');
     expect(describeFeature('k:Equipment', CATALOG_BY_ID, names)).toBe('Equipment on the invoice');

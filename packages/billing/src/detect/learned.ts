@@ -71,6 +71,9 @@ function describeOrdinal(feature: string): string | null {
   if (feature === 'items:none') return 'the technician entered nothing';
   const ctx = /^ctx>=([\d.]+)$/.exec(feature);
   if (ctx) return `jobs of this kind get it at least ${Math.round(Number(ctx[1]) * 100)}% of the time`;
+  const billed = /^bill>=([\d.]+)$/.exec(feature);
+  if (billed)
+    return `technicians bill it themselves on at least ${Math.round(Number(billed[1]) * 100)}% of jobs of this kind`;
   const m = /^(h|svc|sub|appts|recall)(<|>=)(\d+)$/.exec(feature);
   if (!m) return null;
   const [, what, op, n] = m;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { exclusive } from '../detect/policy-lines.ts';
 import { HistoryModel } from './model.ts';
 import {
+  billedRateFeatures,
+  contextChain,
   contextFeatures,
   DEFAULT_POLICY_OPTIONS,
   learnPolicies,
@@ -258,5 +260,83 @@ describe('alsoBilled', () => {
     expect(model.alsoBilled(LABOR, (sku) => sku === TASK)).toEqual({ rate: 0.3, jobs: 10 });
     expect(model.alsoBilled(TASK, (sku) => sku === TASK)).toEqual({ rate: 0, jobs: 13 });
     expect(model.alsoBilled(999, () => true)).toEqual({ rate: 0, jobs: 0 });
+  });
+});
+
+describe('how often technicians bill it on jobs like this one', () => {
+  it('chains the job type to its narrowest combination through its prefixes', () => {
+    const features = [
+      'jt:7',
+      'jt:7&m:1&ct:R&d:0',
+      'jt:7&m:1&ct:R',
+      'jt:7&m:1&d:0',
+      'jt:7&m:1',
+      'jt:7&ct:R',
+      'mem',
+    ];
+    expect(contextChain(features)).toEqual(['jt:7', 'jt:7&m:1', 'jt:7&m:1&ct:R', 'jt:7&m:1&ct:R&d:0']);
+    expect(contextChain(['jt:7'])).toEqual(['jt:7']);
+    expect(contextChain(['mem'])).toEqual([]);
+  });
+
+  it('shrinks a narrow context toward the wider one: four of four count for much, one of one for little', () => {
+    const counts = (narrow: { billed: number; n: number }) => ({
+      all: { billed: 10, n: 200 },
+      byContext: new Map([
+        ['jt:1', { billed: 4, n: 30 }],
+        ['jt:1&m:1', narrow],
+      ]),
+    });
+    const chain = ['jt:1', 'jt:1&m:1'];
+    expect(billedRateFeatures(chain, counts({ billed: 4, n: 4 }))).toEqual([
+      'bill>=0.1',
+      'bill>=0.25',
+      'bill>=0.5',
+    ]);
+    expect(billedRateFeatures(chain, counts({ billed: 1, n: 1 }))).toEqual(['bill>=0.1', 'bill>=0.25']);
+    expect(billedRateFeatures(chain, counts({ billed: 0, n: 4 }))).toEqual([]);
+  });
+
+  it('learns a member discount on repair calls that no job type has enough additions to show alone', () => {
+    // Twelve job types of 20 jobs, 3 of them members'. On repair types (1-8) technicians bill
+    // the member discount on two of the three member calls and the office adds it to the
+    // third; tune-ups (9-12) never carry it. Per job type the office added it once in 18 open
+    // jobs: no context rate shows it.
+    const DISCOUNT = 950;
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    let id = 0;
+    for (let round = 0; round < 20; round++)
+      for (let jt = 1; jt <= 12; jt++) {
+        const member = round % 7 === 0;
+        const features = [`jt:${jt}`, `jt:${jt}&m:${member ? 1 : 0}`, ...(member ? ['mem'] : [])];
+        const completed = new Date(start + id * 3600_000);
+        jobs.push({
+          jobId: id,
+          completedOn: completed.toISOString(),
+          jobTypeId: jt,
+          features,
+          laborHours: 1,
+        });
+        if (member && jt <= 8)
+          lines.push({
+            jobId: id,
+            skuId: DISCOUNT,
+            quantity: 1,
+            createdOn: new Date(completed.getTime() + (round === 14 ? DAY : 0)).toISOString(),
+            officeAdded: round === 14,
+            features,
+          });
+        id += 1;
+      }
+    model.advance(start + id * 3600_000 + 10 * DAY, jobs, lines);
+    const policies = learnPolicies(model);
+    const p = (jt: number) =>
+      predictPolicies(policies, [`jt:${jt}`, `jt:${jt}&m:1`, 'mem']).find((x) => x.skuId === DISCOUNT)!;
+    expect(p(3).p).toBeGreaterThanOrEqual(0.5);
+    expect(p(3).path.some((c) => c.feature.startsWith('bill>=') && c.present)).toBe(true);
+    expect(p(10).p).toBeLessThan(0.2);
   });
 });

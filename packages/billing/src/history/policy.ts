@@ -23,6 +23,8 @@ export interface SkuPolicy {
   tree: TreeNode;
   /** Per "jobs like this" context (job type, its combinations, business unit): adds / opportunities. */
   contexts: Map<string, { adds: number; n: number }>;
+  /** Per context, settled jobs whose technician billed the SKU / jobs. */
+  billed: BilledCounts;
   /** Settled past jobs where the technician had not billed the SKU. */
   opportunities: number;
   /** Of those, how many the office added it to. */
@@ -148,6 +150,57 @@ export function contextFeatures(
   return [];
 }
 
+/** Jobs whose technician billed the SKU, per context and overall. */
+export interface BilledCounts {
+  all: { billed: number; n: number };
+  byContext: Map<string, { billed: number; n: number }>;
+}
+
+/** Pseudo-jobs of the wider context a narrower one's billed rate is shrunk toward. */
+const BILLED_PRIOR = 2;
+
+/**
+ * The job type and its combinations from wide to narrow, each a refinement of the one before:
+ * the narrowest combination (history/features.ts contextKeys: job type with membership, customer
+ * type and declined work) and its prefixes, "jt:7", "jt:7&m:1", "jt:7&m:1&ct:R", ...
+ */
+export function contextChain(features: readonly string[]): string[] {
+  const jt = features.find((f) => f.startsWith('jt:') && !f.includes('&'));
+  if (!jt) return [];
+  const present = new Set(features);
+  const narrowest = features
+    .filter((f) => f.startsWith(`${jt}&`))
+    .sort((a, b) => b.split('&').length - a.split('&').length || a.localeCompare(b))[0];
+  if (!narrowest) return [jt];
+  const parts = narrowest.split('&');
+  const chain: string[] = [];
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join('&');
+    if (present.has(prefix)) chain.push(prefix);
+  }
+  return chain;
+}
+
+/**
+ * How often technicians on jobs like this one bill the SKU themselves. Where they do, the policy
+ * applies, and a job where the technician did not is one the office may have to complete: the
+ * technicians show the policy far more often than the office's additions do. Only technicians'
+ * lines count, so a training row (one the technician did not bill) weighs the same in its own
+ * context whether or not the office added the SKU: the feature never echoes the label. Each
+ * narrower context of the chain is shrunk toward the wider one, so that four member repair calls
+ * that all carried a member discount count for much, and one for little. As ordinal features
+ * ("bill>=0.5").
+ */
+export function billedRateFeatures(chain: readonly string[], counts: BilledCounts): string[] {
+  if (!chain.length) return [];
+  let rate = (counts.all.billed + 1) / (counts.all.n + 2);
+  for (const f of chain) {
+    const c = counts.byContext.get(f);
+    if (c) rate = (c.billed + BILLED_PRIOR * rate) / (c.n + BILLED_PRIOR);
+  }
+  return RATE_CUTS.filter((cut) => rate >= cut).map((cut) => `bill>=${cut}`);
+}
+
 /** The job's contexts, most specific first. */
 export function contextsOf(features: readonly string[]): string[] {
   return features
@@ -209,10 +262,23 @@ export function learnPolicies(
   const allParts = new Map(
     settled.map((r) => [r.jobId, partFeatures([...r.technician.keys(), ...r.office.keys()], isPart)]),
   );
+  const chains = new Map(settled.map((r) => [r.jobId, contextChain(r.features)]));
   for (const [skuId, adds] of addCounts) {
     if (adds < options.minAdds) continue;
     const open = settled.filter((r) => !r.technician.has(skuId));
     if (open.length < options.minOpportunities) continue;
+    const billed: BilledCounts = { all: { billed: 0, n: 0 }, byContext: new Map() };
+    const carried = (r: JobRecord) => (r.technician.has(skuId) ? 1 : 0);
+    for (const r of settled) {
+      billed.all.billed += carried(r);
+      billed.all.n += 1;
+      for (const f of chains.get(r.jobId)!) {
+        const c = billed.byContext.get(f) ?? { billed: 0, n: 0 };
+        c.billed += carried(r);
+        c.n += 1;
+        billed.byContext.set(f, c);
+      }
+    }
     const own = `s:${skuId}`;
     const counts = contextCounts(open, skuId, contextsOfRecord);
     const ownPart = `has:${skuId}`;
@@ -227,13 +293,18 @@ export function learnPolicies(
       // lower exactly when the label is true, and a tree would learn that artefact; with eight
       // or more jobs per context the row's own weight is small.
       const context = contextFeatures(r.features, counts, contextsOfRecord(r));
-      return { features: featureSets.get(r.jobId)!, extra: [...parts, ...context], label };
+      return {
+        features: featureSets.get(r.jobId)!,
+        extra: [...parts, ...context, ...billedRateFeatures(chains.get(r.jobId)!, billed)],
+        label,
+      };
     });
     const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own }, index);
     policies.set(skuId, {
       skuId,
       tree,
       contexts: counts,
+      billed,
       opportunities: open.length,
       adds: rows.filter((r) => r.label).length,
       quantity: learnQuantity(
@@ -271,9 +342,13 @@ export function predictPolicies(
   const set = new Set(features);
   // The job's contexts are sorted once; each policy adds only its own rate cuts to the features.
   const contexts = contextsOf(features);
+  const chain = contextChain(features);
   const out: PolicyPrediction[] = [];
   for (const policy of policies.values()) {
-    const cuts = contextFeatures(features, policy.contexts, contexts);
+    const cuts = [
+      ...contextFeatures(features, policy.contexts, contexts),
+      ...billedRateFeatures(chain, policy.billed),
+    ];
     const present = cuts.length ? { has: (f: string) => set.has(f) || cuts.includes(f) } : set;
     const prediction = predictTree(policy.tree, present);
     const q = policy.quantity;

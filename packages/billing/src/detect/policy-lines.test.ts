@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryModel } from '../history/model.ts';
 import { sku } from '../test-fixtures.ts';
-import { policyLines } from './policy-lines.ts';
+import { policyLines, policyPredictions } from './policy-lines.ts';
 
 const DAY = 24 * 3600_000;
 const REPAIR = 300;
@@ -61,5 +61,60 @@ describe('policyLines: the parts the policy adds count for the other policies', 
       kind: 'history_pattern',
       pattern: `has:${SUPPLIES} → SKU-${DISCOUNT}`,
     });
+  });
+});
+
+describe('policyLines: parts before fees', () => {
+  const KIT = 910;
+  const DIAG = 920;
+  /**
+   * The office adds a kit to 3 in 4 jobs with "x", a diagnostic fee to every job with "y", and
+   * nothing to the rest; never both.
+   */
+  function exclusiveShop(): HistoryModel {
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 120; i++) {
+      const features = ['jt:1', ...(i % 3 === 0 ? ['x'] : i % 3 === 1 ? ['y'] : [])];
+      const completed = new Date(start + i * 6 * 3600_000);
+      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+      const skuId = i % 3 === 1 ? DIAG : i % 3 === 0 && i % 4 !== 0 ? KIT : null;
+      if (skuId !== null)
+        lines.push({
+          jobId: i,
+          skuId,
+          quantity: 1,
+          createdOn: new Date(completed.getTime() + DAY).toISOString(),
+          officeAdded: true,
+          features,
+        });
+    }
+    model.advance(start + 120 * 6 * 3600_000 + 10 * DAY, jobs, lines);
+    return model;
+  }
+
+  it('decides the part first: a likelier fee it never goes with does not shut it out', () => {
+    const catalog = new Map([
+      [KIT, sku(KIT, { kind: 'material', name: 'Supplies Kit' })],
+      [DIAG, sku(DIAG, { kind: 'service', name: 'Diagnostic Fee' })],
+    ]);
+    const model = exclusiveShop();
+    // Before anything is added, the fee is the likelier: its tree reads "no kit" as its cue.
+    const first = policyPredictions(model, catalog, ['jt:1', 'x', 'y'], []);
+    const p = (id: number) => first.find((x) => x.skuId === id)!.p;
+    expect(p(DIAG)).toBeGreaterThan(p(KIT));
+    expect(p(KIT)).toBeGreaterThanOrEqual(0.5);
+    const result = policyLines({
+      model,
+      features: ['jt:1', 'x', 'y'],
+      catalog,
+      jobTypeNames: new Map(),
+      billedSkuIds: new Set(),
+      waivedSkuIds: new Set(),
+      forbiddenSkuIds: new Set(),
+    });
+    expect(result.lines.map((l) => l.skuId)).toEqual([KIT]);
   });
 });

@@ -92,7 +92,14 @@ function policyPass(input: PolicyInput, parts: Set<number>): PolicyResult {
   );
   const lines: ProposedLine[] = [];
   const onInvoice = [...input.billedSkuIds];
-  for (const p of predictions) {
+  // Parts first: they are features of the other policies, never the reverse, so a fee whose
+  // tree reads "no shop-supplies kit" as "no repair" must not shut out the kit it stands for.
+  const isPart = isPartOf(input.catalog);
+  const ordered = [
+    ...predictions.filter((p) => isPart(p.skuId)),
+    ...predictions.filter((p) => !isPart(p.skuId)),
+  ];
+  for (const p of ordered) {
     if (p.p < POLICY_ADD_AT || input.billedSkuIds.has(p.skuId) || input.waivedSkuIds.has(p.skuId)) continue;
     if (input.covered?.(p.skuId)) continue;
     // Alternatives (a regular and an emergency dispatch fee) are never billed together in this

@@ -15,7 +15,7 @@ import {
   requestNotes,
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
-import { appendAuditTx, historyLineVotesBatch, searchSkusCached } from '@invoicer/db';
+import { historyLineVotesBatch, searchSkusCached } from '@invoicer/db';
 import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
 import { mirroredSoldSkuIds, refreshEstimates } from '../evidence/estimates-feed.ts';
@@ -115,28 +115,25 @@ export async function extract(
         jobCompletedOn: completedOn,
         flags: fellBack ? [...new Set([...run.flags, 'ai_fallback'])] : run.flags,
       },
-      also: (tx) =>
-        appendAuditTx(tx, {
-          tenantId: run.tenantId,
-          actorType: 'ai',
-          actor: `${chosen.provider}:${chosen.model}`,
-          action: 'ai.extract',
-          stJobId: context.job.id,
-          runId: run.id,
-          data: {
-            provider: chosen.provider,
-            model: chosen.model,
-            promptVersion: chosen.promptVersion,
-            inputDigest: chosen.inputDigest,
-            fallback: chosen.fallback,
-            output: chosen.decisions,
-            confidence: chosen.decisions.length
-              ? Math.min(...chosen.decisions.map((d) => d.confidence))
-              : null,
-            reasoning: chosen.decisions.map((d) => `${d.mentionId}: ${d.reason}`),
-            ...(reading ? { reader: reading.reader } : {}),
-          },
-        }).then(() => undefined),
+      audit: {
+        tenantId: run.tenantId,
+        actorType: 'ai',
+        actor: `${chosen.provider}:${chosen.model}`,
+        action: 'ai.extract',
+        stJobId: context.job.id,
+        runId: run.id,
+        data: {
+          provider: chosen.provider,
+          model: chosen.model,
+          promptVersion: chosen.promptVersion,
+          inputDigest: chosen.inputDigest,
+          fallback: chosen.fallback,
+          output: chosen.decisions,
+          confidence: chosen.decisions.length ? Math.min(...chosen.decisions.map((d) => d.confidence)) : null,
+          reasoning: chosen.decisions.map((d) => `${d.mentionId}: ${d.reason}`),
+          ...(reading ? { reader: reading.reader } : {}),
+        },
+      },
     };
   });
 }

@@ -2,7 +2,7 @@
 // review item with its reasons; auto-approved drafts go to invoice.post.
 import { routeStage } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
-import { appendAuditTx, invoiceSubjectKey, openReviewItem } from '@invoicer/db';
+import { type AuditInput, appendAuditTx, invoiceSubjectKey, openReviewItem } from '@invoicer/db';
 import { withEvidence } from '../evidence/route-reasons.ts';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
@@ -13,34 +13,29 @@ export async function route(services: WorkerServices, payload: PayloadOf<'invoic
     // Evidence reasons (sold estimate, photos); a run drafted before that stage existed has none.
     const decision = withEvidence(routeStage(extract.context, document, settings), optional.evidence ?? null);
     const context = extract.context;
-    const audit = (
-      tx: Parameters<typeof appendAuditTx>[0],
-      action: string,
-      extra: Record<string, unknown> = {},
-    ) =>
-      appendAuditTx(tx, {
-        tenantId: run.tenantId,
-        actorType: 'system',
-        actor: 'policy',
-        action,
-        stJobId: context.job.id,
-        runId: run.id,
-        data: {
-          route: decision.route,
-          reasons: decision.reasons,
-          mode: decision.mode,
-          confidence: document.confidence,
-          total: document.total,
-          ...extra,
-        },
-      });
+    const audit = (action: string, extra: Record<string, unknown> = {}): AuditInput => ({
+      tenantId: run.tenantId,
+      actorType: 'system',
+      actor: 'policy',
+      action,
+      stJobId: context.job.id,
+      runId: run.id,
+      data: {
+        route: decision.route,
+        reasons: decision.reasons,
+        mode: decision.mode,
+        confidence: document.confidence,
+        total: document.total,
+        ...extra,
+      },
+    });
     if (decision.route === 'shadow') {
       return {
         output: decision,
         event: 'routed_shadow',
         next: null,
         patch: { mode: decision.mode },
-        also: (tx) => audit(tx, 'run.shadow').then(() => undefined),
+        audit: audit('run.shadow'),
       };
     }
     if (decision.route === 'auto_post') {
@@ -50,7 +45,7 @@ export async function route(services: WorkerServices, payload: PayloadOf<'invoic
         next: 'invoice.post',
         nextPayload: { revision: 1 },
         patch: { mode: decision.mode },
-        also: (tx) => audit(tx, 'run.auto_approved').then(() => undefined),
+        audit: audit('run.auto_approved'),
       };
     }
     return {
@@ -75,7 +70,7 @@ export async function route(services: WorkerServices, payload: PayloadOf<'invoic
           needsManager: decision.needsManager,
           slaHours: settings.policy.reviewSlaHours,
         });
-        await audit(tx, 'review.opened', { reviewItemId: item.id });
+        await appendAuditTx(tx, audit('review.opened', { reviewItemId: item.id }));
       },
     };
   });

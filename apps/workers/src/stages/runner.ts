@@ -10,7 +10,7 @@ import {
   type QueueName,
   type RunEvent,
 } from '@invoicer/core';
-import type { RunPatch, RunState, SqlTx } from '@invoicer/db';
+import type { AuditInput, RunPatch, RunState, SqlTx } from '@invoicer/db';
 import { loadRunForStage, saveStageResult } from '@invoicer/db';
 import { readSaved, type SavedOutput, STAGES, type StageOutputs } from '@invoicer/pipeline';
 import type { WorkerServices } from '../services.ts';
@@ -23,6 +23,8 @@ export interface StageResult<T> {
   next?: QueueName | null;
   patch?: RunPatch;
   inputDigest?: string;
+  /** The stage's audit event, saved in the same statement as its output. */
+  audit?: AuditInput;
   also?: (tx: SqlTx) => Promise<void>;
   /** Extra payload for the next queue (e.g. a draft revision). */
   nextPayload?: Record<string, unknown>;
@@ -116,6 +118,7 @@ export async function runStage<S extends PipelineStage>(
       output: { value: result.output, next } satisfies SavedOutput<StageOutputs[S]>,
       durationMs: performance.now() - started,
       inputDigest: result.inputDigest,
+      audit: result.audit,
       event: result.event ?? 'stage_done',
       patch: { stage: nextQueue ? nextQueue.split('.')[1]! : stage, error: null, ...(result.patch ?? {}) },
     },

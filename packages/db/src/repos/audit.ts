@@ -46,13 +46,33 @@ function hashBody(event: {
 
 /**
  * Append within an open transaction (so the event commits with the change it records): a
- * Prisma transaction or a plain-SQL one. One statement: it moves the tenant's chain head
+ * Prisma transaction or a plain-SQL one. One statement (auditAppend): it moves the tenant's chain head
  * (audit_heads; the row stays locked until commit, so appends queue and the chain stays linear,
  * and a waiting append chains onto the head as committed) and inserts the event with the
  * head's previous and new hash. Postgres computes the hash exactly as verifyAuditChain does:
  * sha256 over `${prev ?? 'genesis'}\n${canonical JSON}` as UTF-8, in lower-case hex.
  */
 export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<string> {
+  const append = auditAppend(input, 0);
+  const rows = await rawQuery<{ hash: string }>(
+    tx,
+    `WITH ${append.ctes} SELECT hash FROM ${append.result}`,
+    append.values,
+  );
+  return rows[0]!.hash;
+}
+
+/**
+ * The append as CTEs to put in another statement, so that an event commits with the change it
+ * records in one round trip: its parameters are numbered from `$${offset + 1}`, and with
+ * `after` (a CTE of that statement) it appends only when that CTE returned a row. `result`
+ * names the CTE returning the event's hash.
+ */
+export function auditAppend(
+  input: AuditInput,
+  offset: number,
+  after?: string,
+): { ctes: string; result: string; values: unknown[] } {
   // JSON round trip so the hashed data is exactly what jsonb will return.
   const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
   const event = {
@@ -66,23 +86,28 @@ export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<
     reviewItemId: input.reviewItemId ?? null,
     data,
   };
-  const rows = await rawQuery<{ hash: string }>(
-    tx,
-    `WITH head AS (
+  const $ = (n: number) => `$${offset + n}`;
+  return {
+    ctes: `audit_head AS (
        INSERT INTO audit_heads AS h (tenant_id, hash, prev_hash, updated_at)
-       VALUES ($1, encode(sha256(convert_to($11 || chr(10) || $10, 'UTF8')), 'hex'), NULL, now())
+       SELECT ${$(1)}, encode(sha256(convert_to(${$(11)} || chr(10) || ${$(10)}, 'UTF8')), 'hex'), NULL, now()
+       ${after ? `FROM ${after}` : ''}
        ON CONFLICT (tenant_id) DO UPDATE
          SET prev_hash = h.hash,
-             hash = encode(sha256(convert_to(h.hash || chr(10) || $10, 'UTF8')), 'hex'),
+             hash = encode(sha256(convert_to(h.hash || chr(10) || ${$(10)}, 'UTF8')), 'hex'),
              updated_at = now()
        RETURNING prev_hash, hash
-     )
-     INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor, action, st_job_id, run_id,
-       review_item_id, data, prev_hash, hash)
-     SELECT $1, $2::timestamptz, $3, $4, $5, $6::bigint, $7::uuid, $8::uuid, $9::jsonb, head.prev_hash, head.hash
-     FROM head
-     RETURNING hash`,
-    [
+     ),
+     audit_event AS (
+       INSERT INTO audit_events (tenant_id, occurred_at, actor_type, actor, action, st_job_id, run_id,
+         review_item_id, data, prev_hash, hash)
+       SELECT ${$(1)}, ${$(2)}::timestamptz, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)}::bigint, ${$(7)}::uuid, ${$(8)}::uuid,
+         ${$(9)}::jsonb, audit_head.prev_hash, audit_head.hash
+       FROM audit_head
+       RETURNING hash
+     )`,
+    result: 'audit_event',
+    values: [
       event.tenantId,
       event.occurredAt.toISOString(),
       event.actorType,
@@ -95,8 +120,7 @@ export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<
       hashBody(event),
       GENESIS,
     ],
-  );
-  return rows[0]!.hash;
+  };
 }
 
 export async function appendAudit(db: Db, input: AuditInput): Promise<string> {

@@ -12,6 +12,7 @@ import {
 } from '@invoicer/core';
 import { type Db, rawQuery, type SqlTx, sql, sqlTransaction, type Tx, type Writer } from '../client.ts';
 import type { PipelineRun } from '../generated/prisma/client.ts';
+import { type AuditInput, auditAppend } from './audit.ts';
 
 export type { RunStatus };
 
@@ -194,9 +195,9 @@ function runUpdate(
 
 /**
  * Persist a stage's output and move the run, atomically. Without `also` that is one statement
- * (the run's compare-and-set and the output's upsert in one CTE: no transaction round trips);
- * with it, one plain-SQL transaction in which `also` writes what belongs with it (the draft, a
- * review item, audit events). Re-saving the same stage overwrites it (a retry that recomputed)
+ * (the run's compare-and-set, the output's upsert and the stage's audit event in one CTE: no
+ * transaction round trips); with it, one plain-SQL transaction in which `also` writes what
+ * belongs with it (the draft, a review item and its audit event). Re-saving the same stage overwrites it (a retry that recomputed)
  * and counts the attempt. Throws RunMovedError, saving nothing, when another writer moved the run.
  */
 export async function saveStageResult(
@@ -209,20 +210,13 @@ export async function saveStageResult(
     inputDigest?: string;
     event: RunEvent;
     patch: RunPatch;
+    /** An audit event recorded in the same statement, only if the output is saved. */
+    audit?: AuditInput;
   },
   also?: (tx: SqlTx) => Promise<void>,
 ): Promise<void> {
   const move = runUpdate(input.run, input.event, input.patch);
   const at = move.values.length;
-  const text = `WITH moved AS (${move.text} RETURNING id),
-     saved AS (
-       INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
-       SELECT gen_random_uuid(), moved.id, $${at + 1}, $${at + 2}::jsonb, $${at + 3}, $${at + 4}, 1, now(), now() FROM moved
-       ON CONFLICT (run_id, stage) DO UPDATE SET output = EXCLUDED.output, input_digest = EXCLUDED.input_digest,
-         duration_ms = EXCLUDED.duration_ms, attempt = stage_outputs.attempt + 1, updated_at = now()
-       RETURNING run_id
-     )
-     SELECT run_id FROM saved`;
   const values = [
     ...move.values,
     input.stage,
@@ -230,8 +224,18 @@ export async function saveStageResult(
     input.inputDigest ?? null,
     Math.round(input.durationMs),
   ];
+  const audited = input.audit ? auditAppend(input.audit, values.length, 'saved') : null;
+  const text = `WITH moved AS (${move.text} RETURNING id),
+     saved AS (
+       INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
+       SELECT gen_random_uuid(), moved.id, $${at + 1}, $${at + 2}::jsonb, $${at + 3}, $${at + 4}, 1, now(), now() FROM moved
+       ON CONFLICT (run_id, stage) DO UPDATE SET output = EXCLUDED.output, input_digest = EXCLUDED.input_digest,
+         duration_ms = EXCLUDED.duration_ms, attempt = stage_outputs.attempt + 1, updated_at = now()
+       RETURNING run_id
+     )${audited ? `, ${audited.ctes}` : ''}
+     SELECT run_id FROM saved`;
   const save = async (writer: Writer) => {
-    const saved = await rawQuery<{ run_id: string }>(writer, text, values);
+    const saved = await rawQuery<{ run_id: string }>(writer, text, [...values, ...(audited?.values ?? [])]);
     if (saved.length !== 1) throw new RunMovedError(input.run.id, input.run.status);
   };
   if (!also) return save(db);

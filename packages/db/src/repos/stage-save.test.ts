@@ -100,6 +100,33 @@ describe('saveStageResult', () => {
     expect(await verifyAuditChain(t.db, 'acme')).toMatchObject({ ok: true, events: 1 });
   });
 
+  it("records the stage's audit event in the same statement, and none when the run moved", async () => {
+    const event = (runId: string, action: string) => ({
+      tenantId: 'chain',
+      actorType: 'ai' as const,
+      actor: 'local:test',
+      action,
+      runId,
+      data: { n: action },
+    });
+    const first = await newRun();
+    const second = await newRun();
+    await saveStageResult(t.db, { ...input(first, { value: 1, next: null }), audit: event(first.id, 'one') });
+    await saveStageResult(t.db, { ...input(second, { value: 2, next: null }), audit: event(second.id, 'two') });
+    const moved = await newRun();
+    await t.db.pipelineRun.update({ where: { id: moved.id }, data: { status: 'failed' } });
+    await expect(
+      saveStageResult(t.db, { ...input(moved, { value: 3, next: null }), audit: event(moved.id, 'three') }),
+    ).rejects.toBeInstanceOf(RunMovedError);
+    const events = await t.db.auditEvent.findMany({ where: { tenantId: 'chain' }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => [e.runId, e.action])).toEqual([
+      [first.id, 'one'],
+      [second.id, 'two'],
+    ]);
+    // One statement per save, and the chain links as appendAuditTx's do.
+    expect(await verifyAuditChain(t.db, 'chain')).toMatchObject({ ok: true, events: 2 });
+  });
+
   it('a connection lost mid-transaction rejects the transaction; the process and the pool live on', async () => {
     // The server ends the connection while it is checked out (as when Postgres stops): its
     // 'error' event must not reach the process unhandled.

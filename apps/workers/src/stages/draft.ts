@@ -2,7 +2,6 @@
 // revision 1 of the run's drafts.
 import { draftStage } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
-import { saveDraft } from '@invoicer/db';
 import { countMissedBillables } from '@invoicer/platform';
 import type { WorkerServices } from '../services.ts';
 import { runStage } from './runner.ts';
@@ -23,17 +22,16 @@ export async function draft(services: WorkerServices, payload: PayloadOf<'invoic
     return {
       output: document,
       patch: { draftRevision: 1 },
-      also: (tx) =>
-        saveDraft(tx, {
-          runId: run.id,
-          revision: 1,
-          lines: document.lines,
-          subTotal: document.subTotal,
-          salesTax: document.salesTax,
-          total: document.total,
-          document: document as unknown as Record<string, unknown>,
-          createdBy: 'pipeline',
-        }).then(() => undefined),
+      draft: {
+        runId: run.id,
+        revision: 1,
+        lines: document.lines,
+        subTotal: document.subTotal,
+        salesTax: document.salesTax,
+        total: document.total,
+        document: document as unknown as Record<string, unknown>,
+        createdBy: 'pipeline',
+      },
     };
   });
 }

@@ -10,7 +10,7 @@ import {
   type QueueName,
   type RunEvent,
 } from '@invoicer/core';
-import type { AuditInput, RunPatch, RunState, SqlTx } from '@invoicer/db';
+import type { AuditInput, DraftInput, RunPatch, RunState, SqlTx } from '@invoicer/db';
 import { loadRunForStage, saveStageResult } from '@invoicer/db';
 import { readSaved, type SavedOutput, STAGES, type StageOutputs } from '@invoicer/pipeline';
 import type { WorkerServices } from '../services.ts';
@@ -25,6 +25,8 @@ export interface StageResult<T> {
   inputDigest?: string;
   /** The stage's audit event, saved in the same statement as its output. */
   audit?: AuditInput;
+  /** A draft revision, saved in the same statement as the output. */
+  draft?: DraftInput;
   also?: (tx: SqlTx) => Promise<void>;
   /** Extra payload for the next queue (e.g. a draft revision). */
   nextPayload?: Record<string, unknown>;
@@ -119,6 +121,7 @@ export async function runStage<S extends PipelineStage>(
       durationMs: performance.now() - started,
       inputDigest: result.inputDigest,
       audit: result.audit,
+      draft: result.draft,
       event: result.event ?? 'stage_done',
       patch: { stage: nextQueue ? nextQueue.split('.')[1]! : stage, error: null, ...(result.patch ?? {}) },
     },

@@ -16,15 +16,38 @@ export interface DraftInput {
 
 /** Save (or overwrite) a draft revision; plain SQL, so it runs on any writer. */
 export async function saveDraft(writer: Writer, input: DraftInput): Promise<{ id: string }> {
+  const upsert = draftUpsert(input, 0);
   const rows = await rawQuery<{ id: string }>(
     writer,
-    `INSERT INTO drafts (id, run_id, revision, lines, sub_total, sales_tax, total, document, created_by, created_at)
-     VALUES (gen_random_uuid(), $1::uuid, $2, $3::jsonb, $4::numeric, $5::numeric, $6::numeric, $7::jsonb, $8, now())
-     ON CONFLICT (run_id, revision) DO UPDATE SET lines = EXCLUDED.lines, sub_total = EXCLUDED.sub_total,
-       sales_tax = EXCLUDED.sales_tax, total = EXCLUDED.total, document = EXCLUDED.document,
-       created_by = EXCLUDED.created_by
-     RETURNING id`,
-    [
+    `WITH ${upsert.ctes} SELECT id FROM ${upsert.result}`,
+    upsert.values,
+  );
+  return { id: rows[0]!.id };
+}
+
+/**
+ * The draft's upsert as a CTE to put in another statement (see auditAppend): parameters from
+ * `$${offset + 1}`; with `after`, only when that CTE returned a row.
+ */
+export function draftUpsert(
+  input: DraftInput,
+  offset: number,
+  after?: string,
+): { ctes: string; result: string; values: unknown[] } {
+  const $ = (n: number) => `$${offset + n}`;
+  return {
+    ctes: `draft_saved AS (
+       INSERT INTO drafts (id, run_id, revision, lines, sub_total, sales_tax, total, document, created_by, created_at)
+       SELECT gen_random_uuid(), ${$(1)}::uuid, ${$(2)}::int, ${$(3)}::jsonb, ${$(4)}::numeric, ${$(5)}::numeric,
+         ${$(6)}::numeric, ${$(7)}::jsonb, ${$(8)}, now()
+       ${after ? `FROM ${after}` : ''}
+       ON CONFLICT (run_id, revision) DO UPDATE SET lines = EXCLUDED.lines, sub_total = EXCLUDED.sub_total,
+         sales_tax = EXCLUDED.sales_tax, total = EXCLUDED.total, document = EXCLUDED.document,
+         created_by = EXCLUDED.created_by
+       RETURNING id
+     )`,
+    result: 'draft_saved',
+    values: [
       input.runId,
       input.revision,
       JSON.stringify(input.lines),
@@ -34,8 +57,7 @@ export async function saveDraft(writer: Writer, input: DraftInput): Promise<{ id
       JSON.stringify(input.document),
       input.createdBy,
     ],
-  );
-  return { id: rows[0]!.id };
+  };
 }
 
 export async function latestDraft(db: Db | Tx, runId: string): Promise<Draft | null> {

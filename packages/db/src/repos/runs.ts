@@ -13,6 +13,7 @@ import {
 import { type Db, rawQuery, type SqlTx, sql, sqlTransaction, type Tx, type Writer } from '../client.ts';
 import type { PipelineRun } from '../generated/prisma/client.ts';
 import { type AuditInput, auditAppend } from './audit.ts';
+import { type DraftInput, draftUpsert } from './drafts.ts';
 
 export type { RunStatus };
 
@@ -195,9 +196,9 @@ function runUpdate(
 
 /**
  * Persist a stage's output and move the run, atomically. Without `also` that is one statement
- * (the run's compare-and-set, the output's upsert and the stage's audit event in one CTE: no
- * transaction round trips); with it, one plain-SQL transaction in which `also` writes what
- * belongs with it (the draft, a review item and its audit event). Re-saving the same stage overwrites it (a retry that recomputed)
+ * (the run's compare-and-set, the output's upsert, and the stage's audit event and draft in one
+ * CTE: no transaction round trips); with it, one plain-SQL transaction in which `also` writes
+ * what else belongs with it (a review item and its audit event). Re-saving the same stage overwrites it (a retry that recomputed)
  * and counts the attempt. Throws RunMovedError, saving nothing, when another writer moved the run.
  */
 export async function saveStageResult(
@@ -212,6 +213,8 @@ export async function saveStageResult(
     patch: RunPatch;
     /** An audit event recorded in the same statement, only if the output is saved. */
     audit?: AuditInput;
+    /** A draft revision saved in the same statement, only if the output is saved. */
+    draft?: DraftInput;
   },
   also?: (tx: SqlTx) => Promise<void>,
 ): Promise<void> {
@@ -224,7 +227,13 @@ export async function saveStageResult(
     input.inputDigest ?? null,
     Math.round(input.durationMs),
   ];
-  const audited = input.audit ? auditAppend(input.audit, values.length, 'saved') : null;
+  // Writes that belong with the output ride in the same statement, each only if it was saved.
+  const withIt: { ctes: string; values: unknown[] }[] = [];
+  if (input.audit) withIt.push(auditAppend(input.audit, values.length, 'saved'));
+  if (input.draft)
+    withIt.push(
+      draftUpsert(input.draft, values.length + withIt.reduce((n, w) => n + w.values.length, 0), 'saved'),
+    );
   const text = `WITH moved AS (${move.text} RETURNING id),
      saved AS (
        INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
@@ -232,10 +241,13 @@ export async function saveStageResult(
        ON CONFLICT (run_id, stage) DO UPDATE SET output = EXCLUDED.output, input_digest = EXCLUDED.input_digest,
          duration_ms = EXCLUDED.duration_ms, attempt = stage_outputs.attempt + 1, updated_at = now()
        RETURNING run_id
-     )${audited ? `, ${audited.ctes}` : ''}
+     )${withIt.map((w) => `, ${w.ctes}`).join('')}
      SELECT run_id FROM saved`;
   const save = async (writer: Writer) => {
-    const saved = await rawQuery<{ run_id: string }>(writer, text, [...values, ...(audited?.values ?? [])]);
+    const saved = await rawQuery<{ run_id: string }>(writer, text, [
+      ...values,
+      ...withIt.flatMap((w) => w.values),
+    ]);
     if (saved.length !== 1) throw new RunMovedError(input.run.id, input.run.status);
   };
   if (!also) return save(db);

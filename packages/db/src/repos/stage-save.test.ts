@@ -112,7 +112,10 @@ describe('saveStageResult', () => {
     const first = await newRun();
     const second = await newRun();
     await saveStageResult(t.db, { ...input(first, { value: 1, next: null }), audit: event(first.id, 'one') });
-    await saveStageResult(t.db, { ...input(second, { value: 2, next: null }), audit: event(second.id, 'two') });
+    await saveStageResult(t.db, {
+      ...input(second, { value: 2, next: null }),
+      audit: event(second.id, 'two'),
+    });
     const moved = await newRun();
     await t.db.pipelineRun.update({ where: { id: moved.id }, data: { status: 'failed' } });
     await expect(
@@ -125,6 +128,30 @@ describe('saveStageResult', () => {
     ]);
     // One statement per save, and the chain links as appendAuditTx's do.
     expect(await verifyAuditChain(t.db, 'chain')).toMatchObject({ ok: true, events: 2 });
+  });
+
+  it('saves the draft revision in the same statement, and none when the run moved', async () => {
+    const draft = (runId: string, total: string) => ({
+      runId,
+      revision: 1,
+      lines: [{ skuId: 1 }],
+      subTotal: total,
+      salesTax: '0.00',
+      total,
+      document: { total },
+      createdBy: 'pipeline',
+    });
+    const run = await newRun();
+    await saveStageResult(t.db, { ...input(run, { value: 1, next: null }), draft: draft(run.id, '12.50') });
+    expect(await t.db.draft.findMany({ where: { runId: run.id } })).toMatchObject([
+      { revision: 1, lines: [{ skuId: 1 }], document: { total: '12.50' }, createdBy: 'pipeline' },
+    ]);
+    const moved = await newRun();
+    await t.db.pipelineRun.update({ where: { id: moved.id }, data: { status: 'failed' } });
+    await expect(
+      saveStageResult(t.db, { ...input(moved, { value: 2, next: null }), draft: draft(moved.id, '1.00') }),
+    ).rejects.toBeInstanceOf(RunMovedError);
+    expect(await t.db.draft.count({ where: { runId: moved.id } })).toBe(0);
   });
 
   it('a connection lost mid-transaction rejects the transaction; the process and the pool live on', async () => {

@@ -6,7 +6,7 @@ import type { Db, Tx } from '../client.ts';
 import type { PipelineRun } from '../generated/prisma/client.ts';
 import { appendAuditTx } from './audit.ts';
 import { invoiceSubjectKey, OPEN_REVIEW_STATUSES } from './review.ts';
-import { type RunTrigger, transitionRun } from './runs.ts';
+import { type IngestedRun, type RunTrigger, transitionRun } from './runs.ts';
 
 export async function getCursor(db: Db, tenantId: string, feed: string): Promise<string | null> {
   const row = await db.ingestCursor.findUnique({ where: { tenantId_feed: { tenantId, feed } } });
@@ -143,7 +143,7 @@ export function failedBeforeCompletion(run: Pick<PipelineRun, 'status' | 'stage'
  */
 export async function reopenRunOnCompletion(
   db: Db,
-  run: PipelineRun,
+  run: IngestedRun,
   input: { completedOn: Date | null; trigger: RunTrigger },
 ): Promise<boolean> {
   if (!failedBeforeCompletion(run)) return false;

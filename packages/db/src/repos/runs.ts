@@ -24,37 +24,65 @@ export interface RunKey {
   stJobId: number;
 }
 
-/** Create the run for a completed job, or return the one that exists (never a duplicate). */
+/** What ingest reads of a run it created or found. */
+export type IngestedRun = Pick<PipelineRun, 'id' | 'tenantId' | 'stJobId' | 'status' | 'stage' | 'error'>;
+
+/**
+ * Create the run for a completed job, or return the one that exists (never a duplicate): one
+ * statement, the insert and, when the unique key already holds a run, that run.
+ */
 export async function upsertRun(
   db: Db,
   input: RunKey & { trigger: RunTrigger; jobCompletedOn?: Date | null },
-): Promise<{ run: PipelineRun; created: boolean }> {
-  const existing = await db.pipelineRun.findUnique({
-    where: { tenantId_stJobId: { tenantId: input.tenantId, stJobId: input.stJobId } },
-  });
-  if (existing) return { run: existing, created: false };
-  try {
-    const run = await db.pipelineRun.create({
-      data: {
-        tenantId: input.tenantId,
-        stJobId: input.stJobId,
-        trigger: input.trigger,
-        status: 'queued',
-        stage: 'extract',
-        jobCompletedOn: input.jobCompletedOn ?? null,
-      },
-    });
-    return { run, created: true };
-  } catch (error) {
-    // Lost a race with another ingest process: the unique key holds, use the winner's row.
-    if ((error as { code?: string }).code === 'P2002') {
-      const run = await db.pipelineRun.findUniqueOrThrow({
-        where: { tenantId_stJobId: { tenantId: input.tenantId, stJobId: input.stJobId } },
-      });
-      return { run, created: false };
-    }
-    throw error;
-  }
+): Promise<{ run: IngestedRun; created: boolean }> {
+  const key = [input.tenantId, String(input.stJobId)];
+  type Row = {
+    id: string;
+    tenant_id: string;
+    st_job_id: string;
+    status: RunStatus;
+    stage: string;
+    error: PipelineRun['error'];
+    created: boolean;
+  };
+  const columns = 'id, tenant_id, st_job_id::text AS st_job_id, status, stage, error';
+  const rows = await sql<Row>(
+    db,
+    `WITH ins AS (
+       INSERT INTO pipeline_runs (id, tenant_id, st_job_id, trigger, status, stage, job_completed_on, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, $2::bigint, $3, 'queued', 'extract', $4::timestamptz, now(), now())
+       ON CONFLICT (tenant_id, st_job_id) DO NOTHING
+       RETURNING ${columns}, true AS created
+     )
+     SELECT * FROM ins
+     UNION ALL
+     SELECT ${columns}, false FROM pipeline_runs
+      WHERE tenant_id = $1 AND st_job_id = $2::bigint AND NOT EXISTS (SELECT 1 FROM ins)`,
+    [...key, input.trigger, input.jobCompletedOn?.toISOString() ?? null],
+  );
+  // A run another ingest process committed after this statement began is neither inserted nor
+  // seen by it: read it now.
+  const row =
+    rows[0] ??
+    (
+      await sql<Row>(
+        db,
+        `SELECT ${columns}, false AS created FROM pipeline_runs WHERE tenant_id = $1 AND st_job_id = $2::bigint`,
+        key,
+      )
+    )[0];
+  if (!row) throw new Error(`run for job ${input.stJobId} was neither created nor found`);
+  return {
+    run: {
+      id: row.id,
+      tenantId: row.tenant_id,
+      stJobId: BigInt(row.st_job_id),
+      status: row.status,
+      stage: row.stage,
+      error: row.error,
+    },
+    created: row.created,
+  };
 }
 
 export async function getRun(db: Db | Tx, runId: string): Promise<PipelineRun | null> {

@@ -150,3 +150,25 @@ describe("mentionCandidates: the shop's usage of the words over the price book's
     expect(topFor('Put in 3 3/4 in. copper couplings.', halfInch).sku.id).toBe(605);
   });
 });
+
+describe('mentionCandidates: what a note counts as used is a part', () => {
+  const reset = sku(701, { name: 'Reset Toilet with New Wax Ring', kind: 'service' });
+  const wax = sku(702, { name: 'Toilet Wax Ring with Horn', kind: 'material' });
+  const catalog = [reset, wax];
+  const k = knowledge({ catalog });
+  const topFor = (note: string) => {
+    const mentions = mentionsOf(note, k.vocabulary).filter((m) => m.words.includes('wax'));
+    const hits = catalog.map((s) => ({ stId: s.id, similarity: 0.5 }));
+    const scored = mentionCandidates(
+      mentions,
+      mentions.map(() => ({ hits, votes: new Map() })),
+      jobContext(),
+      k,
+    );
+    return scored.get(mentions[0]!.id)![0]!.sku.id;
+  };
+  it('"Used 1 wax ring" is the wax ring, "Reset the toilet on a new wax ring" the task', () => {
+    expect(topFor('Used 1 wax ring.')).toBe(702);
+    expect(topFor('Reset the toilet on a new wax ring.')).toBe(701);
+  });
+});

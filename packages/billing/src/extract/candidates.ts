@@ -44,11 +44,14 @@ export function mentionCandidates(
       consider(skuId, 0);
     if (usage && usage.jobs >= MIN_USAGE_JOBS)
       for (const [skuId, n] of usage.billed) if (n / usage.jobs >= USUALLY) consider(skuId, 0);
-    const ranked = withClauseWork(
-      scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary),
-      work.get(mention.id),
-      candidates,
-      knowledge,
+    const ranked = partsIfUsed(
+      mention,
+      withClauseWork(
+        scoreCandidates(mention, [...candidates.values()], knowledge.vocabulary),
+        work.get(mention.id),
+        candidates,
+        knowledge,
+      ),
     );
     const share = (skuId: number) => knowledge.model.skuShare(skuId);
     const usual = usualVariantFirst(ranked, share, mention);
@@ -89,6 +92,21 @@ function clauseWork(mentions: Mention[]): Map<string, Mention> {
     for (const m of group) if (merged.words.some((w) => !m.words.includes(w))) out.set(m.id, merged);
   }
   return out;
+}
+
+/** How much a task's score keeps when the note counts what it used. */
+const USED_TASK_FACTOR = 0.8;
+
+/**
+ * "Used 1 wax ring", "used 2 gal cleaner": what a note counts as used is a part consumed, not a
+ * task done, so a task naming the same words ("Reset Toilet with New Wax Ring") yields to the
+ * part unless it matches clearly better.
+ */
+export function partsIfUsed(mention: Mention, ranked: ScoredCandidate[]): ScoredCandidate[] {
+  if (mention.quantity === null || !/^\W*used\b/i.test(mention.clauseText)) return ranked;
+  return ranked
+    .map((c) => (c.sku.kind === 'service' ? { ...c, score: c.score * USED_TASK_FACTOR } : c))
+    .sort((a, b) => b.score - a.score);
 }
 
 /** A task (service) scores the better of the mention alone and the clause's work together. */

@@ -24,6 +24,23 @@ export interface RunKey {
   stJobId: number;
 }
 
+/** A run row's identity and state as plain SQL returns them (st_job_id as text), mapped once. */
+function runBasics(row: {
+  id: string;
+  tenant_id: string;
+  st_job_id: string;
+  status: RunStatus;
+  stage: string;
+}) {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    stJobId: BigInt(row.st_job_id),
+    status: row.status,
+    stage: row.stage,
+  };
+}
+
 /** What ingest reads of a run it created or found. */
 export type IngestedRun = Pick<PipelineRun, 'id' | 'tenantId' | 'stJobId' | 'status' | 'stage' | 'error'>;
 
@@ -72,17 +89,7 @@ export async function upsertRun(
       )
     )[0];
   if (!row) throw new Error(`run for job ${input.stJobId} was neither created nor found`);
-  return {
-    run: {
-      id: row.id,
-      tenantId: row.tenant_id,
-      stJobId: BigInt(row.st_job_id),
-      status: row.status,
-      stage: row.stage,
-      error: row.error,
-    },
-    created: row.created,
-  };
+  return { run: { ...runBasics(row), error: row.error }, created: row.created };
 }
 
 export async function getRun(db: Db | Tx, runId: string): Promise<PipelineRun | null> {
@@ -143,15 +150,7 @@ export async function loadRunForStage(
   const row = rows[0];
   if (!row) return null;
   return {
-    run: {
-      id: row.id,
-      tenantId: row.tenant_id,
-      stJobId: BigInt(row.st_job_id),
-      status: row.status,
-      stage: row.stage,
-      draftRevision: row.draft_revision,
-      flags: row.flags ?? [],
-    },
+    run: { ...runBasics(row), draftRevision: row.draft_revision, flags: row.flags ?? [] },
     outputs: row.outputs ?? {},
   };
 }

@@ -32,6 +32,7 @@ import { type Loop, startLoop } from './loop.ts';
 import { startFeedsAtNow, startPoller } from './poller.ts';
 import { registerPortalRoutes } from './portal/routes.ts';
 import { registerSmsRoutes } from './sms.ts';
+import { cachedTenantLookup } from './tenant-lookup.ts';
 import { registerUnsubscribeRoutes } from './unsubscribe.ts';
 import { RETRY_AFTER_SECONDS, registerWebhookRoutes, WEBHOOK_PATH } from './webhooks.ts';
 
@@ -116,8 +117,7 @@ export async function startIngestApp(env: IngestEnv, log: Logger): Promise<Inges
     clients.set(tenantId, { fingerprint, client });
     return client;
   };
-  const tenantIdFor = async (stTenantId: number) =>
-    (await listTenants(db)).find((t) => Number(t.stTenantId) === stTenantId)?.id ?? null;
+  const tenantIdFor = cachedTenantLookup(() => listTenants(db));
 
   const readiness = {
     postgres: async () => {

@@ -8,6 +8,7 @@ import {
   getCursor,
   markMirrorFeed,
   mirrorChildren,
+  mirrorJobWithLinked,
   mirrorRecords,
   setCursor,
   upsertMirror,
@@ -79,19 +80,13 @@ export async function syncEstimates(
  * when a logger is given).
  */
 async function mirroredJobEstimates(db: Db, tenantId: string, jobId: number, log?: Logger) {
-  const [job] = await mirrorRecords<{
+  // One statement: the job, the estimates under it and those it names.
+  const { job, children, linked } = await mirrorJobWithLinked<{
     id: number;
     createdFromEstimateId?: number | null;
     estimateIds?: number[] | null;
-  }>(db, tenantId, 'jpm/jobs', [jobId]);
-  const linked = [
-    ...(job?.estimateIds ?? []),
-    ...(job?.createdFromEstimateId ? [job.createdFromEstimateId] : []),
-  ];
-  const rows = [
-    ...(await mirrorChildren<unknown>(db, tenantId, ESTIMATES_FEED, [jobId])),
-    ...(await mirrorRecords<unknown>(db, tenantId, ESTIMATES_FEED, linked)),
-  ];
+  }>(db, tenantId, jobId, ESTIMATES_FEED);
+  const rows = [...children, ...linked];
   const estimates = rows.flatMap((r) => {
     const parsed = Estimate.safeParse(r);
     if (!parsed.success) log?.warn({ tenant: tenantId, jobId }, 'a mirrored estimate is unreadable; skipped');

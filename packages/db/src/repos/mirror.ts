@@ -75,6 +75,47 @@ export async function mirrorChildren<T>(
   return rows.map((r) => r.data);
 }
 
+/**
+ * A job and the records of `resource` that belong to it, in one statement: those whose parent is
+ * the job (`children`, by st_id) and those the job names in `estimateIds` or
+ * `createdFromEstimateId` (`linked`, by st_id): what mirrorRecords and mirrorChildren return
+ * for the same ids. The job is undefined when the mirror lacks it.
+ */
+export async function mirrorJobWithLinked<J>(
+  db: Db,
+  tenantId: string,
+  jobId: number,
+  resource: string,
+): Promise<{ job: J | undefined; children: unknown[]; linked: unknown[] }> {
+  const rows = await sql<{ part: number; data: unknown }>(
+    db,
+    `WITH job AS (
+       SELECT data FROM st_records WHERE tenant_id = $1 AND resource = 'jpm/jobs' AND st_id = $2::bigint
+     ),
+     named AS (
+       SELECT e.value AS id
+       FROM job, jsonb_array_elements_text(
+         CASE WHEN jsonb_typeof(job.data->'estimateIds') = 'array' THEN job.data->'estimateIds' ELSE '[]'::jsonb END
+       ) AS e
+       UNION SELECT job.data->>'createdFromEstimateId' FROM job
+     )
+     SELECT 0 AS part, NULL::bigint AS st_id, data FROM job
+     UNION ALL
+     SELECT 1, st_id, data FROM st_records WHERE tenant_id = $1 AND resource = $3 AND parent_id = $2::bigint
+     UNION ALL
+     SELECT 2, st_id, data FROM st_records
+      WHERE tenant_id = $1 AND resource = $3
+        AND st_id IN (SELECT id::bigint FROM named WHERE id ~ '^[0-9]+$' AND id::bigint <> 0)
+     ORDER BY part, st_id`,
+    [tenantId, String(jobId), resource],
+  );
+  return {
+    job: rows.find((r) => r.part === 0)?.data as J | undefined,
+    children: rows.filter((r) => r.part === 1).map((r) => r.data),
+    linked: rows.filter((r) => r.part === 2).map((r) => r.data),
+  };
+}
+
 /** Ids of records of `resource` synced after `since`. */
 export async function mirrorChangedSince(
   db: Db,

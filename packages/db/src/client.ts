@@ -66,6 +66,22 @@ export async function rawQuery<T>(writer: Writer, text: string, values: unknown[
 }
 
 /**
+ * A write as CTEs to put in another statement (auditAppend, draftUpsert), so that it commits
+ * with that statement in one round trip: `values` are its parameters, numbered from the offset
+ * it was built with; `result` names the CTE returning its row.
+ */
+export interface StatementPart {
+  ctes: string;
+  result: string;
+  values: unknown[];
+}
+
+/** A statement part run on its own, returning its result CTE's rows. */
+export async function runPart<T>(writer: Writer, part: StatementPart, columns: string): Promise<T[]> {
+  return rawQuery<T>(writer, `WITH ${part.ctes} SELECT ${columns} FROM ${part.result}`, part.values);
+}
+
+/**
  * Run `work` in one plain-SQL transaction: committed when it resolves, rolled back when it
  * throws. Falls back to a Prisma transaction for a client this module did not create.
  */

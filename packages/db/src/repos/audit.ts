@@ -3,7 +3,7 @@
 // later link. Appends take a per-tenant advisory lock to keep the chain linear under
 // concurrent workers; the database trigger refuses UPDATE/DELETE outright.
 import { canonicalJson, sha256 } from '@invoicer/core';
-import { type Db, rawQuery, type SqlTx, type Tx } from '../client.ts';
+import { type Db, runPart, type SqlTx, type StatementPart, type Tx } from '../client.ts';
 
 export type ActorType = 'system' | 'ai' | 'user';
 
@@ -53,26 +53,16 @@ function hashBody(event: {
  * sha256 over `${prev ?? 'genesis'}\n${canonical JSON}` as UTF-8, in lower-case hex.
  */
 export async function appendAuditTx(tx: Tx | SqlTx, input: AuditInput): Promise<string> {
-  const append = auditAppend(input, 0);
-  const rows = await rawQuery<{ hash: string }>(
-    tx,
-    `WITH ${append.ctes} SELECT hash FROM ${append.result}`,
-    append.values,
-  );
+  const rows = await runPart<{ hash: string }>(tx, auditAppend(input, 0), 'hash');
   return rows[0]!.hash;
 }
 
 /**
- * The append as CTEs to put in another statement, so that an event commits with the change it
- * records in one round trip: its parameters are numbered from `$${offset + 1}`, and with
- * `after` (a CTE of that statement) it appends only when that CTE returned a row. `result`
- * names the CTE returning the event's hash.
+ * The append as a statement part, so that an event commits with the change it records in one
+ * round trip: its parameters are numbered from `$${offset + 1}`, and with `after` (a CTE of that
+ * statement) it appends only when that CTE returned a row. Its result is the event's hash.
  */
-export function auditAppend(
-  input: AuditInput,
-  offset: number,
-  after?: string,
-): { ctes: string; result: string; values: unknown[] } {
+export function auditAppend(input: AuditInput, offset: number, after?: string): StatementPart {
   // JSON round trip so the hashed data is exactly what jsonb will return.
   const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
   const event = {

@@ -1,6 +1,6 @@
 // Draft revisions. Revision 1 comes from the pipeline; each human edit adds one. Posting is
 // keyed by (run, revision), so an edited draft is a new, separately idempotent write.
-import { type Db, rawQuery, type Tx, type Writer } from '../client.ts';
+import { type Db, runPart, type StatementPart, type Tx, type Writer } from '../client.ts';
 import type { Draft } from '../generated/prisma/client.ts';
 
 export interface DraftInput {
@@ -16,24 +16,15 @@ export interface DraftInput {
 
 /** Save (or overwrite) a draft revision; plain SQL, so it runs on any writer. */
 export async function saveDraft(writer: Writer, input: DraftInput): Promise<{ id: string }> {
-  const upsert = draftUpsert(input, 0);
-  const rows = await rawQuery<{ id: string }>(
-    writer,
-    `WITH ${upsert.ctes} SELECT id FROM ${upsert.result}`,
-    upsert.values,
-  );
+  const rows = await runPart<{ id: string }>(writer, draftUpsert(input, 0), 'id');
   return { id: rows[0]!.id };
 }
 
 /**
- * The draft's upsert as a CTE to put in another statement (see auditAppend): parameters from
- * `$${offset + 1}`; with `after`, only when that CTE returned a row.
+ * The draft's upsert as a statement part (see auditAppend): parameters from `$${offset + 1}`;
+ * with `after`, only when that CTE returned a row.
  */
-export function draftUpsert(
-  input: DraftInput,
-  offset: number,
-  after?: string,
-): { ctes: string; result: string; values: unknown[] } {
+export function draftUpsert(input: DraftInput, offset: number, after?: string): StatementPart {
   const $ = (n: number) => `$${offset + n}`;
   return {
     ctes: `draft_saved AS (

@@ -10,7 +10,16 @@ import {
   type RunStatus,
   transition,
 } from '@invoicer/core';
-import { type Db, rawQuery, type SqlTx, sql, sqlTransaction, type Tx, type Writer } from '../client.ts';
+import {
+  type Db,
+  rawQuery,
+  type SqlTx,
+  type StatementPart,
+  sql,
+  sqlTransaction,
+  type Tx,
+  type Writer,
+} from '../client.ts';
 import type { PipelineRun } from '../generated/prisma/client.ts';
 import { type AuditInput, auditAppend } from './audit.ts';
 import { type DraftInput, draftUpsert } from './drafts.ts';
@@ -225,8 +234,9 @@ function runUpdate(
  * Persist a stage's output and move the run, atomically. Without `also` that is one statement
  * (the run's compare-and-set, the output's upsert, and the stage's audit event and draft in one
  * CTE: no transaction round trips); with it, one plain-SQL transaction in which `also` writes
- * what else belongs with it (a review item and its audit event). Re-saving the same stage overwrites it (a retry that recomputed)
- * and counts the attempt. Throws RunMovedError, saving nothing, when another writer moved the run.
+ * what else belongs with it (a review item and its audit event). Re-saving the same stage
+ * overwrites it (a retry that recomputed) and counts the attempt. Throws RunMovedError, saving
+ * nothing, when another writer moved the run.
  */
 export async function saveStageResult(
   db: Db,
@@ -247,20 +257,23 @@ export async function saveStageResult(
 ): Promise<void> {
   const move = runUpdate(input.run, input.event, input.patch);
   const at = move.values.length;
-  const values = [
+  const values: unknown[] = [
     ...move.values,
     input.stage,
     JSON.stringify(input.output),
     input.inputDigest ?? null,
     Math.round(input.durationMs),
   ];
-  // Writes that belong with the output ride in the same statement, each only if it was saved.
-  const withIt: { ctes: string; values: unknown[] }[] = [];
-  if (input.audit) withIt.push(auditAppend(input.audit, values.length, 'saved'));
-  if (input.draft)
-    withIt.push(
-      draftUpsert(input.draft, values.length + withIt.reduce((n, w) => n + w.values.length, 0), 'saved'),
-    );
+  // Writes that belong with the output ride in the same statement, each only if it was saved;
+  // each part's parameters follow those before it.
+  const withIt: StatementPart[] = [];
+  const add = (build: (offset: number) => StatementPart) => {
+    const part = build(values.length);
+    values.push(...part.values);
+    withIt.push(part);
+  };
+  if (input.audit) add((offset) => auditAppend(input.audit!, offset, 'saved'));
+  if (input.draft) add((offset) => draftUpsert(input.draft!, offset, 'saved'));
   const text = `WITH moved AS (${move.text} RETURNING id),
      saved AS (
        INSERT INTO stage_outputs (id, run_id, stage, output, input_digest, duration_ms, attempt, created_at, updated_at)
@@ -271,10 +284,7 @@ export async function saveStageResult(
      )${withIt.map((w) => `, ${w.ctes}`).join('')}
      SELECT run_id FROM saved`;
   const save = async (writer: Writer) => {
-    const saved = await rawQuery<{ run_id: string }>(writer, text, [
-      ...values,
-      ...withIt.flatMap((w) => w.values),
-    ]);
+    const saved = await rawQuery<{ run_id: string }>(writer, text, values);
     if (saved.length !== 1) throw new RunMovedError(input.run.id, input.run.status);
   };
   if (!also) return save(db);

@@ -191,22 +191,22 @@ export class HistoryModel {
   phraseUsage(words: readonly string[]): { jobs: number; billed: Map<number, number> } {
     const billed = new Map<number, number>();
     const index = this.memo('word-jobs', () => {
-      const byWord = new Map<string, number[]>();
+      const byWord = new Map<string, Set<number>>();
       for (const r of this.records.values())
         for (const f of r.features)
           if (f.startsWith('w:')) {
-            const list = byWord.get(f) ?? [];
-            list.push(r.jobId);
-            byWord.set(f, list);
+            const set = byWord.get(f) ?? new Set<number>();
+            set.add(r.jobId);
+            byWord.set(f, set);
           }
       return byWord;
     });
-    const lists = [...new Set(words)].map((w) => index.get(`w:${w}`) ?? []);
-    if (!lists.length) return { jobs: 0, billed };
-    lists.sort((a, b) => a.length - b.length);
-    const others = lists.slice(1).map((l) => new Set(l));
+    const sets = [...new Set(words)].map((w) => index.get(`w:${w}`) ?? new Set<number>());
+    if (!sets.length) return { jobs: 0, billed };
+    sets.sort((a, b) => a.size - b.size);
+    const others = sets.slice(1);
     let jobs = 0;
-    for (const id of lists[0]!) {
+    for (const id of sets[0]!) {
       if (!others.every((s) => s.has(id))) continue;
       jobs += 1;
       const r = this.records.get(id)!;

@@ -3,6 +3,7 @@
 // outputs and enqueue the next stage. Retrieval and the model's choice are the only async
 // steps and happen in the worker between `findJobMentions` and `noteLines`.
 import type { TenantSettings } from '@invoicer/core';
+import { companionLines } from './detect/companion-lines.ts';
 import {
   ALL_CONCEPTS,
   conceptOfSku,
@@ -208,6 +209,7 @@ export function detectStage(
   const pack = new RulePack(ruleInput);
   // The shop's learned policy decides, for each SKU it has seen the office add, whether this job
   // gets it; the hand-written rules are the prior for SKUs it has too little history on.
+  const forbidden = forbiddenSkus(knowledge);
   const policy = policyLines({
     model,
     features,
@@ -215,7 +217,7 @@ export function detectStage(
     jobTypeNames: knowledge.jobTypeNames,
     billedSkuIds,
     waivedSkuIds: waived,
-    forbiddenSkuIds: forbiddenSkus(knowledge),
+    forbiddenSkuIds: forbidden,
     // The notes waive the concept ("no trip fee - callback", "permit pulled by the builder").
     // (Whether another of its SKUs rules it out is the policy's own to learn: a troubleshooting
     // credit goes with the troubleshooting fee, a second trip charge does not.)
@@ -225,6 +227,13 @@ export function detectStage(
     },
   });
   const policyAdds = new Set(policy.lines.map((l) => l.skuId));
+  const companions = companionLines({
+    model,
+    catalog: catalogById,
+    billed,
+    excluded: new Set([...billedSkuIds, ...waived, ...forbidden, ...policyAdds]),
+    predictions: policy.predictions,
+  });
   // Where the policy governs a SKU its decision stands. Two rules read this job's own facts and
   // stay: refrigerant the notes say was charged, and disposal (the units the notes say were
   // hauled away), the latter only when the policy adds it too.
@@ -270,6 +279,7 @@ export function detectStage(
     ...input.noteLines,
     ...rulesKept,
     ...policy.lines.filter((l) => !hourly.has(l.skuId)),
+    ...companions,
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),
   ]);

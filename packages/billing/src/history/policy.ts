@@ -217,7 +217,7 @@ function specificity(feature: string): number {
  * The past jobs whose invoices have settled by the model's date, in the model's order: all that
  * learnPolicies reads of the model.
  */
-function settledRecords(model: HistoryModel): JobRecord[] {
+export function settledRecords(model: HistoryModel): JobRecord[] {
   const settle = settleMs(model.officeLags);
   return [...model.records.values()].filter(
     (r) => Number.isFinite(r.completedAt) && r.completedAt <= model.asOf - settle,
@@ -229,12 +229,12 @@ function settledRecords(model: HistoryModel): JobRecord[] {
  * lags) a later date can only add settled jobs, so the count says which ones. A count, not the
  * records: a copy of the model shares its memo and must not keep the original's records alive.
  */
-function settledCount(model: HistoryModel): number {
+export function settledCount(model: HistoryModel): number {
   return model.memo('settled-count', () => settledRecords(model).length, String(model.asOf));
 }
 
 /** Every SKU billed on the model's past jobs, either way (what `isPart` is asked about). */
-function billedSkus(model: HistoryModel): number[] {
+export function billedSkus(model: HistoryModel): number[] {
   return model.memo('billed-skus', () => {
     const skus = new Set<number>();
     for (const r of model.records.values()) {

@@ -501,6 +501,14 @@ describe('findMentions: trade notation in terse notes', () => {
     expect(splitClauses('Ran 10 ft. Customer happy.', 0)).toHaveLength(2);
   });
 
+  it('"Ran 3 feet of 3/4 in. PVC": an acronym after the inch goes on with the item', () => {
+    expect(only('Ran 3 feet of 3/4 in. PVC.', 'pvc')).toMatchObject({ quantity: 3, unit: 'foot' });
+    expect(splitClauses('Ran 3 ft of 1/2 in. PEX. OK to close.', 0).map((c) => c.text)).toEqual([
+      'Ran 3 ft of 1/2 in. PEX',
+      'OK to close',
+    ]);
+  });
+
   it('"r&r toilet", "Performed the camera inspection": remove-and-replace and performed are work', () => {
     expect(only('r&r toilet', 'toilet')).toMatchObject({ polarity: 'done', use: 'action' });
     expect(only('Performed the camera inspection.', 'camera')).toMatchObject({ use: 'action' });

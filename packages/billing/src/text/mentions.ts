@@ -90,7 +90,8 @@ function unitPeriod(before: string, after: string, allCaps: boolean): boolean {
   if (!unit) return false;
   if (/^\s+of\b/i.test(after)) return true;
   if (allCaps) return /^in$/i.test(unit[1]!) && /^\s+[A-Z0-9]/.test(after);
-  return /^\s+[a-z0-9]/.test(after);
+  // "3/4 in. PVC": an acronym goes on with the item; a capitalised word starts a sentence.
+  return /^\s+([a-z0-9]|[A-Z][A-Z0-9]+\b)/.test(after);
 }
 
 /**

@@ -422,6 +422,74 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines(0, 10, 0.2).added.map((l) => l.skuId)).toEqual([ID.tuneUp]);
   });
 
+  it("takes the same measured amount of the item in another size for the technician's line", () => {
+    const mention = mentionWith({
+      end: 21,
+      text: '5 ft of 1/2 copper',
+      words: ['copper'],
+      specs: ['1/2'],
+      quantity: 5,
+      unit: 'foot',
+      clauseText: 'ran 5 ft of 1/2 copper',
+    });
+    const threeQuarter = CATALOG_BY_ID.get(ID.copper)!;
+    const half = sku(99, { kind: 'material', name: 'Copper Pipe 1/2 (per ft)', unitOfMeasure: 'ft' });
+    const catalog = new Map([...CATALOG_BY_ID, [half.id, half]]);
+    const lines = (billedFeet: string) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: half.id, code: half.code, score: 0.6 }])],
+        scored: new Map([['m1', [candidate(half, 0.6, 1, 1), candidate(threeQuarter, 0.3, 1, -1)]]]),
+        catalog,
+        existing: [item(1, { skuId: ID.copper, quantity: billedFeet })],
+      });
+    const same = lines('5.00');
+    expect(same.added).toEqual([]);
+    expect([...same.confirmations.keys()]).toEqual([1]);
+    // Another amount is another run: the 1/2" is added.
+    expect(lines('8.00').added.map((l) => [l.skuId, l.quantity])).toEqual([[half.id, '5']]);
+  });
+
+  it('takes a part nearly as close instead of work that will not be added', () => {
+    const mention = mentionWith({
+      end: 13,
+      text: 'one capacitor',
+      words: ['capacitor'],
+      quantity: 1,
+      unit: 'each',
+      clauseText: 'installed one capacitor',
+    });
+    const work = CATALOG_BY_ID.get(ID.tuneUp)!;
+    const part = CATALOG_BY_ID.get(ID.cap)!;
+    const lines = (partScore: number) =>
+      buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: ID.tuneUp, code: work.code, score: 0.7 }])],
+        scored: new Map([['m1', [candidate(work, 0.7, 1), candidate(part, partScore, 1)]]]),
+        catalog: CATALOG_BY_ID,
+        existing: [item(1, { skuId: ID.labor, quantity: '2' })],
+        // The task never beside the labor line over 40 jobs (8 expected); the part often.
+        pairRate: (_given, sku) => (sku === ID.tuneUp ? { rate: 0, jobs: 40 } : { rate: 0.5, jobs: 40 }),
+        skuShare: () => 0.2,
+      });
+    const near = lines(0.62);
+    expect(near.added.map((l) => [l.skuId, l.quantity])).toEqual([[ID.cap, '1']]);
+    expect(near.added[0]!.confidence).toBeLessThanOrEqual(0.6);
+    // A part far behind is not what the notes name: the mention stays open.
+    const far = lines(0.45);
+    expect(far.added).toEqual([]);
+    expect(far.unmatched.map((m) => m.id)).toEqual(['m1']);
+    // Nor is a task matched too weakly to add, with no history at all.
+    const weak = buildNoteLines({
+      mentions: [mention],
+      decisions: [decideFromScores(mention, [{ skuId: ID.tuneUp, code: work.code, score: 0.58 }])],
+      scored: new Map([['m1', [candidate(work, 0.58, 1), candidate(part, 0.55, 1)]]]),
+      catalog: CATALOG_BY_ID,
+      existing: [],
+    });
+    expect(weak.added.map((l) => [l.skuId, l.quantity])).toEqual([[ID.cap, '1']]);
+  });
+
   it('adds the part the notes name when it confirms work the shop bills with that part', () => {
     const mention = mentionWith({
       end: 14,

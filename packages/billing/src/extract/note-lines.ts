@@ -152,6 +152,15 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     // "Used 2 feet of 3/4 copper" is not the coupling on the invoice: a measured amount is
     // covered only by a line sold by that unit.
     const measuredIn = mention.unit !== null && mention.unit !== 'each' ? mention.unit : null;
+    // "Ran five feet of 1/2 in. PEX" beside the technician's 5 ft of 3/4" PEX is that run, in
+    // another size: the same measured amount of an item named as fully is the technician's line,
+    // however its size lowers its score.
+    const chosenCoverage = scored.find((c) => c.sku.id === skuId)?.components.coverage ?? 1;
+    const sameMeasure = (c: ScoredCandidate) =>
+      measuredIn !== null &&
+      c.components.coverage > 0 &&
+      c.components.coverage >= chosenCoverage - 1e-9 &&
+      input.existing.some((i) => i.skuId === c.sku.id && Number(i.quantity) === mention.quantity);
     const onInvoice = input.existing
       .map((i) => (i.skuId === null ? undefined : input.catalog.get(i.skuId)))
       .filter((s): s is CatalogSku => s !== undefined && s.id !== skuId);
@@ -160,9 +169,10 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
         (c) =>
           c.sku.id !== skuId &&
           input.existing.some((i) => i.skuId === c.sku.id) &&
-          c.score >= 0.35 &&
           (measuredIn === null || skuSoldBy(measuredIn, c.sku)) &&
-          (c.score >= chosenScore - COVER_MARGIN || includesPart(c.sku, c.components.coverage)) &&
+          (sameMeasure(c) ||
+            (c.score >= 0.35 &&
+              (c.score >= chosenScore - COVER_MARGIN || includesPart(c.sku, c.components.coverage)))) &&
           !billedTogether(c.sku.id),
       )?.sku ??
       // A task on the invoice whose name names the part, and that the shop never bills with it,
@@ -212,6 +222,28 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
         confirmations.set(billed.id, [...(confirmations.get(billed.id) ?? []), mention]);
         continue;
       }
+      if (part) {
+        sku = part;
+        skuId = part.id;
+        claimed.add(part.id);
+      }
+    }
+    // Work that will not be added, matched too weakly or never billed beside a line on the
+    // invoice ("Reset Toilet with New Wax Ring" beside "Replace Toilet"), is not what the notes
+    // name when a part scores nearly as well: "Installed one wax ring" is the ring.
+    const taskScore = scored.find((c) => c.sku.id === sku!.id)?.score ?? 0;
+    if (
+      sku.kind === 'service' &&
+      mention.use === 'action' &&
+      (taskScore < MIN_SERVICE_SCORE || neverBilledBeside(input, sku.id))
+    ) {
+      const part = scored.find(
+        (c) =>
+          c.sku.kind === 'material' &&
+          !claimed.has(c.sku.id) &&
+          c.score >= Math.max(0.42, taskScore - REASSIGN_MARGIN) &&
+          !input.existing.some((i) => i.skuId === c.sku.id),
+      )?.sku;
       if (part) {
         sku = part;
         skuId = part.id;

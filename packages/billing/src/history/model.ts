@@ -344,21 +344,37 @@ export class HistoryModel {
    */
   wordVotes(words: string[], minJobs = 3): Map<number, { score: number; word: string; jobs: number }> {
     const votes = new Map<number, { score: number; word: string; jobs: number }>();
+    const billedByWord = this.billedByWord();
     for (const word of new Set(words)) {
       const feature = `w:${word}`;
       const jobs = this.featureJobs.get(feature) ?? 0;
       if (jobs < minJobs) continue;
-      for (const table of [this.technicianLines, this.officeAdds]) {
-        for (const [skuId, counts] of table) {
-          const n = counts.byFeature.get(feature) ?? 0;
-          if (!n) continue;
-          const score = n / jobs;
-          const prev = votes.get(skuId);
-          if (!prev || score > prev.score) votes.set(skuId, { score: Math.min(1, score), word, jobs });
-        }
+      for (const { skuId, n } of billedByWord.get(feature) ?? []) {
+        const score = n / jobs;
+        const prev = votes.get(skuId);
+        if (!prev || score > prev.score) votes.set(skuId, { score: Math.min(1, score), word, jobs });
       }
     }
     return votes;
+  }
+
+  /**
+   * Per note word, the SKUs billed on jobs whose notes used it and on how many: the technicians'
+   * lines, then the office's, each in its table's order (wordVotes reads them in that order).
+   */
+  private billedByWord(): Map<string, { skuId: number; n: number }[]> {
+    return this.memo('billed-by-word', () => {
+      const index = new Map<string, { skuId: number; n: number }[]>();
+      for (const table of [this.technicianLines, this.officeAdds])
+        for (const [skuId, counts] of table)
+          for (const [feature, n] of counts.byFeature) {
+            if (!feature.startsWith('w:') || !n) continue;
+            const list = index.get(feature);
+            if (list) list.push({ skuId, n });
+            else index.set(feature, [{ skuId, n }]);
+          }
+      return index;
+    });
   }
 
   /**

@@ -102,6 +102,53 @@ describe('growTree', () => {
   });
 });
 
+describe('growTree: every node counts exactly the rows that reach it', () => {
+  it('splits each node on the feature with the largest G over its own rows', () => {
+    // A seeded mix of a three-feature rule and noise, deep enough for several levels, with
+    // extras per row as the policy learner gives them.
+    let state = 7;
+    const random = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const rows: TreeRow[] = Array.from({ length: 1500 }, () => {
+      const features = ['a', 'b', 'c', 'd', 'e', 'f'].filter(() => random() < 0.5);
+      const extra = random() < 0.3 ? ['x'] : [];
+      const rule = features.includes('a') && (features.includes('b') || extra.includes('x'));
+      return {
+        features: new Set(features),
+        extra,
+        label: random() < (rule ? 0.9 : features.includes('c') ? 0.3 : 0.05),
+      };
+    });
+    const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, alpha: 0.2 });
+    const has = (r: TreeRow, f: string) => r.features.has(f) || (r.extra ?? []).includes(f);
+    let splits = 0;
+    const check = (node: ReturnType<typeof growTree>, reaching: TreeRow[]) => {
+      const pos = reaching.filter((r) => r.label).length;
+      expect([node.n, node.positives]).toEqual([reaching.length, pos]);
+      if (node.kind === 'leaf') return;
+      splits += 1;
+      const g = (f: string) => {
+        const yes = reaching.filter((r) => has(r, f));
+        return gStatistic(yes.length, yes.filter((r) => r.label).length, reaching.length, pos);
+      };
+      const best = Math.max(...['a', 'b', 'c', 'd', 'e', 'f', 'x'].map(g));
+      expect(g(node.feature)).toBeCloseTo(best, 9);
+      check(
+        node.yes,
+        reaching.filter((r) => has(r, node.feature)),
+      );
+      check(
+        node.no,
+        reaching.filter((r) => !has(r, node.feature)),
+      );
+    };
+    check(tree, rows);
+    expect(splits).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('testableCriticalG', () => {
   it('does not charge the level for features too rare to ever be significant', () => {
     // 40 rows, 14 positive: a feature on 4 rows can reach G 9.3 at most.

@@ -173,7 +173,45 @@ interface EncodedRow {
 
 type GrowOptions = TreeOptions & { names: string[]; excluded: Uint8Array };
 
-function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o: GrowOptions): TreeNode {
+/** Per feature id: the node's rows with it, and its positive rows with it. */
+interface Histogram {
+  counts: Int32Array;
+  positives: Int32Array;
+}
+
+function histogramOf(rows: readonly EncodedRow[], size: number): Histogram {
+  const counts = new Int32Array(size);
+  const positives = new Int32Array(size);
+  for (const r of rows) {
+    for (const ids of [r.base, r.extra]) {
+      for (let k = 0; k < ids.length; k++) counts[ids[k]!]! += 1;
+      if (r.label) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
+    }
+  }
+  return { counts, positives };
+}
+
+function difference(whole: Histogram, part: Histogram): Histogram {
+  const counts = new Int32Array(whole.counts.length);
+  const positives = new Int32Array(whole.counts.length);
+  for (let id = 0; id < counts.length; id++) {
+    counts[id] = whole.counts[id]! - part.counts[id]!;
+    positives[id] = whole.positives[id]! - part.positives[id]!;
+  }
+  return { counts, positives };
+}
+
+/**
+ * `histogram` gives the rows' histogram when the caller can derive it cheaply: a split counts
+ * its smaller side's rows and takes the larger side's as the difference from its own.
+ */
+function grow(
+  rows: readonly EncodedRow[],
+  depth: number,
+  parentRate: number,
+  o: GrowOptions,
+  histogram?: () => Histogram,
+): TreeNode {
   const n = rows.length;
   let pos = 0;
   for (const r of rows) if (r.label) pos += 1;
@@ -181,14 +219,8 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
   const leaf: TreeLeaf = { kind: 'leaf', n, positives: pos, p };
   if (depth >= o.maxDepth || n < 2 * o.minLeaf || pos === 0 || pos === n) return leaf;
 
-  const counts = new Int32Array(o.names.length);
-  const positives = new Int32Array(o.names.length);
-  for (const r of rows) {
-    for (const ids of [r.base, r.extra]) {
-      for (let k = 0; k < ids.length; k++) counts[ids[k]!]! += 1;
-      if (r.label) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
-    }
-  }
+  const own = histogram ? histogram() : histogramOf(rows, o.names.length);
+  const { counts, positives } = own;
   let best: { id: number; g: number } | null = null;
   // Candidates by how many rows have them: the largest G a feature could reach depends on that alone.
   const byCount = new Int32Array(n + 1);
@@ -208,14 +240,21 @@ function grow(rows: readonly EncodedRow[], depth: number, parentRate: number, o:
   const noRows: EncodedRow[] = [];
   const chosen = best.id;
   for (const r of rows) (r.base.includes(chosen) || r.extra.includes(chosen) ? yesRows : noRows).push(r);
+  const small = yesRows.length <= noRows.length ? yesRows : noRows;
+  let smallHistogram: Histogram | null = null;
+  const ofSmall = () => {
+    smallHistogram ??= histogramOf(small, counts.length);
+    return smallHistogram;
+  };
+  const ofLarge = () => difference(own, ofSmall());
   return {
     kind: 'split',
     feature: o.names[best.id]!,
     n,
     positives: pos,
     p,
-    yes: grow(yesRows, depth + 1, p, o),
-    no: grow(noRows, depth + 1, p, o),
+    yes: grow(yesRows, depth + 1, p, o, small === yesRows ? ofSmall : ofLarge),
+    no: grow(noRows, depth + 1, p, o, small === noRows ? ofSmall : ofLarge),
   };
 }
 

@@ -112,24 +112,6 @@ const CONTEXT = /^(jt|bu):/;
 const MIN_CONTEXT_JOBS = 8;
 const RATE_CUTS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
-function contextCounts(
-  rows: JobRecord[],
-  skuId: number,
-  contextsOf: (r: JobRecord) => readonly string[],
-): Map<string, { adds: number; n: number }> {
-  const counts = new Map<string, { adds: number; n: number }>();
-  for (const r of rows) {
-    const added = r.office.has(skuId);
-    for (const f of contextsOf(r)) {
-      const c = counts.get(f) ?? { adds: 0, n: 0 };
-      c.n += 1;
-      if (added) c.adds += 1;
-      counts.set(f, c);
-    }
-  }
-  return counts;
-}
-
 /**
  * How often the office adds the SKU in the most specific context of the job with enough history,
  * as ordinal features ("ctx>=0.5"): many job types behave alike, and one split on their shared
@@ -245,6 +227,31 @@ export function billedSkus(model: HistoryModel): number[] {
   });
 }
 
+/** How many of the records have each key. */
+function countBy(
+  records: readonly JobRecord[],
+  keys: (r: JobRecord) => Iterable<string>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) for (const k of keys(r)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
+}
+
+/** The records per SKU, in order. */
+function recordsBy(
+  records: readonly JobRecord[],
+  skus: (r: JobRecord) => Iterable<number>,
+): Map<number, JobRecord[]> {
+  const by = new Map<number, JobRecord[]>();
+  for (const r of records)
+    for (const sku of skus(r)) {
+      const list = by.get(sku);
+      if (list) list.push(r);
+      else by.set(sku, [r]);
+    }
+  return by;
+}
+
 export function learnPolicies(
   model: HistoryModel,
   options: PolicyOptions = DEFAULT_POLICY_OPTIONS,
@@ -263,25 +270,42 @@ export function learnPolicies(
     settled.map((r) => [r.jobId, partFeatures([...r.technician.keys(), ...r.office.keys()], isPart)]),
   );
   const chains = new Map(settled.map((r) => [r.jobId, contextChain(r.features)]));
+  // What every SKU's counts share, counted once: the jobs per context and per chain context, and
+  // per SKU the jobs whose technician billed it and those the office added it to.
+  const contextJobs = countBy(settled, contextsOfRecord);
+  const chainJobs = countBy(settled, (r) => chains.get(r.jobId)!);
+  const technicianBilled = recordsBy(settled, (r) => r.technician.keys());
+  const officeAdded = recordsBy(settled, (r) => r.office.keys());
+  // Rows with the same contexts (or chain) get the same rate features for a SKU.
+  const contextKeys = new Map(settled.map((r) => [r.jobId, contextsOfRecord(r).join('|')]));
+  const chainKeys = new Map(settled.map((r) => [r.jobId, chains.get(r.jobId)!.join('|')]));
   for (const [skuId, adds] of addCounts) {
     if (adds < options.minAdds) continue;
     const open = settled.filter((r) => !r.technician.has(skuId));
     if (open.length < options.minOpportunities) continue;
-    const billed: BilledCounts = { all: { billed: 0, n: 0 }, byContext: new Map() };
-    const carried = (r: JobRecord) => (r.technician.has(skuId) ? 1 : 0);
-    for (const r of settled) {
-      billed.all.billed += carried(r);
-      billed.all.n += 1;
-      for (const f of chains.get(r.jobId)!) {
-        const c = billed.byContext.get(f) ?? { billed: 0, n: 0 };
-        c.billed += carried(r);
-        c.n += 1;
-        billed.byContext.set(f, c);
-      }
-    }
+    const carriers = technicianBilled.get(skuId) ?? [];
+    const carriedPerChain = countBy(carriers, (r) => chains.get(r.jobId)!);
+    const billed: BilledCounts = {
+      all: { billed: carriers.length, n: settled.length },
+      byContext: new Map(
+        [...chainJobs].map(([f, n]) => [f, { billed: carriedPerChain.get(f) ?? 0, n }] as const),
+      ),
+    };
     const own = `s:${skuId}`;
-    const counts = contextCounts(open, skuId, contextsOfRecord);
+    // Per context, the open jobs (all less those whose technician billed the SKU) and the adds.
+    const carriedPerContext = countBy(carriers, contextsOfRecord);
+    const addedPerContext = countBy(
+      (officeAdded.get(skuId) ?? []).filter((r) => !r.technician.has(skuId)),
+      contextsOfRecord,
+    );
+    const counts = new Map<string, { adds: number; n: number }>();
+    for (const [f, n] of contextJobs) {
+      const opportunities = n - (carriedPerContext.get(f) ?? 0);
+      if (opportunities > 0) counts.set(f, { adds: addedPerContext.get(f) ?? 0, n: opportunities });
+    }
     const ownPart = `has:${skuId}`;
+    const contextCuts = new Map<string, string[]>();
+    const billedCuts = new Map<string, string[]>();
     const rows: TreeRow[] = open.map((r) => {
       const label = r.office.has(skuId);
       // The SKU is never its own evidence; "has:part" stays only if another part is there.
@@ -292,12 +316,19 @@ export function learnPolicies(
       // The row counts in its own context's rate. Leaving it out would make the rate a little
       // lower exactly when the label is true, and a tree would learn that artefact; with eight
       // or more jobs per context the row's own weight is small.
-      const context = contextFeatures(r.features, counts, contextsOfRecord(r));
-      return {
-        features: featureSets.get(r.jobId)!,
-        extra: [...parts, ...context, ...billedRateFeatures(chains.get(r.jobId)!, billed)],
-        label,
-      };
+      const contextKey = contextKeys.get(r.jobId)!;
+      let context = contextCuts.get(contextKey);
+      if (!context) {
+        context = contextFeatures(r.features, counts, contextsOfRecord(r));
+        contextCuts.set(contextKey, context);
+      }
+      const chainKey = chainKeys.get(r.jobId)!;
+      let billedRate = billedCuts.get(chainKey);
+      if (!billedRate) {
+        billedRate = billedRateFeatures(chains.get(r.jobId)!, billed);
+        billedCuts.set(chainKey, billedRate);
+      }
+      return { features: featureSets.get(r.jobId)!, extra: [...parts, ...context, ...billedRate], label };
     });
     const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own }, index);
     policies.set(skuId, {

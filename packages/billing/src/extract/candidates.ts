@@ -235,8 +235,22 @@ export function noteLineEvidence(context: JobContext, knowledge: TenantKnowledge
       return jobs ? { rate, jobs } : null;
     },
     pairRate: (given: number, skuId: number) => knowledge.model.pairRate(given, skuId),
-    flatRateBeside: (given: number) =>
-      knowledge.model.alsoBilled(given, (skuId) => isFlatRateTask(knowledge.catalogById.get(skuId))),
+    flatRateBeside: (given: number) => {
+      // Kept per model version and catalogue: a common line (a trip charge) is on thousands of jobs.
+      const known = knowledge.model.memo(
+        'flat-rate-beside',
+        () => new Map<number, { rate: number; jobs: number }>(),
+        `catalog:${catalogId(knowledge.catalogById)}`,
+      );
+      let value = known.get(given);
+      if (!value) {
+        value = knowledge.model.alsoBilled(given, (skuId) =>
+          isFlatRateTask(knowledge.catalogById.get(skuId)),
+        );
+        known.set(given, value);
+      }
+      return value;
+    },
     skuShare: (skuId: number) => knowledge.model.skuShare(skuId),
     tasksIncludeParts: knowledge.model.memo(
       'tasks-include-parts',

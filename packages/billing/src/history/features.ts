@@ -92,16 +92,31 @@ export function startFeatures(starts: string[], timezone: string): string[] {
   ];
 }
 
+/** One formatter per time zone and style: building an Intl.DateTimeFormat costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function localParts(iso: string, timezone: string): { minutes: number; weekday: number } | null {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return null;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hour: 'numeric',
-    minute: 'numeric',
-    weekday: 'short',
-    hourCycle: 'h23',
-  }).formatToParts(date);
+  const parts = formatter(
+    `parts|${timezone}`,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: timezone,
+        hour: 'numeric',
+        minute: 'numeric',
+        weekday: 'short',
+        hourCycle: 'h23',
+      }),
+  ).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return { minutes: Number(get('hour')) * 60 + Number(get('minute')), weekday };
@@ -115,7 +130,10 @@ function firstStartLocal(
   if (!first) return null;
   const local = localParts(first, timezone);
   if (!local) return null;
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(new Date(first));
+  const date = formatter(
+    `date|${timezone}`,
+    () => new Intl.DateTimeFormat('en-CA', { timeZone: timezone }),
+  ).format(new Date(first));
   return { ...local, holiday: usFederalHolidays(Number(date.slice(0, 4))).has(date) };
 }
 

@@ -305,7 +305,12 @@ export class HistoryModel {
   officeAddRules(features: string[], minSupport: number): LearnedRule[] {
     const out: LearnedRule[] = [];
     const featureSet = new Set(features);
+    // Only SKUs the office added on jobs with one of these features can have a rule.
+    const addedWith = this.officeAddsByFeature();
+    const candidates = new Set<number>();
+    for (const f of featureSet) for (const skuId of addedWith.get(f) ?? []) candidates.add(skuId);
     for (const [skuId, adds] of this.officeAdds) {
+      if (minSupport >= 1 && !candidates.has(skuId)) continue;
       let best: LearnedRule | null = null;
       const baseOpportunities = Math.max(1, this.jobs - (this.technicianLines.get(skuId)?.jobs ?? 0));
       const baseRate = adds.jobs / baseOpportunities;
@@ -336,6 +341,21 @@ export class HistoryModel {
       if (best) out.push(best);
     }
     return out.sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /** Per feature, the SKUs the office added on jobs with it. */
+  private officeAddsByFeature(): Map<string, number[]> {
+    return this.memo('office-adds-by-feature', () => {
+      const index = new Map<string, number[]>();
+      for (const [skuId, adds] of this.officeAdds)
+        for (const [f, n] of adds.byFeature) {
+          if (!n) continue;
+          const list = index.get(f);
+          if (list) list.push(skuId);
+          else index.set(f, [skuId]);
+        }
+      return index;
+    });
   }
 
   /**

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { HistoryModel } from '../history/model.ts';
 import { settings } from '../test-fixtures.ts';
 import type { LaborTime } from '../types.ts';
 import {
   applyLaborConvention,
   describeLaborConvention,
   type LaborJob,
+  laborShareOf,
   laborTimeFrom,
   learnLaborConvention,
   MIN_LABOR_SUPPORT,
@@ -383,5 +385,44 @@ describe('laborTimeFrom', () => {
     expect(time.paid).toEqual([
       { technicianId: 1, hours: 1.5, start: Date.parse('2025-01-07T15:05:00Z'), type: 'Regular' },
     ]);
+  });
+});
+
+describe('laborShareOf', () => {
+  const HOURLY = 14;
+  const job = (jobId: number, at: string, features: string[]) => ({
+    jobId,
+    completedOn: at,
+    jobTypeId: 1,
+    features,
+    laborHours: 1,
+  });
+  const line = (jobId: number, skuId: number, at: string, features: string[]) => ({
+    jobId,
+    skuId,
+    quantity: 1,
+    createdOn: at,
+    officeAdded: false,
+    features,
+  });
+
+  it('counts, per feature, the past jobs billed hourly labor, and follows the model as it grows', () => {
+    const model = new HistoryModel();
+    const t = (h: number) => new Date(Date.UTC(2026, 0, 1, h)).toISOString();
+    model.advance(
+      Date.parse(t(10)),
+      [job(1, t(1), ['jt:1', 'ct:C']), job(2, t(2), ['jt:1']), job(3, t(3), ['jt:2', 'ct:C'])],
+      [
+        line(1, HOURLY, t(1), ['jt:1', 'ct:C']),
+        line(2, 300, t(2), ['jt:1']),
+        line(3, HOURLY, t(3), ['jt:2', 'ct:C']),
+      ],
+    );
+    const hourly = new Set([HOURLY]);
+    expect(laborShareOf(model, hourly, 'jt:1')).toEqual({ rate: 0.5, jobs: 2 });
+    expect(laborShareOf(model, hourly, 'ct:C')).toEqual({ rate: 1, jobs: 2 });
+    expect(laborShareOf(model, hourly, 'jt:9')).toEqual({ rate: 0, jobs: 0 });
+    model.advance(Date.parse(t(20)), [job(4, t(11), ['jt:1'])], [line(4, HOURLY, t(11), ['jt:1'])]);
+    expect(laborShareOf(model, hourly, 'jt:1')).toEqual({ rate: 2 / 3, jobs: 3 });
   });
 });

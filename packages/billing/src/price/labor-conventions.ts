@@ -978,21 +978,24 @@ export function laborShareOf(
   hourly: Set<number>,
   feature: string,
 ): { rate: number; jobs: number } {
-  const index = model.memo(`labor-share|${[...hourly].sort((a, b) => a - b).join(',')}`, () => ({
-    byFeature: new Map<string, { rate: number; jobs: number }>(),
-  }));
-  const hit = index.byFeature.get(feature);
-  if (hit) return hit;
-  let jobs = 0;
-  let tm = 0;
-  for (const r of model.records.values()) {
-    if (!Number.isFinite(r.completedAt) || !r.features.includes(feature)) continue;
-    jobs += 1;
-    if ([...r.technician.keys(), ...r.office.keys()].some((s) => hourly.has(s))) tm += 1;
-  }
-  const value = { rate: jobs ? tm / jobs : 0, jobs };
-  index.byFeature.set(feature, value);
-  return value;
+  // Every feature's counts in one pass over the past jobs, kept per model version.
+  const byFeature = model.memo(`labor-share|${[...hourly].sort((a, b) => a - b).join(',')}`, () => {
+    const counts = new Map<string, { jobs: number; tm: number }>();
+    for (const r of model.records.values()) {
+      if (!Number.isFinite(r.completedAt)) continue;
+      const tm = [...r.technician.keys(), ...r.office.keys()].some((s) => hourly.has(s)) ? 1 : 0;
+      for (const f of new Set(r.features)) {
+        const c = counts.get(f);
+        if (c) {
+          c.jobs += 1;
+          c.tm += tm;
+        } else counts.set(f, { jobs: 1, tm });
+      }
+    }
+    return counts;
+  });
+  const c = byFeature.get(feature);
+  return c ? { rate: c.tm / c.jobs, jobs: c.jobs } : { rate: 0, jobs: 0 };
 }
 
 // ---- words --------------------------------------------------------------------------------------

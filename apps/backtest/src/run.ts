@@ -20,7 +20,7 @@ import {
   RulePackSettings,
   type ThresholdRecommendation,
 } from '@invoicer/core';
-import { appendAudit, getTenantSettings, putTenantSettings, setCursor } from '@invoicer/db';
+import { appendAudit, getTenantSettings, putTenantSettings, setCursor, sql } from '@invoicer/db';
 import { type Cluster, startCluster } from '@invoicer/demo';
 import type { Logger } from '@invoicer/platform';
 import type { TenantFixture } from '@invoicer/servicetitan';
@@ -270,15 +270,22 @@ async function calibrate(
   };
 }
 
+/** Run statuses of a run still on its way through the pipeline. */
+const MOVING = ['queued', 'running', 'approved', 'posting'];
+
 async function settled(cluster: Cluster, expected: number): Promise<void> {
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
-    const [runs, moving] = await Promise.all([
-      cluster.db.pipelineRun.count({ where: { tenantId: TENANT } }),
-      cluster.db.pipelineRun.count({
-        where: { tenantId: TENANT, status: { in: ['queued', 'running', 'approved', 'posting'] } },
-      }),
-    ]);
+    // Polled every 25 ms while the workers run: one statement, and no count of every run while
+    // any is still moving (the status index answers that).
+    const [row] = await sql<{ moving: number; runs: number | null }>(
+      cluster.db,
+      `SELECT m.moving, CASE WHEN m.moving = 0 THEN (SELECT count(*)::int FROM pipeline_runs WHERE tenant_id = $1) END AS runs
+         FROM (SELECT count(*)::int AS moving FROM pipeline_runs WHERE tenant_id = $1 AND status = ANY($2::text[])) m`,
+      [TENANT, MOVING],
+    );
+    const moving = row!.moving;
+    const runs = row!.runs ?? 0;
     if (runs >= expected && moving === 0) return;
     if (Date.now() > deadline)
       throw new Error(`pipeline did not settle: ${runs}/${expected} runs, ${moving} still moving`);

@@ -146,6 +146,14 @@ describe('growTree: every node counts exactly the rows that reach it', () => {
     };
     check(tree, rows);
     expect(splits).toBeGreaterThanOrEqual(3);
+    // The same extras given as shared lists grow the same tree.
+    const shared = [['x'], []] as const;
+    const listed = rows.map((r) => ({
+      features: r.features,
+      extraLists: [(r.extra ?? []).length ? shared[0] : shared[1]],
+      label: r.label,
+    }));
+    expect(growTree(listed, { ...DEFAULT_TREE_OPTIONS, alpha: 0.2 })).toEqual(tree);
   });
 });
 

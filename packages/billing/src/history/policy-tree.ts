@@ -9,6 +9,11 @@ export interface TreeRow {
   features: ReadonlySet<string>;
   /** Features of this row only, on top of a `features` set shared with other trees. */
   extra?: readonly string[];
+  /**
+   * More of the row's own features, as lists shared between rows and trees (a job's parts, the
+   * rate features of a context): each list is numbered once, not once per row.
+   */
+  extraLists?: readonly (readonly string[])[];
   label: boolean;
 }
 
@@ -139,10 +144,25 @@ export class FeatureIndex {
       base = Int32Array.from([...row.features].map((f) => this.id(f)));
       this.encodedSets.set(row.features, base);
     }
-    const extra = row.extra?.length
+    const own = row.extra?.length
       ? Int32Array.from(row.extra.filter((f) => !row.features.has(f)).map((f) => this.id(f)))
       : NONE;
-    return { base, extra, label: row.label };
+    if (!row.extraLists?.length) return { base, extra: own, label: row.label };
+    const ids: number[] = [...own];
+    for (const list of row.extraLists)
+      for (const id of this.listIds(list)) if (!row.features.has(this.names[id]!)) ids.push(id);
+    return { base, extra: Int32Array.from(ids), label: row.label };
+  }
+
+  private readonly encodedLists = new WeakMap<readonly string[], Int32Array>();
+
+  private listIds(list: readonly string[]): Int32Array {
+    let ids = this.encodedLists.get(list);
+    if (!ids) {
+      ids = Int32Array.from(list.map((f) => this.id(f)));
+      this.encodedLists.set(list, ids);
+    }
+    return ids;
   }
 }
 

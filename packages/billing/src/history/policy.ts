@@ -328,7 +328,7 @@ export function learnPolicies(
         billedRate = billedRateFeatures(chains.get(r.jobId)!, billed);
         billedCuts.set(chainKey, billedRate);
       }
-      return { features: featureSets.get(r.jobId)!, extra: [...parts, ...context, ...billedRate], label };
+      return { features: featureSets.get(r.jobId)!, extraLists: [parts, context, billedRate], label };
     });
     const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own }, index);
     policies.set(skuId, {

@@ -38,6 +38,33 @@ export function freshnessChecker(db: Db, runtime: TenantRuntime, log: Logger, re
 }
 
 const ANALYZE_AFTER_JOBS = 200;
+/** A young tenant's history is analyzed again whenever it has doubled (from this many jobs on). */
+const ANALYZE_DOUBLING_FROM = 20;
+
+/**
+ * Jobs derived into a tenant's history tables since this process last analyzed them, and how
+ * many there were then. Syncs between periodic refreshes add a few dozen jobs each: counted one
+ * sync at a time, no single sync would ever reach the threshold, and the planner would keep
+ * estimates from when the tables were nearly empty (it then ran the description trigram test
+ * against every past description instead of through its index: 4x the time of the statement
+ * that is most of Postgres's work per invoice).
+ */
+const historyGrowth = new Map<string, { pending: number; analyzed: number }>();
+
+/** Whether the history tables should be analyzed after `derived` more jobs, and the count kept. */
+export function shouldAnalyzeHistory(tenantId: string, derived: number): boolean {
+  const growth = historyGrowth.get(tenantId) ?? { pending: 0, analyzed: 0 };
+  growth.pending += derived;
+  const due =
+    growth.pending >= ANALYZE_AFTER_JOBS ||
+    (growth.pending >= ANALYZE_DOUBLING_FROM && growth.pending >= growth.analyzed);
+  if (due) {
+    growth.analyzed += growth.pending;
+    growth.pending = 0;
+  }
+  historyGrowth.set(tenantId, growth);
+  return due;
+}
 
 export async function syncTenant(
   db: Db,
@@ -55,7 +82,7 @@ export async function syncTenant(
   const derived = await deriveHistory(db, tenantId, knowledge.vocabulary, settings, knowledge.byId);
   // A first sync (or a large catch-up) changes the history tables' size by orders of magnitude;
   // without fresh statistics the planner picks scans that take seconds per retrieval query.
-  if (derived >= ANALYZE_AFTER_JOBS)
+  if (shouldAnalyzeHistory(tenantId, derived))
     await db.$executeRawUnsafe('ANALYZE history_jobs, history_lines, history_descriptions, catalog_items');
   log.info(
     {

@@ -120,7 +120,8 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     }
     // The technician may have billed it under another SKU ("GFCI outlet install" covers the
     // receptacle; a 60A breaker line covers "50A breaker"): such a line confirms, never adds.
-    const chosenScore = scored.find((c) => c.sku.id === skuId)?.score ?? 0;
+    const chosenCandidate = scored.find((c) => c.sku.id === skuId);
+    const chosenScore = chosenCandidate?.score ?? 0;
     // Unless the shop bills the two together: "Replace lavatory faucet" (the work) does not
     // cover the faucet (the part) where past invoices usually carry both.
     const billedTogether = (cover: number) => {
@@ -155,11 +156,10 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     // "Ran five feet of 1/2 in. PEX" beside the technician's 5 ft of 3/4" PEX is that run, in
     // another size: the same measured amount of an item named as fully is the technician's line,
     // however its size lowers its score.
-    const chosenCoverage = scored.find((c) => c.sku.id === skuId)?.components.coverage ?? 1;
     const sameMeasure = (c: ScoredCandidate) =>
       measuredIn !== null &&
       c.components.coverage > 0 &&
-      c.components.coverage >= chosenCoverage - 1e-9 &&
+      c.components.coverage >= (chosenCandidate?.components.coverage ?? 1) - 1e-9 &&
       input.existing.some((i) => i.skuId === c.sku.id && Number(i.quantity) === mention.quantity);
     const onInvoice = input.existing
       .map((i) => (i.skuId === null ? undefined : input.catalog.get(i.skuId)))

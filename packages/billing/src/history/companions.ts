@@ -4,7 +4,7 @@
 // office has had to do so only a few times (a split needs rows on both sides); the task's own
 // record on the final invoices says it plainly, and the office's few additions confirm it.
 import type { HistoryModel, JobRecord } from './model.ts';
-import { billedSkus, settledCount, settledRecords } from './policy.ts';
+import { settledPartsKey, settledRecords } from './policy.ts';
 
 export interface CompanionPart {
   task: number;
@@ -100,10 +100,9 @@ export function shopCompanions(
   model: HistoryModel,
   isPart: (skuId: number) => boolean,
 ): Map<number, CompanionPart[]> {
-  const parts = billedSkus(model).filter(isPart).join(',');
   return model.memo(
     'companions',
     () => learnCompanions(settledRecords(model), isPart),
-    `settled:${settledCount(model)}|parts:${parts}`,
+    settledPartsKey(model, isPart),
   );
 }

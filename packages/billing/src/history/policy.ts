@@ -211,12 +211,12 @@ export function settledRecords(model: HistoryModel): JobRecord[] {
  * lags) a later date can only add settled jobs, so the count says which ones. A count, not the
  * records: a copy of the model shares its memo and must not keep the original's records alive.
  */
-export function settledCount(model: HistoryModel): number {
+function settledCount(model: HistoryModel): number {
   return model.memo('settled-count', () => settledRecords(model).length, String(model.asOf));
 }
 
 /** Every SKU billed on the model's past jobs, either way (what `isPart` is asked about). */
-export function billedSkus(model: HistoryModel): number[] {
+function billedSkus(model: HistoryModel): number[] {
   return model.memo('billed-skus', () => {
     const skus = new Set<number>();
     for (const r of model.records.values()) {
@@ -348,6 +348,14 @@ export function learnPolicies(
 }
 
 /**
+ * What a learner over the settled jobs reads besides the model's events: which jobs have settled
+ * by the model's date, and which of their SKUs the catalogue calls parts.
+ */
+export function settledPartsKey(model: HistoryModel, isPart: (skuId: number) => boolean): string {
+  return `settled:${settledCount(model)}|parts:${billedSkus(model).filter(isPart).join(',')}`;
+}
+
+/**
  * The shop's learned policies, kept with the model while what they learn from is the same: the
  * settled jobs, and which of their SKUs are parts (the catalogue's kinds, through `isPart`). A
  * later date that settles no more jobs (a day with no new history) reuses them; one that settles
@@ -357,12 +365,10 @@ export function shopPolicies(
   model: HistoryModel,
   isPart: (skuId: number) => boolean = () => false,
 ): Map<number, SkuPolicy> {
-  const settled = settledCount(model);
-  const parts = billedSkus(model).filter(isPart).join(',');
   return model.memo(
     'policies',
     () => learnPolicies(model, DEFAULT_POLICY_OPTIONS, isPart),
-    `settled:${settled}|parts:${parts}`,
+    settledPartsKey(model, isPart),
   );
 }
 

@@ -235,9 +235,12 @@ describe('properties', () => {
           }
           if (m.dso !== null) {
             expect(m.averageDaysDelinquent!).toBeGreaterThanOrEqual(0);
-            expect(Math.abs(m.dso - m.bestPossibleDso! - m.averageDaysDelinquent!)).toBeLessThanOrEqual(
-              0.1 + 1e-9,
-            );
+            // Each is rounded to a tenth on its own, so they may differ by one tenth. Compared in
+            // whole tenths: a DSO in the millions (tiny credit sales) leaves float error above 1e-9.
+            const tenths = (x: number) => Math.round(x * 10);
+            expect(
+              Math.abs(tenths(m.dso) - tenths(m.bestPossibleDso!) - tenths(m.averageDaysDelinquent!)),
+            ).toBeLessThanOrEqual(1);
           } else expect(m.creditSalesCents).toBe(0);
         },
       ),

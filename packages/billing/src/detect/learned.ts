@@ -69,6 +69,7 @@ export function describeFeature(
 
 function describeOrdinal(feature: string): string | null {
   if (feature === 'items:none') return 'the technician entered nothing';
+  if (feature === 'work') return 'the technician billed work (a line the office does not add itself)';
   const ctx = /^ctx>=([\d.]+)$/.exec(feature);
   if (ctx) return `jobs of this kind get it at least ${Math.round(Number(ctx[1]) * 100)}% of the time`;
   const billed = /^bill>=([\d.]+)$/.exec(feature);

@@ -11,6 +11,7 @@ import {
   predictPolicies,
   settleMs,
   shopPolicies,
+  workFeatures,
 } from './policy.ts';
 
 const DAY = 24 * 3600_000;
@@ -338,5 +339,57 @@ describe('how often technicians bill it on jobs like this one', () => {
     expect(p(3).p).toBeGreaterThanOrEqual(0.5);
     expect(p(3).path.some((c) => c.feature.startsWith('bill>=') && c.present)).toBe(true);
     expect(p(10).p).toBeLessThan(0.2);
+  });
+});
+
+describe('work done', () => {
+  const DIAG = 950;
+  const REPAIRS = 700; // each job's repair is its own SKU: none is billed often enough to split on
+
+  /** A job type that is mostly diagnosis: a diagnostic fee when no repair was done, supplies when one was. */
+  function diagnosisShop(): HistoryModel {
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 96; i++) {
+      const completed = new Date(start + i * 3600_000 * 6);
+      const later = new Date(completed.getTime() + DAY).toISOString();
+      const technician = i % 4 === 0 ? [REPAIRS + (i % 48)] : i % 4 === 1 ? [TRIP] : [];
+      const office = i % 4 === 0 ? [SUPPLIES] : i % 4 === 1 ? [DIAG] : [DIAG, TRIP];
+      const features = ['jt:1', ...technician.map((id) => `s:${id}`)];
+      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+      for (const skuId of technician)
+        lines.push({
+          jobId: i,
+          skuId,
+          quantity: 1,
+          createdOn: completed.toISOString(),
+          officeAdded: false,
+          features,
+        });
+      for (const skuId of office)
+        lines.push({ jobId: i, skuId, quantity: 1, createdOn: later, officeAdded: true, features });
+    }
+    model.advance(start + 96 * 3600_000 * 6 + 10 * DAY, jobs, lines);
+    return model;
+  }
+
+  it('is a line the office does not add itself', () => {
+    expect(workFeatures([REPAIRS], new Set([TRIP, DIAG]))).toEqual(['work']);
+    expect(workFeatures([TRIP, DIAG], new Set([TRIP, DIAG]))).toEqual([]);
+    expect(workFeatures([], new Set([TRIP]))).toEqual([]);
+  });
+
+  it('learns a diagnostic fee only without work and supplies only with it, on a repair never seen', () => {
+    const policies = learnPolicies(diagnosisShop());
+    const p = (features: string[], skuId: number) =>
+      predictPolicies(policies, features).find((x) => x.skuId === skuId)!.p;
+    const repaired = ['jt:1', `s:${REPAIRS + 99}`];
+    const tripOnly = ['jt:1', `s:${TRIP}`];
+    expect(p(repaired, DIAG)).toBeLessThan(0.2);
+    expect(p(repaired, SUPPLIES)).toBeGreaterThanOrEqual(0.8);
+    expect(p(tripOnly, DIAG)).toBeGreaterThanOrEqual(0.8);
+    expect(p(tripOnly, SUPPLIES)).toBeLessThan(0.2);
   });
 });

@@ -30,6 +30,8 @@ export interface SkuPolicy {
   /** Of those, how many the office added it to. */
   adds: number;
   quantity: QuantityRule;
+  /** SKUs the office itself adds (shared by the shop's policies; see workFeatures). */
+  officeSkus: ReadonlySet<number>;
 }
 
 export interface PolicyPrediction {
@@ -130,6 +132,27 @@ export function contextFeatures(
     return RATE_CUTS.filter((cut) => rate >= cut).map((cut) => `ctx>=${cut}`);
   }
   return [];
+}
+
+const WORK = ['work'];
+const NO_WORK: string[] = [];
+
+/**
+ * Whether the technician billed work: a SKU the office does not add itself (fewer than minAdds
+ * times). What the office adds (trip and diagnostic fees, supplies kits, discounts) is policy;
+ * the rest is the job's work. "A diagnostic fee only when no repair was done" is then one split,
+ * where each repair SKU alone is billed too seldom to split on and "has no supplies kit" (a part
+ * the office itself often adds) was the proxy. Learned from the shop's own office additions, so
+ * no list of fee names is needed.
+ */
+export function workFeatures(technicianSkuIds: Iterable<number>, officeSkus: ReadonlySet<number>): string[] {
+  for (const id of technicianSkuIds) if (!officeSkus.has(id)) return WORK;
+  return NO_WORK;
+}
+
+/** The technician's SKUs, read back from the job's features ("s:123"). */
+function technicianSkusOf(features: readonly string[]): number[] {
+  return features.filter((f) => f.startsWith('s:')).map((f) => Number(f.slice(2)));
 }
 
 /** Jobs whose technician billed the SKU, per context and overall. */
@@ -278,6 +301,10 @@ export function learnPolicies(
   const officeAdded = recordsBy(settled, (r) => r.office.keys());
   // Rows with the same contexts (or chain) get the same rate features for a SKU.
   const contextKeys = new Map(settled.map((r) => [r.jobId, contextsOfRecord(r).join('|')]));
+  const officeSkus: ReadonlySet<number> = new Set(
+    [...addCounts].filter(([, n]) => n >= options.minAdds).map(([id]) => id),
+  );
+  const work = new Map(settled.map((r) => [r.jobId, workFeatures(r.technician.keys(), officeSkus)]));
   const chainKeys = new Map(settled.map((r) => [r.jobId, chains.get(r.jobId)!.join('|')]));
   for (const [skuId, adds] of addCounts) {
     if (adds < options.minAdds) continue;
@@ -328,7 +355,11 @@ export function learnPolicies(
         billedRate = billedRateFeatures(chains.get(r.jobId)!, billed);
         billedCuts.set(chainKey, billedRate);
       }
-      return { features: featureSets.get(r.jobId)!, extraLists: [parts, context, billedRate], label };
+      return {
+        features: featureSets.get(r.jobId)!,
+        extraLists: [parts, context, billedRate, work.get(r.jobId)!],
+        label,
+      };
     });
     const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own }, index);
     policies.set(skuId, {
@@ -338,6 +369,7 @@ export function learnPolicies(
       billed,
       opportunities: open.length,
       adds: rows.filter((r) => r.label).length,
+      officeSkus,
       quantity: learnQuantity(
         open.filter((r) => r.office.has(skuId)),
         skuId,
@@ -380,11 +412,13 @@ export function predictPolicies(
   // The job's contexts are sorted once; each policy adds only its own rate cuts to the features.
   const contexts = contextsOf(features);
   const chain = contextChain(features);
+  const technicianSkus = technicianSkusOf(features);
   const out: PolicyPrediction[] = [];
   for (const policy of policies.values()) {
     const cuts = [
       ...contextFeatures(features, policy.contexts, contexts),
       ...billedRateFeatures(chain, policy.billed),
+      ...workFeatures(technicianSkus, policy.officeSkus),
     ];
     const present = cuts.length ? { has: (f: string) => set.has(f) || cuts.includes(f) } : set;
     const prediction = predictTree(policy.tree, present);

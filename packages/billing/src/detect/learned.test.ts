@@ -81,6 +81,12 @@ describe('learnedSuggestions', () => {
     expect(describeFeature('bill>=0.25', CATALOG_BY_ID, names)).toBe(
       'technicians bill it themselves on at least 25% of jobs of this kind',
     );
+    expect(describeFeature('tb>=0.75', CATALOG_BY_ID, names)).toBe(
+      'technicians bill it themselves on at least 75% of jobs in this situation',
+    );
+    expect(describeFeature('work', CATALOG_BY_ID, names)).toBe(
+      'the technician billed work (a line the office does not add itself)',
+    );
     expect(describeFeature(`s:${ID.cap}`, CATALOG_BY_ID, names)).toBe('technician billed CAP-455');
     expect(describeFeature('we', CATALOG_BY_ID, names)).toBe('a weekend appointment');
     expect(describeFeature('k:Equipment', CATALOG_BY_ID, names)).toBe('Equipment on the invoice');

@@ -72,6 +72,9 @@ function describeOrdinal(feature: string): string | null {
   if (feature === 'work') return 'the technician billed work (a line the office does not add itself)';
   const ctx = /^ctx>=([\d.]+)$/.exec(feature);
   if (ctx) return `jobs of this kind get it at least ${Math.round(Number(ctx[1]) * 100)}% of the time`;
+  const situation = /^tb>=([\d.]+)$/.exec(feature);
+  if (situation)
+    return `technicians bill it themselves on at least ${Math.round(Number(situation[1]) * 100)}% of jobs in this situation`;
   const billed = /^bill>=([\d.]+)$/.exec(feature);
   if (billed)
     return `technicians bill it themselves on at least ${Math.round(Number(billed[1]) * 100)}% of jobs of this kind`;

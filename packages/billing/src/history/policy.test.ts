@@ -393,3 +393,64 @@ describe('work done', () => {
     expect(p(tripOnly, SUPPLIES)).toBeLessThan(0.2);
   });
 });
+
+describe('when technicians bill it themselves', () => {
+  const PREMIUM = 960;
+
+  /**
+   * Technicians bill an evening premium on weekday-evening residential calls; the office adds it
+   * on the few they forget; evening weekend calls (another fee) and commercial calls (billed by
+   * the hour) never carry it.
+   */
+  function eveningShop(): HistoryModel {
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 600; i++) {
+      const evening = i % 5 === 0;
+      const residential = i % 2 === 0;
+      const weekday = i % 20 < 10;
+      const features = [
+        'jt:1',
+        residential ? 'ct:Residential' : 'ct:Commercial',
+        weekday ? 'day:weekday' : 'day:weekend',
+        ...(evening ? ['h>=17'] : ['h<17']),
+        `tech:${i % 9}`,
+        `zone:${i % 3}`,
+        `w:a${i % 13}`,
+        `w:b${i % 17}`,
+        `w:c${i % 11}`,
+      ];
+      const completed = new Date(start + i * 3600_000 * 6);
+      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+      if (!evening || !residential || !weekday) continue;
+      const office = i % 100 === 0;
+      if (i % 200 === 20) continue; // forgotten by both
+      lines.push({
+        jobId: i,
+        skuId: PREMIUM,
+        quantity: 1,
+        createdOn: office ? new Date(completed.getTime() + DAY).toISOString() : completed.toISOString(),
+        officeAdded: office,
+        features,
+      });
+    }
+    model.advance(start + 600 * 3600_000 * 6 + 10 * DAY, jobs, lines);
+    return model;
+  }
+
+  it('learns the situation from the technicians and adds it where one forgot, not on commercial calls', () => {
+    const policies = learnPolicies(eveningShop());
+    const premium = policies.get(PREMIUM)!;
+    expect(premium.technicianTree?.kind).toBe('split');
+    const p = (features: string[]) => predictPolicies(policies, features).find((x) => x.skuId === PREMIUM)!;
+    const job = (...f: string[]) => ['jt:1', 'tech:2', 'zone:1', 'w:a3', ...f];
+    const residential = p(job('ct:Residential', 'day:weekday', 'h>=17'));
+    expect(residential.p).toBeGreaterThanOrEqual(0.5);
+    expect(residential.path.some((c) => c.feature.startsWith('tb>=') && c.present)).toBe(true);
+    expect(p(job('ct:Commercial', 'day:weekday', 'h>=17')).p).toBeLessThan(0.2);
+    expect(p(job('ct:Residential', 'day:weekend', 'h>=17')).p).toBeLessThan(0.2);
+    expect(p(job('ct:Residential', 'day:weekday', 'h<17')).p).toBeLessThan(0.2);
+  });
+});

@@ -32,6 +32,8 @@ export interface SkuPolicy {
   quantity: QuantityRule;
   /** SKUs the office itself adds (shared by the shop's policies; see workFeatures). */
   officeSkus: ReadonlySet<number>;
+  /** When technicians bill the SKU themselves, by the job's situation (see situationTree). */
+  technicianTree: TreeNode | null;
 }
 
 export interface PolicyPrediction {
@@ -148,6 +150,59 @@ const NO_WORK: string[] = [];
 export function workFeatures(technicianSkuIds: Iterable<number>, officeSkus: ReadonlySet<number>): string[] {
   for (const id of technicianSkuIds) if (!officeSkus.has(id)) return WORK;
   return NO_WORK;
+}
+
+/**
+ * Features of the job's situation, not of the technician's own lines: the job type and its
+ * contexts, customer, time, visits, zone, notes. Lines (their SKUs, kinds, categories, totals,
+ * parts) are left out of the technician tree, whose label is one of those lines.
+ */
+const LINE_FEATURE = /^(s:|k:|t:|svc[<>]|sub[<>]|has:|items:|work$)/;
+
+/**
+ * When technicians bill the SKU themselves, learned like the office's additions but over every
+ * settled job and from the job's situation alone. Technicians show a policy far more often than
+ * the office completes it ("an evening premium on weekday residential calls from 17:00"), so
+ * this tree finds conditions the office's few additions cannot; its leaf rate is a feature of
+ * the office tree ("tb>=0.5"). Only technicians' lines are its labels, so a row's rate never
+ * echoes whether the office added the SKU to it.
+ */
+function situationTree(
+  settled: readonly JobRecord[],
+  skuId: number,
+  situations: Map<number, ReadonlySet<string>>,
+  index: FeatureIndex,
+): TreeNode {
+  const rows: TreeRow[] = settled.map((r) => ({
+    features: situations.get(r.jobId)!,
+    label: r.technician.has(skuId),
+  }));
+  return growTree(rows, DEFAULT_TREE_OPTIONS, index);
+}
+
+const situationCuts = new WeakMap<object, string[]>();
+/**
+ * Only situations where technicians bill it on at least half the jobs show a policy: a lower
+ * leaf rate mixes situations (Saturday evenings with Sunday nights), and the office tree would
+ * split on it in place of the office's own, sharper record.
+ */
+const SITUATION_CUTS = [0.5, 0.75, 0.9];
+
+/** The technician tree's rate for a job, as ordinal features ("tb>=0.5"). */
+export function situationFeatures(
+  tree: TreeNode | null,
+  features: { has(feature: string): boolean },
+): string[] {
+  if (!tree) return [];
+  let node = tree;
+  while (node.kind === 'split') node = features.has(node.feature) ? node.yes : node.no;
+  let cuts = situationCuts.get(node);
+  if (!cuts) {
+    const rate = node.p;
+    cuts = SITUATION_CUTS.filter((cut) => rate >= cut).map((cut) => `tb>=${cut}`);
+    situationCuts.set(node, cuts);
+  }
+  return cuts;
 }
 
 /** The technician's SKUs, read back from the job's features ("s:123"). */
@@ -305,6 +360,10 @@ export function learnPolicies(
     [...addCounts].filter(([, n]) => n >= options.minAdds).map(([id]) => id),
   );
   const work = new Map(settled.map((r) => [r.jobId, workFeatures(r.technician.keys(), officeSkus)]));
+  // Each job's situation (its features less its lines), one set shared by the technician trees.
+  const situations = new Map<number, ReadonlySet<string>>(
+    settled.map((r) => [r.jobId, new Set(r.features.filter((f) => !LINE_FEATURE.test(f)))]),
+  );
   const chainKeys = new Map(settled.map((r) => [r.jobId, chains.get(r.jobId)!.join('|')]));
   for (const [skuId, adds] of addCounts) {
     if (adds < options.minAdds) continue;
@@ -319,6 +378,8 @@ export function learnPolicies(
       ),
     };
     const own = `s:${skuId}`;
+    const technicianTree =
+      carriers.length >= options.minAdds ? situationTree(settled, skuId, situations, index) : null;
     // Per context, the open jobs (all less those whose technician billed the SKU) and the adds.
     const carriedPerContext = countBy(carriers, contextsOfRecord);
     const addedPerContext = countBy(
@@ -357,7 +418,13 @@ export function learnPolicies(
       }
       return {
         features: featureSets.get(r.jobId)!,
-        extraLists: [parts, context, billedRate, work.get(r.jobId)!],
+        extraLists: [
+          parts,
+          context,
+          billedRate,
+          work.get(r.jobId)!,
+          situationFeatures(technicianTree, featureSets.get(r.jobId)!),
+        ],
         label,
       };
     });
@@ -370,6 +437,7 @@ export function learnPolicies(
       opportunities: open.length,
       adds: rows.filter((r) => r.label).length,
       officeSkus,
+      technicianTree,
       quantity: learnQuantity(
         open.filter((r) => r.office.has(skuId)),
         skuId,
@@ -419,6 +487,7 @@ export function predictPolicies(
       ...contextFeatures(features, policy.contexts, contexts),
       ...billedRateFeatures(chain, policy.billed),
       ...workFeatures(technicianSkus, policy.officeSkus),
+      ...situationFeatures(policy.technicianTree, set),
     ];
     const present = cuts.length ? { has: (f: string) => set.has(f) || cuts.includes(f) } : set;
     const prediction = predictTree(policy.tree, present);

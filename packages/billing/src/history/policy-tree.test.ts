@@ -37,6 +37,17 @@ describe('criticalG', () => {
 });
 
 describe('growTree', () => {
+  it('gives a tie to the feature of lower rank, then to the name that sorts first', () => {
+    // "has:kit" and "work" split these rows identically.
+    const rows = [...repeat(20, ['has:kit', 'work'], false), ...repeat(20, [], true)];
+    const first = (options = DEFAULT_TREE_OPTIONS) => {
+      const tree = growTree(rows, options);
+      return tree.kind === 'split' ? tree.feature : null;
+    };
+    expect(first()).toBe('has:kit');
+    expect(first({ ...DEFAULT_TREE_OPTIONS, tieRank: (f) => (f.startsWith('has:') ? 1 : 0) })).toBe('work');
+  });
+
   it('learns a condition: billed when a material was used, not otherwise', () => {
     const rows = [
       ...repeat(40, ['jt:1', 'k:Material'], true),

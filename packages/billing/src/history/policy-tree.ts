@@ -30,6 +30,8 @@ export interface TreeOptions {
   prior: number;
   /** Features a split may not use (the label's own SKU, for instance). */
   exclude?: (feature: string) => boolean;
+  /** Splits equally good go to the feature of lower rank (default 0), then to the name that sorts first. */
+  tieRank?: (feature: string) => number;
 }
 
 export const DEFAULT_TREE_OPTIONS: TreeOptions = { maxDepth: 5, minLeaf: 4, alpha: 0.05, prior: 2 };
@@ -178,10 +180,13 @@ export function growTree(
   const excluded = new Uint8Array(names.length);
   const exclude = options.exclude;
   if (exclude) for (let id = 0; id < names.length; id++) excluded[id] = exclude(names[id]!) ? 1 : 0;
+  const ranks = new Int32Array(names.length);
+  const tieRank = options.tieRank;
+  if (tieRank) for (let id = 0; id < names.length; id++) ranks[id] = tieRank(names[id]!);
   const pos = rows.filter((r) => r.label).length;
   // The root's own rate, lightly smoothed, is the prior of everything below it.
   const rootRate = (pos + 0.5) / (rows.length + 1);
-  return grow(encoded, 0, rootRate, { ...options, names, excluded });
+  return grow(encoded, 0, rootRate, { ...options, names, excluded, ranks });
 }
 
 interface EncodedRow {
@@ -191,7 +196,7 @@ interface EncodedRow {
   label: boolean;
 }
 
-type GrowOptions = TreeOptions & { names: string[]; excluded: Uint8Array };
+type GrowOptions = TreeOptions & { names: string[]; excluded: Uint8Array; ranks: Int32Array };
 
 /** Per feature id: the node's rows with it, and its positive rows with it. */
 interface Histogram {
@@ -251,8 +256,8 @@ function grow(
     byCount[c]! += 1;
     candidates += 1;
     const g = gStatistic(c, positives[id]!, n, pos);
-    // Ties go to the feature that sorts first, so the tree is the same run to run.
-    if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && o.names[id]! < o.names[best.id]!))
+    // Ties go to the lower rank, then to the feature that sorts first: the same tree run to run.
+    if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && tieBefore(id, best.id, o)))
       best = { id, g };
   }
   if (!best || !significant(best.g, byCount, candidates, n, pos, o.alpha)) return leaf;
@@ -276,6 +281,12 @@ function grow(
     yes: grow(yesRows, depth + 1, p, o, small === yesRows ? ofSmall : ofLarge),
     no: grow(noRows, depth + 1, p, o, small === noRows ? ofSmall : ofLarge),
   };
+}
+
+function tieBefore(a: number, b: number, o: GrowOptions): boolean {
+  const ra = o.ranks[a]!;
+  const rb = o.ranks[b]!;
+  return ra !== rb ? ra < rb : o.names[a]! < o.names[b]!;
 }
 
 /**

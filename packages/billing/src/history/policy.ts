@@ -205,6 +205,16 @@ export function situationFeatures(
   return cuts;
 }
 
+/**
+ * A part on the final invoice is known at completion only as far as the draft has it: the
+ * office adds some. Where a part and a feature known at completion split the history equally
+ * well ("no supplies kit" and "no service billed" on a diagnosis-only call), the known one is
+ * surer on the new job, whose kit may still be the office's to add.
+ */
+function partRank(feature: string): number {
+  return feature.startsWith('has:') ? 1 : 0;
+}
+
 /** The technician's SKUs, read back from the job's features ("s:123"). */
 function technicianSkusOf(features: readonly string[]): number[] {
   return features.filter((f) => f.startsWith('s:')).map((f) => Number(f.slice(2)));
@@ -428,7 +438,11 @@ export function learnPolicies(
         label,
       };
     });
-    const tree = growTree(rows, { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own }, index);
+    const tree = growTree(
+      rows,
+      { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own, tieRank: partRank },
+      index,
+    );
     policies.set(skuId, {
       skuId,
       tree,

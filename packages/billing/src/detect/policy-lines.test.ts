@@ -9,8 +9,9 @@ const SUPPLIES = 900;
 const DISCOUNT = 950;
 
 /**
- * A shop whose office adds a supplies kit (a part) and a discount to every repair, and nothing
- * to a visit that repaired nothing: on the final invoices, the discount goes with a part.
+ * A shop whose office adds a supplies kit (a part) and a discount to every repair and to every
+ * visit whose notes name the kit, and nothing to the rest: on the final invoices, the discount
+ * goes with the kit, which says so better than any feature known at completion.
  */
 function shop(): HistoryModel {
   const model = new HistoryModel();
@@ -19,11 +20,16 @@ function shop(): HistoryModel {
   const lines: Parameters<HistoryModel['advance']>[2] = [];
   for (let i = 0; i < 80; i++) {
     const repaired = i % 2 === 0;
-    const features = ['jt:1', ...(repaired ? ['k:Service', `s:${REPAIR}`] : ['items:none'])];
+    const kitNamed = i % 4 === 1;
+    const features = [
+      'jt:1',
+      ...(repaired ? ['k:Service', `s:${REPAIR}`] : ['items:none']),
+      ...(kitNamed ? ['w:kit'] : []),
+    ];
     const completed = new Date(start + i * 6 * 3600_000);
     const later = new Date(completed.getTime() + DAY).toISOString();
     jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
-    if (!repaired) continue;
+    if (!repaired && !kitNamed) continue;
     const line = (skuId: number, officeAdded: boolean) => ({
       jobId: i,
       skuId,
@@ -32,7 +38,8 @@ function shop(): HistoryModel {
       officeAdded,
       features,
     });
-    lines.push(line(REPAIR, false), line(SUPPLIES, true), line(DISCOUNT, true));
+    if (repaired) lines.push(line(REPAIR, false));
+    lines.push(line(SUPPLIES, true), line(DISCOUNT, true));
   }
   model.advance(start + 80 * 6 * 3600_000 + 10 * DAY, jobs, lines);
   return model;

@@ -155,7 +155,9 @@ export function workFeatures(technicianSkuIds: Iterable<number>, officeSkus: Rea
 /**
  * Features of the job's situation, not of the technician's own lines: the job type and its
  * contexts, customer, time, visits, zone, notes. Lines (their SKUs, kinds, categories, totals,
- * parts) are left out of the technician tree, whose label is one of those lines.
+ * parts) are left out of the technician tree, whose label is one of those lines; only whether
+ * work was done stays ("work": a line outside the office's own SKUs, so never the label, which
+ * is one of them), since "a kit on every repair" is a situation technicians show plainly.
  */
 const LINE_FEATURE = /^(s:|k:|t:|svc[<>]|sub[<>]|has:|items:|work$)/;
 
@@ -372,7 +374,10 @@ export function learnPolicies(
   const work = new Map(settled.map((r) => [r.jobId, workFeatures(r.technician.keys(), officeSkus)]));
   // Each job's situation (its features less its lines), one set shared by the technician trees.
   const situations = new Map<number, ReadonlySet<string>>(
-    settled.map((r) => [r.jobId, new Set(r.features.filter((f) => !LINE_FEATURE.test(f)))]),
+    settled.map((r) => [
+      r.jobId,
+      new Set([...r.features.filter((f) => !LINE_FEATURE.test(f)), ...work.get(r.jobId)!]),
+    ]),
   );
   const chainKeys = new Map(settled.map((r) => [r.jobId, chains.get(r.jobId)!.join('|')]));
   for (const [skuId, adds] of addCounts) {
@@ -433,7 +438,7 @@ export function learnPolicies(
           context,
           billedRate,
           work.get(r.jobId)!,
-          situationFeatures(technicianTree, featureSets.get(r.jobId)!),
+          situationFeatures(technicianTree, situations.get(r.jobId)!),
         ],
         label,
       };
@@ -497,11 +502,13 @@ export function predictPolicies(
   const technicianSkus = technicianSkusOf(features);
   const out: PolicyPrediction[] = [];
   for (const policy of policies.values()) {
+    const work = workFeatures(technicianSkus, policy.officeSkus);
+    const situation = work.length ? { has: (f: string) => set.has(f) || f === 'work' } : set;
     const cuts = [
       ...contextFeatures(features, policy.contexts, contexts),
       ...billedRateFeatures(chain, policy.billed),
-      ...workFeatures(technicianSkus, policy.officeSkus),
-      ...situationFeatures(policy.technicianTree, set),
+      ...work,
+      ...situationFeatures(policy.technicianTree, situation),
     ];
     const present = cuts.length ? { has: (f: string) => set.has(f) || cuts.includes(f) } : set;
     const prediction = predictTree(policy.tree, present);

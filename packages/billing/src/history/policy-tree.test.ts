@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   criticalG,
   DEFAULT_TREE_OPTIONS,
+  FeatureIndex,
+  featureCounts,
   growTree,
   gStatistic,
   maxG,
@@ -37,6 +39,25 @@ describe('criticalG', () => {
 });
 
 describe('growTree', () => {
+  it('grows the same tree from counts taken once for rows shared by many trees', () => {
+    const index = new FeatureIndex();
+    const features = Array.from({ length: 60 }, (_, i) => new Set([`a${i % 3}`, `b${i % 5}`, `c${i % 7}`]));
+    const counts = featureCounts(
+      features.map((f) => row([...f], false)),
+      index,
+    );
+    for (const labelled of [(i: number) => i % 3 === 0, (i: number) => i % 5 < 2 && i % 3 !== 1]) {
+      const rows = features.map((f, i) => ({ features: f, label: labelled(i) }));
+      expect(growTree(rows, DEFAULT_TREE_OPTIONS, index, counts)).toEqual(
+        growTree(rows, DEFAULT_TREE_OPTIONS),
+      );
+    }
+    // Features numbered after the counts were taken count on none of the shared rows.
+    index.id('later');
+    const rows = features.map((f, i) => ({ features: f, label: i % 3 === 0 }));
+    expect(growTree(rows, DEFAULT_TREE_OPTIONS, index, counts)).toEqual(growTree(rows, DEFAULT_TREE_OPTIONS));
+  });
+
   it('gives a tie to the feature of lower rank, then to the name that sorts first', () => {
     // "has:kit" and "work" split these rows identically.
     const rows = [...repeat(20, ['has:kit', 'work'], false), ...repeat(20, [], true)];

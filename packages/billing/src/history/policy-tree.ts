@@ -11,7 +11,9 @@ export interface TreeRow {
   extra?: readonly string[];
   /**
    * More of the row's own features, as lists shared between rows and trees (a job's parts, the
-   * rate features of a context): each list is numbered once, not once per row.
+   * rate features of a context): each list is numbered once, not once per row. Their features
+   * are never among `features` nor in another of the row's lists (distinct prefixes), so they
+   * are added without a check.
    */
   extraLists?: readonly (readonly string[])[];
   label: boolean;
@@ -150,10 +152,17 @@ export class FeatureIndex {
       ? Int32Array.from(row.extra.filter((f) => !row.features.has(f)).map((f) => this.id(f)))
       : NONE;
     if (!row.extraLists?.length) return { base, extra: own, label: row.label };
-    const ids: number[] = [...own];
-    for (const list of row.extraLists)
-      for (const id of this.listIds(list)) if (!row.features.has(this.names[id]!)) ids.push(id);
-    return { base, extra: Int32Array.from(ids), label: row.label };
+    const lists = row.extraLists.map((list) => this.listIds(list));
+    let size = own.length;
+    for (const ids of lists) size += ids.length;
+    const extra = new Int32Array(size);
+    extra.set(own);
+    let at = own.length;
+    for (const ids of lists) {
+      extra.set(ids, at);
+      at += ids.length;
+    }
+    return { base, extra, label: row.label };
   }
 
   private readonly encodedLists = new WeakMap<readonly string[], Int32Array>();
@@ -170,10 +179,21 @@ export class FeatureIndex {
 
 const NONE = new Int32Array(0);
 
+/**
+ * How many of the rows have each feature (by id in `index`): the root's counts of every tree
+ * grown over the same rows, whatever their labels, so many trees count them once.
+ */
+export function featureCounts(rows: readonly TreeRow[], index: FeatureIndex): Int32Array {
+  const encoded = rows.map((r) => index.encode(r));
+  return histogramOf(encoded, index.names.length, false).counts;
+}
+
+/** `rowCounts`, from featureCounts over the same rows, spares the root its count. */
 export function growTree(
   rows: readonly TreeRow[],
   options: TreeOptions = DEFAULT_TREE_OPTIONS,
   index: FeatureIndex = new FeatureIndex(),
+  rowCounts?: Int32Array,
 ): TreeNode {
   const encoded: EncodedRow[] = rows.map((r) => index.encode(r));
   const names = index.names;
@@ -186,7 +206,21 @@ export function growTree(
   const pos = rows.filter((r) => r.label).length;
   // The root's own rate, lightly smoothed, is the prior of everything below it.
   const rootRate = (pos + 0.5) / (rows.length + 1);
-  return grow(encoded, 0, rootRate, { ...options, names, excluded, ranks });
+  const root = rowCounts
+    ? () => {
+        // Features numbered since the counts were taken are on none of these rows.
+        const counts = new Int32Array(names.length);
+        counts.set(rowCounts);
+        return {
+          counts,
+          positives: histogramOf(
+            encoded.filter((r) => r.label),
+            names.length,
+          ).positives,
+        };
+      }
+    : undefined;
+  return grow(encoded, 0, rootRate, { ...options, names, excluded, ranks }, root);
 }
 
 interface EncodedRow {
@@ -204,13 +238,13 @@ interface Histogram {
   positives: Int32Array;
 }
 
-function histogramOf(rows: readonly EncodedRow[], size: number): Histogram {
+function histogramOf(rows: readonly EncodedRow[], size: number, withPositives = true): Histogram {
   const counts = new Int32Array(size);
   const positives = new Int32Array(size);
   for (const r of rows) {
     for (const ids of [r.base, r.extra]) {
       for (let k = 0; k < ids.length; k++) counts[ids[k]!]! += 1;
-      if (r.label) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
+      if (withPositives && r.label) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
     }
   }
   return { counts, positives };

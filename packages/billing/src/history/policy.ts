@@ -7,6 +7,7 @@ import type { HistoryModel, JobRecord } from './model.ts';
 import {
   DEFAULT_TREE_OPTIONS,
   FeatureIndex,
+  featureCounts,
   growTree,
   predictTree,
   type TreeNode,
@@ -172,14 +173,15 @@ const LINE_FEATURE = /^(s:|k:|t:|svc[<>]|sub[<>]|has:|items:|work$)/;
 function situationTree(
   settled: readonly JobRecord[],
   skuId: number,
-  situations: Map<number, ReadonlySet<string>>,
+  situations: readonly ReadonlySet<string>[],
   index: FeatureIndex,
+  counts: Int32Array,
 ): TreeNode {
-  const rows: TreeRow[] = settled.map((r) => ({
-    features: situations.get(r.jobId)!,
+  const rows: TreeRow[] = settled.map((r, i) => ({
+    features: situations[i]!,
     label: r.technician.has(skuId),
   }));
-  return growTree(rows, DEFAULT_TREE_OPTIONS, index);
+  return growTree(rows, DEFAULT_TREE_OPTIONS, index, counts);
 }
 
 const situationCuts = new WeakMap<object, string[]>();
@@ -373,12 +375,11 @@ export function learnPolicies(
   );
   const work = new Map(settled.map((r) => [r.jobId, workFeatures(r.technician.keys(), officeSkus)]));
   // Each job's situation (its features less its lines), one set shared by the technician trees.
-  const situations = new Map<number, ReadonlySet<string>>(
-    settled.map((r) => [
-      r.jobId,
-      new Set([...r.features.filter((f) => !LINE_FEATURE.test(f)), ...work.get(r.jobId)!]),
-    ]),
+  const situationList: ReadonlySet<string>[] = settled.map(
+    (r) => new Set([...r.features.filter((f) => !LINE_FEATURE.test(f)), ...work.get(r.jobId)!]),
   );
+  const situations = new Map(settled.map((r, i) => [r.jobId, situationList[i]!]));
+  let situationCounts: Int32Array | null = null;
   const chainKeys = new Map(settled.map((r) => [r.jobId, chains.get(r.jobId)!.join('|')]));
   for (const [skuId, adds] of addCounts) {
     if (adds < options.minAdds) continue;
@@ -393,8 +394,14 @@ export function learnPolicies(
       ),
     };
     const own = `s:${skuId}`;
-    const technicianTree =
-      carriers.length >= options.minAdds ? situationTree(settled, skuId, situations, index) : null;
+    let technicianTree: TreeNode | null = null;
+    if (carriers.length >= options.minAdds) {
+      situationCounts ??= featureCounts(
+        situationList.map((features) => ({ features, label: false })),
+        index,
+      );
+      technicianTree = situationTree(settled, skuId, situationList, index, situationCounts);
+    }
     // Per context, the open jobs (all less those whose technician billed the SKU) and the adds.
     const carriedPerContext = countBy(carriers, contextsOfRecord);
     const addedPerContext = countBy(

@@ -227,7 +227,8 @@ async function followFeed(
 }
 
 // 5: "was on a sold estimate" (est:<sku>), from the mirrored Sales estimates.
-const FEATURES_VERSION = 5;
+// 6: which federal holiday a visit started on (hol:<name>), beside "holiday".
+const FEATURES_VERSION = 6;
 
 function recallDaysOf(job: Job, completed: Date, recalled: Map<number, number | null>): number | null {
   const original = job.recallForId ? recalled.get(job.recallForId) : null;

@@ -89,6 +89,9 @@ describe('learnedSuggestions', () => {
     );
     expect(describeFeature(`s:${ID.cap}`, CATALOG_BY_ID, names)).toBe('technician billed CAP-455');
     expect(describeFeature('we', CATALOG_BY_ID, names)).toBe('a weekend appointment');
+    expect(describeFeature('hol:mlk', CATALOG_BY_ID, names)).toBe(
+      'an appointment on Martin Luther King Jr. Day',
+    );
     expect(describeFeature('k:Equipment', CATALOG_BY_ID, names)).toBe('Equipment on the invoice');
   });
 });

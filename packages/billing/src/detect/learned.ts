@@ -58,6 +58,8 @@ export function describeFeature(
       return `technician ${value}`;
     case 'holiday':
       return 'a holiday appointment';
+    case 'hol':
+      return `an appointment on ${HOLIDAY_WORDS[value ?? ''] ?? value}`;
     case 'recall':
       return 'a recall';
     case 'declined':
@@ -66,6 +68,20 @@ export function describeFeature(
       return describeOrdinal(feature) ?? feature;
   }
 }
+
+const HOLIDAY_WORDS: Record<string, string> = {
+  'new-year': "New Year's Day",
+  mlk: 'Martin Luther King Jr. Day',
+  presidents: "Presidents' Day",
+  memorial: 'Memorial Day',
+  juneteenth: 'Juneteenth',
+  independence: 'Independence Day',
+  labor: 'Labor Day',
+  columbus: 'Columbus Day',
+  veterans: 'Veterans Day',
+  thanksgiving: 'Thanksgiving',
+  christmas: 'Christmas',
+};
 
 function describeOrdinal(feature: string): string | null {
   if (feature === 'items:none') return 'the technician entered nothing';

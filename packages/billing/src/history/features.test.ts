@@ -90,6 +90,7 @@ describe('jobFeatures', () => {
         'h>=18',
         'h<19',
         'holiday',
+        'hol:independence',
         'appts:2',
         'appts>=2',
         'svc>=750',
@@ -103,6 +104,10 @@ describe('jobFeatures', () => {
       ]),
     );
     expect(features).not.toContain('cf:notes');
+    // Martin Luther King Jr. Day 2026 (the third Monday of January), 10:00 in Chicago.
+    expect(jobFeatures(input({ appointmentStarts: ['2026-01-19T16:00:00Z'] }), HOURS)).toEqual(
+      expect.arrayContaining(['holiday', 'hol:mlk']),
+    );
     expect(jobFeatures(input({ appointmentStarts: ['2025-07-08T23:30:00Z'] }), HOURS)).not.toContain(
       'holiday',
     );

@@ -125,7 +125,7 @@ function localParts(iso: string, timezone: string): { minutes: number; weekday: 
 function firstStartLocal(
   starts: string[],
   timezone: string,
-): { minutes: number; weekday: number; holiday: boolean } | null {
+): { minutes: number; weekday: number; holiday: string | null } | null {
   const first = [...starts].sort()[0];
   if (!first) return null;
   const local = localParts(first, timezone);
@@ -134,7 +134,28 @@ function firstStartLocal(
     `date|${timezone}`,
     () => new Intl.DateTimeFormat('en-CA', { timeZone: timezone }),
   ).format(new Date(first));
-  return { ...local, holiday: usFederalHolidays(Number(date.slice(0, 4))).has(date) };
+  const holiday = usFederalHolidays(Number(date.slice(0, 4))).has(date)
+    ? holidayName(Number(date.slice(5, 7)), Number(date.slice(8, 10)))
+    : null;
+  return { ...local, holiday };
+}
+
+/** Which federal holiday a date of usFederalHolidays is (observed dates stay in their month). */
+export function holidayName(month: number, day: number): string {
+  if ((month === 1 && day <= 2) || (month === 12 && day >= 31)) return 'new-year';
+  if (month === 12) return 'christmas';
+  if (month === 11) return day <= 14 ? 'veterans' : 'thanksgiving';
+  return (
+    {
+      1: 'mlk',
+      2: 'presidents',
+      5: 'memorial',
+      6: 'juneteenth',
+      7: 'independence',
+      9: 'labor',
+      10: 'columbus',
+    }[month] ?? `m${month}`
+  );
 }
 
 /** US federal holidays (observed dates) of a year, as YYYY-MM-DD. */
@@ -228,7 +249,11 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   if (local) {
     for (const f of ordinal('h', local.minutes / 60, HOUR_CUTS)) features.add(f);
     features.add(`dow:${local.weekday}`);
-    if (local.holiday) features.add('holiday');
+    // Shops keep different holidays: the name lets a shop's history say which it bills as one.
+    if (local.holiday) {
+      features.add('holiday');
+      features.add(`hol:${local.holiday}`);
+    }
   }
   if (input.appointmentCount !== undefined) {
     features.add(`appts:${Math.min(input.appointmentCount, 4)}`);

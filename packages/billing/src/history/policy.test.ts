@@ -454,3 +454,61 @@ describe('when technicians bill it themselves', () => {
     expect(p(job('ct:Residential', 'day:weekday', 'h<17')).p).toBeLessThan(0.2);
   });
 });
+
+describe('holidays the shop keeps', () => {
+  const PREMIUM = 961;
+  const HOLIDAYS = ['christmas', 'thanksgiving', 'labor', 'mlk', 'presidents'];
+  const KEPT = new Set(['christmas', 'thanksgiving', 'labor']);
+
+  /**
+   * A weekend premium, billed on weekends and on the holidays the shop keeps (mostly by the
+   * technicians; the office adds it where they forget), never on the federal holidays it works.
+   */
+  function holidayShop(): HistoryModel {
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    let premiums = 0;
+    for (let i = 0; i < 900; i++) {
+      const holiday = i % 10 === 0 ? HOLIDAYS[(i / 10) % HOLIDAYS.length]! : null;
+      const weekend = !holiday && i % 20 >= 10 && i % 20 < 13;
+      const features = [
+        'jt:1',
+        weekend ? 'day:weekend' : 'day:weekday',
+        ...(holiday ? ['holiday', `hol:${holiday}`] : []),
+        `tech:${i % 9}`,
+        `zone:${i % 3}`,
+        `w:a${i % 13}`,
+        `w:b${i % 17}`,
+      ];
+      const completed = new Date(start + i * 3600_000 * 6);
+      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+      if (!weekend && !(holiday && KEPT.has(holiday))) continue;
+      const office = premiums++ % 6 === 5;
+      lines.push({
+        jobId: i,
+        skuId: PREMIUM,
+        quantity: 1,
+        createdOn: office ? new Date(completed.getTime() + DAY).toISOString() : completed.toISOString(),
+        officeAdded: office,
+        features,
+      });
+    }
+    model.advance(start + 900 * 3600_000 * 6 + 10 * DAY, jobs, lines);
+    return model;
+  }
+
+  it('adds the premium on a holiday the shop keeps, not on one it works', () => {
+    const policies = learnPolicies(holidayShop());
+    const p = (...f: string[]) =>
+      predictPolicies(policies, ['jt:1', 'day:weekday', 'tech:2', 'zone:1', 'w:a3', 'w:b5', ...f]).find(
+        (x) => x.skuId === PREMIUM,
+      )!.p;
+    expect(p('holiday', 'hol:christmas')).toBeGreaterThanOrEqual(0.5);
+    expect(p('holiday', 'hol:labor')).toBeGreaterThanOrEqual(0.5);
+    expect(p('holiday', 'hol:mlk')).toBeLessThan(0.2);
+    expect(p('holiday', 'hol:presidents')).toBeLessThan(0.2);
+    expect(p()).toBeLessThan(0.2);
+  });
+});

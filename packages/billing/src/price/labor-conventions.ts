@@ -9,7 +9,7 @@
 // numbers: the candidates are generic and the evidence decides.
 
 import type { TenantSettings } from '@invoicer/core';
-import { usFederalHolidays } from '../history/features.ts';
+import { holidayName, usFederalHolidays } from '../history/features.ts';
 import { type HistoryModel, type JobRecord, wilsonLowerBound } from '../history/model.ts';
 import type { LaborTime } from '../types.ts';
 
@@ -174,24 +174,6 @@ export interface LocalStart {
   weekday: 'sun' | 'sat' | 'wkd';
   hour: number;
   holiday: string | null;
-}
-
-/** Which federal holiday a date of usFederalHolidays is (observed dates stay in their month). */
-function holidayName(month: number, day: number): string {
-  if ((month === 1 && day <= 2) || (month === 12 && day >= 31)) return 'new-year';
-  if (month === 12) return 'christmas';
-  if (month === 11) return day <= 14 ? 'veterans' : 'thanksgiving';
-  return (
-    {
-      1: 'mlk',
-      2: 'presidents',
-      5: 'memorial',
-      6: 'juneteenth',
-      7: 'independence',
-      9: 'labor',
-      10: 'columbus',
-    }[month] ?? `m${month}`
-  );
 }
 
 /** Holidays most shops close on, billed as holidays unless their history says otherwise. */

@@ -383,6 +383,13 @@ export function predictTree(tree: TreeNode, features: { has(feature: string): bo
   return { p: node.p, n: node.n, positives: node.positives, path };
 }
 
+/** The leaf a job's features lead to. */
+export function leafOf(tree: TreeNode, features: { has(feature: string): boolean }): TreeLeaf {
+  let node = tree;
+  while (node.kind === 'split') node = features.has(node.feature) ? node.yes : node.no;
+  return node;
+}
+
 /** Depth-first list of leaves, for explanation and tests. */
 export function treeLeaves(tree: TreeNode): TreeLeaf[] {
   return tree.kind === 'leaf' ? [tree] : [...treeLeaves(tree.yes), ...treeLeaves(tree.no)];

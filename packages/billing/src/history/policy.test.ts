@@ -512,3 +512,52 @@ describe('holidays the shop keeps', () => {
     expect(p()).toBeLessThan(0.2);
   });
 });
+
+describe("the office's record where technicians bill it", () => {
+  const TABLETS = 962;
+
+  /** Pan tablets named in the notes: billed by the technician on 7 of 10 jobs, by the office on the rest. */
+  function tabletShop(): HistoryModel {
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    let named = 0;
+    for (let i = 0; i < 400; i++) {
+      const tablet = i % 40 === 7;
+      const features = [
+        'jt:1',
+        `tech:${i % 7}`,
+        `zone:${i % 3}`,
+        `w:a${i % 13}`,
+        ...(tablet ? ['w:tablet'] : []),
+      ];
+      const completed = new Date(start + i * 3600_000 * 6);
+      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+      if (!tablet) continue;
+      const office = named++ % 10 >= 7;
+      lines.push({
+        jobId: i,
+        skuId: TABLETS,
+        quantity: 1,
+        createdOn: office ? new Date(completed.getTime() + DAY).toISOString() : completed.toISOString(),
+        officeAdded: office,
+        features,
+      });
+    }
+    model.advance(start + 400 * 3600_000 * 6 + 10 * DAY, jobs, lines);
+    return model;
+  }
+
+  it('adds what the office adds on every job of the situation whose technician forgot, too few for a leaf of its own', () => {
+    const policies = learnPolicies(tabletShop());
+    const tablets = policies.get(TABLETS)!;
+    expect(tablets.tree.kind).toBe('leaf'); // three open jobs: below the office tree's leaf size
+    const p = (...f: string[]) =>
+      predictPolicies(policies, ['jt:1', 'tech:2', 'zone:1', 'w:a3', ...f]).find((x) => x.skuId === TABLETS)!;
+    const named = p('w:tablet');
+    expect(named.p).toBeGreaterThanOrEqual(0.5);
+    expect(named).toMatchObject({ positives: 3, n: 3, path: [{ feature: 'w:tablet', present: true }] });
+    expect(p().p).toBeLessThan(0.05);
+  });
+});

@@ -560,6 +560,15 @@ describe('findMentions: more ways a technician writes an item', () => {
     expect(m).toMatchObject({ polarity: 'done', use: 'action' });
   });
 
+  it('"dirty/carboned flae sens, clnd": a lone work verb after a comma says what was done to the item', () => {
+    const [m] = mentionsOf('dirty/carboned flae sens, clnd', hvac);
+    expect(m?.words).toEqual(['flame', 'sensor']);
+    expect(m).toMatchObject({ polarity: 'done', use: 'action' });
+    expect(mentionsOf('flame sensor dirty, tested', hvac)[0]).toMatchObject({
+      polarity: 'neutral',
+    });
+  });
+
   it('"exp tank new": what was done may come last', () => {
     expect(mentionsOf('> exp tank new', hvac)[0]).toMatchObject({ polarity: 'done', use: 'action' });
   });

@@ -97,7 +97,8 @@ function unitPeriod(before: string, after: string, allCaps: boolean): boolean {
 /**
  * Terse notes put the item first and what was done after a dash or colon: "Capacitor weak -
  * replaced", "coil: dirty - cleaned". A short clause with no item of its own that follows an
- * item across a dash or colon finishes that clause, so the two are read as one.
+ * item across a dash or colon finishes that clause, so the two are read as one; so does a lone
+ * work verb after a comma ("filter dirty, replaced").
  */
 export function joinContinuations(
   clauses: Omit<Clause, 'polarity'>[],
@@ -116,7 +117,9 @@ export function joinContinuations(
         words.length &&
         words.length <= 6 &&
         words.some((t) => /^(it|them)$/.test(t.text)) &&
-        hasAction(clause.text))
+        hasAction(clause.text)) ||
+      // "dirty/carboned flame sensor, cleaned": a lone work verb says what was done to the item.
+      (/^\s*,\s*$/.test(between) && loneVerbs(clause.text))
     ) {
       out[out.length - 1] = { ...prev!, end: clause.end, text: text.slice(prev!.start, clause.end) };
       continue;
@@ -124,6 +127,12 @@ export function joinContinuations(
     out.push(clause);
   }
   return out;
+}
+
+/** One or two words, each a work verb: "cleaned", "clnd", "r&r". */
+function loneVerbs(text: string): boolean {
+  const words = text.trim().split(/\s+/);
+  return words.length <= 2 && words.every((w) => hasAction(w));
 }
 
 /**

@@ -92,6 +92,9 @@ describe('learnedSuggestions', () => {
     expect(describeFeature('hol:mlk', CATALOG_BY_ID, names)).toBe(
       'an appointment on Martin Luther King Jr. Day',
     );
+    expect(describeFeature('hol:major', CATALOG_BY_ID, names)).toBe(
+      'an appointment on a holiday most businesses close on',
+    );
     expect(describeFeature('k:Equipment', CATALOG_BY_ID, names)).toBe('Equipment on the invoice');
   });
 });

@@ -59,7 +59,9 @@ export function describeFeature(
     case 'holiday':
       return 'a holiday appointment';
     case 'hol':
-      return `an appointment on ${HOLIDAY_WORDS[value ?? ''] ?? value}`;
+      return value === 'major'
+        ? 'an appointment on a holiday most businesses close on'
+        : `an appointment on ${HOLIDAY_WORDS[value ?? ''] ?? value}`;
     case 'recall':
       return 'a recall';
     case 'declined':

@@ -91,6 +91,7 @@ describe('jobFeatures', () => {
         'h<19',
         'holiday',
         'hol:independence',
+        'hol:major',
         'appts:2',
         'appts>=2',
         'svc>=750',
@@ -107,6 +108,9 @@ describe('jobFeatures', () => {
     // Martin Luther King Jr. Day 2026 (the third Monday of January), 10:00 in Chicago.
     expect(jobFeatures(input({ appointmentStarts: ['2026-01-19T16:00:00Z'] }), HOURS)).toEqual(
       expect.arrayContaining(['holiday', 'hol:mlk']),
+    );
+    expect(jobFeatures(input({ appointmentStarts: ['2026-01-19T16:00:00Z'] }), HOURS)).not.toContain(
+      'hol:major',
     );
     expect(jobFeatures(input({ appointmentStarts: ['2025-07-08T23:30:00Z'] }), HOURS)).not.toContain(
       'holiday',

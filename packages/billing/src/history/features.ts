@@ -140,6 +140,16 @@ function firstStartLocal(
   return { ...local, holiday };
 }
 
+/** Holidays most shops close on (billed as holidays unless a shop's history says otherwise). */
+export const USUALLY_OBSERVED: ReadonlySet<string> = new Set([
+  'new-year',
+  'memorial',
+  'independence',
+  'labor',
+  'thanksgiving',
+  'christmas',
+]);
+
 /** Which federal holiday a date of usFederalHolidays is (observed dates stay in their month). */
 export function holidayName(month: number, day: number): string {
   if ((month === 1 && day <= 2) || (month === 12 && day >= 31)) return 'new-year';
@@ -249,10 +259,12 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   if (local) {
     for (const f of ordinal('h', local.minutes / 60, HOUR_CUTS)) features.add(f);
     features.add(`dow:${local.weekday}`);
-    // Shops keep different holidays: the name lets a shop's history say which it bills as one.
+    // Shops keep different holidays: the name lets a shop's history say which it bills as one,
+    // and "hol:major" (one most shops close on) decides a holiday its history has not seen yet.
     if (local.holiday) {
       features.add('holiday');
       features.add(`hol:${local.holiday}`);
+      if (USUALLY_OBSERVED.has(local.holiday)) features.add('hol:major');
     }
   }
   if (input.appointmentCount !== undefined) {

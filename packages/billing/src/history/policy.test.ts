@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exclusive } from '../detect/policy-lines.ts';
+import { USUALLY_OBSERVED } from './features.ts';
 import { HistoryModel } from './model.ts';
 import {
   billedRateFeatures,
@@ -476,7 +477,9 @@ describe('holidays the shop keeps', () => {
       const features = [
         'jt:1',
         weekend ? 'day:weekend' : 'day:weekday',
-        ...(holiday ? ['holiday', `hol:${holiday}`] : []),
+        ...(holiday
+          ? ['holiday', `hol:${holiday}`, ...(USUALLY_OBSERVED.has(holiday) ? ['hol:major'] : [])]
+          : []),
         `tech:${i % 9}`,
         `zone:${i % 3}`,
         `w:a${i % 13}`,
@@ -505,11 +508,14 @@ describe('holidays the shop keeps', () => {
       predictPolicies(policies, ['jt:1', 'day:weekday', 'tech:2', 'zone:1', 'w:a3', 'w:b5', ...f]).find(
         (x) => x.skuId === PREMIUM,
       )!.p;
-    expect(p('holiday', 'hol:christmas')).toBeGreaterThanOrEqual(0.5);
-    expect(p('holiday', 'hol:labor')).toBeGreaterThanOrEqual(0.5);
+    expect(p('holiday', 'hol:christmas', 'hol:major')).toBeGreaterThanOrEqual(0.5);
+    expect(p('holiday', 'hol:labor', 'hol:major')).toBeGreaterThanOrEqual(0.5);
     expect(p('holiday', 'hol:mlk')).toBeLessThan(0.2);
     expect(p('holiday', 'hol:presidents')).toBeLessThan(0.2);
     expect(p()).toBeLessThan(0.2);
+    // Holidays its history has not seen yet: one most businesses close on, and one they do not.
+    expect(p('holiday', 'hol:memorial', 'hol:major')).toBeGreaterThanOrEqual(0.5);
+    expect(p('holiday', 'hol:columbus')).toBeLessThan(0.2);
   });
 });
 

@@ -525,6 +525,17 @@ export function shopPolicies(
   );
 }
 
+const situationLevels = new WeakMap<TreeNode, number>();
+/** The G a situation's record must reach: the tree's level shared by its leaves. */
+function situationCriticalG(tree: TreeNode): number {
+  let g = situationLevels.get(tree);
+  if (g === undefined) {
+    g = criticalG(DEFAULT_TREE_OPTIONS.alpha / treeLeaves(tree).length);
+    situationLevels.set(tree, g);
+  }
+  return g;
+}
+
 /**
  * The office's own record in the job's situation, as the technician tree finds it. The office
  * tree learns from the jobs whose technician did not bill the SKU, which are few exactly where
@@ -546,7 +557,7 @@ function situationOfficeRate(
   if (!record || record.adds < DEFAULT_POLICY_OPTIONS.minAdds) return null;
   if (record.adds / record.open <= officeLeaf.p) return null;
   const g = gStatistic(record.open, record.adds, officeLeaf.n, officeLeaf.positives);
-  if (g < criticalG(DEFAULT_TREE_OPTIONS.alpha / treeLeaves(tree).length)) return null;
+  if (g < situationCriticalG(tree)) return null;
   const prior = DEFAULT_TREE_OPTIONS.prior;
   return {
     p: (record.adds + prior * officeLeaf.p) / (record.open + prior),

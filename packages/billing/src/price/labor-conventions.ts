@@ -9,7 +9,7 @@
 // numbers: the candidates are generic and the evidence decides.
 
 import type { TenantSettings } from '@invoicer/core';
-import { holidayName, usFederalHolidays } from '../history/features.ts';
+import { holidayName, USUALLY_OBSERVED, usFederalHolidays } from '../history/features.ts';
 import { type HistoryModel, type JobRecord, wilsonLowerBound } from '../history/model.ts';
 import type { LaborTime } from '../types.ts';
 
@@ -175,16 +175,6 @@ export interface LocalStart {
   hour: number;
   holiday: string | null;
 }
-
-/** Holidays most shops close on, billed as holidays unless their history says otherwise. */
-const USUALLY_OBSERVED = new Set([
-  'new-year',
-  'memorial',
-  'independence',
-  'labor',
-  'thanksgiving',
-  'christmas',
-]);
 
 /** Which holidays the shop bills as holidays: learned where its history shows, else the usual. */
 export interface HolidayPolicy {

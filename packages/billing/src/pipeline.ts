@@ -227,11 +227,14 @@ export function detectStage(
     },
   });
   const policyAdds = new Set(policy.lines.map((l) => l.skuId));
+  // Only policy lines sure enough for the draft shut companions out: one whose quantity the
+  // policy is unsure of yields to a companion, which bills the part at its task's quantity.
+  const surePolicyAdds = policy.lines.filter((l) => l.confidence >= ADD_THRESHOLD).map((l) => l.skuId);
   const companions = companionLines({
     model,
     catalog: catalogById,
     billed,
-    excluded: new Set([...billedSkuIds, ...waived, ...forbidden, ...policyAdds]),
+    excluded: new Set([...billedSkuIds, ...waived, ...forbidden, ...surePolicyAdds]),
     predictions: policy.predictions,
   });
   // Where the policy governs a SKU its decision stands. Two rules read this job's own facts and
@@ -278,7 +281,7 @@ export function detectStage(
   const merged = mergeProposals([
     ...input.noteLines,
     ...rulesKept,
-    ...policy.lines.filter((l) => !hourly.has(l.skuId)),
+    ...policy.lines.filter((l) => !hourly.has(l.skuId) && !companions.some((c) => c.skuId === l.skuId)),
     ...companions,
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),

@@ -139,6 +139,7 @@ describe('companionLines', () => {
       n: 10,
       positives: 1,
       path: [{ feature: 'w:stop', present: false }],
+      source: 'office',
       quantity: 1,
       quantityShare: 1,
     } as unknown as PolicyPrediction;
@@ -147,5 +148,26 @@ describe('companionLines', () => {
     expect(companionLines({ ...base, excluded: new Set([STOP]), predictions: [] })).toEqual([]);
     const rootLeaf = { ...conditioned, path: [] } as PolicyPrediction;
     expect(companionLines({ ...base, excluded: new Set(), predictions: [rootLeaf] })).toHaveLength(1);
+  });
+
+  it("does not defer to the office's record in the job's situation: the task's record knows the quantity", () => {
+    const situation = {
+      skuId: STOP,
+      p: 0.6,
+      n: 4,
+      positives: 3,
+      path: [{ feature: 'w:stop', present: true }],
+      source: 'situation',
+      quantity: 1,
+      quantityShare: 0.33,
+    } as unknown as PolicyPrediction;
+    const lines = companionLines({
+      model: shop(),
+      catalog,
+      billed: [billedTask('3.00')],
+      excluded: new Set(),
+      predictions: [situation],
+    });
+    expect(lines).toMatchObject([{ skuId: STOP, quantity: '3' }]);
   });
 });

@@ -1,6 +1,6 @@
 // Lines for parts that go with a billed task (history/companions.ts) and that the technician
-// left off. The learned policy's decision stands where its tree found a condition for the part;
-// where it found none (too few office additions to split on), the task's record decides.
+// left off. The learned policy's decision stands where its office tree found a condition for the
+// part; where it found none (too few office additions to split on), the task's record decides.
 import { shopCompanions } from '../history/companions.ts';
 import type { HistoryModel } from '../history/model.ts';
 import type { PolicyPrediction } from '../history/policy.ts';
@@ -20,7 +20,11 @@ export interface CompanionInput {
 export function companionLines(input: CompanionInput): ProposedLine[] {
   const isPart = isPartOf(input.catalog);
   const companions = shopCompanions(input.model, isPart);
-  const conditioned = new Set(input.predictions.filter((p) => p.path.length > 0).map((p) => p.skuId));
+  // A condition of the office tree; the office's record in the job's situation is no finer than
+  // the task's own record, which knows the quantity too.
+  const conditioned = new Set(
+    input.predictions.filter((p) => p.path.length > 0 && p.source === 'office').map((p) => p.skuId),
+  );
   const out = new Map<number, ProposedLine>();
   for (const line of input.billed) {
     const task = input.catalog.get(line.skuId);

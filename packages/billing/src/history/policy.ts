@@ -55,6 +55,11 @@ export interface PolicyPrediction {
   n: number;
   positives: number;
   path: { feature: string; present: boolean }[];
+  /**
+   * Which record decided: the office tree's leaf, or the office's record in the job's
+   * situation (situationOfficeRate), whose path is the technician tree's.
+   */
+  source: 'office' | 'situation';
   quantity: number;
   quantityShare: number;
   policy: SkuPolicy;
@@ -475,7 +480,10 @@ export function learnPolicies(
         });
         const situationLeaf = leafOf(technicianTree, situations.get(open[i]!.jobId)!);
         let bySituation = situationAdds.get(officeLeaf);
-        if (!bySituation) situationAdds.set(officeLeaf, (bySituation = new Map()));
+        if (!bySituation) {
+          bySituation = new Map();
+          situationAdds.set(officeLeaf, bySituation);
+        }
         const record = bySituation.get(situationLeaf) ?? { open: 0, adds: 0 };
         record.open += 1;
         if (row.label) record.adds += 1;
@@ -552,7 +560,7 @@ function situationOfficeRate(
   situation: { has(feature: string): boolean },
 ): TreePrediction | null {
   const tree = policy.technicianTree;
-  if (!tree || tree.kind !== 'split') return null;
+  if (tree?.kind !== 'split') return null;
   const record = policy.situationAdds.get(officeLeaf)?.get(leafOf(tree, situation));
   if (!record || record.adds < DEFAULT_POLICY_OPTIONS.minAdds) return null;
   if (record.adds / record.open <= officeLeaf.p) return null;
@@ -591,8 +599,8 @@ export function predictPolicies(
     const situational = situationOfficeRate(policy, leafOf(policy.tree, present), situation);
     const prediction =
       situational && situational.p > office.p
-        ? { ...situational, path: [...office.path, ...situational.path] }
-        : office;
+        ? { ...situational, path: [...office.path, ...situational.path], source: 'situation' as const }
+        : { ...office, source: 'office' as const };
     const q = policy.quantity;
     const quantity =
       q.kind === 'constant'

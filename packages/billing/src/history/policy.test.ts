@@ -72,6 +72,40 @@ function shop(jobs: number, until?: number): HistoryModel {
   return model;
 }
 
+/**
+ * A shop of `jobs` jobs, one every six hours, with one SKU billed by whoever `billedBy` says
+ * (null: nobody) on each job.
+ */
+function oneSkuShop(
+  jobs: number,
+  skuId: number,
+  featuresOf: (i: number) => string[],
+  billedBy: (i: number) => 'technician' | 'office' | null,
+): HistoryModel {
+  const model = new HistoryModel();
+  const start = Date.parse('2026-01-05T15:00:00Z');
+  const records: Parameters<HistoryModel['advance']>[1] = [];
+  const lines: Parameters<HistoryModel['advance']>[2] = [];
+  for (let i = 0; i < jobs; i++) {
+    const features = featuresOf(i);
+    const completed = new Date(start + i * 3600_000 * 6);
+    records.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
+    const by = billedBy(i);
+    if (!by) continue;
+    const office = by === 'office';
+    lines.push({
+      jobId: i,
+      skuId,
+      quantity: 1,
+      createdOn: new Date(completed.getTime() + (office ? DAY : 0)).toISOString(),
+      officeAdded: office,
+      features,
+    });
+  }
+  model.advance(start + jobs * 3600_000 * 6 + 10 * DAY, records, lines);
+  return model;
+}
+
 describe('learnPolicies', () => {
   it('learns when a fee is added and how many', () => {
     const policies = learnPolicies(shop(120));
@@ -404,41 +438,29 @@ describe('when technicians bill it themselves', () => {
    * the hour) never carry it.
    */
   function eveningShop(): HistoryModel {
-    const model = new HistoryModel();
-    const start = Date.parse('2026-01-05T15:00:00Z');
-    const jobs: Parameters<HistoryModel['advance']>[1] = [];
-    const lines: Parameters<HistoryModel['advance']>[2] = [];
-    for (let i = 0; i < 600; i++) {
-      const evening = i % 5 === 0;
-      const residential = i % 2 === 0;
-      const weekday = i % 20 < 10;
-      const features = [
+    const evening = (i: number) => i % 5 === 0;
+    const residential = (i: number) => i % 2 === 0;
+    const weekday = (i: number) => i % 20 < 10;
+    return oneSkuShop(
+      600,
+      PREMIUM,
+      (i) => [
         'jt:1',
-        residential ? 'ct:Residential' : 'ct:Commercial',
-        weekday ? 'day:weekday' : 'day:weekend',
-        ...(evening ? ['h>=17'] : ['h<17']),
+        residential(i) ? 'ct:Residential' : 'ct:Commercial',
+        weekday(i) ? 'day:weekday' : 'day:weekend',
+        ...(evening(i) ? ['h>=17'] : ['h<17']),
         `tech:${i % 9}`,
         `zone:${i % 3}`,
         `w:a${i % 13}`,
         `w:b${i % 17}`,
         `w:c${i % 11}`,
-      ];
-      const completed = new Date(start + i * 3600_000 * 6);
-      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
-      if (!evening || !residential || !weekday) continue;
-      const office = i % 100 === 0;
-      if (i % 200 === 20) continue; // forgotten by both
-      lines.push({
-        jobId: i,
-        skuId: PREMIUM,
-        quantity: 1,
-        createdOn: office ? new Date(completed.getTime() + DAY).toISOString() : completed.toISOString(),
-        officeAdded: office,
-        features,
-      });
-    }
-    model.advance(start + 600 * 3600_000 * 6 + 10 * DAY, jobs, lines);
-    return model;
+      ],
+      (i) => {
+        // Every 200th (from the 20th) is forgotten by both.
+        if (!evening(i) || !residential(i) || !weekday(i) || i % 200 === 20) return null;
+        return i % 100 === 0 ? 'office' : 'technician';
+      },
+    );
   }
 
   it('learns the situation from the technicians and adds it where one forgot, not on commercial calls', () => {
@@ -466,40 +488,30 @@ describe('holidays the shop keeps', () => {
    * technicians; the office adds it where they forget), never on the federal holidays it works.
    */
   function holidayShop(): HistoryModel {
-    const model = new HistoryModel();
-    const start = Date.parse('2026-01-05T15:00:00Z');
-    const jobs: Parameters<HistoryModel['advance']>[1] = [];
-    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    const holiday = (i: number) => (i % 10 === 0 ? HOLIDAYS[(i / 10) % HOLIDAYS.length]! : null);
+    const weekend = (i: number) => !holiday(i) && i % 20 >= 10 && i % 20 < 13;
     let premiums = 0;
-    for (let i = 0; i < 900; i++) {
-      const holiday = i % 10 === 0 ? HOLIDAYS[(i / 10) % HOLIDAYS.length]! : null;
-      const weekend = !holiday && i % 20 >= 10 && i % 20 < 13;
-      const features = [
-        'jt:1',
-        weekend ? 'day:weekend' : 'day:weekday',
-        ...(holiday
-          ? ['holiday', `hol:${holiday}`, ...(USUALLY_OBSERVED.has(holiday) ? ['hol:major'] : [])]
-          : []),
-        `tech:${i % 9}`,
-        `zone:${i % 3}`,
-        `w:a${i % 13}`,
-        `w:b${i % 17}`,
-      ];
-      const completed = new Date(start + i * 3600_000 * 6);
-      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
-      if (!weekend && !(holiday && KEPT.has(holiday))) continue;
-      const office = premiums++ % 6 === 5;
-      lines.push({
-        jobId: i,
-        skuId: PREMIUM,
-        quantity: 1,
-        createdOn: office ? new Date(completed.getTime() + DAY).toISOString() : completed.toISOString(),
-        officeAdded: office,
-        features,
-      });
-    }
-    model.advance(start + 900 * 3600_000 * 6 + 10 * DAY, jobs, lines);
-    return model;
+    return oneSkuShop(
+      900,
+      PREMIUM,
+      (i) => {
+        const name = holiday(i);
+        return [
+          'jt:1',
+          weekend(i) ? 'day:weekend' : 'day:weekday',
+          ...(name ? ['holiday', `hol:${name}`, ...(USUALLY_OBSERVED.has(name) ? ['hol:major'] : [])] : []),
+          `tech:${i % 9}`,
+          `zone:${i % 3}`,
+          `w:a${i % 13}`,
+          `w:b${i % 17}`,
+        ];
+      },
+      (i) => {
+        const name = holiday(i);
+        if (!weekend(i) && !(name && KEPT.has(name))) return null;
+        return premiums++ % 6 === 5 ? 'office' : 'technician';
+      },
+    );
   }
 
   it('adds the premium on a holiday the shop keeps, not on one it works', () => {
@@ -524,35 +536,14 @@ describe("the office's record where technicians bill it", () => {
 
   /** Pan tablets named in the notes: billed by the technician on 7 of 10 jobs, by the office on the rest. */
   function tabletShop(): HistoryModel {
-    const model = new HistoryModel();
-    const start = Date.parse('2026-01-05T15:00:00Z');
-    const jobs: Parameters<HistoryModel['advance']>[1] = [];
-    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    const tablet = (i: number) => i % 40 === 7;
     let named = 0;
-    for (let i = 0; i < 400; i++) {
-      const tablet = i % 40 === 7;
-      const features = [
-        'jt:1',
-        `tech:${i % 7}`,
-        `zone:${i % 3}`,
-        `w:a${i % 13}`,
-        ...(tablet ? ['w:tablet'] : []),
-      ];
-      const completed = new Date(start + i * 3600_000 * 6);
-      jobs.push({ jobId: i, completedOn: completed.toISOString(), jobTypeId: 1, features, laborHours: 1 });
-      if (!tablet) continue;
-      const office = named++ % 10 >= 7;
-      lines.push({
-        jobId: i,
-        skuId: TABLETS,
-        quantity: 1,
-        createdOn: office ? new Date(completed.getTime() + DAY).toISOString() : completed.toISOString(),
-        officeAdded: office,
-        features,
-      });
-    }
-    model.advance(start + 400 * 3600_000 * 6 + 10 * DAY, jobs, lines);
-    return model;
+    return oneSkuShop(
+      400,
+      TABLETS,
+      (i) => ['jt:1', `tech:${i % 7}`, `zone:${i % 3}`, `w:a${i % 13}`, ...(tablet(i) ? ['w:tablet'] : [])],
+      (i) => (tablet(i) ? (named++ % 10 >= 7 ? 'office' : 'technician') : null),
+    );
   }
 
   it('adds what the office adds on every job of the situation whose technician forgot, too few for a leaf of its own', () => {

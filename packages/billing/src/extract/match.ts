@@ -2,8 +2,8 @@
 // by the tenant's own vocabulary (rare words matter more), agreement of specs ("45/5",
 // "r410a", "3/4"), unit compatibility (pounds → a per-pound SKU), the retriever's similarity
 // and votes from past invoice lines. Every component is reported as evidence.
-import { ACTION_WORDS, SKU_TEXT_SYNONYMS } from '../text/lexicon.ts';
-import { DIMENSIONS, type Mention, statedVerbs, verbRoot } from '../text/mentions.ts';
+import { SKU_TEXT_SYNONYMS } from '../text/lexicon.ts';
+import { DIMENSIONS, type Mention } from '../text/mentions.ts';
 import { contentWords, idf, type Vocabulary, withSynonyms } from '../text/vocabulary.ts';
 import type { CatalogSku, Evidence } from '../types.ts';
 import type { SkuCandidate } from './retrieval.ts';
@@ -17,8 +17,6 @@ export interface ScoredCandidate {
     unit: number;
     retrieval: number;
     history: number;
-    /** 1 when the clause states the work verb the task's name starts with. */
-    verb?: number;
     /** Set when the shop's usage of the words put this candidate first (extract/candidates.ts). */
     usage?: { billed: number; jobs: number };
   };
@@ -188,35 +186,12 @@ function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): nu
   return precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
 }
 
-/** The work verb a task's name starts with ("Clean Flame Sensor"), as a root; null for other SKUs. */
-const taskVerbs = new WeakMap<CatalogSku, string | null>();
-function taskVerb(sku: CatalogSku): string | null {
-  let verb = taskVerbs.get(sku);
-  if (verb === undefined) {
-    const first = /^[a-z&/]+/i.exec(sku.name.trim())?.[0]?.toLowerCase() ?? '';
-    verb = sku.kind === 'service' && ACTION_WORDS.has(first) ? verbRoot(first) : null;
-    taskVerbs.set(sku, verb);
-  }
-  return verb;
-}
-
-const clauseVerbs = new WeakMap<Mention, Set<string>>();
-function verbsOf(mention: Mention): Set<string> {
-  let verbs = clauseVerbs.get(mention);
-  if (!verbs) {
-    verbs = statedVerbs(mention.clauseText);
-    clauseVerbs.set(mention, verbs);
-  }
-  return verbs;
-}
-
 export function scoreCandidates(
   mention: Mention,
   candidates: SkuCandidate[],
   vocabulary: Vocabulary,
 ): ScoredCandidate[] {
   const maxVotes = Math.max(1, ...candidates.map((c) => c.historyVotes));
-  const verbs = verbsOf(mention);
   return candidates
     .map((c) => {
       const components = {
@@ -225,17 +200,13 @@ export function scoreCandidates(
         unit: unitScore(mention, c.sku),
         retrieval: c.similarity,
         history: c.historyVotes / maxVotes,
-        // The clause says the work the task's name does: "flame sensor, cleaned" is "Clean Flame
-        // Sensor", not "Replace Flame Sensor", whose other words are the same.
-        verb: verbs.has(taskVerb(c.sku) ?? '') ? 1 : 0,
       };
       const raw =
         0.6 * components.coverage +
         0.15 * components.spec +
         0.1 * components.unit +
         0.1 * components.retrieval +
-        0.1 * components.history +
-        0.05 * components.verb -
+        0.1 * components.history -
         (c.sku.active ? 0 : 0.2);
       return { sku: c.sku, score: Math.max(0, Math.min(1, raw)), components };
     })
@@ -252,7 +223,6 @@ export function matchEvidence(
   if (c.spec) parts.push(c.spec > 0 ? 'spec matches' : 'spec differs');
   if (c.unit) parts.push(`unit ${mention.unit} fits`);
   if (c.history) parts.push(`past invoice lines agree (${c.history.toFixed(2)})`);
-  if (c.verb) parts.push('the clause states its work');
   if (c.usage)
     parts.push(`billed on ${c.usage.billed} of ${c.usage.jobs} past jobs whose notes say these words`);
   return [

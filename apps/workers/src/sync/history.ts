@@ -227,7 +227,7 @@ async function followFeed(
 }
 
 // 5: "was on a sold estimate" (est:<sku>), from the mirrored Sales estimates.
-// 6: which federal holiday a visit started on (hol:<name>, hol:major), beside "holiday".
+// 6: which federal holiday a visit started on (hol:<name>, hol:major, hol:shifted), beside "holiday".
 const FEATURES_VERSION = 6;
 
 function recallDaysOf(job: Job, completed: Date, recalled: Map<number, number | null>): number | null {

@@ -95,6 +95,9 @@ describe('learnedSuggestions', () => {
     expect(describeFeature('hol:major', CATALOG_BY_ID, names)).toBe(
       'an appointment on a holiday most businesses close on',
     );
+    expect(describeFeature('hol:shifted', CATALOG_BY_ID, names)).toBe(
+      'an appointment on the weekday a weekend holiday is observed on',
+    );
     expect(describeFeature('k:Equipment', CATALOG_BY_ID, names)).toBe('Equipment on the invoice');
   });
 });

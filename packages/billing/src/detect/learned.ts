@@ -61,7 +61,9 @@ export function describeFeature(
     case 'hol':
       return value === 'major'
         ? 'an appointment on a holiday most businesses close on'
-        : `an appointment on ${HOLIDAY_WORDS[value ?? ''] ?? value}`;
+        : value === 'shifted'
+          ? 'an appointment on the weekday a weekend holiday is observed on'
+          : `an appointment on ${HOLIDAY_WORDS[value ?? ''] ?? value}`;
     case 'recall':
       return 'a recall';
     case 'declined':

@@ -112,6 +112,10 @@ describe('jobFeatures', () => {
     expect(jobFeatures(input({ appointmentStarts: ['2026-01-19T16:00:00Z'] }), HOURS)).not.toContain(
       'hol:major',
     );
+    // Independence Day 2026 is a Saturday, observed on Friday 3 July: shops differ on that day.
+    const observed = jobFeatures(input({ appointmentStarts: ['2026-07-03T15:00:00Z'] }), HOURS);
+    expect(observed).toEqual(expect.arrayContaining(['holiday', 'hol:independence', 'hol:shifted']));
+    expect(observed).not.toContain('hol:major');
     expect(jobFeatures(input({ appointmentStarts: ['2025-07-08T23:30:00Z'] }), HOURS)).not.toContain(
       'holiday',
     );

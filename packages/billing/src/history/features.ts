@@ -125,7 +125,7 @@ function localParts(iso: string, timezone: string): { minutes: number; weekday: 
 function firstStartLocal(
   starts: string[],
   timezone: string,
-): { minutes: number; weekday: number; holiday: string | null } | null {
+): { minutes: number; weekday: number; holiday: string | null; shifted: boolean } | null {
   const first = [...starts].sort()[0];
   if (!first) return null;
   const local = localParts(first, timezone);
@@ -137,8 +137,17 @@ function firstStartLocal(
   const holiday = usFederalHolidays(Number(date.slice(0, 4))).has(date)
     ? holidayName(Number(date.slice(5, 7)), Number(date.slice(8, 10)))
     : null;
-  return { ...local, holiday };
+  return { ...local, holiday, shifted: holiday !== null && FIXED_DATES[holiday] !== date.slice(5) };
 }
+
+/** Holidays on a fixed date, observed on the Friday or Monday beside it when it falls on a weekend. */
+const FIXED_DATES: Record<string, string> = {
+  'new-year': '01-01',
+  juneteenth: '06-19',
+  independence: '07-04',
+  veterans: '11-11',
+  christmas: '12-25',
+};
 
 /** Holidays most shops close on (billed as holidays unless a shop's history says otherwise). */
 export const USUALLY_OBSERVED: ReadonlySet<string> = new Set([
@@ -261,10 +270,13 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
     features.add(`dow:${local.weekday}`);
     // Shops keep different holidays: the name lets a shop's history say which it bills as one,
     // and "hol:major" (one most shops close on) decides a holiday its history has not seen yet.
+    // Whether a shop keeps the Friday or Monday a weekend holiday is observed on varies more:
+    // "hol:shifted", and no prior.
     if (local.holiday) {
       features.add('holiday');
       features.add(`hol:${local.holiday}`);
-      if (USUALLY_OBSERVED.has(local.holiday)) features.add('hol:major');
+      if (local.shifted) features.add('hol:shifted');
+      else if (USUALLY_OBSERVED.has(local.holiday)) features.add('hol:major');
     }
   }
   if (input.appointmentCount !== undefined) {

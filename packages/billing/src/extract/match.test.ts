@@ -32,6 +32,26 @@ describe('scoreCandidates', () => {
   });
 });
 
+describe('scoreCandidates: the work the clause states', () => {
+  it('"flame sensor, cleaned" is the task that cleans it, not the one that replaces it', () => {
+    const clean = sku(1, { kind: 'service', code: 'HV-REP-346', name: 'Clean Flame Sensor' });
+    const replace = sku(2, { kind: 'service', code: 'HV-REP-347', name: 'Replace Flame Sensor' });
+    const catalog = [replace, clean];
+    const score = (note: string) => {
+      const [mention] = mentionsOf(note, vocabularyOf(catalog));
+      return scoreCandidates(
+        mention!,
+        catalog.map((s) => ({ sku: s, similarity: 0, historyVotes: 0 })),
+        vocabularyOf(catalog),
+      );
+    };
+    const [best, second] = score('dirty/carboned flae sens, clnd');
+    expect(best!.sku.code).toBe('HV-REP-346');
+    expect(best!.score - second!.score).toBeGreaterThanOrEqual(0.04);
+    expect(score('flame sensor cracked - replaced')[0]!.sku.code).toBe('HV-REP-347');
+  });
+});
+
 describe('scoreCandidates: sizes', () => {
   it('a size the note gives covers the size word of the name: "sixteen 16x20x2 filters"', () => {
     const filter = (id: number, size: string) =>

@@ -2,8 +2,8 @@
 // by the tenant's own vocabulary (rare words matter more), agreement of specs ("45/5",
 // "r410a", "3/4"), unit compatibility (pounds → a per-pound SKU), the retriever's similarity
 // and votes from past invoice lines. Every component is reported as evidence.
-import { SKU_TEXT_SYNONYMS } from '../text/lexicon.ts';
-import { DIMENSIONS, type Mention } from '../text/mentions.ts';
+import { ACTION_WORDS, SKU_TEXT_SYNONYMS } from '../text/lexicon.ts';
+import { DIMENSIONS, type Mention, statedVerbs, verbRoot } from '../text/mentions.ts';
 import { contentWords, idf, type Vocabulary, withSynonyms } from '../text/vocabulary.ts';
 import type { CatalogSku, Evidence } from '../types.ts';
 import type { SkuCandidate } from './retrieval.ts';
@@ -186,13 +186,58 @@ function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): nu
   return precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
 }
 
+/** The work verb a task's name starts with ("Clean Flame Sensor"), as a root; null for other SKUs. */
+const taskVerbs = new WeakMap<CatalogSku, string | null>();
+function taskVerb(sku: CatalogSku): string | null {
+  let verb = taskVerbs.get(sku);
+  if (verb === undefined) {
+    const first = /^[a-z&/]+/i.exec(sku.name.trim())?.[0]?.toLowerCase() ?? '';
+    verb = sku.kind === 'service' && ACTION_WORDS.has(first) ? verbRoot(first) : null;
+    taskVerbs.set(sku, verb);
+  }
+  return verb;
+}
+
+/** Two tasks whose names differ only in their leading work verb: "Clean" and "Replace Flame Sensor". */
+function differOnlyInVerb(a: CatalogSku, b: CatalogSku): boolean {
+  const va = taskVerb(a);
+  const vb = taskVerb(b);
+  if (!va || !vb || va === vb) return false;
+  const rest = (sku: CatalogSku) => skuWords(sku).sizeless.slice(1).join(' ');
+  return rest(a) !== '' && rest(a) === rest(b);
+}
+
+/** How far apart two such tasks must score before the clause's verb no longer decides. */
+const VERB_TIE = 0.05;
+
+/**
+ * Between two tasks that differ only in their verb and score within VERB_TIE, the one whose
+ * verb the clause states goes first, the other VERB_TIE below it ("dirty flame sensor, clnd").
+ */
+function verbTieBroken(ranked: ScoredCandidate[], mention: Mention): ScoredCandidate[] {
+  const [first, second] = ranked;
+  if (!first || !second || first.score - second.score > VERB_TIE) return ranked;
+  if (!differOnlyInVerb(first.sku, second.sku)) return ranked;
+  const stated = statedVerbs(mention.clauseText);
+  const firstStated = stated.has(taskVerb(first.sku)!);
+  const secondStated = stated.has(taskVerb(second.sku)!);
+  if (firstStated === secondStated) return ranked;
+  const [winner, loser] = firstStated ? [first, second] : [second, first];
+  const top = Math.max(first.score, second.score);
+  return [
+    { ...winner, score: top },
+    { ...loser, score: Math.max(0, top - VERB_TIE) },
+    ...ranked.slice(2),
+  ].sort((a, b) => b.score - a.score);
+}
+
 export function scoreCandidates(
   mention: Mention,
   candidates: SkuCandidate[],
   vocabulary: Vocabulary,
 ): ScoredCandidate[] {
   const maxVotes = Math.max(1, ...candidates.map((c) => c.historyVotes));
-  return candidates
+  const ranked = candidates
     .map((c) => {
       const components = {
         coverage: coverage(mention, c.sku, vocabulary),
@@ -211,6 +256,7 @@ export function scoreCandidates(
       return { sku: c.sku, score: Math.max(0, Math.min(1, raw)), components };
     })
     .sort((a, b) => b.score - a.score);
+  return verbTieBroken(ranked, mention);
 }
 
 export function matchEvidence(

@@ -280,20 +280,46 @@ function hasAction(text: string): boolean {
   });
 }
 
+/** A work verb's root, so tenses and a price book's imperative meet: "cleaned" and "Clean". */
+export function verbRoot(word: string): string {
+  const w = word.toLowerCase();
+  if (REPLACE_VERB.test(w) || w === 'r&r' || w === 'r/r') return 'replac';
+  return w.replace(/(ing|ed|es|e|d|s)$/, '');
+}
+
+/** The work verbs a clause states, as roots ("dirty flame sensor, clnd" states "clean"). */
+export function statedVerbs(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokenize(text)) {
+    const canonical = ABBREVIATIONS[t.text] ?? t.text;
+    if (ACTION_WORDS.has(canonical) || REPLACE_VERB.test(t.text)) {
+      out.add(verbRoot(canonical));
+      continue;
+    }
+    const action = misspeltActionOf(t.text);
+    if (action) out.add(verbRoot(action));
+  }
+  return out;
+}
+
 /**
  * "Replced", "instaled", "toppd": a work verb one edit away (same first letter, 5+ letters);
  * "clnd", "rmvd": one written without its vowels.
  */
 function misspeltAction(word: string): boolean {
-  if (word.length < 4 || !/^[a-z]+$/.test(word)) return false;
+  return misspeltActionOf(word) !== null;
+}
+
+function misspeltActionOf(word: string): string | null {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return null;
   const skeleton = !/[aeiou]/.test(word.slice(1));
   for (const action of ACTION_WORDS) {
     if (action[0] !== word[0] || action.length < 5) continue;
     if (word.length >= 5 && (editDistanceAtMost(word, action, 1) || isTransposition(word, action)))
-      return true;
-    if (skeleton && isAbbreviationOf(word, action)) return true;
+      return action;
+    if (skeleton && isAbbreviationOf(word, action)) return action;
   }
-  return false;
+  return null;
 }
 
 const SPEC_UNIT =

@@ -137,7 +137,8 @@ function firstStartLocal(
   const holiday = usFederalHolidays(Number(date.slice(0, 4))).has(date)
     ? holidayName(Number(date.slice(5, 7)), Number(date.slice(8, 10)))
     : null;
-  return { ...local, holiday, shifted: holiday !== null && FIXED_DATES[holiday] !== date.slice(5) };
+  const fixed = holiday === null ? undefined : FIXED_DATES[holiday];
+  return { ...local, holiday, shifted: fixed !== undefined && fixed !== date.slice(5) };
 }
 
 /** Holidays on a fixed date, observed on the Friday or Monday beside it when it falls on a weekend. */

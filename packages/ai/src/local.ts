@@ -1,7 +1,7 @@
 // The default provider: deterministic and offline. For each mention it takes the best-scoring
 // candidate when it is good enough and clearly ahead; scores come from the tenant's own
 // vocabulary, specs, units, retrieval and past invoice lines (@invoicer/billing match.ts).
-import { decideFromScores, type MentionDecision } from '@invoicer/billing';
+import { decideFromScores, type MentionDecision, MIN_MATCH_SCORE } from '@invoicer/billing';
 import type { ChooseInput, ExtractionProvider } from './provider.ts';
 
 export const LOCAL_PROMPT_VERSION = 'local-scorer-v1';
@@ -11,7 +11,7 @@ export class LocalProvider implements ExtractionProvider {
   readonly model = 'deterministic-scorer';
   readonly promptVersion = LOCAL_PROMPT_VERSION;
 
-  constructor(private readonly minScore = 0.42) {}
+  constructor(private readonly minScore = MIN_MATCH_SCORE) {}
 
   async choose(input: ChooseInput): Promise<MentionDecision[]> {
     return input.mentions.map((mention) =>

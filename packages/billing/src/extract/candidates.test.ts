@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { historyOf, jobContext, knowledge, mentionsOf, sku, times, vocabularyOf } from '../test-fixtures.ts';
 import { mentionCandidates, usualVariantFirst } from './candidates.ts';
 import { scoreCandidates } from './match.ts';
+import { MIN_MATCH_SCORE } from './note-lines.ts';
 
 describe('usualVariantFirst: variants the notes cannot tell apart', () => {
   const pad2436 = sku(1, { name: 'Equipment Pad 24" x 36"' });
@@ -148,6 +149,42 @@ describe("mentionCandidates: the shop's usage of the words over the price book's
     expect(topFor('Changed out the shut-off valve.', tripJobs).sku.id).toBe(602);
     const halfInch = [...others, ...times(6, { features: ['w:copper', 'w:coupling'], technician: [604] })];
     expect(topFor('Put in 3 3/4 in. copper couplings.', halfInch).sku.id).toBe(605);
+  });
+});
+
+describe("mentionCandidates: the shop's usage of the words on the job's type", () => {
+  const anode = sku(801, { name: 'Replace Anode Rod', kind: 'service' });
+  const brazing = sku(802, { name: 'Brazing Rod 15% Silver (per stick)', kind: 'material' });
+  const ground = sku(803, { name: 'Ground Rod 8 ft', kind: 'material' });
+  const catalog = [anode, brazing, ground];
+  const k = (history: Parameters<typeof historyOf>[0]) => knowledge({ catalog, model: historyOf(history) });
+  const topFor = (note: string, history: Parameters<typeof historyOf>[0]) => {
+    const known = k(history);
+    const mentions = mentionsOf(note, known.vocabulary).filter((m) => m.words.includes('rod'));
+    const hits = catalog.map((s) => ({ stId: s.id, similarity: 0.3 }));
+    // The job is of type 10 (jobContext).
+    const scored = mentionCandidates(mentions, [{ hits, votes: new Map() }], jobContext(), known);
+    return scored.get(mentions[0]!.id)![0]!;
+  };
+  // Across the shop "rod" is more often an anode rod (water heaters) than a brazing rod.
+  const history = [
+    ...times(30, { features: ['jt:30', 'w:drain'], technician: [] }),
+    ...times(6, { features: ['jt:10', 'w:rod'], technician: [802] }),
+    ...times(9, { features: ['jt:20', 'w:rod'], technician: [801] }),
+  ];
+
+  it('"mat: 5 rods" on a job type whose notes\' rods are brazing rods is the brazing rod', () => {
+    const top = topFor('mat: 5 rods', history);
+    expect(top.sku.id).toBe(802);
+    expect(top.components.usage).toEqual({ billed: 6, jobs: 6 });
+    // Taken on the shop's usage however weakly the name matches: at least a decision's floor.
+    expect(top.score).toBeGreaterThanOrEqual(MIN_MATCH_SCORE);
+  });
+
+  it('an uncounted rod stays the task its words name; too few such jobs on the type change nothing', () => {
+    expect(topFor('replaced the rod', history).sku.id).toBe(801);
+    const few = history.filter((_, i) => i < 30 || i >= 32);
+    expect(topFor('mat: 5 rods', few).sku.id).not.toBe(802);
   });
 });
 

@@ -9,7 +9,7 @@ import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import { type CatalogSku, isFlatRateTask, type JobContext } from '../types.ts';
 import { type ScoredCandidate, scoreCandidates, skuWords } from './match.ts';
-import { tasksIncludeParts } from './note-lines.ts';
+import { MIN_MATCH_SCORE, tasksIncludeParts } from './note-lines.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
 /** What retrieval found for one mention: catalogue hits and past lines' votes by SKU. */
@@ -30,6 +30,11 @@ export function mentionCandidates(
     const { hits, votes } = retrieved[index] ?? { hits: [], votes: new Map<number, number>() };
     const learned = knowledge.model.wordVotes(mention.words);
     const usage = doneWork(mention) ? knowledge.model.phraseUsage(mention.words) : null;
+    // The same words on this job type: "rods" on a system replacement are brazing rods where
+    // across the shop they are as often anode or ground rods.
+    const typeUsage = usage
+      ? knowledge.model.phraseUsage(mention.words, `jt:${context.job.jobTypeId}`)
+      : null;
     const maxLineVotes = Math.max(1, ...votes.values());
     const candidates = new Map<number, SkuCandidate>();
     const consider = (skuId: number, similarity: number) => {
@@ -42,8 +47,9 @@ export function mentionCandidates(
     for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
     for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
       consider(skuId, 0);
-    if (usage && usage.jobs >= MIN_USAGE_JOBS)
-      for (const [skuId, n] of usage.billed) if (n / usage.jobs >= USUALLY) consider(skuId, 0);
+    for (const u of [usage, typeUsage])
+      if (u && u.jobs >= MIN_USAGE_JOBS)
+        for (const [skuId, n] of u.billed) if (n / u.jobs >= USUALLY) consider(skuId, 0);
     const ranked = partsIfUsed(
       mention,
       withClauseWork(
@@ -55,7 +61,11 @@ export function mentionCandidates(
     );
     const share = (skuId: number) => knowledge.model.skuShare(skuId);
     const usual = usualVariantFirst(ranked, share, mention);
-    scored.set(mention.id, usage ? shopUsageFirst(usual, usage, share) : usual);
+    const shopWide = usage ? shopUsageFirst(usual, usage, share, mention) : usual;
+    scored.set(
+      mention.id,
+      shopWide === usual && typeUsage ? shopUsageFirst(usual, typeUsage, share, mention) : shopWide,
+    );
   });
   return scored;
 }
@@ -154,15 +164,20 @@ export function shopUsageFirst(
   ranked: ScoredCandidate[],
   usage: { jobs: number; billed: Map<number, number> },
   share: (skuId: number) => number,
+  mention: Pick<Mention, 'quantity'> = { quantity: null },
 ): ScoredCandidate[] {
   const top = ranked[0];
   if (!top || usage.jobs < MIN_USAGE_JOBS) return ranked;
   const rate = (c: ScoredCandidate) => (usage.billed.get(c.sku.id) ?? 0) / usage.jobs;
   if (rate(top) > RARELY) return ranked;
+  // A counted item is a part, whatever task its words also name: "mat: 5 rods".
+  const sameKind = (c: ScoredCandidate) =>
+    c.sku.kind === top.sku.kind ||
+    (mention.quantity !== null && top.sku.kind === 'service' && c.sku.kind === 'material');
   let usual: ScoredCandidate | undefined;
   for (const c of ranked.slice(1)) {
     if (
-      c.sku.kind !== top.sku.kind ||
+      !sameKind(c) ||
       c.components.coverage === 0 ||
       c.components.spec < top.components.spec ||
       c.components.unit < top.components.unit ||
@@ -173,9 +188,11 @@ export function shopUsageFirst(
     if (!usual || rate(c) > rate(usual)) usual = c;
   }
   if (!usual) return ranked;
+  // The shop's usage is the evidence, not the wording: it is taken, however weakly the price
+  // book's names match the words.
   const promoted: ScoredCandidate = {
     ...usual,
-    score: top.score,
+    score: Math.max(top.score, MIN_MATCH_SCORE),
     components: { ...usual.components, usage: { billed: usage.billed.get(usual.sku.id)!, jobs: usage.jobs } },
   };
   return [promoted, ...ranked.slice(1).map((c) => (c === usual ? { ...top, score: usual.score } : c))].sort(

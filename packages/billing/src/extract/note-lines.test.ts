@@ -224,16 +224,24 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     const lines = (
       beside: { rate: number; jobs: number },
       existing = [item(1, { skuId: ID.labor, quantity: '2' })],
+      scores = { task: 0.9, part: 0.5 },
     ) =>
       buildNoteLines({
         mentions: [mention],
-        decisions: [decideFromScores(mention, [{ skuId: task.id, code: task.code, score: 0.9 }])],
-        scored: new Map([['m1', [candidate(task, 0.9, 1), candidate(part, 0.5, 0.6)]]]),
+        decisions: [decideFromScores(mention, [{ skuId: task.id, code: task.code, score: scores.task }])],
+        scored: new Map([['m1', [candidate(task, scores.task, 1), candidate(part, scores.part, 0.6)]]]),
         catalog,
         existing,
         flatRateBeside: (given) => (given === ID.labor ? beside : { rate: 0.5, jobs: 40 }),
       });
     expect(lines({ rate: 0, jobs: 30 }).added.map((l) => l.skuId)).toEqual([part.id]);
+    // The note gives none of the part's ratings ("Contactor 2-Pole 40A 24V Coil"), so the part
+    // matches weakly; the task the note names well names it, and it is the part.
+    const hourly = (scores: { task: number; part: number }) =>
+      lines({ rate: 0, jobs: 30 }, [item(1, { skuId: ID.labor, quantity: '2' })], scores);
+    expect(hourly({ task: 0.69, part: 0.3 }).added.map((l) => l.skuId)).toEqual([part.id]);
+    // A task matched weakly itself vouches for nothing: no line.
+    expect(hourly({ task: 0.5, part: 0.3 }).added).toEqual([]);
     // The part already billed: the note confirms it.
     const billed = lines({ rate: 0, jobs: 30 }, [
       item(1, { skuId: ID.labor, quantity: '2' }),

@@ -72,6 +72,9 @@ function quantityFor(mention: Mention, decided: number | null, sku: CatalogSku):
 
 /** Kinds a note may add: parts and work. Fees, discounts and equipment come from rules, history or a person. */
 const NOTE_ADDABLE = new Set(['material', 'service']);
+/** The least score a best match needs to be taken at all. */
+export const MIN_MATCH_SCORE = 0.42;
+
 const MIN_SERVICE_SCORE = 0.6;
 /** How close a runner-up must be to take over when the best SKU is already accounted for. */
 const REASSIGN_MARGIN = 0.12;
@@ -114,7 +117,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     if (skuId !== null && claimed.has(skuId) && !mention.removed) {
       const best = scored.find((c) => c.sku.id === skuId)?.score ?? 0;
       const alternative = scored.find(
-        (c) => !claimed.has(c.sku.id) && c.score >= best - REASSIGN_MARGIN && c.score >= 0.42,
+        (c) => !claimed.has(c.sku.id) && c.score >= best - REASSIGN_MARGIN && c.score >= MIN_MATCH_SCORE,
       );
       if (alternative) skuId = alternative.sku.id;
     }
@@ -213,9 +216,15 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
     // gives way to the part it names ("cont swapped" on an hourly job is the contactor).
     if (sku.kind === 'service' && mention.use === 'action' && hourly) {
       const task = sku;
+      // The task's name names the part, so the part's own weak match (the note gives no size:
+      // "Contactor 2-Pole 40A 24V Coil") does not count against it once the task matched well.
+      const taskMatched = (scored.find((c) => c.sku.id === task.id)?.score ?? 0) >= MIN_SERVICE_SCORE;
       const part = scored.find(
         (c) =>
-          c.sku.kind === 'material' && c.score >= 0.35 && !claimed.has(c.sku.id) && namesPart(task, c.sku),
+          c.sku.kind === 'material' &&
+          (c.score >= 0.35 || taskMatched) &&
+          !claimed.has(c.sku.id) &&
+          namesPart(task, c.sku),
       )?.sku;
       const billed = part && input.existing.find((i) => i.skuId === part.id);
       if (billed) {
@@ -241,7 +250,7 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
         (c) =>
           c.sku.kind === 'material' &&
           !claimed.has(c.sku.id) &&
-          c.score >= Math.max(0.42, taskScore - REASSIGN_MARGIN) &&
+          c.score >= Math.max(MIN_MATCH_SCORE, taskScore - REASSIGN_MARGIN) &&
           !input.existing.some((i) => i.skuId === c.sku.id),
       )?.sku;
       if (part) {
@@ -429,7 +438,7 @@ function partBilledWith(
   return scored.find(
     (c) =>
       c.sku.kind === 'material' &&
-      c.score >= 0.42 &&
+      c.score >= MIN_MATCH_SCORE &&
       !claimed.has(c.sku.id) &&
       !input.existing.some((i) => i.skuId === c.sku.id) &&
       billedWith(c.sku.id),
@@ -473,7 +482,7 @@ const CONFLICT_CONFIDENCE = 0.35;
 export function decideFromScores(
   mention: { id: string; quantity: number | null; billable: boolean },
   ranked: { skuId: number; code: string; score: number }[],
-  minScore = 0.42,
+  minScore = MIN_MATCH_SCORE,
 ): MentionDecision {
   const [best, second] = ranked;
   if (!best || best.score < minScore) {

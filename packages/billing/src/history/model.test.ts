@@ -30,6 +30,18 @@ describe('HistoryModel', () => {
     expect(model.phraseUsage(['gasket']).jobs).toBe(0);
   });
 
+  it('phraseUsage within a feature: only the past jobs that have it ("rods" on one job type)', () => {
+    const model = historyOf([
+      ...times(4, { features: ['jt:1', 'w:rod'], technician: [7] }),
+      ...times(6, { features: ['jt:2', 'w:rod'], technician: [8] }),
+    ]);
+    expect(Object.fromEntries(model.phraseUsage(['rod']).billed)).toEqual({ 7: 4, 8: 6 });
+    const onType = model.phraseUsage(['rod'], 'jt:1');
+    expect(onType.jobs).toBe(4);
+    expect(Object.fromEntries(onType.billed)).toEqual({ 7: 4 });
+    expect(model.phraseUsage(['rod'], 'jt:3').jobs).toBe(0);
+  });
+
   it('counts a SKU once per job however many lines carry it', () => {
     const model = new HistoryModel();
     model.applyJob({

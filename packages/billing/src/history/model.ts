@@ -187,8 +187,9 @@ export class HistoryModel {
   /**
    * What the shop billed when its notes said these words: the past jobs whose notes used every
    * one of them in billable work, and per SKU how many of those jobs carried it (either way).
+   * With `within` (a feature such as "jt:7"), only the past jobs that have it.
    */
-  phraseUsage(words: readonly string[]): { jobs: number; billed: Map<number, number> } {
+  phraseUsage(words: readonly string[], within?: string): { jobs: number; billed: Map<number, number> } {
     const billed = new Map<number, number>();
     const index = this.memo('word-jobs', () => {
       const byWord = new Map<string, Set<number>>();
@@ -208,8 +209,9 @@ export class HistoryModel {
     let jobs = 0;
     for (const id of sets[0]!) {
       if (!others.every((s) => s.has(id))) continue;
-      jobs += 1;
       const r = this.records.get(id)!;
+      if (within !== undefined && !r.features.includes(within)) continue;
+      jobs += 1;
       for (const sku of new Set([...r.technician.keys(), ...r.office.keys()]))
         billed.set(sku, (billed.get(sku) ?? 0) + 1);
     }

@@ -121,7 +121,8 @@ export const STOPWORDS = new Set(
    must do does did done had has have having i we he she they you me us him her them my our his their your tech technician customer homeowner
    found find checked check tested test verified verify noticed advised told explained inspected inspect looked look arrived arrival onsite site
    unit system job work ok okay good fine now today new old existing per approximately about around back after before while during again still
-   please note notes call called went go going got get getting put set made make running run working work worked went`
+   please note notes call called went go going got get getting put set made make running run working work worked went
+   quantity qty`
     .split(/\s+/)
     .filter(Boolean),
 );

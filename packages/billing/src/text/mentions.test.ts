@@ -597,6 +597,14 @@ describe('findMentions: a work verb that opens a price-book name', () => {
   it('"fan motor 1/4hp": a fractional horsepower is a spec', () => {
     expect(mentionsOf('Replaced fan motor 1/4hp', v)[0]?.specs).toContain('1/4hp');
   });
+  it('"qty 3 braze rod": the verb in another tense opens "Brazing Rod", and "qty" is no item', () => {
+    const brazing = buildVocabulary(['Brazing Rod 15% Silver (per stick)', 'Indoor Air Quality Survey']);
+    const found = mentionsOf('qty 3 braze rod', brazing);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ words: ['brazing', 'rod'], quantity: 3, use: 'action' });
+    // Not a price-book pair: "brazed leak" stays a verb and its item.
+    expect(mentionsOf('brazed leak at the coil', brazing).some((m) => m.words.includes('braze'))).toBe(false);
+  });
 });
 
 describe('findMentions: a measured length of a size only one price-book entry has', () => {

@@ -280,6 +280,25 @@ function hasAction(text: string): boolean {
   });
 }
 
+const verbBigramsOf = new WeakMap<Vocabulary, Map<string, string>>();
+/**
+ * The price book's word pairs keyed by the first word's verb root, to that word: "braz rod" to
+ * "brazing" (of "Brazing Rod").
+ */
+function verbBigrams(vocabulary: Vocabulary): Map<string, string> {
+  let pairs = verbBigramsOf.get(vocabulary);
+  if (!pairs) {
+    pairs = new Map();
+    for (const pair of vocabulary.bigrams) {
+      const [first, second] = pair.split(' ') as [string, string];
+      const key = `${verbRoot(first)} ${second}`;
+      if (!pairs.has(key)) pairs.set(key, first);
+    }
+    verbBigramsOf.set(vocabulary, pairs);
+  }
+  return pairs;
+}
+
 /** A work verb's root, so tenses and a price book's imperative meet: "cleaned" and "Clean". */
 export function verbRoot(word: string): string {
   const w = word.toLowerCase();
@@ -374,12 +393,16 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
   // "type 2", "type L": the designator qualifies the item after it and names nothing itself.
   const designates = (i: number) =>
     DESIGNATOR.test(tokens[i]!.text) && /^[a-z0-9]{1,3}$/.test(tokens[i + 1]?.text ?? '');
-  // "dual run capacitor", "supply line": a work verb that a price-book name pairs with the next word.
-  const inName = tokens.map(
-    (t, i) =>
-      ACTION_WORDS.has(t.text) &&
-      vocabulary.bigrams.has(`${stem(t.text)} ${stem(tokens[i + 1]?.text ?? '')}`),
-  );
+  // "dual run capacitor", "supply line": a work verb that a price-book name pairs with the next
+  // word, in any tense ("braze rod" is the price book's "Brazing Rod").
+  // The name's own word, when the note's differs: "brazing" for "braze".
+  const nameWord = tokens.map((t, i) => {
+    if (!ACTION_WORDS.has(t.text)) return null;
+    const next = stem(tokens[i + 1]?.text ?? '');
+    if (vocabulary.bigrams.has(`${stem(t.text)} ${next}`)) return stem(t.text);
+    return verbBigrams(vocabulary).get(`${verbRoot(t.text)} ${next}`) ?? null;
+  });
+  const inName = nameWord.map((w) => w !== null);
   // "25ft 6/3 run from panel": a measured length of a size that names one price-book entry alone
   // is that entry, though the note names no item.
   const measuredSpec = (i: number) =>
@@ -393,7 +416,7 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
       t.end <= labelEnd || designates(i)
         ? null
         : (itemWord(t.text, vocabulary) ??
-          (inName[i] && vocabulary.docFreq.has(stem(t.text)) ? stem(t.text) : null) ??
+          (nameWord[i] !== null && vocabulary.docFreq.has(nameWord[i]!) ? nameWord[i] : null) ??
           (measuredSpec(i) ? t.text : null)),
   }));
   const negatedFrom = negationStart(clause, tokens);

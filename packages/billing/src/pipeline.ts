@@ -278,10 +278,11 @@ export function detectStage(
     pricing: settings.pricing,
     similarJobs: similarJobFeatures(features, context),
   });
+  const companionSkus = new Set(companions.map((c) => c.skuId));
   const merged = mergeProposals([
     ...input.noteLines,
     ...rulesKept,
-    ...policy.lines.filter((l) => !hourly.has(l.skuId) && !companions.some((c) => c.skuId === l.skuId)),
+    ...policy.lines.filter((l) => !hourly.has(l.skuId) && !companionSkus.has(l.skuId)),
     ...companions,
     ...learnedKept,
     ...labor.filter((l) => l.origin === 'added'),

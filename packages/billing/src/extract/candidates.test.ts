@@ -181,6 +181,29 @@ describe("mentionCandidates: the shop's usage of the words on the job's type", (
     expect(top.score).toBeGreaterThanOrEqual(MIN_MATCH_SCORE);
   });
 
+  it('a lone work verb names no item, whatever the shop bills on the type ("Installed")', () => {
+    const charger = sku(804, { name: 'Install Level 2 EV Charger', kind: 'service' });
+    const thermostat = sku(805, { name: 'Install Thermostat', kind: 'service' });
+    const known = knowledge({
+      catalog: [...catalog, charger, thermostat],
+      model: historyOf([
+        ...times(30, { features: ['jt:30', 'w:drain'], technician: [] }),
+        ...times(6, { features: ['jt:10', 'w:install'], technician: [804] }),
+      ]),
+    });
+    const mentions = mentionsOf('Installed', known.vocabulary);
+    expect(mentions.map((m) => m.words)).toEqual([['install']]);
+    const hits = [
+      { stId: 805, similarity: 0.5 },
+      { stId: 804, similarity: 0.3 },
+    ];
+    const scored = mentionCandidates(mentions, [{ hits, votes: new Map() }], jobContext(), known);
+    const top = scored.get(mentions[0]!.id)![0]!;
+    expect(top.sku.id).toBe(805);
+    expect(top.components.usage).toBeUndefined();
+    expect(top.score).toBeLessThan(MIN_MATCH_SCORE);
+  });
+
   it('an uncounted rod stays the task its words name; too few such jobs on the type change nothing', () => {
     expect(topFor('replaced the rod', history).sku.id).toBe(801);
     const few = history.filter((_, i) => i < 30 || i >= 32);

@@ -147,8 +147,11 @@ const RARELY = 0.1;
 /** How much more often than on any job the usual SKU must come with the words. */
 const USAGE_LIFT = 3;
 
+/** Work done on an item: a lone work verb ("Installed") names none, whatever the shop bills. */
 function doneWork(m: Mention): boolean {
-  return m.use === 'action' && m.polarity === 'done' && !m.removed && m.words.length > 0;
+  return (
+    m.use === 'action' && m.polarity === 'done' && !m.removed && m.words.some((w) => !ACTION_WORDS.has(w))
+  );
 }
 
 /**

@@ -142,7 +142,7 @@ export class FeatureIndex {
     return id;
   }
 
-  encode(row: TreeRow): EncodedRow {
+  encode(row: TreeRow, position = 0): EncodedRow {
     let base = this.encodedSets.get(row.features);
     if (!base) {
       base = Int32Array.from([...row.features].map((f) => this.id(f)));
@@ -151,7 +151,7 @@ export class FeatureIndex {
     const own = row.extra?.length
       ? Int32Array.from(row.extra.filter((f) => !row.features.has(f)).map((f) => this.id(f)))
       : NONE;
-    if (!row.extraLists?.length) return { base, extra: own, label: row.label };
+    if (!row.extraLists?.length) return { base, extra: own, label: row.label, row: position };
     const lists = row.extraLists.map((list) => this.listIds(list));
     let size = own.length;
     for (const ids of lists) size += ids.length;
@@ -162,7 +162,7 @@ export class FeatureIndex {
       extra.set(ids, at);
       at += ids.length;
     }
-    return { base, extra, label: row.label };
+    return { base, extra, label: row.label, row: position };
   }
 
   private readonly encodedLists = new WeakMap<readonly string[], Int32Array>();
@@ -188,14 +188,18 @@ export function featureCounts(rows: readonly TreeRow[], index: FeatureIndex): In
   return histogramOf(encoded, index.names.length, false).counts;
 }
 
-/** `rowCounts`, from featureCounts over the same rows, spares the root its count. */
+/**
+ * `rowCounts`, from featureCounts over the same rows, spares the root its count. `leaves`, when
+ * given, is filled with each row's leaf (by the row's position), as predictTree would find it.
+ */
 export function growTree(
   rows: readonly TreeRow[],
   options: TreeOptions = DEFAULT_TREE_OPTIONS,
   index: FeatureIndex = new FeatureIndex(),
   rowCounts?: Int32Array,
+  leaves?: TreeLeaf[],
 ): TreeNode {
-  const encoded: EncodedRow[] = rows.map((r) => index.encode(r));
+  const encoded: EncodedRow[] = rows.map((r, i) => index.encode(r, i));
   const names = index.names;
   const excluded = new Uint8Array(names.length);
   const exclude = options.exclude;
@@ -220,7 +224,7 @@ export function growTree(
         };
       }
     : undefined;
-  return grow(encoded, 0, rootRate, { ...options, names, excluded, ranks }, root);
+  return grow(encoded, 0, rootRate, { ...options, names, excluded, ranks, leaves }, root);
 }
 
 interface EncodedRow {
@@ -228,9 +232,16 @@ interface EncodedRow {
   base: Int32Array;
   extra: Int32Array;
   label: boolean;
+  /** The row's position among the tree's rows. */
+  row: number;
 }
 
-type GrowOptions = TreeOptions & { names: string[]; excluded: Uint8Array; ranks: Int32Array };
+type GrowOptions = TreeOptions & {
+  names: string[];
+  excluded: Uint8Array;
+  ranks: Int32Array;
+  leaves: TreeLeaf[] | undefined;
+};
 
 /** Per feature id: the node's rows with it, and its positive rows with it. */
 interface Histogram {
@@ -276,7 +287,11 @@ function grow(
   for (const r of rows) if (r.label) pos += 1;
   const p = (pos + o.prior * parentRate) / (n + o.prior);
   const leaf: TreeLeaf = { kind: 'leaf', n, positives: pos, p };
-  if (depth >= o.maxDepth || n < 2 * o.minLeaf || pos === 0 || pos === n) return leaf;
+  const asLeaf = () => {
+    if (o.leaves) for (const r of rows) o.leaves[r.row] = leaf;
+    return leaf;
+  };
+  if (depth >= o.maxDepth || n < 2 * o.minLeaf || pos === 0 || pos === n) return asLeaf();
 
   const own = histogram ? histogram() : histogramOf(rows, o.names.length);
   const { counts, positives } = own;
@@ -294,7 +309,7 @@ function grow(
     if (!best || g > best.g + 1e-12 || (Math.abs(g - best.g) <= 1e-12 && tieBefore(id, best.id, o)))
       best = { id, g };
   }
-  if (!best || !significant(best.g, byCount, candidates, n, pos, o.alpha)) return leaf;
+  if (!best || !significant(best.g, byCount, candidates, n, pos, o.alpha)) return asLeaf();
   const yesRows: EncodedRow[] = [];
   const noRows: EncodedRow[] = [];
   const chosen = best.id;
@@ -373,6 +388,15 @@ export function testableCriticalG(reach: readonly number[], alpha: number): numb
 }
 
 export function predictTree(tree: TreeNode, features: { has(feature: string): boolean }): TreePrediction {
+  const { leaf, path } = walkTree(tree, features);
+  return { p: leaf.p, n: leaf.n, positives: leaf.positives, path };
+}
+
+/** The leaf a job's features lead to, and the path there. */
+export function walkTree(
+  tree: TreeNode,
+  features: { has(feature: string): boolean },
+): { leaf: TreeLeaf; path: TreePrediction['path'] } {
   const path: TreePrediction['path'] = [];
   let node = tree;
   while (node.kind === 'split') {
@@ -380,7 +404,7 @@ export function predictTree(tree: TreeNode, features: { has(feature: string): bo
     path.push({ feature: node.feature, present });
     node = present ? node.yes : node.no;
   }
-  return { p: node.p, n: node.n, positives: node.positives, path };
+  return { leaf: node, path };
 }
 
 /** The leaf a job's features lead to. */

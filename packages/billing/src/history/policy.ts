@@ -12,12 +12,12 @@ import {
   growTree,
   gStatistic,
   leafOf,
-  predictTree,
   type TreeLeaf,
   type TreeNode,
   type TreePrediction,
   type TreeRow,
   treeLeaves,
+  walkTree,
 } from './policy-tree.ts';
 
 export type QuantityRule =
@@ -46,6 +46,8 @@ export interface SkuPolicy {
    * the jobs whose technician had not billed the SKU (see situationOfficeRate).
    */
   situationAdds: Map<TreeLeaf, Map<TreeLeaf, { open: number; adds: number }>>;
+  /** The fewest office additions the learner counted as a policy (PolicyOptions.minAdds). */
+  minAdds: number;
 }
 
 export interface PolicyPrediction {
@@ -192,12 +194,13 @@ function situationTree(
   situations: readonly ReadonlySet<string>[],
   index: FeatureIndex,
   counts: Int32Array,
+  leaves: TreeLeaf[],
 ): TreeNode {
   const rows: TreeRow[] = settled.map((r, i) => ({
     features: situations[i]!,
     label: r.technician.has(skuId),
   }));
-  return growTree(rows, DEFAULT_TREE_OPTIONS, index, counts);
+  return growTree(rows, DEFAULT_TREE_OPTIONS, index, counts, leaves);
 }
 
 const situationCuts = new WeakMap<object, string[]>();
@@ -213,8 +216,11 @@ export function situationFeatures(
   tree: TreeNode | null,
   features: { has(feature: string): boolean },
 ): string[] {
-  if (!tree) return [];
-  const node = leafOf(tree, features);
+  return tree ? situationLeafFeatures(leafOf(tree, features)) : [];
+}
+
+/** situationFeatures of a job whose leaf of the technician tree is known. */
+function situationLeafFeatures(node: TreeLeaf): string[] {
   let cuts = situationCuts.get(node);
   if (!cuts) {
     const rate = node.p;
@@ -393,7 +399,7 @@ export function learnPolicies(
   const situationList: ReadonlySet<string>[] = settled.map(
     (r) => new Set([...r.features.filter((f) => !LINE_FEATURE.test(f)), ...work.get(r.jobId)!]),
   );
-  const situations = new Map(settled.map((r, i) => [r.jobId, situationList[i]!]));
+  const settledAt = new Map(settled.map((r, i) => [r.jobId, i]));
   let situationCounts: Int32Array | null = null;
   const chainKeys = new Map(settled.map((r) => [r.jobId, chains.get(r.jobId)!.join('|')]));
   for (const [skuId, adds] of addCounts) {
@@ -410,13 +416,16 @@ export function learnPolicies(
     };
     const own = `s:${skuId}`;
     let technicianTree: TreeNode | null = null;
+    // Each settled job's leaf of the technician tree, by its position in `settled`.
+    const situationLeaves: TreeLeaf[] = [];
     if (carriers.length >= options.minAdds) {
       situationCounts ??= featureCounts(
         situationList.map((features) => ({ features, label: false })),
         index,
       );
-      technicianTree = situationTree(settled, skuId, situationList, index, situationCounts);
+      technicianTree = situationTree(settled, skuId, situationList, index, situationCounts, situationLeaves);
     }
+    const situationLeafOf = (r: JobRecord) => situationLeaves[settledAt.get(r.jobId)!]!;
     // Per context, the open jobs (all less those whose technician billed the SKU) and the adds.
     const carriedPerContext = countBy(carriers, contextsOfRecord);
     const addedPerContext = countBy(
@@ -460,25 +469,25 @@ export function learnPolicies(
           context,
           billedRate,
           work.get(r.jobId)!,
-          situationFeatures(technicianTree, situations.get(r.jobId)!),
+          technicianTree ? situationLeafFeatures(situationLeafOf(r)) : [],
         ],
         label,
       };
     });
+    const officeLeaves: TreeLeaf[] = [];
     const tree = growTree(
       rows,
       { ...DEFAULT_TREE_OPTIONS, exclude: (f) => f === own, tieRank: partRank },
       index,
+      undefined,
+      officeLeaves,
     );
     // The office's record per leaf of its own tree and of the technician tree, on the open jobs.
     const situationAdds = new Map<TreeLeaf, Map<TreeLeaf, { open: number; adds: number }>>();
     if (technicianTree?.kind === 'split')
       rows.forEach((row, i) => {
-        const lists = row.extraLists!;
-        const officeLeaf = leafOf(tree, {
-          has: (f) => row.features.has(f) || lists.some((l) => l.includes(f)),
-        });
-        const situationLeaf = leafOf(technicianTree, situations.get(open[i]!.jobId)!);
+        const officeLeaf = officeLeaves[i]!;
+        const situationLeaf = situationLeafOf(open[i]!);
         let bySituation = situationAdds.get(officeLeaf);
         if (!bySituation) {
           bySituation = new Map();
@@ -499,6 +508,7 @@ export function learnPolicies(
       officeSkus,
       technicianTree,
       situationAdds,
+      minAdds: options.minAdds,
       quantity: learnQuantity(
         open.filter((r) => r.office.has(skuId)),
         skuId,
@@ -561,8 +571,9 @@ function situationOfficeRate(
 ): TreePrediction | null {
   const tree = policy.technicianTree;
   if (tree?.kind !== 'split') return null;
-  const record = policy.situationAdds.get(officeLeaf)?.get(leafOf(tree, situation));
-  if (!record || record.adds < DEFAULT_POLICY_OPTIONS.minAdds) return null;
+  const walked = walkTree(tree, situation);
+  const record = policy.situationAdds.get(officeLeaf)?.get(walked.leaf);
+  if (!record || record.adds < policy.minAdds) return null;
   if (record.adds / record.open <= officeLeaf.p) return null;
   const g = gStatistic(record.open, record.adds, officeLeaf.n, officeLeaf.positives);
   if (g < situationCriticalG(tree)) return null;
@@ -571,7 +582,7 @@ function situationOfficeRate(
     p: (record.adds + prior * officeLeaf.p) / (record.open + prior),
     n: record.open,
     positives: record.adds,
-    path: predictTree(tree, situation).path,
+    path: walked.path,
   };
 }
 
@@ -595,12 +606,12 @@ export function predictPolicies(
       ...situationFeatures(policy.technicianTree, situation),
     ];
     const present = cuts.length ? { has: (f: string) => set.has(f) || cuts.includes(f) } : set;
-    const office = predictTree(policy.tree, present);
-    const situational = situationOfficeRate(policy, leafOf(policy.tree, present), situation);
+    const { leaf, path } = walkTree(policy.tree, present);
+    const situational = situationOfficeRate(policy, leaf, situation);
     const prediction =
-      situational && situational.p > office.p
-        ? { ...situational, path: [...office.path, ...situational.path], source: 'situation' as const }
-        : { ...office, source: 'office' as const };
+      situational && situational.p > leaf.p
+        ? { ...situational, path: [...path, ...situational.path], source: 'situation' as const }
+        : { p: leaf.p, n: leaf.n, positives: leaf.positives, path, source: 'office' as const };
     const q = policy.quantity;
     const quantity =
       q.kind === 'constant'

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { historyOf, jobContext, knowledge, mentionsOf, sku, times, vocabularyOf } from '../test-fixtures.ts';
+import {
+  historyOf,
+  item,
+  jobContext,
+  knowledge,
+  mentionsOf,
+  sku,
+  times,
+  vocabularyOf,
+} from '../test-fixtures.ts';
 import { mentionCandidates, usualVariantFirst } from './candidates.ts';
 import { scoreCandidates } from './match.ts';
 import { MIN_MATCH_SCORE } from './note-lines.ts';
@@ -179,6 +188,22 @@ describe("mentionCandidates: the shop's usage of the words on the job's type", (
     expect(top.components.usage).toEqual({ billed: 6, jobs: 6 });
     // Taken on the shop's usage however weakly the name matches: at least a decision's floor.
     expect(top.score).toBeGreaterThanOrEqual(MIN_MATCH_SCORE);
+  });
+
+  it("the technician's own size of the usual item is what the note means", () => {
+    const fivePercent = sku(806, { name: 'Brazing Rod 5% Silver (per stick)', kind: 'material' });
+    const known = knowledge({ catalog: [...catalog, fivePercent], model: historyOf(history) });
+    const mentions = mentionsOf('mat: 5 rods', known.vocabulary).filter((m) => m.words.includes('rod'));
+    const hits = catalog.map((s) => ({ stId: s.id, similarity: 0.3 }));
+    const topWith = (items: ReturnType<typeof item>[]) =>
+      mentionCandidates(
+        mentions,
+        [{ hits, votes: new Map() }],
+        jobContext({ invoice: { items } }),
+        known,
+      ).get(mentions[0]!.id)![0]!.sku.id;
+    expect(topWith([])).toBe(802);
+    expect(topWith([item(1, { skuId: 806 })])).not.toBe(802);
   });
 
   it('a lone work verb names no item, whatever the shop bills on the type ("Installed")', () => {

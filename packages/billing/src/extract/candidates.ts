@@ -61,10 +61,14 @@ export function mentionCandidates(
     );
     const share = (skuId: number) => knowledge.model.skuShare(skuId);
     const usual = usualVariantFirst(ranked, share, mention);
-    const shopWide = usage ? shopUsageFirst(usual, usage, share, mention) : usual;
+    const billed = (id: number) => knowledge.catalogById.get(id);
+    const onInvoice = context.invoice.items.flatMap((i) => (i.skuId === null ? [] : (billed(i.skuId) ?? [])));
+    const shopWide = usage ? shopUsageFirst(usual, usage, share, mention, onInvoice) : usual;
     scored.set(
       mention.id,
-      shopWide === usual && typeUsage ? shopUsageFirst(usual, typeUsage, share, mention) : shopWide,
+      shopWide === usual && typeUsage
+        ? shopUsageFirst(usual, typeUsage, share, mention, onInvoice)
+        : shopWide,
     );
   });
   return scored;
@@ -168,6 +172,7 @@ export function shopUsageFirst(
   usage: { jobs: number; billed: Map<number, number> },
   share: (skuId: number) => number,
   mention: Pick<Mention, 'quantity'> = { quantity: null },
+  onInvoice: readonly CatalogSku[] = [],
 ): ScoredCandidate[] {
   const top = ranked[0];
   if (!top || usage.jobs < MIN_USAGE_JOBS) return ranked;
@@ -191,6 +196,10 @@ export function shopUsageFirst(
     if (!usual || rate(c) > rate(usual)) usual = c;
   }
   if (!usual) return ranked;
+  // The job's own invoice outranks the shop's habit: a size of the usual item that the technician
+  // billed ("Breaker 40A Double Pole" for "1 2p breaker") is what the note means.
+  const chosen = usual;
+  if (onInvoice.some((s) => s.id !== chosen.sku.id && sameNameBesideSizes(s, chosen.sku))) return ranked;
   // The shop's usage is the evidence, not the wording: it is taken, however weakly the price
   // book's names match the words.
   const promoted: ScoredCandidate = {

@@ -166,6 +166,27 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(m).toMatchObject({ quantity, unit, billable: true, use: 'action' });
   });
 
+  it.each([
+    ['added 1½lb 410a', 1.5, 'lb'],
+    ['used 1½ lbs 410a', 1.5, 'lb'],
+  ])('"%s": a fraction written as one character is a quantity', (note, quantity, unit) => {
+    expect(mention(note, 'r410a')).toMatchObject({ quantity, unit, use: 'action' });
+  });
+
+  it.each([
+    ["mat: 11' ¾ copper", '3/4', 11],
+    ['3/4" copper x18\'', '3/4', 18],
+    ['¾" copper 14\'', '3/4', 14],
+    ['1½" copper 10\'', '1-1/2', 10],
+  ])(
+    '"%s": a size written with a fraction character, and a length in feet after the item',
+    (note, spec, feet) => {
+      const m = mention(note, 'copper');
+      expect(m.specs).toContain(spec);
+      expect(m).toMatchObject({ quantity: feet, unit: 'foot' });
+    },
+  );
+
   it('"ran 3/4 copper x25ft": a tally x glued to a count and its unit', () => {
     expect(mention('ran 3/4 copper x25ft', 'copper')).toMatchObject({
       quantity: 25,

@@ -562,6 +562,7 @@ export const DIMENSIONS = /^\d+(\.\d+)?x\d+(\.\d+)?(x\d+(\.\d+)?)?$/;
 export function isSpec(text: string): boolean {
   return (
     /^\d+\/\d+(-?(inch|in)|")?$/.test(text) ||
+    /^\d+-\d+\/\d+(-?(inch|in)|")?$/.test(text) ||
     /^\d+-\d+$/.test(text) ||
     /^r-?\d{2,3}[a-z]?$/.test(text) ||
     /^\d+%$/.test(text) ||
@@ -638,6 +639,9 @@ function quantityNear(
   for (let k = j + 1; k <= Math.min(tokens.length - 1, j + 3); k++) {
     const t = tokens[k]!.text;
     if (/^x\d+$/.test(t)) return { quantity: Number(t.slice(1)), unit: 'each', start: null };
+    // "pvc 14'", "pvc x18'": a length.
+    const feet = /^x?(\d+(?:\.\d+)?)'$/.exec(t);
+    if (feet) return { quantity: Number(feet[1]), unit: 'foot', start: null };
     if (t === 'x' || t === 'qty' || t === 'quantity') {
       const n = numberValue(tokens[k + 1]?.text ?? '');
       // "x 15 ft" is a length, "x 2" a count.

@@ -9,7 +9,20 @@ export interface Token {
 }
 
 // "r&r" (remove and replace) and "t&p" are one word each; other ampersands join two items.
-const TOKEN = /(?<![a-z0-9])[a-z]&[a-z](?![a-z0-9])|[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
+const TOKEN =
+  /(?<![a-z0-9])[a-z]&[a-z](?![a-z0-9])|\d*[¼½¾⅛⅜⅝⅞](?:[a-z]+|['’"])?|[a-z0-9]+(?:[/.\-'’][a-z0-9]+)*['’"%]?|[#+]/gi;
+
+/** Fractions written as one character ("¾ pvc", "1½lb"). */
+const VULGAR: Record<string, [number, number]> = {
+  '¼': [1, 4],
+  '½': [1, 2],
+  '¾': [3, 4],
+  '⅛': [1, 8],
+  '⅜': [3, 8],
+  '⅝': [5, 8],
+  '⅞': [7, 8],
+};
+const VULGAR_TOKEN = /^(\d*)([¼½¾⅛⅜⅝⅞])(.*)$/;
 
 /**
  * A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs"), perhaps after a tally
@@ -36,6 +49,24 @@ export function tokenize(text: string, offset = 0): Token[] {
     if (plus) {
       tokens.push({ text: `${surface}/${plus[1]}`, start, end: start + m[0].length + plus[0].length });
       pattern.lastIndex += plus[0].length;
+      continue;
+    }
+    // "¾" is 3/4 and '1½"' 1-1/2" (sizes, as written with a slash); "1½" is 1.5, its unit kept
+    // apart ("1½lb").
+    const vulgar = VULGAR_TOKEN.exec(surface);
+    if (vulgar) {
+      const [, whole, fraction, rest] = vulgar as unknown as [string, string, string, string];
+      const [n, d] = VULGAR[fraction]!;
+      const value = !whole
+        ? `${n}/${d}`
+        : rest === '"'
+          ? `${whole}-${n}/${d}`
+          : String(Number(whole) + n / d);
+      const end = start + m[0].length;
+      if (whole && GLUED_UNIT.test(`1${rest}`)) {
+        tokens.push({ text: value, start, end: end - rest.length });
+        tokens.push({ text: rest, start: end - rest.length, end });
+      } else tokens.push({ text: `${value}${rest}`, start, end });
       continue;
     }
     const glued = GLUED_UNIT.exec(surface);

@@ -149,19 +149,12 @@ export class FeatureIndex {
       this.encodedSets.set(row.features, base);
     }
     const own = row.extra?.length
-      ? Int32Array.from(row.extra.filter((f) => !row.features.has(f)).map((f) => this.id(f)))
-      : NONE;
-    if (!row.extraLists?.length) return { base, extra: own, label: row.label, row: position };
-    const lists = row.extraLists.map((list) => this.listIds(list));
-    let size = own.length;
-    for (const ids of lists) size += ids.length;
-    const extra = new Int32Array(size);
-    extra.set(own);
-    let at = own.length;
-    for (const ids of lists) {
-      extra.set(ids, at);
-      at += ids.length;
-    }
+      ? [Int32Array.from(row.extra.filter((f) => !row.features.has(f)).map((f) => this.id(f)))]
+      : NO_LISTS;
+    // The shared lists are referred to, not copied: a shop's trees encode millions of rows.
+    const extra = row.extraLists?.length
+      ? [...own, ...row.extraLists.map((list) => this.listIds(list))]
+      : own;
     return { base, extra, label: row.label, row: position };
   }
 
@@ -177,7 +170,7 @@ export class FeatureIndex {
   }
 }
 
-const NONE = new Int32Array(0);
+const NO_LISTS: readonly Int32Array[] = [];
 
 /**
  * How many of the rows have each feature (by id in `index`): the root's counts of every tree
@@ -228,9 +221,9 @@ export function growTree(
 }
 
 interface EncodedRow {
-  /** The shared feature set's ids (not copied per tree) and this row's own extras. */
+  /** The shared feature set's ids (not copied per tree) and this row's own extras, as lists. */
   base: Int32Array;
-  extra: Int32Array;
+  extra: readonly Int32Array[];
   label: boolean;
   /** The row's position among the tree's rows. */
   row: number;
@@ -252,11 +245,14 @@ interface Histogram {
 function histogramOf(rows: readonly EncodedRow[], size: number, withPositives = true): Histogram {
   const counts = new Int32Array(size);
   const positives = new Int32Array(size);
+  const add = (ids: Int32Array, positive: boolean) => {
+    for (let k = 0; k < ids.length; k++) counts[ids[k]!]! += 1;
+    if (positive) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
+  };
   for (const r of rows) {
-    for (const ids of [r.base, r.extra]) {
-      for (let k = 0; k < ids.length; k++) counts[ids[k]!]! += 1;
-      if (withPositives && r.label) for (let k = 0; k < ids.length; k++) positives[ids[k]!]! += 1;
-    }
+    const positive = withPositives && r.label;
+    add(r.base, positive);
+    for (const ids of r.extra) add(ids, positive);
   }
   return { counts, positives };
 }
@@ -313,7 +309,8 @@ function grow(
   const yesRows: EncodedRow[] = [];
   const noRows: EncodedRow[] = [];
   const chosen = best.id;
-  for (const r of rows) (r.base.includes(chosen) || r.extra.includes(chosen) ? yesRows : noRows).push(r);
+  for (const r of rows)
+    (r.base.includes(chosen) || r.extra.some((ids) => ids.includes(chosen)) ? yesRows : noRows).push(r);
   const small = yesRows.length <= noRows.length ? yesRows : noRows;
   let smallHistogram: Histogram | null = null;
   const ofSmall = () => {

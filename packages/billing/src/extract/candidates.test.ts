@@ -9,8 +9,8 @@ import {
   times,
   vocabularyOf,
 } from '../test-fixtures.ts';
-import { mentionCandidates, usualVariantFirst } from './candidates.ts';
-import { scoreCandidates } from './match.ts';
+import { mentionCandidates, shopUsageFirst, usualVariantFirst } from './candidates.ts';
+import { type ScoredCandidate, scoreCandidates } from './match.ts';
 import { MIN_MATCH_SCORE } from './note-lines.ts';
 
 describe('usualVariantFirst: variants the notes cannot tell apart', () => {
@@ -204,6 +204,25 @@ describe("mentionCandidates: the shop's usage of the words on the job's type", (
       ).get(mentions[0]!.id)![0]!.sku.id;
     expect(topWith([])).toBe(802);
     expect(topWith([item(1, { skuId: 806 })])).not.toBe(802);
+  });
+
+  it('a word the usual item\'s name does not say is where it is, not what it is ("@ laundry")', () => {
+    const stop = sku(807, { name: 'Replace Angle Stop Valve', kind: 'service' });
+    const box = sku(808, { name: 'Install Laundry Outlet Box', kind: 'service' });
+    const scored = (s: typeof stop, score: number, coverage: number): ScoredCandidate => ({
+      sku: s,
+      score,
+      components: { coverage, spec: 0, unit: 0, retrieval: 0.5, history: 0 },
+    });
+    // The stop's description says "laundry box": the words partly cover it, its name does not.
+    const ranked = [scored(box, 0.5, 0.5), scored(stop, 0.3, 0.2)];
+    // Stops billed on every past job whose notes say "laundry": where they are.
+    const usage = { jobs: 6, billed: new Map([[807, 6]]) };
+    const top = (words: string[]) =>
+      shopUsageFirst(ranked, usage, () => 0.05, { quantity: null, words })[0]!.sku.id;
+    expect(top(['laundry'])).toBe(808);
+    // A word the name says: the shop's usage decides.
+    expect(top(['stop'])).toBe(807);
   });
 
   it('a lone work verb names no item, whatever the shop bills on the type ("Installed")', () => {

@@ -171,7 +171,7 @@ export function shopUsageFirst(
   ranked: ScoredCandidate[],
   usage: { jobs: number; billed: Map<number, number> },
   share: (skuId: number) => number,
-  mention: Pick<Mention, 'quantity'> = { quantity: null },
+  mention: Pick<Mention, 'quantity' | 'words'>,
   onInvoice: readonly CatalogSku[] = [],
 ): ScoredCandidate[] {
   const top = ranked[0];
@@ -182,11 +182,14 @@ export function shopUsageFirst(
   const sameKind = (c: ScoredCandidate) =>
     c.sku.kind === top.sku.kind ||
     (mention.quantity !== null && top.sku.kind === 'service' && c.sku.kind === 'material');
+  // The name itself says one of the words: where the laundry's stops are is not what "laundry" means.
+  const named = (c: ScoredCandidate) => mention.words.some((w) => skuWords(c.sku).name.has(w));
   let usual: ScoredCandidate | undefined;
   for (const c of ranked.slice(1)) {
     if (
       !sameKind(c) ||
       c.components.coverage === 0 ||
+      !named(c) ||
       c.components.spec < top.components.spec ||
       c.components.unit < top.components.unit ||
       rate(c) < USUALLY ||

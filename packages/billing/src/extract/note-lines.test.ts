@@ -346,6 +346,26 @@ describe('note lines: what the notes say was used and the invoice does not bill'
     expect(lines({ rate: 0.4, jobs: 9 }).added.map((l) => l.skuId)).toEqual([task.id]);
   });
 
+  it('a length is of a part sold by length ("12-2 wire x56\'" is not 56 bags of wire connectors)', () => {
+    const connectors = sku(906, { code: 'WIRE-NUT', name: 'Wire Connectors (bag of 25)' });
+    const catalog = new Map([...CATALOG_BY_ID, [connectors.id, connectors]]);
+    const lines = (unit: Mention['unit']) => {
+      const mention = mentionWith({ text: "12-2 wire x56'", words: ['wire'], quantity: 56, unit });
+      return buildNoteLines({
+        mentions: [mention],
+        decisions: [decideFromScores(mention, [{ skuId: connectors.id, code: connectors.code, score: 0.6 }])],
+        scored: new Map([['m1', [candidate(connectors, 0.6, 0.5)]]]),
+        catalog,
+        existing: [],
+      });
+    };
+    const measured = lines('foot');
+    expect(measured.added).toEqual([]);
+    expect(measured.unmatched.map((m) => m.id)).toEqual(['m1']);
+    // Counted, the bags are what the note means.
+    expect(lines('each').added.map((l) => l.skuId)).toEqual([connectors.id]);
+  });
+
   it('a measured amount is covered only by a line sold by that unit ("2 feet of copper" is not the coupling)', () => {
     const pipe = CATALOG_BY_ID.get(ID.copper)!;
     const coupling = sku(904, { code: 'CU-CPL-34', name: 'Copper Coupling 3/4' });

@@ -191,6 +191,11 @@ export function buildNoteLines(input: NoteLinesInput): NoteLinesResult {
       continue;
     }
     const existing = input.existing.find((i) => i.skuId === sku!.id);
+    // A length is of a part sold by length: "12-2 wire x56'" is not 56 bags of wire connectors.
+    if (!existing && mention.unit === 'foot' && sku.kind === 'material' && !skuSoldBy('foot', sku)) {
+      unmatched.push(mention);
+      continue;
+    }
     // The old part says one came out, not which one went in: a question (when the notes say it
     // was worked on), not a line. It claims nothing: the part put in may bill or confirm it.
     if (mention.removed && sku.kind === 'material' && !existing) {

@@ -26,6 +26,10 @@ export function mentionCandidates(
 ): Map<string, ScoredCandidate[]> {
   const scored = new Map<string, ScoredCandidate[]>();
   const work = clauseWork(mentions);
+  // The technician's lines, whose sizes the shop's usage never overrides (shopUsageFirst).
+  const onInvoice = context.invoice.items.flatMap((i) =>
+    i.skuId === null ? [] : (knowledge.catalogById.get(i.skuId) ?? []),
+  );
   mentions.forEach((mention, index) => {
     const { hits, votes } = retrieved[index] ?? { hits: [], votes: new Map<number, number>() };
     const learned = knowledge.model.wordVotes(mention.words);
@@ -61,8 +65,6 @@ export function mentionCandidates(
     );
     const share = (skuId: number) => knowledge.model.skuShare(skuId);
     const usual = usualVariantFirst(ranked, share, mention);
-    const billed = (id: number) => knowledge.catalogById.get(id);
-    const onInvoice = context.invoice.items.flatMap((i) => (i.skuId === null ? [] : (billed(i.skuId) ?? [])));
     const shopWide = usage ? shopUsageFirst(usual, usage, share, mention, onInvoice) : usual;
     scored.set(
       mention.id,

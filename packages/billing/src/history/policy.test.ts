@@ -558,3 +558,32 @@ describe("the office's record where technicians bill it", () => {
     expect(p().p).toBeLessThan(0.05);
   });
 });
+
+describe('a job type that never carried the SKU', () => {
+  const EMERGENCY = 970;
+
+  /**
+   * The office adds an emergency fee on every weekend call. Plan inspections (jt:3) are only
+   * booked on weekdays and never carry it; a few calls of jt:4, too few to say, neither.
+   */
+  function weekendShop(): HistoryModel {
+    const type = (i: number) => (i % 30 === 1 ? 4 : i % 3 === 0 ? 3 : 1 + (i % 2));
+    const weekend = (i: number) => type(i) < 3 && i % 4 === 0;
+    return oneSkuShop(
+      300,
+      EMERGENCY,
+      (i) => [`jt:${type(i)}`, weekend(i) ? 'day:weekend' : 'day:weekday', `tech:${i % 7}`],
+      (i) => (weekend(i) ? 'office' : null),
+    );
+  }
+
+  it('is not given the fee its leaf would add: none in that many jobs bounds the chance', () => {
+    const policies = learnPolicies(weekendShop());
+    const p = (...f: string[]) => predictPolicies(policies, ['tech:2', ...f]).find((x) => x.skuId === EMERGENCY)!;
+    expect(p('jt:1', 'day:weekend').p).toBeGreaterThan(0.9);
+    const inspection = p('jt:3', 'day:weekend');
+    expect(inspection.p).toBeLessThan(0.05);
+    // Ten jobs of a type say too little: the tree decides.
+    expect(p('jt:4', 'day:weekend').p).toBeGreaterThan(0.9);
+  });
+});

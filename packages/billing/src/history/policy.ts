@@ -3,7 +3,7 @@
 // added (when the technician had not billed it), and a quantity rule says how many. Only jobs
 // whose invoices have settled count (the office adds a few days later), and only jobs before the
 // model's cutoff, so the policy is time-respecting like the rest of the history model.
-import type { HistoryModel, JobRecord } from './model.ts';
+import { type HistoryModel, type JobRecord, wilsonUpperBound } from './model.ts';
 import {
   criticalG,
   DEFAULT_TREE_OPTIONS,
@@ -595,6 +595,7 @@ export function predictPolicies(
   const contexts = contextsOf(features);
   const chain = contextChain(features);
   const technicianSkus = technicianSkusOf(features);
+  const jobType = chain[0] ?? null;
   const out: PolicyPrediction[] = [];
   for (const policy of policies.values()) {
     const work = workFeatures(technicianSkus, policy.officeSkus);
@@ -612,6 +613,8 @@ export function predictPolicies(
       situational && situational.p > leaf.p
         ? { ...situational, path: [...path, ...situational.path], source: 'situation' as const }
         : { p: leaf.p, n: leaf.n, positives: leaf.positives, path, source: 'office' as const };
+    const never = neverOnJobType(policy, jobType);
+    if (never !== null) prediction.p = Math.min(prediction.p, never);
     const q = policy.quantity;
     const quantity =
       q.kind === 'constant'
@@ -622,4 +625,24 @@ export function predictPolicies(
     out.push({ skuId: policy.skuId, ...prediction, quantity, quantityShare: q.share, policy });
   }
   return out.sort((a, b) => b.p - a.p);
+}
+
+/** Settled jobs of a type that never carried a SKU before that absence overrules the tree. */
+export const NEVER_ON_TYPE_JOBS = 20;
+
+/**
+ * The most the chance of the SKU can be on a job of a type that never carried it, technician or
+ * office, on NEVER_ON_TYPE_JOBS or more settled jobs: the Wilson upper bound of none in that
+ * many. Null when the type carried it or has too few jobs to say. A tree learns a shop's rules
+ * where its jobs are many; a job type on which a fee was never billed (an emergency dispatch on
+ * a plan's annual inspection) can sit in a leaf whose other jobs mostly got it, with too few
+ * jobs in that leaf to split it off.
+ */
+export function neverOnJobType(policy: SkuPolicy, jobType: string | null): number | null {
+  if (jobType === null) return null;
+  const open = policy.contexts.get(jobType);
+  const carried = policy.billed.byContext.get(jobType);
+  const n = carried?.n ?? open?.n ?? 0;
+  if ((open?.adds ?? 0) > 0 || (carried?.billed ?? 0) > 0 || n < NEVER_ON_TYPE_JOBS) return null;
+  return wilsonUpperBound(0, n);
 }

@@ -579,7 +579,8 @@ describe('a job type that never carried the SKU', () => {
 
   it('is not given the fee its leaf would add: none in that many jobs bounds the chance', () => {
     const policies = learnPolicies(weekendShop());
-    const p = (...f: string[]) => predictPolicies(policies, ['tech:2', ...f]).find((x) => x.skuId === EMERGENCY)!;
+    const p = (...f: string[]) =>
+      predictPolicies(policies, ['tech:2', ...f]).find((x) => x.skuId === EMERGENCY)!;
     expect(p('jt:1', 'day:weekend').p).toBeGreaterThan(0.9);
     const inspection = p('jt:3', 'day:weekend');
     expect(inspection.p).toBeLessThan(0.05);

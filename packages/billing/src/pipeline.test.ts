@@ -214,3 +214,41 @@ describe('withTasksOfParts', () => {
     expect([...withTasksOfParts(new Set(), catalog, byId)]).toEqual([]);
   });
 });
+
+describe('draftStage', () => {
+  it('counts work the notes name that became only a suggestion as open, like a mention nothing matched', async () => {
+    const r = await runJob({
+      invoice: { items: [item(1, { skuId: ID.cap, unitPrice: '65.00' })], total: '65.00' },
+      notes: ['Replaced capacitor 45/5'],
+    });
+    const k = knowledge();
+    const suggestion = (skuId: number, kind: 'note_span' | 'history_pattern') => ({
+      key: `s:${skuId}`,
+      skuId,
+      quantity: '1',
+      origin: 'added' as const,
+      existingItemId: null,
+      provenance:
+        kind === 'note_span'
+          ? { kind, noteIndex: 0, start: 0, end: 8, text: 'contactor' }
+          : { kind, pattern: 'all', support: 3, confidence: 0.4 },
+      evidence: [],
+      confidence: 0.45,
+      reason: 'weak',
+    });
+    const draft = (suggestions: ReturnType<typeof suggestion>[]) =>
+      draftStage(r.context, k, {
+        lines: r.priced,
+        flags: [],
+        unmatchedBillableMentions: 0,
+        features: r.detected.features,
+        suggestions,
+      }).confidence;
+    const base = draft([]);
+    expect(base).toBeGreaterThan(0.05);
+    expect(draft([suggestion(ID.contactor, 'note_span')])).toBeCloseTo(base * 0.85, 6);
+    // A pattern's suggestion is the policy's own risk; one already on the draft is not open.
+    expect(draft([suggestion(ID.contactor, 'history_pattern')])).toBeCloseTo(base, 6);
+    expect(draft([suggestion(ID.cap, 'note_span')])).toBeCloseTo(base, 6);
+  });
+});

@@ -399,10 +399,24 @@ export function priceStage(
 export function draftStage(
   context: JobContext,
   knowledge: TenantKnowledge,
-  input: { lines: PricedLine[]; flags: Flag[]; unmatchedBillableMentions: number; features?: string[] },
+  input: {
+    lines: PricedLine[];
+    flags: Flag[];
+    unmatchedBillableMentions: number;
+    features?: string[];
+    /** Lines proposed below ADD_THRESHOLD (detect's suggestions). */
+    suggestions?: ProposedLine[];
+  },
 ): DraftDocument {
   const features = input.features ?? [];
   const present = new Set(input.lines.map((l) => l.skuId));
+  // Work the notes say was done that became only a suggestion ("dual cap 40+5 chg" matched too
+  // weakly to add) is as open as a mention nothing matched: the draft may be missing it.
+  const suggestedFromNotes = new Set(
+    (input.suggestions ?? [])
+      .filter((s) => s.provenance.kind === 'note_span' && !present.has(s.skuId))
+      .map((s) => s.skuId),
+  ).size;
   // Concepts judged from direct signals (appointment times, the notes, replaced equipment) are
   // not a hidden risk when their rule did not fire.
   const skip = new Set(
@@ -425,7 +439,7 @@ export function draftStage(
     lines: input.lines,
     flags: input.flags,
     tax: knowledge.settings.tax,
-    unmatchedBillableMentions: input.unmatchedBillableMentions,
+    unmatchedBillableMentions: input.unmatchedBillableMentions + suggestedFromNotes,
     residualRisk: missing,
   });
 }

@@ -17,6 +17,7 @@ export async function draft(services: WorkerServices, payload: PayloadOf<'invoic
       flags: detect.flags,
       unmatchedBillableMentions: extract.unmatchedMentionIds.length,
       features: detect.features,
+      suggestions: detect.suggestions,
     });
     countMissedBillables(run.tenantId, document.lines);
     return {

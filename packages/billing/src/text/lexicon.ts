@@ -58,6 +58,7 @@ export const ABBREVIATIONS: Record<string, string> = {
   freon: 'refrigerant',
   '410a': 'r410a',
   '410': 'r410a',
+  r410: 'r410a',
   '454': 'r454b',
   'r-410a': 'r410a',
   'r410-a': 'r410a',

@@ -300,6 +300,11 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     ['Topped off with 2.5 lbs R-22', 'r22', 2.5, 'lb'],
     ['charged system w/ 1.5# r22', 'r22', 1.5, 'lb'],
     ['added 12 oz of r410a', 'r410a', 12, 'oz'],
+    // The refrigerant by its number alone after the weight, and "R410" without its letter.
+    ['2.5# 22 added', 'r22', 2.5, 'lb'],
+    ['new rev valve. 6 1/2lbs 22 added.', 'r22', 6.5, 'lb'],
+    ['top off 3 lbs of 22', 'r22', 3, 'lb'],
+    ['top off seven and a half lbs r410', 'r410a', 7.5, 'lb'],
     ['refrig charge 3# 410', 'refrigerant', 3, 'lb'],
     ['used: 3/4 copper 8 ft', 'copper', 8, 'foot'],
     ['6 feet of copper', 'copper', 6, 'foot'],
@@ -318,6 +323,11 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(m.unit).toBe(unit);
     expect(m.billable).toBe(true);
     expect(m.use).not.toBe('none');
+  });
+
+  it('a number is a refrigerant only when weighed: "22 amps" and "22 lbs" are not R-22', () => {
+    expect(mentionsOf('22 amps on the compressor').flatMap((m) => m.words)).not.toContain('r22');
+    expect(mentionsOf('added 22 lbs').flatMap((m) => m.words)).not.toContain('r22');
   });
 
   it.each([

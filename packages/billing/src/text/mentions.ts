@@ -410,6 +410,13 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     vocabulary.docFreq.get(tokens[i]!.text) === 1 &&
     LENGTHS[tokens[i - 1]?.text ?? ''] !== undefined &&
     numberValue(tokens[i - 2]?.text ?? '') !== null;
+  // "2.5# 22 added", "6 lbs of 22": a number weighed out is the refrigerant the shop sells by it.
+  const weighedRefrigerant = (i: number) => {
+    if (!/^\d{2,3}$/.test(tokens[i]!.text) || !vocabulary.docFreq.has(`r${tokens[i]!.text}`)) return null;
+    const before = tokens[i - 1]?.text === 'of' ? tokens[i - 2] : tokens[i - 1];
+    const unit = QTY_UNITS[before?.text ?? ''];
+    return unit === 'lb' || unit === 'oz' ? `r${tokens[i]!.text}` : null;
+  };
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
     resolved:
@@ -417,7 +424,8 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
         ? null
         : (itemWord(t.text, vocabulary) ??
           (nameWord[i] !== null && vocabulary.docFreq.has(nameWord[i]!) ? nameWord[i] : null) ??
-          (measuredSpec(i) ? t.text : null)),
+          (measuredSpec(i) ? t.text : null) ??
+          weighedRefrigerant(i)),
   }));
   const negatedFrom = negationStart(clause, tokens);
   // Group consecutive item words (allowing short connectors, specs and a work verb inside a

@@ -25,10 +25,10 @@ const VULGAR: Record<string, [number, number]> = {
 const VULGAR_TOKEN = /^(\d*)([¼½¾⅛⅜⅝⅞])(.*)$/;
 
 /**
- * A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs"), perhaps after a tally
- * "x" ("lineset x25ft"): read as separate tokens.
+ * A count glued to its unit ("3lbs", "2.5lb", "16oz", "10ft", "2pcs", the "1/2lbs" of "6
+ * 1/2lbs"), perhaps after a tally "x" ("lineset x25ft"): read as separate tokens.
  */
-const GLUED_UNIT = /^(x?)(\d+(?:\.\d+)?)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;
+const GLUED_UNIT = /^(x?)(\d+(?:\.\d+)?|\d+\/\d+)(lbs?|oz|ft|gals?|hrs?|ea|pcs?)$/;
 
 export function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];

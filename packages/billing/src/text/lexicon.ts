@@ -138,7 +138,7 @@ export const COMMON_WORDS = new Set(
    plans weeks month months early happy great sorry thank thanks visit visits return scheduled schedule request
    requested appointment estimate option options owner tenant manager person people office hours minutes
    reading readings normal within spec level levels value values measured inside outside upstairs downstairs
-   garage attic basement kitchen bathroom hallway closet front right left`
+   garage attic basement kitchen bathroom hallway closet front right left contact contacts contacted contacting`
     .split(/\s+/)
     .filter(Boolean),
 );

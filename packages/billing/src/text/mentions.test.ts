@@ -325,6 +325,16 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(m.use).not.toBe('none');
   });
 
+  it('"On-site contact: Tuan" is a person, not a clipped "contactor"; a shop selling contact cleaner reads it', () => {
+    expect(
+      mentionsOf('On-site contact: Tuan. Contacted the customer.').flatMap((m) => m.words),
+    ).not.toContain('contactor');
+    expect(mentionsOf('cont swapped').flatMap((m) => m.words)).toContain('contactor');
+    const cleaner = buildVocabulary(['Contact Cleaner Spray', 'Contactor 2-Pole']);
+    const read = findMentions([{ index: 0, text: 'used contact cleaner' }], cleaner).mentions;
+    expect(read.flatMap((m) => m.words)).toContain('contact');
+  });
+
   it('a number is a refrigerant only when weighed: "22 amps" and "22 lbs" are not R-22', () => {
     expect(mentionsOf('22 amps on the compressor').flatMap((m) => m.words)).not.toContain('r22');
     expect(mentionsOf('added 22 lbs').flatMap((m) => m.words)).not.toContain('r22');

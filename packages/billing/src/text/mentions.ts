@@ -412,10 +412,10 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     numberValue(tokens[i - 2]?.text ?? '') !== null;
   // "2.5# 22 added", "6 lbs of 22": a number weighed out is the refrigerant the shop sells by it.
   const weighedRefrigerant = (i: number) => {
-    if (!/^\d{2,3}$/.test(tokens[i]!.text) || !vocabulary.docFreq.has(`r${tokens[i]!.text}`)) return null;
+    if (!/^\d{2,3}$/.test(tokens[i]!.text)) return null;
     const before = tokens[i - 1]?.text === 'of' ? tokens[i - 2] : tokens[i - 1];
     const unit = QTY_UNITS[before?.text ?? ''];
-    return unit === 'lb' || unit === 'oz' ? `r${tokens[i]!.text}` : null;
+    return unit === 'lb' || unit === 'oz' ? refrigerantSold(tokens[i]!.text, vocabulary) : null;
   };
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
@@ -552,12 +552,20 @@ const REPLACE_VERB = /^(repl\w*|rplc\w*|swap\w*|chang\w*)$/;
 /** Words that name a designation by the token after them: "type 2", "class B", "model 45". */
 const DESIGNATOR = /^(type|class|style|series|model|grade|schedule|sch|#)$/;
 
+/** The refrigerant a designation ("404a", "22") names, when the shop sells it ("R-404A"). */
+function refrigerantSold(designation: string, vocabulary: Vocabulary): string | null {
+  return vocabulary.docFreq.has(`r${designation}`) ? `r${designation}` : null;
+}
+
 function itemWord(raw: string, vocabulary: Vocabulary): string | null {
   // "410a" is a refrigerant, not a number: known abbreviations win over the digit test.
   if (ABBREVIATIONS[raw] && !QTY_UNITS[raw]) return resolveWord(vocabulary, raw);
   // "404a" for the price book's "R-404A": a refrigerant when the shop sells one by that number
   // (an electrician's "200a" is amps: no "r200a" in its price book).
-  if (/^\d{2,4}[a-z]{1,2}$/.test(raw) && vocabulary.docFreq.has(`r${raw}`)) return `r${raw}`;
+  if (/^\d{2,4}[a-z]{1,2}$/.test(raw)) {
+    const refrigerant = refrigerantSold(raw, vocabulary);
+    if (refrigerant) return refrigerant;
+  }
   if (raw.length < 2 || /^\d/.test(raw) || isNumberWord(raw) || QTY_UNITS[raw]) return null;
   if (ACTION_WORDS.has(raw)) return null;
   return resolveWord(vocabulary, raw);

@@ -340,6 +340,17 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(mentionsOf('added 22 lbs').flatMap((m) => m.words)).not.toContain('r22');
   });
 
+  it('"2nd unit pm done" is additional work when the shop sells some; "30 second" is a time', () => {
+    const additional = buildVocabulary(['Additional System Tune-Up (same visit)', 'Furnace Tune-Up']);
+    const read = (text: string, vocabulary = additional) =>
+      findMentions([{ index: 0, text }], vocabulary).mentions.flatMap((m) => m.words);
+    expect(read('furnace tune up - 2nd unit pm done')).toContain('additional');
+    expect(read('tuned up second system')).toContain('additional');
+    expect(read('held for 30 second test')).not.toContain('additional');
+    // A price book with nothing additional reads no ordinal as one.
+    expect(read('2nd unit pm done', buildVocabulary(['Furnace Tune-Up']))).not.toContain('additional');
+  });
+
   it.each([
     ['swapped capasitor', 'capacitor'],
     ['rplcd condensor fan side', 'condenser'],

@@ -417,12 +417,21 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     const unit = QTY_UNITS[before?.text ?? ''];
     return unit === 'lb' || unit === 'oz' ? refrigerantSold(tokens[i]!.text, vocabulary) : null;
   };
+  // "2nd unit pm", "second system": the one after the first, which a price book that sells
+  // additional work calls "additional" ("30 second" is a time, not an ordinal).
+  const ordinal = (i: number) =>
+    ORDINAL.test(tokens[i]!.text) &&
+    numberValue(tokens[i - 1]?.text ?? '') === null &&
+    vocabulary.docFreq.has('additional')
+      ? 'additional'
+      : null;
   const words: Word[] = tokens.map((t, i) => ({
     token: t,
     resolved:
       t.end <= labelEnd || designates(i)
         ? null
-        : (itemWord(t.text, vocabulary) ??
+        : (ordinal(i) ??
+          itemWord(t.text, vocabulary) ??
           (nameWord[i] !== null && vocabulary.docFreq.has(nameWord[i]!) ? nameWord[i] : null) ??
           (measuredSpec(i) ? t.text : null) ??
           weighedRefrigerant(i)),
@@ -549,6 +558,8 @@ const REMOVED_MODIFIER = /^(old|failed|existing|original|defective|faulty)$/;
 /** Work that takes one item out and puts another in. */
 const REPLACE_VERB = /^(repl\w*|rplc\w*|swap\w*|chang\w*)$/;
 
+/** Ordinals, which name one more of something the job already had. */
+const ORDINAL = /^(2nd|second|3rd|third)$/;
 /** Words that name a designation by the token after them: "type 2", "class B", "model 45". */
 const DESIGNATOR = /^(type|class|style|series|model|grade|schedule|sch|#)$/;
 

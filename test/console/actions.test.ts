@@ -414,7 +414,9 @@ describe('settings', () => {
     expect(page.body).toContain('<h2 id="labor-h">Time-and-materials labor</h2>');
     expect(page.body).toContain('Labor convention (no-labor-sku)');
     expect(page.body).toContain('<h2 id="addon-h">A second flat-rate task</h2>');
-    expect(page.body).toMatch(/In use: (add-on|regular) price for a second task the draft adds\./);
+    expect(page.body).toMatch(
+      /In use: (add-on price for a task the draft adds (after the first task entered|beside a dearer task)|regular price for a second task the draft adds)\./,
+    );
     const json = await admin.get('/settings?tenant=acme', { accept: 'application/json' });
     expect(json.statusCode).toBe(200);
     const { conventions } = json.json() as {

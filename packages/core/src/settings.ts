@@ -224,6 +224,12 @@ export const PricingSettings = z
      * regular while they do not decide).
      */
     addOnLaterTasks: z.enum(['learned', 'yes', 'no']).default('learned'),
+    /**
+     * Which task of an invoice keeps its regular price when later ones are add-ons: the first
+     * entered ('order'), the dearest ('price'), or as the past invoices show ('learned'; the
+     * dearest while they do not decide).
+     */
+    addOnLaterBy: z.enum(['learned', 'order', 'price']).default('learned'),
     overtimeMultiplier: z.number().min(1).max(10).default(1.5),
     doubleOvertimeMultiplier: z.number().min(1).max(10).default(2),
     /** Time-and-materials labor: the labor SKU's price, or the technician's own rate. */

@@ -85,7 +85,7 @@ export function conventionsPage(viewer: Viewer, m: { tenantId: string; view: Con
     title: 'Learned conventions',
     active: 'settings',
     body: html`<h1>Learned conventions</h1>
-<p class="small muted">Tenant ${m.tenantId}. Learned from ${v.invoices} past invoices${v.asOf ? ` (jobs completed up to ${v.asOf.slice(0, 10)})` : ''}. Read-only: pin a convention in the tenant's settings (<code>tax.convention</code> = <code>pinned</code>, <code>pricing.percentageBases</code>, <code>pricing.addOnLaterTasks</code>, <code>pricing.laborConvention</code> = <code>pinned</code> with <code>pricing.laborPinned</code>) with <code>npm run tenant:settings</code>. <a href="${href('/settings', { tenant: m.tenantId })}">Back to settings</a></p>
+<p class="small muted">Tenant ${m.tenantId}. Learned from ${v.invoices} past invoices${v.asOf ? ` (jobs completed up to ${v.asOf.slice(0, 10)})` : ''}. Read-only: pin a convention in the tenant's settings (<code>tax.convention</code> = <code>pinned</code>, <code>pricing.percentageBases</code>, <code>pricing.addOnLaterTasks</code> and <code>pricing.addOnLaterBy</code>, <code>pricing.laborConvention</code> = <code>pinned</code> with <code>pricing.laborPinned</code>) with <code>npm run tenant:settings</code>. <a href="${href('/settings', { tenant: m.tenantId })}">Back to settings</a></p>
 <section aria-labelledby="tax-h"><h2 id="tax-h">Sales tax</h2>
 <ul>${v.tax.words.map((w) => html`<li>${w}</li>`)}</ul>
 ${

@@ -136,7 +136,7 @@ async function learnedSection(
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
   const rate = (x: number | null) => (x === null ? null : round(x));
   return {
-    note: 'Read-only: conventions learned from past invoices (ignored by --set). Pin with tax.convention = "pinned", pricing.percentageBases, pricing.addOnLaterTasks ("yes" / "no"), or pricing.laborConvention = "pinned" with pricing.laborPinned.',
+    note: 'Read-only: conventions learned from past invoices (ignored by --set). Pin with tax.convention = "pinned", pricing.percentageBases, pricing.addOnLaterTasks ("yes" / "no") with pricing.addOnLaterBy ("order" / "price"), or pricing.laborConvention = "pinned" with pricing.laborPinned.',
     invoices: learned.invoices,
     asOf: learned.asOf,
     tax: {

@@ -63,6 +63,25 @@ describe('inferAddOnPricing', () => {
     });
     expect(inferAddOnPricing([], CATALOG).status).toBe('no_history');
   });
+  it('learns that the first task entered, not the dearest, keeps its regular price', () => {
+    // Half the invoices enter the cheap task first and bill the dear one after it at add-on.
+    const firstCheap = history(Array(6).fill('295.00')).map((inv) => ({
+      ...inv,
+      lines: [
+        { ...inv.lines[1]!, skuId: SECOND.id },
+        { ...inv.lines[0]!, unitPrice: new Decimal('1305.00'), total: new Decimal('1305.00') },
+      ],
+    }));
+    const learned = inferAddOnPricing([...firstCheap, ...history(Array(6).fill('266.00'))], CATALOG);
+    expect(learned).toMatchObject({
+      status: 'learned',
+      laterTasksAtAddOn: true,
+      laterBy: 'order',
+      support: 12,
+    });
+    // Where the first task is also the dearest, the two readings agree and the dearest stands.
+    expect(inferAddOnPricing(history(Array(12).fill('266.00')), CATALOG).laterBy).toBe('price');
+  });
 });
 
 describe('pricing a task the draft adds', () => {
@@ -108,5 +127,35 @@ describe('pricing a task the draft adds', () => {
     );
     expect(price(pinned).unitPrice).toBe('295.00');
     expect(price(parseTenantSettings({ pricing: { addOnLaterTasks: 'yes' } })).unitPrice).toBe('266.00');
+  });
+  it('after the first task entered, at its add-on price even when dearer, where the shop bills by order', () => {
+    const dearerAdded = [
+      proposed(SECOND.id, { key: 'first', origin: 'technician', unitPriceOverride: '295.00' }),
+      proposed(MAIN.id, { key: 'second' }),
+    ];
+    const byOrder = parseTenantSettings({ pricing: { addOnLaterTasks: 'yes', addOnLaterBy: 'order' } });
+    expect(price(byOrder, dearerAdded)).toMatchObject({ unitPrice: '1305.00', priceBasis: 'add-on price' });
+    const byPrice = parseTenantSettings({ pricing: { addOnLaterTasks: 'yes', addOnLaterBy: 'price' } });
+    expect(price(byPrice, dearerAdded).unitPrice).toBe('1450.00');
+    // Alone on the invoice it leads, by either reading.
+    expect(price(byOrder, [proposed(MAIN.id, { key: 'second' })]).unitPrice).toBe('1450.00');
+  });
+  it("a member's add-on of 0 is free where members get the task free, else an unset field", () => {
+    const tuneUp = (memberPrice: string) =>
+      sku(3, { kind: 'service', price: '99.00', memberPrice, addOnPrice: '89.00', addOnMemberPrice: '0.00' });
+    const memberPrice = (added: CatalogSku) =>
+      priceLines({
+        lines: [
+          proposed(MAIN.id, { key: 'first', origin: 'technician', unitPriceOverride: '0.00' }),
+          proposed(added.id, { key: 'second' }),
+        ],
+        catalog: new Map([...CATALOG, [added.id, added]]),
+        membershipActive: true,
+        customerId: 1,
+        pricing: parseTenantSettings({ pricing: { addOnLaterTasks: 'yes', addOnLaterBy: 'order' } }).pricing,
+        existingDescriptions: new Map(),
+      }).find((l) => l.key === 'second')!.unitPrice;
+    expect(memberPrice(tuneUp('0.00'))).toBe('0.00');
+    expect(memberPrice(tuneUp('79.00'))).toBe('89.00');
   });
 });

@@ -65,10 +65,20 @@ export function withConventions(
         ? 'yes'
         : 'no'
       : settings.pricing.addOnLaterTasks;
+  // Which task is the regular-priced one: pinned, or learned with it.
+  const addOnLaterBy =
+    settings.pricing.addOnLaterBy === 'learned' && learned.addOn?.status === 'learned'
+      ? (learned.addOn.laterBy ?? 'price')
+      : settings.pricing.addOnLaterBy;
   return {
     ...settings,
     tax,
-    pricing: { ...settings.pricing, percentageBases: [...pinned, ...learnedRules], addOnLaterTasks },
+    pricing: {
+      ...settings.pricing,
+      percentageBases: [...pinned, ...learnedRules],
+      addOnLaterTasks,
+      addOnLaterBy,
+    },
   };
 }
 
@@ -128,10 +138,14 @@ export function describeConventions(
   }
   const addOn = [describeAddOn(learned?.addOn)];
   const pinnedAddOn = settings.pricing.addOnLaterTasks;
+  const inUse = withConventions(settings, learned).pricing;
+  const leading = inUse.addOnLaterBy === 'order' ? 'after the first task entered' : 'beside a dearer task';
   addOn.push(
     pinnedAddOn === 'learned'
-      ? `In use: ${withConventions(settings, learned).pricing.addOnLaterTasks === 'yes' ? 'add-on price' : 'regular price'} for a second task the draft adds.`
+      ? `In use: ${inUse.addOnLaterTasks === 'yes' ? `add-on price for a task the draft adds ${leading}` : 'regular price for a second task the draft adds'}.`
       : `Pinned in the settings (pricing.addOnLaterTasks = ${pinnedAddOn}).`,
   );
+  if (settings.pricing.addOnLaterBy !== 'learned')
+    addOn.push(`Pinned in the settings (pricing.addOnLaterBy = ${settings.pricing.addOnLaterBy}).`);
   return { tax, percentages, addOn };
 }

@@ -74,8 +74,13 @@ export interface LearnedPercentage {
 export interface LearnedAddOn {
   /** learned: one side holds; insufficient: too few lines or no clear side; no_history: none. */
   status: 'learned' | 'insufficient' | 'no_history';
-  /** Whether a task after the dearest one is billed at its add-on price (null unless learned). */
+  /** Whether a task after the leading one is billed at its add-on price (null unless learned). */
   laterTasksAtAddOn: boolean | null;
+  /**
+   * Which task leads (is billed at its regular price): the first on the invoice ('order') or the
+   * dearest ('price'); null unless learned.
+   */
+  laterBy: 'order' | 'price' | null;
   /** Later tasks with an add-on price of their own, priced at one of the SKU's prices. */
   support: number;
   addOn: number;

@@ -51,7 +51,15 @@ export function unitPrice(
   const member = options.member && options.memberPricing;
   // An add-on takes its add-on price (the member one for members); without add-on prices it is
   // priced like any other line, so a member still gets the member price.
-  const addOnMember = options.addOn && member ? pick(sku.addOnMemberPrice) : null;
+  // An add-on member price of 0 is a real price only where members get the task free anyway
+  // (a club's second tune-up): a member price of 0 on a task with a list price. Otherwise 0 is
+  // an unset field and the add-on price stands.
+  const freeToMembers =
+    sku.memberPrice !== null && fromAmountString(sku.memberPrice).isZero() && pick(sku.price) !== null;
+  const addOnMember =
+    options.addOn && member && sku.addOnMemberPrice !== null
+      ? (pick(sku.addOnMemberPrice) ?? (freeToMembers ? fromAmountString(sku.addOnMemberPrice) : null))
+      : null;
   const addOn = options.addOn ? pick(sku.addOnPrice) : null;
   if (addOnMember) {
     price = addOnMember;
@@ -82,10 +90,20 @@ export function unitPrice(
 
 /**
  * Where the shop bills a second flat-rate task at its add-on price (pricing.addOnLaterTasks,
- * learned from its invoices), a task the draft adds beside a dearer one is an add-on.
+ * learned from its invoices), a task the draft adds beside a dearer one is an add-on; where the
+ * first task entered is the regular one (pricing.addOnLaterBy 'order'), so is one the draft adds
+ * after any other task, whatever either costs.
  */
 function markAddOns(input: PricingInput): ProposedLine[] {
   if (input.pricing.addOnLaterTasks !== 'yes') return input.lines;
+  if (input.pricing.addOnLaterBy === 'order')
+    return input.lines.map((line, at) =>
+      line.origin !== 'added' || line.addOn !== undefined || !hasAddOnPrice(input.catalog.get(line.skuId))
+        ? line
+        : input.lines.slice(0, at).some((other) => isFlatRateTask(input.catalog.get(other.skuId)))
+          ? { ...line, addOn: true }
+          : line,
+    );
   const listPrice = (line: ProposedLine) => {
     const sku = input.catalog.get(line.skuId);
     if (!isFlatRateTask(sku)) return null;

@@ -9,7 +9,7 @@ import {
   times,
   vocabularyOf,
 } from '../test-fixtures.ts';
-import { mentionCandidates, shopUsageFirst, usualVariantFirst } from './candidates.ts';
+import { mentionCandidates, shopUsageFirst, unlessRarelyMeant, usualVariantFirst } from './candidates.ts';
 import { type ScoredCandidate, scoreCandidates } from './match.ts';
 import { MIN_MATCH_SCORE } from './note-lines.ts';
 
@@ -274,5 +274,45 @@ describe('mentionCandidates: what a note counts as used is a part', () => {
   it('"Used 1 wax ring" is the wax ring, "Reset the toilet on a new wax ring" the task', () => {
     expect(topFor('Used 1 wax ring.')).toBe(702);
     expect(topFor('Reset the toilet on a new wax ring.')).toBe(701);
+  });
+});
+
+describe("unlessRarelyMeant: words the shop's notes use for something else", () => {
+  const faucet = sku(901, { name: 'Kitchen Faucet – Builder Grade', kind: 'material' });
+  const pex = sku(902, { name: 'PEX-A Tubing 3/4" (per ft)', kind: 'material' });
+  const scored = (s: typeof faucet, score: number): ScoredCandidate => ({
+    sku: s,
+    score,
+    components: { coverage: 1, spec: 0, unit: 0, retrieval: 0.5, history: 0 },
+  });
+  const ranked = [scored(faucet, 0.6), scored(pex, 0.3)];
+  const catalog = new Map([faucet, pex].map((s) => [s.id, s]));
+
+  it('"in the kitchen" on 40 past jobs that never billed a kitchen faucet names no faucet', () => {
+    const rarely = unlessRarelyMeant(ranked, { jobs: 40, billed: new Map([[902, 25]]) }, catalog);
+    expect(rarely[0]!.score).toBeLessThan(MIN_MATCH_SCORE);
+  });
+
+  it('keeps the match where the shop bills it, where it is on the invoice, or on too few jobs', () => {
+    expect(unlessRarelyMeant(ranked, { jobs: 40, billed: new Map([[901, 6]]) }, catalog)[0]).toMatchObject({
+      sku: faucet,
+      score: 0.6,
+    });
+    expect(unlessRarelyMeant(ranked, { jobs: 40, billed: new Map() }, catalog, [faucet])[0]!.score).toBe(0.6);
+    expect(unlessRarelyMeant(ranked, { jobs: 12, billed: new Map() }, catalog)[0]!.score).toBe(0.6);
+  });
+
+  it('a size is used where its siblings are: "filter" billed in many sizes, this one rarely', () => {
+    const sizes = [1, 2, 3, 4].map((i) =>
+      sku(910 + i, { name: `Pleated Air Filter ${14 + 2 * i}x25x1 MERV 11`, kind: 'material' }),
+    );
+    const family = new Map(sizes.map((s) => [s.id, s]));
+    const filter = [scored(sizes[0]!, 0.6)];
+    const billed = new Map([
+      [912, 12],
+      [913, 12],
+      [914, 12],
+    ]);
+    expect(unlessRarelyMeant(filter, { jobs: 40, billed }, family)[0]!.score).toBe(0.6);
   });
 });

@@ -3,6 +3,7 @@
 // it confirms, not adds), and the SKUs the tenant's past notes were billed with for these words;
 // each scored against the mention.
 
+import { wilsonUpperBound } from '../history/model.ts';
 import type { TenantKnowledge } from '../pipeline.ts';
 import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
@@ -66,11 +67,13 @@ export function mentionCandidates(
     const share = (skuId: number) => knowledge.model.skuShare(skuId);
     const usual = usualVariantFirst(ranked, share, mention);
     const shopWide = usage ? shopUsageFirst(usual, usage, share, mention, onInvoice) : usual;
-    scored.set(
-      mention.id,
+    const chosen =
       shopWide === usual && typeUsage
         ? shopUsageFirst(usual, typeUsage, share, mention, onInvoice)
-        : shopWide,
+        : shopWide;
+    scored.set(
+      mention.id,
+      usage ? unlessRarelyMeant(chosen, usage, knowledge.catalogById, onInvoice) : chosen,
     );
   });
   return scored;
@@ -215,6 +218,42 @@ export function shopUsageFirst(
   return [promoted, ...ranked.slice(1).map((c) => (c === usual ? { ...top, score: usual.score } : c))].sort(
     (a, b) => b.score - a.score,
   );
+}
+
+/** Past jobs with the words before the shop's usage can say what they do not mean. */
+const MIN_RARELY_JOBS = 20;
+
+/**
+ * The shop's usage against the name: where its notes used these words for work done on many
+ * past jobs and the best match was almost never billed on them (the Wilson upper bound of its
+ * share under RARELY), the words do not mean it in this shop. It falls below the match floor,
+ * and so does every candidate the shop never bills for them: a candidate it does bill ("used 5
+ * 20a bkrs": the single-pole breaker, not the GFCI one the name matches best) comes first, and
+ * with none the mention is an open question for a person, not a line. A size counts with its
+ * siblings ("filter" is billed in a dozen sizes); a SKU the technician billed stays.
+ */
+export function unlessRarelyMeant(
+  ranked: ScoredCandidate[],
+  usage: { jobs: number; billed: Map<number, number> },
+  catalog: Map<number, CatalogSku>,
+  onInvoice: readonly CatalogSku[] = [],
+): ScoredCandidate[] {
+  const top = ranked[0];
+  if (!top || usage.jobs < MIN_RARELY_JOBS || top.score < MIN_MATCH_SCORE) return ranked;
+  if (onInvoice.some((s) => s.id === top.sku.id)) return ranked;
+  const usedOn = (c: ScoredCandidate) => {
+    let billed = 0;
+    for (const [skuId, n] of usage.billed) {
+      const other = catalog.get(skuId);
+      if (skuId === c.sku.id || (other && sameNameBesideSizes(other, c.sku))) billed += n;
+    }
+    return wilsonUpperBound(Math.min(billed, usage.jobs), usage.jobs) >= RARELY;
+  };
+  if (usedOn(top)) return ranked;
+  const floor = MIN_MATCH_SCORE - 0.01;
+  return ranked
+    .map((c) => (c.score >= MIN_MATCH_SCORE && !usedOn(c) ? { ...c, score: floor } : c))
+    .sort((a, b) => b.score - a.score);
 }
 
 /** How much more often the shop must bill a variant for it to be taken as the usual one. */

@@ -22,7 +22,7 @@ interface TaskEvidence {
   atAddOn: boolean;
   /** The invoice's first flat-rate task (by position). */
   first: boolean;
-  /** The invoice's dearest flat-rate task (by list price as billed). */
+  /** The invoice's dearest flat-rate task (by the price it was billed at). */
   dearest: boolean;
 }
 

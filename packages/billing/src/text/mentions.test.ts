@@ -340,6 +340,25 @@ describe('findMentions: abbreviations, typos, quantities and units', () => {
     expect(mentionsOf('added 22 lbs').flatMap((m) => m.words)).not.toContain('r22');
   });
 
+  it('an item after another and a preposition of place is where the work was ("… in the kitchen")', () => {
+    const book = buildVocabulary([
+      'Kitchen Faucet – Builder Grade',
+      'Copper Pipe Type L 1/2" (per ft)',
+      'Breaker 20A Single Pole',
+      'Main Panel 200A',
+      'Contactor 2-Pole',
+    ]);
+    const uses = (text: string) =>
+      Object.fromEntries(
+        findMentions([{ index: 0, text }], book).mentions.map((m) => [m.words.join(' '), m.use]),
+      );
+    expect(uses('Repaired the copper pipe in the kitchen.')).toMatchObject({ kitchen: 'none' });
+    expect(uses('Installed 1 breaker in the panel.')).toMatchObject({ breaker: 'action', panel: 'none' });
+    // Not after another item: the kitchen faucet itself, a contactor "put in".
+    expect(uses('Replaced the kitchen faucet.')).toMatchObject({ 'kitchen faucet': 'action' });
+    expect(uses('Put in a contactor.')).toMatchObject({ contactor: 'action' });
+  });
+
   it('"2nd unit pm done" is additional work when the shop sells some; "30 second" is a time', () => {
     const additional = buildVocabulary(['Additional System Tune-Up (same visit)', 'Furnace Tune-Up']);
     const read = (text: string, vocabulary = additional) =>

@@ -482,6 +482,16 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
     return replacedWith(g) || (!replacing && before.some((t) => REMOVED_MODIFIER.test(t)));
   };
 
+  // "fixed the leak at the PEX fitting in the kitchen", "disconnect at condenser", "breakers in
+  // the panel": an item right after another one and a preposition of place is where the work
+  // was, not a second item worked on.
+  // A count of its own after the preposition ("in 10 ft of conduit") makes it an item again.
+  const placeOf = (g: number, countAt: number | null) => {
+    // From the previous group's last item word: a group may end on the preposition ("breaker in").
+    const item = groups[g - 1]?.findLast((w) => w.resolved && !ACTION_WORDS.has(w.resolved));
+    if (!item || (countAt !== null && countAt > item.token.end)) return false;
+    return PLACE_GAP.test(note.slice(item.token.end, groups[g]![0]!.token.start));
+  };
   return groups
     .map((group, index) => {
       const itemWords = group.filter((w) => w.resolved);
@@ -522,11 +532,13 @@ function clauseMentions(clause: Clause, vocabulary: Vocabulary, note: string): M
         unit,
         polarity,
         billable: polarity === 'done' || polarity === 'neutral',
-        use: (polarity === 'done'
-          ? 'action'
-          : measured && polarity === 'neutral' && !checkedOnly
-            ? 'measured'
-            : 'none') as Mention['use'],
+        use: (placeOf(index, quantity === null ? null : (start ?? first.start))
+          ? 'none'
+          : polarity === 'done'
+            ? 'action'
+            : measured && polarity === 'neutral' && !checkedOnly
+              ? 'measured'
+              : 'none') as Mention['use'],
         clauseText: clause.text,
         ...(removedBy(index) ? { removed: true } : {}),
         index,
@@ -558,6 +570,8 @@ const REMOVED_MODIFIER = /^(old|failed|existing|original|defective|faulty)$/;
 /** Work that takes one item out and puts another in. */
 const REPLACE_VERB = /^(repl\w*|rplc\w*|swap\w*|chang\w*)$/;
 
+/** Between two items, a preposition of place (and an article or one word): "X in the Y", "X @ Y". */
+const PLACE_GAP = /^\s*(in|at|@|inside|under|behind|beside|near)\s+((the|a|an)\s+)?([a-z'-]+\s+)?$/i;
 /** Ordinals, which name one more of something the job already had. */
 const ORDINAL = /^(2nd|second|3rd|third)$/;
 /** Words that name a designation by the token after them: "type 2", "class B", "model 45". */

@@ -96,14 +96,6 @@ export function unitPrice(
  */
 function markAddOns(input: PricingInput): ProposedLine[] {
   if (input.pricing.addOnLaterTasks !== 'yes') return input.lines;
-  if (input.pricing.addOnLaterBy === 'order')
-    return input.lines.map((line, at) =>
-      line.origin !== 'added' || line.addOn !== undefined || !hasAddOnPrice(input.catalog.get(line.skuId))
-        ? line
-        : input.lines.slice(0, at).some((other) => isFlatRateTask(input.catalog.get(other.skuId)))
-          ? { ...line, addOn: true }
-          : line,
-    );
   const listPrice = (line: ProposedLine) => {
     const sku = input.catalog.get(line.skuId);
     if (!isFlatRateTask(sku)) return null;
@@ -111,16 +103,21 @@ function markAddOns(input: PricingInput): ProposedLine[] {
       ? fromAmountString(line.unitPriceOverride)
       : fromAmountString(sku.price);
   };
-  return input.lines.map((line) => {
-    if (line.origin !== 'added' || line.addOn !== undefined || !hasAddOnPrice(input.catalog.get(line.skuId)))
-      return line;
+  // Whether another task leads the line: one entered before it ('order'), or a dearer one.
+  const led = (line: ProposedLine, at: number) => {
+    if (input.pricing.addOnLaterBy === 'order')
+      return input.lines.slice(0, at).some((other) => isFlatRateTask(input.catalog.get(other.skuId)));
     const own = listPrice(line)!;
-    const beside = input.lines.some((other) => {
+    return input.lines.some((other) => {
       if (other === line) return false;
       const price = listPrice(other);
       return price !== null && (price.gt(own) || (price.eq(own) && other.origin !== 'added'));
     });
-    return beside ? { ...line, addOn: true } : line;
+  };
+  return input.lines.map((line, at) => {
+    if (line.origin !== 'added' || line.addOn !== undefined || !hasAddOnPrice(input.catalog.get(line.skuId)))
+      return line;
+    return led(line, at) ? { ...line, addOn: true } : line;
   });
 }
 

@@ -570,7 +570,7 @@ const REMOVED_MODIFIER = /^(old|failed|existing|original|defective|faulty)$/;
 /** Work that takes one item out and puts another in. */
 const REPLACE_VERB = /^(repl\w*|rplc\w*|swap\w*|chang\w*)$/;
 
-/** Between two items, a preposition of place (and an article or one word): "X in the Y", "X @ Y". */
+/** Between two items, a preposition of place, then at most an article and one word: "X in the Y", "X @ Y". */
 const PLACE_GAP = /^\s*(in|at|@|inside|under|behind|beside|near)\s+((the|a|an)\s+)?([a-z'-]+\s+)?$/i;
 /** Ordinals, which name one more of something the job already had. */
 const ORDINAL = /^(2nd|second|3rd|third)$/;

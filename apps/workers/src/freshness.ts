@@ -80,6 +80,7 @@ export async function syncTenant(
   const knowledge = await runtime.catalog(tenantId);
   const settings = await runtime.settings(tenantId);
   const derived = await deriveHistory(db, tenantId, knowledge.vocabulary, settings, knowledge.byId);
+  runtime.invalidateHistory(tenantId);
   // A first sync (or a large catch-up) changes the history tables' size by orders of magnitude;
   // without fresh statistics the planner picks scans that take seconds per retrieval query.
   if (shouldAnalyzeHistory(tenantId, derived))

@@ -19,3 +19,7 @@ export * from './repos/runs.ts';
 export * from './repos/st-writes.ts';
 export * from './repos/tenants.ts';
 export * from './repos/users.ts';
+export * from './retrieval/catalog-index.ts';
+export * from './retrieval/history-index.ts';
+export * from './retrieval/text-rank.ts';
+export * from './retrieval/trigram.ts';

@@ -24,9 +24,13 @@ import {
 import type { TenantSettings } from '@invoicer/core';
 import type { Db } from '@invoicer/db';
 import {
+  CatalogSearchIndex,
   catalogUpdatedAt,
+  getCursor,
   getTenant,
   getTenantSettings,
+  HISTORY_VERSION_CURSOR,
+  HistoryVoteIndex,
   historyEvents,
   loadCatalog,
   reviewerVerdicts,
@@ -50,6 +54,8 @@ const SETTINGS_TTL_MS = 15_000;
 const CLIENT_CHECK_MS = 15_000;
 /** How long a catalogue version, once checked, is trusted before Postgres is asked again. */
 const CATALOG_CHECK_MS = 1000;
+/** How long a history version, once checked, is trusted (a sync in this process resets it). */
+const HISTORY_CHECK_MS = 1000;
 /**
  * History models (and learned conventions) kept per tenant, one per period, least recently used
  * out first. Jobs of several days are drafted at once (a catch-up, a backtest period, a burst):
@@ -108,6 +114,8 @@ interface CachedCatalog {
   taxZoneInputs: Map<number, TaxZoneInput>;
   /** Price-book search hits for this version (retrieval asks Postgres once per mention text). */
   searchHits: SearchHitCache;
+  /** The price book indexed in memory for search, loaded on first use (null: not indexable). */
+  searchIndex: () => Promise<CatalogSearchIndex | null>;
 }
 
 export interface TenantRuntimeOptions {
@@ -136,6 +144,12 @@ export class TenantRuntime {
   private readonly catalogs = new Map<string, CachedCatalog>();
   private readonly catalogChecked = new Map<string, number>();
   private readonly catalogChecks = new Map<string, Promise<Date | null>>();
+  /** Per tenant, the history's retrieval index for the version last seen, and when it was checked. */
+  private readonly historyIndexes = new Map<
+    string,
+    { version: string | null; checkedAt: number; index: Promise<HistoryVoteIndex | null> }
+  >();
+  private readonly historyChecks = new Map<string, Promise<string | null>>();
   /** History models by tenant + cutoff, least recently used first (see MODEL_BUDGET_JOBS). */
   private readonly models = new Map<string, ModelEntry>();
   private readonly stats: ModelCacheStats = { hits: 0, builds: 0, extensions: 0, evictions: 0, buildMs: 0 };
@@ -206,6 +220,43 @@ export class TenantRuntime {
     this.catalogChecked.delete(tenantId);
   }
 
+  /** Check the tenant's history version on the next call (after a sync in this process). */
+  invalidateHistory(tenantId: string): void {
+    const cached = this.historyIndexes.get(tenantId);
+    if (cached) cached.checkedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * The past-line vote index of the tenant's history as it stands (null: not indexable, ask
+   * Postgres). Its version is asked of Postgres at most once per HISTORY_CHECK_MS; a new version
+   * loads a new index, shared by every caller.
+   */
+  async historyIndex(tenantId: string): Promise<HistoryVoteIndex | null> {
+    const cached = this.historyIndexes.get(tenantId);
+    if (cached && Date.now() - cached.checkedAt < HISTORY_CHECK_MS) return cached.index;
+    let check = this.historyChecks.get(tenantId);
+    if (!check) {
+      check = getCursor(this.options.db, tenantId, HISTORY_VERSION_CURSOR).finally(() =>
+        this.historyChecks.delete(tenantId),
+      );
+      this.historyChecks.set(tenantId, check);
+    }
+    const version = await check;
+    const current = this.historyIndexes.get(tenantId);
+    if (current && current.version === version) {
+      current.checkedAt = Date.now();
+      return current.index;
+    }
+    const index = HistoryVoteIndex.load(this.options.db, tenantId, version);
+    const entry = { version, checkedAt: Date.now(), index };
+    this.historyIndexes.set(tenantId, entry);
+    // A failed load is tried again on the next call.
+    index.catch(() => {
+      if (this.historyIndexes.get(tenantId) === entry) this.historyIndexes.delete(tenantId);
+    });
+    return index;
+  }
+
   /** Read the tenant's settings afresh on the next call (after a change made in this process). */
   invalidateSettings(tenantId: string): void {
     this.settingsCache.delete(tenantId);
@@ -254,6 +305,7 @@ export class TenantRuntime {
         rows.filter((r) => r.kind === 'tax-zone').map((r) => [r.stId, r.data as TaxZone]),
       ),
       searchHits: new SearchHitCache(),
+      searchIndex: once(() => CatalogSearchIndex.load(this.options.db, tenantId)),
     };
     this.catalogs.set(tenantId, catalog);
     return catalog;
@@ -493,6 +545,18 @@ export class TenantRuntime {
  * ties by it): ids, completion, zone (by id; its rates come with the catalogue version), sales
  * tax and each line's SKU, type, amounts and taxability. Equal digests, equal conventions.
  */
+/** `load` run on the first call and shared by later ones; a failed load is tried again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = null;
+      throw error;
+    });
+    return pending;
+  };
+}
+
 export function invoicesDigest(
   invoices: readonly PastInvoice[],
   zones: ReadonlyMap<number, TaxZoneInput>,

@@ -15,7 +15,7 @@ import {
   requestNotes,
 } from '@invoicer/billing';
 import type { PayloadOf } from '@invoicer/core';
-import { historyLineVotesBatch, searchSkusCached } from '@invoicer/db';
+import { historyLineVotesIndexed, searchSkusCached } from '@invoicer/db';
 import type { ExtractOutput } from '@invoicer/pipeline';
 import { loadJobContext } from '../context.ts';
 import { mirroredSoldSkuIds, refreshEstimates } from '../evidence/estimates-feed.ts';
@@ -58,15 +58,29 @@ export async function extract(
         : null;
     const mentions = reading?.mentions ?? parsed;
 
-    // All mentions in two statements (catalogue, past lines), each served by indexes; price-book
-    // hits of a mention already searched in this catalogue version come from memory.
+    // Price-book hits and past-line votes come from in-memory indexes of the catalogue and history
+    // versions (the same values as the SQL); what they cannot answer exactly, from Postgres.
     const [hitLists, voteMaps] = await Promise.all([
-      searchSkusCached(db, run.tenantId, mentions, CANDIDATES_PER_MENTION, knowledge.catalogCache.searchHits),
-      historyLineVotesBatch(
-        db,
-        run.tenantId,
-        mentions.map((m) => m.text),
-        completedOn,
+      knowledge.catalogCache
+        .searchIndex()
+        .then((index) =>
+          searchSkusCached(
+            db,
+            run.tenantId,
+            mentions,
+            CANDIDATES_PER_MENTION,
+            knowledge.catalogCache.searchHits,
+            index,
+          ),
+        ),
+      services.runtime.historyIndex(run.tenantId).then((index) =>
+        historyLineVotesIndexed(
+          db,
+          run.tenantId,
+          mentions.map((m) => m.text),
+          completedOn,
+          index,
+        ),
       ),
     ]);
     const scored = mentionCandidates(

@@ -3,6 +3,8 @@
 // (full-text), ranked by the better of the two; plus votes from past invoice lines whose
 // descriptions resemble the mention, counting only lines that existed before the job.
 import { type Db, sql } from '../client.ts';
+import { type CatalogSearchIndex, learnSeparators, queryWordLexemes } from '../retrieval/catalog-index.ts';
+import type { HistoryVoteIndex } from '../retrieval/history-index.ts';
 
 export const SKU_KINDS = ['service', 'material', 'equipment', 'fee', 'discount'] as const;
 
@@ -194,16 +196,45 @@ export class SearchHitCache {
   }
 }
 
-/** searchSkusBatch through a cache: only mentions it has not seen reach Postgres (same hits). */
+/**
+ * searchSkusBatch through a cache: only mentions it has not seen are searched (same hits). With
+ * the catalogue version's in-memory index they are searched there, and only those it cannot
+ * answer exactly (a non-ASCII word character, an unusual query word) reach Postgres.
+ */
 export async function searchSkusCached(
   db: Db,
   tenantId: string,
   mentions: MentionQuery[],
   limit: number,
   cache: SearchHitCache,
+  index?: CatalogSearchIndex | null,
 ): Promise<SearchHit[][]> {
   const keys = mentions.map((m) => `${limit}\u0000${m.text}\u0000${fullTextQuery(m.words)}`);
   const found = keys.map((k) => cache.get(k));
+  if (index) {
+    const unseen = mentions.filter((_, i) => !found[i]);
+    if (unseen.length) {
+      await learnSeparators(
+        db,
+        unseen.map((m) => m.text),
+      );
+      const lexemes = await queryWordLexemes(
+        db,
+        unseen.flatMap((m) => {
+          const query = fullTextQuery(m.words);
+          return query ? query.split(' | ') : [];
+        }),
+      );
+      mentions.forEach((m, i) => {
+        if (found[i]) return;
+        const hits = index.search(m, limit, lexemes);
+        if (hits) {
+          found[i] = hits;
+          cache.set(keys[i]!, hits);
+        }
+      });
+    }
+  }
   const missing = mentions.filter((_, i) => !found[i]);
   if (missing.length) {
     const fetched = await searchSkusBatch(db, tenantId, missing, limit);
@@ -268,6 +299,31 @@ export async function historyLineVotesBatch(
   const votes = unique.map(() => [] as [number, number][]);
   for (const r of rows) votes[r.i - 1]!.push([Number(r.sku_id), Number(r.votes)]);
   return slot.map((at) => new Map(votes[at]));
+}
+
+/**
+ * historyLineVotesBatch served from the history version's in-memory index where it can answer
+ * exactly; the other texts (a non-ASCII word character) are counted by Postgres.
+ */
+export async function historyLineVotesIndexed(
+  db: Db,
+  tenantId: string,
+  texts: string[],
+  before: Date,
+  index: HistoryVoteIndex | null,
+): Promise<Map<number, number>[]> {
+  if (!index) return historyLineVotesBatch(db, tenantId, texts, before);
+  await learnSeparators(db, texts);
+  const votes = texts.map((t) => index.votes(t, before));
+  const missing = texts.filter((_, i) => !votes[i]);
+  if (missing.length) {
+    const fetched = await historyLineVotesBatch(db, tenantId, missing, before);
+    let at = 0;
+    votes.forEach((v, i) => {
+      if (!v) votes[i] = fetched[at++]!;
+    });
+  }
+  return votes as Map<number, number>[];
 }
 
 /** Past invoice lines (created before `before`) whose descriptions resemble `text`, by SKU. */

@@ -1,5 +1,7 @@
 // Derived history for learning: one row per completed past job (its features) and one per
 // invoice line (office-added or not), bulk-upserted, read back as time-ordered events.
+
+import { randomUUID } from 'node:crypto';
 import {
   type HistoryJobEvent,
   type HistoryLineEvent,
@@ -8,6 +10,7 @@ import {
   type RawTime,
 } from '@invoicer/billing';
 import { type Db, sql } from '../client.ts';
+import { HISTORY_VERSION_CURSOR } from '../retrieval/history-index.ts';
 
 export interface HistoryJobRow {
   stJobId: number;
@@ -109,6 +112,14 @@ export async function replaceHistoryLines(
       [tenantId, c.map((r) => r.description)],
     );
   }
+  // Moves the history's version, so in-memory retrieval indexes of it are reloaded.
+  if (jobIds.length || rows.length)
+    await sql(
+      db,
+      `INSERT INTO ingest_cursors (tenant_id, feed, token, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (tenant_id, feed) DO UPDATE SET token = EXCLUDED.token, updated_at = now()`,
+      [tenantId, HISTORY_VERSION_CURSOR, `${Date.now()}-${randomUUID()}`],
+    );
 }
 
 /** Mirrored export feeds a job's recorded time is read from (labor conventions). */

@@ -316,16 +316,22 @@ export class HistoryModel {
       let best: LearnedRule | null = null;
       const baseOpportunities = Math.max(1, this.jobs - (this.technicianLines.get(skuId)?.jobs ?? 0));
       const baseRate = adds.jobs / baseOpportunities;
+      const technicianHad = this.technicianLines.get(skuId)?.byFeature;
       for (const f of featureSet) {
         const support = adds.byFeature.get(f) ?? 0;
         if (support < minSupport) continue;
         const withFeature = this.featureJobs.get(f) ?? 0;
-        const technicianHad = this.technicianLines.get(skuId)?.byFeature.get(f) ?? 0;
-        const opportunities = Math.max(support, withFeature - technicianHad);
+        const opportunities = Math.max(support, withFeature - (technicianHad?.get(f) ?? 0));
         // The lower bound of the rate, not the rate: of the many features a job has, the one
         // with the best-looking rate is partly lucky, and small samples must not claim certainty.
         const confidence = wilsonLowerBound(support, opportunities);
-        const rule = {
+        // A rule is built only when it beats the best so far (this runs per SKU and feature).
+        if (
+          best &&
+          !(confidence > best.confidence || (confidence === best.confidence && support > best.support))
+        )
+          continue;
+        best = {
           skuId,
           feature: f,
           support,
@@ -333,12 +339,6 @@ export class HistoryModel {
           confidence,
           lift: baseRate ? confidence / baseRate : 1,
         };
-        if (
-          !best ||
-          rule.confidence > best.confidence ||
-          (rule.confidence === best.confidence && rule.support > best.support)
-        )
-          best = rule;
       }
       if (best) out.push(best);
     }

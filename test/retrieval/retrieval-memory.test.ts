@@ -294,7 +294,7 @@ describe('HistoryVoteIndex', () => {
     for (const shop of shops) {
       const version = await getCursor(database.db, shop.tenant, HISTORY_VERSION_CURSOR);
       expect(version, 'replaceHistoryLines moves the version').not.toBeNull();
-      const index = await HistoryVoteIndex.load(database.db, shop.tenant, version);
+      const index = await HistoryVoteIndex.load(database.db, shop.tenant);
       expect(index, shop.tenant).not.toBeNull();
       const texts = shop.mentions.map((m) => m.text);
       for (const before of shop.dates) {
@@ -323,14 +323,14 @@ describe('HistoryVoteIndex', () => {
     });
     await replaceHistoryLines(database.db, tenant, [1], [line(1, 'Capacitor 45/5 \u00b0F \u2013 dual')]);
     const first = await getCursor(database.db, tenant, HISTORY_VERSION_CURSOR);
-    const index = await HistoryVoteIndex.load(database.db, tenant, first);
+    const index = await HistoryVoteIndex.load(database.db, tenant);
     expect(index?.size).toBe(1);
     expect([...index!.votes('capacitor', new Date('2026-02-01'))!]).toEqual([[7, 1]]);
     expect([...index!.votes('capacitor', new Date('2026-01-01'))!]).toEqual([]);
     await replaceHistoryLines(database.db, tenant, [2], [line(2, 'Détendeur')]);
     const second = await getCursor(database.db, tenant, HISTORY_VERSION_CURSOR);
     expect(second).not.toBe(first);
-    expect(await HistoryVoteIndex.load(database.db, tenant, second)).toBeNull();
+    expect(await HistoryVoteIndex.load(database.db, tenant)).toBeNull();
     // Without an index every text is counted by Postgres, with the same answer.
     const texts = ['capacitor', 'détendeur', 'dual'];
     const at = new Date('2026-02-01');

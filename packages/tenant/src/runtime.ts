@@ -247,7 +247,7 @@ export class TenantRuntime {
       current.checkedAt = Date.now();
       return current.index;
     }
-    const index = HistoryVoteIndex.load(this.options.db, tenantId, version);
+    const index = HistoryVoteIndex.load(this.options.db, tenantId);
     const entry = { version, checkedAt: Date.now(), index };
     this.historyIndexes.set(tenantId, entry);
     // A failed load is tried again on the next call.

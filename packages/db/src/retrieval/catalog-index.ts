@@ -12,6 +12,7 @@ import { fullTextQuery, type MentionQuery, type SearchHit, SKU_KINDS } from '../
 import { matchesAny, parseTextVector, rankCoverDensity, type TextVector } from './text-rank.ts';
 import {
   nonAsciiCharacters,
+  TrigramIndex,
   trigramPattern,
   trigrams,
   WORD_SIMILARITY_THRESHOLD,
@@ -76,13 +77,17 @@ export async function queryWordLexemes(db: Db, words: string[]): Promise<Map<str
 }
 
 export class CatalogSearchIndex {
-  private readonly byTrigram = new Map<string, number[]>();
+  private readonly byTrigram = new TrigramIndex();
   private readonly byLexeme = new Map<string, number[]>();
 
   private constructor(private readonly skus: IndexedSku[]) {
     skus.forEach((sku, i) => {
-      for (const t of new Set(sku.trigrams)) push(this.byTrigram, t, i);
-      for (const lexeme of sku.vector.entries.keys()) push(this.byLexeme, lexeme, i);
+      this.byTrigram.add(i, sku.trigrams);
+      for (const lexeme of sku.vector.entries.keys()) {
+        const list = this.byLexeme.get(lexeme);
+        if (list) list.push(i);
+        else this.byLexeme.set(lexeme, [i]);
+      }
     });
   }
 
@@ -139,14 +144,7 @@ export class CatalogSearchIndex {
       queryLexemes.push(lexeme);
     }
     const pattern = trigramPattern(mention.text);
-    const candidates = new Set<number>();
-    // Word similarity is at most (shared trigrams) / (the mention's trigrams): only SKUs sharing
-    // enough of them can reach the threshold.
-    const shared = new Map<number, number>();
-    for (const t of pattern.distinct)
-      for (const i of this.byTrigram.get(t) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-    const needed = pattern.distinct.size * (WORD_SIMILARITY_THRESHOLD - 0.01);
-    for (const [i, count] of shared) if (count >= needed) candidates.add(i);
+    const candidates = new Set(this.byTrigram.reachable(pattern));
     for (const lexeme of queryLexemes) for (const i of this.byLexeme.get(lexeme) ?? []) candidates.add(i);
     const hits: SearchHit[] = [];
     for (const i of candidates) {
@@ -160,10 +158,4 @@ export class CatalogSearchIndex {
     hits.sort((a, b) => b.similarity - a.similarity || a.stId - b.stId);
     return hits.slice(0, limit).map((h) => ({ ...h, similarity: Math.min(1, h.similarity) }));
   }
-}
-
-function push(index: Map<string, number[]>, key: string, i: number): void {
-  const list = index.get(key);
-  if (list) list.push(i);
-  else index.set(key, [i]);
 }

@@ -6,7 +6,13 @@
 // indexed (Postgres keeps answering), and neither is a text with one.
 import { type Db, sql } from '../client.ts';
 import { learnSeparators, onlyKnownSeparators } from './catalog-index.ts';
-import { trigramPattern, trigrams, WORD_SIMILARITY_THRESHOLD, wordSimilarity } from './trigram.ts';
+import {
+  TrigramIndex,
+  trigramPattern,
+  trigrams,
+  WORD_SIMILARITY_THRESHOLD,
+  wordSimilarity,
+} from './trigram.ts';
 
 /** The cursor (ingest_cursors.feed) replaceHistoryLines moves after writing a tenant's lines. */
 export const HISTORY_VERSION_CURSOR = 'history/lines-version';
@@ -20,19 +26,10 @@ interface IndexedDescription {
 const VOTED_SKUS = 10;
 
 export class HistoryVoteIndex {
-  private readonly byTrigram = new Map<string, number[]>();
+  private readonly byTrigram = new TrigramIndex();
 
-  private constructor(
-    readonly version: string | null,
-    private readonly descriptions: IndexedDescription[],
-  ) {
-    descriptions.forEach((d, i) => {
-      for (const t of new Set(d.trigrams)) {
-        const list = this.byTrigram.get(t);
-        if (list) list.push(i);
-        else this.byTrigram.set(t, [i]);
-      }
-    });
+  private constructor(private readonly descriptions: IndexedDescription[]) {
+    for (const [i, d] of descriptions.entries()) this.byTrigram.add(i, d.trigrams);
   }
 
   get size(): number {
@@ -40,7 +37,7 @@ export class HistoryVoteIndex {
   }
 
   /** The tenant's history as Postgres holds it now, or null when it cannot be matched in memory. */
-  static async load(db: Db, tenantId: string, version: string | null): Promise<HistoryVoteIndex | null> {
+  static async load(db: Db, tenantId: string): Promise<HistoryVoteIndex | null> {
     // Through history_descriptions, as the SQL votes are counted (md5 of the line's description).
     const rows = await sql<{ description: string; skus: string[]; times: number[] }>(
       db,
@@ -69,7 +66,7 @@ export class HistoryVoteIndex {
       });
       descriptions.push({ trigrams: trigrams(r.description), lines });
     }
-    return new HistoryVoteIndex(version, descriptions);
+    return new HistoryVoteIndex(descriptions);
   }
 
   /**
@@ -79,14 +76,9 @@ export class HistoryVoteIndex {
   votes(text: string, before: Date): Map<number, number> | null {
     if (!onlyKnownSeparators(text)) return null;
     const pattern = trigramPattern(text);
-    const shared = new Map<number, number>();
-    for (const t of pattern.distinct)
-      for (const i of this.byTrigram.get(t) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-    const needed = pattern.distinct.size * (WORD_SIMILARITY_THRESHOLD - 0.01);
     const cutoff = before.getTime();
     const counts = new Map<number, number>();
-    for (const [i, count] of shared) {
-      if (count < needed) continue;
+    for (const i of this.byTrigram.reachable(pattern)) {
       const description = this.descriptions[i]!;
       if (wordSimilarity(pattern, description.trigrams) < WORD_SIMILARITY_THRESHOLD) continue;
       for (const [sku, times] of description.lines) {

@@ -103,8 +103,3 @@ export function rankCoverDensity(vector: TextVector, lexemes: readonly string[])
   if (vector.entries.size > 0) wdoc /= Math.log(vector.length + 1);
   return Math.fround(wdoc);
 }
-
-/** The lexemes of the query `fullTextQuery` builds: its words, lower-cased as 'simple' does. */
-export function queryLexemes(query: string): string[] {
-  return query ? query.split(' | ').map((w) => w.toLowerCase()) : [];
-}

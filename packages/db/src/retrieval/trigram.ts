@@ -123,3 +123,30 @@ function iterateWordSimilarity(trg2indexes: number[], found: boolean[], ulen1: n
   }
   return smlrMax;
 }
+
+/** Texts' trigrams inverted (trigram → the texts holding it), to find the texts a pattern can reach. */
+export class TrigramIndex {
+  private readonly byTrigram = new Map<string, number[]>();
+
+  add(id: number, textTrigrams: readonly string[]): void {
+    for (const t of new Set(textTrigrams)) {
+      const list = this.byTrigram.get(t);
+      if (list) list.push(id);
+      else this.byTrigram.set(t, [id]);
+    }
+  }
+
+  /**
+   * The texts that can reach the word-similarity threshold: a similarity is at most the shared
+   * distinct trigrams over the pattern's, so a text sharing too few cannot.
+   */
+  reachable(pattern: TrigramPattern): number[] {
+    const shared = new Map<number, number>();
+    for (const t of pattern.distinct)
+      for (const id of this.byTrigram.get(t) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+    const needed = pattern.distinct.size * (WORD_SIMILARITY_THRESHOLD - 0.01);
+    const out: number[] = [];
+    for (const [id, count] of shared) if (count >= needed) out.push(id);
+    return out;
+  }
+}

@@ -96,7 +96,7 @@ export function startChild(
   entry: string,
   env: NodeJS.ProcessEnv,
   logFile: string,
-  options: { probe?: boolean } = {},
+  options: { probe?: boolean; nodeFlags?: readonly string[] } = {},
 ): Child {
   const out = openSync(logFile, 'w');
   const probed = options.probe === true;
@@ -105,6 +105,9 @@ export function startChild(
     [
       // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, for finding where the time goes.
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // BENCH_NODE_FLAGS="--trace-gc …": node flags for each child, for finding where the memory goes.
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      ...(options.nodeFlags ?? []),
       ...entryArgs(entry, probed),
     ],
     {

@@ -20,6 +20,7 @@ import type { TenantFixture } from '@invoicer/servicetitan';
 import { type RunningSim, startSim } from '@invoicer/st-sim';
 import { generateTenant } from '@invoicer/st-sim/generator';
 import pg from 'pg';
+import { scriptNodeFlags } from '../support/node-flags.ts';
 import { measurePureBilling, type PureBillingResult } from './billing.ts';
 import { type Child, freePort, startChild, tail } from './child.ts';
 import { excludeFromCounts } from './counters.ts';
@@ -315,7 +316,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSes
         };
         delete childEnv.WORKER_QUEUES; // every stage in each process
         const logFile = n === 1 ? workerLog : path.join(options.outDir, `workers-${n}.log`);
-        const child = startChild('apps/workers/src/main.ts', childEnv, logFile, { probe: true });
+        // With the node flags `npm run workers:built` gives them: the workers as shipped.
+        const child = startChild('apps/workers/src/main.ts', childEnv, logFile, {
+          probe: true,
+          nodeFlags: scriptNodeFlags('workers:built'),
+        });
         children.push(child);
         cleanups.push(() => child.stop());
         started.push({ child, port });

@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase, testQueuePrefix, testRedisUrl } 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../accounting/harness.ts';
 import { type LoggedChild, spawnLogged } from '../support/child.ts';
+import { scriptNodeFlags } from '../support/node-flags.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -32,7 +33,10 @@ it('builds the workers into dist/ and runs them on plain node until SIGTERM', as
   const entry = path.join(ROOT, 'dist/workers/main.js');
   expect(existsSync(entry)).toBe(true);
   const port = await freePort();
-  const workers = spawnLogged([entry], {
+  // As `npm run workers:built` starts them: with its node flags (a young generation of 8 MB).
+  const flags = scriptNodeFlags('workers:built');
+  expect(flags).toContain('--max-semi-space-size=8');
+  const workers = spawnLogged([...flags, entry], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -16,6 +16,11 @@ export const WorkerEnv = BaseEnv.extend({
     .pipe(z.array(z.enum(QUEUE_NAMES as [QueueName, ...QueueName[]])).min(1)),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4030),
+  /**
+   * How far the heap may grow past what the last full garbage collection kept, in percent,
+   * before the next one (0: V8's own heuristic, which allows up to 300%). See heap.ts.
+   */
+  WORKER_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(25),
   /** How often a tenant's cached catalogue, mirror and history are refreshed. */
   SYNC_INTERVAL_MS: z.coerce
     .number()

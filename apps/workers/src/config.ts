@@ -18,9 +18,10 @@ export const WorkerEnv = BaseEnv.extend({
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4030),
   /**
    * How far the heap may grow past what the last full garbage collection kept, in percent,
-   * before the next one (0: V8's own heuristic, which allows up to 300%). See heap.ts.
+   * before the next one (0, the default: V8's own heuristic, up to 300%). Less memory for more
+   * CPU; see heap.ts.
    */
-  WORKER_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(25),
+  WORKER_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(0),
   /** How often a tenant's cached catalogue, mirror and history are refreshed. */
   SYNC_INTERVAL_MS: z.coerce
     .number()

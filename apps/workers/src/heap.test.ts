@@ -14,11 +14,11 @@ describe('heap policy', () => {
     expect(() => heapGrowthFlag(2.5)).toThrow(RangeError);
   });
 
-  it('defaults to 25% and refuses a negative percent at boot', () => {
-    expect(loadConfig(WorkerEnv, BASE_ENV).WORKER_HEAP_GROWTH_PERCENT).toBe(25);
+  it("defaults to V8's own heuristic and refuses a negative percent at boot", () => {
+    expect(loadConfig(WorkerEnv, BASE_ENV).WORKER_HEAP_GROWTH_PERCENT).toBe(0);
     expect(
-      loadConfig(WorkerEnv, { ...BASE_ENV, WORKER_HEAP_GROWTH_PERCENT: '0' }).WORKER_HEAP_GROWTH_PERCENT,
-    ).toBe(0);
+      loadConfig(WorkerEnv, { ...BASE_ENV, WORKER_HEAP_GROWTH_PERCENT: '25' }).WORKER_HEAP_GROWTH_PERCENT,
+    ).toBe(25);
     expect(() => loadConfig(WorkerEnv, { ...BASE_ENV, WORKER_HEAP_GROWTH_PERCENT: '-5' })).toThrow(
       /WORKER_HEAP_GROWTH_PERCENT/,
     );

@@ -25,6 +25,7 @@ import {
   type Mention,
   mentionCandidates,
   noteLineEvidence,
+  openMentions,
   priceStage,
   routeStage,
   type TenantKnowledge,
@@ -62,6 +63,8 @@ interface Prepared {
   settings: TenantSettings;
   retrieved: Map<string, { hits: { stId: number; similarity: number }[]; votes: Map<number, number> }>;
   saved: { draft: unknown; route: unknown };
+  /** The saved extract output's open mentions and candidates, for BENCH_DIFF_DIR. */
+  savedExtract: unknown;
 }
 
 /** jsonb reorders keys and drops undefined: compare in one canonical form. */
@@ -136,13 +139,16 @@ async function bill(
   const document = draftStage(context, knowledge, {
     lines: priced,
     flags: detected.flags,
-    unmatchedBillableMentions: lines.unmatched.filter((m) => m.use !== 'none').length,
+    // As the draft stage counts them (extract's unmatchedMentionIds): used items no SKU was
+    // placed for, and counted parts nobody bills.
+    unmatchedBillableMentions: openMentions(lines).length,
     features: detected.features,
+    suggestions: detected.suggestions,
   });
   lap('draft');
   const decision = routeStage(context, document, p.settings);
   lap('route');
-  return { document, decision };
+  return { document, decision, open: openMentions(lines).map((m) => m.id), scored: [...scored] };
 }
 
 export async function measurePureBilling(options: {
@@ -187,7 +193,12 @@ export async function measurePureBilling(options: {
       if (!context) continue;
       const saved = { draft: outputs.draft, route: outputs.route };
       const completedOn = new Date(context.job.completedOn);
-      prepared.push({ runId, context, completedOn, settings, retrieved: new Map(), saved });
+      const { unmatchedMentionIds, candidates, mentions } = (outputs.extract ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const savedExtract = { unmatchedMentionIds, candidates, mentions };
+      prepared.push({ runId, context, completedOn, settings, retrieved: new Map(), saved, savedExtract });
     }
     // In completion order, so each day's history model is built once and then advanced (the
     // runtime advances its newest model in place).
@@ -211,7 +222,7 @@ export async function measurePureBilling(options: {
     let identical = 0;
     for (const p of prepared) {
       const times: Record<Step, number> = { extract: 0, detect: 0, price: 0, draft: 0, route: 0 };
-      const { document, decision } = await bill(p, await knowledgeFor(p), local, times);
+      const { document, decision, open, scored } = await bill(p, await knowledgeFor(p), local, times);
       let ms = 0;
       for (const step of STEPS) {
         byStage[step] += times[step];
@@ -223,7 +234,12 @@ export async function measurePureBilling(options: {
         canonical(decision) === canonical(p.saved.route)
       )
         identical += 1;
-      else if (process.env.BENCH_DIFF_DIR) dumpDifference(p.runId, document, decision, p.saved);
+      else if (process.env.BENCH_DIFF_DIR)
+        dumpDifference(
+          p.runId,
+          { draft: document, route: decision, open, scored },
+          { ...p.saved, extract: p.savedExtract },
+        );
     }
     const n = Math.max(1, prepared.length);
     return {
@@ -242,11 +258,8 @@ export async function measurePureBilling(options: {
 }
 
 /** BENCH_DIFF_DIR=<dir>: write each run whose replay differs (saved and replayed), to find why. */
-function dumpDifference(runId: string, document: unknown, decision: unknown, saved: unknown): void {
+function dumpDifference(runId: string, replayed: unknown, saved: unknown): void {
   const dir = process.env.BENCH_DIFF_DIR!;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    `${dir}/${runId}.json`,
-    JSON.stringify({ replayed: { draft: document, route: decision }, saved }, null, 1),
-  );
+  writeFileSync(`${dir}/${runId}.json`, JSON.stringify({ replayed, saved }, null, 1));
 }

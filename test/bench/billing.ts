@@ -136,19 +136,20 @@ async function bill(
   lap('detect');
   const priced = priceStage(context, knowledge, detected.lines);
   lap('price');
+  const open = openMentions(lines);
   const document = draftStage(context, knowledge, {
     lines: priced,
     flags: detected.flags,
     // As the draft stage counts them (extract's unmatchedMentionIds): used items no SKU was
     // placed for, and counted parts nobody bills.
-    unmatchedBillableMentions: openMentions(lines).length,
+    unmatchedBillableMentions: open.length,
     features: detected.features,
     suggestions: detected.suggestions,
   });
   lap('draft');
   const decision = routeStage(context, document, p.settings);
   lap('route');
-  return { document, decision, open: openMentions(lines).map((m) => m.id), scored: [...scored] };
+  return { document, decision, open, scored };
 }
 
 export async function measurePureBilling(options: {
@@ -237,7 +238,7 @@ export async function measurePureBilling(options: {
       else if (process.env.BENCH_DIFF_DIR)
         dumpDifference(
           p.runId,
-          { draft: document, route: decision, open, scored },
+          { draft: document, route: decision, open: open.map((m) => m.id), scored: [...scored] },
           { ...p.saved, extract: p.savedExtract },
         );
     }

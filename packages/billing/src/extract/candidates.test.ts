@@ -316,3 +316,31 @@ describe("unlessRarelyMeant: words the shop's notes use for something else", () 
     expect(unlessRarelyMeant(filter, { jobs: 40, billed }, family)[0]!.score).toBe(0.6);
   });
 });
+
+describe('mentionCandidates: the rating the note gives', () => {
+  // Retrieval keeps a few hits by text similarity; with many breakers, the double-pole ones can
+  // fall outside them.
+  const single = [15, 20].map((amps) => sku(100 + amps, { name: `Breaker ${amps}A Single Pole` }));
+  const double = [30, 40].map((amps) => sku(200 + amps, { name: `Breaker ${amps}A Double Pole` }));
+  const pipe = sku(300, { name: 'PVC Pipe 3/4" Sch 40 (per ft)' });
+  const conduit = sku(301, { name: 'EMT Conduit 3/4" (per ft)' });
+  const catalog = [...single, ...double, pipe, conduit];
+  const k = knowledge({ catalog });
+  const candidateIds = (note: string, hitIds: number[]) => {
+    const mentions = mentionsOf(note, k.vocabulary).filter((m) => m.use !== 'none');
+    const hits = hitIds.map((stId) => ({ stId, similarity: 0.6 }));
+    const scored = mentionCandidates(mentions, [{ hits, votes: new Map() }], jobContext(), k);
+    return scored.get(mentions[0]!.id)!.map((c) => c.sku.id);
+  };
+
+  it('adds the entries with that rating and the note’s item word, whatever retrieval kept', () => {
+    const ids = candidateIds('Put in 1 2P breaker.', [115, 120]);
+    expect(ids).toEqual(expect.arrayContaining([230, 240]));
+    // "2P" names the "Double Pole" of their names: they rank above the single-pole ones.
+    expect(double.map((s) => s.id)).toContain(ids[0]);
+  });
+
+  it('leaves sizes to retrieval: "3/4 pipe" does not pull in every 3/4" entry', () => {
+    expect(candidateIds('+ 3/4 pipe x18 ft installed', [301])).toEqual([301]);
+  });
+});

@@ -9,7 +9,7 @@ import { ACTION_WORDS } from '../text/lexicon.ts';
 import type { Mention } from '../text/mentions.ts';
 import { contentWords } from '../text/vocabulary.ts';
 import { type CatalogSku, isFlatRateTask, type JobContext } from '../types.ts';
-import { type ScoredCandidate, scoreCandidates, skuWords } from './match.ts';
+import { normaliseSpec, type ScoredCandidate, scoreCandidates, skuSpecs, skuWords } from './match.ts';
 import { MIN_MATCH_SCORE, tasksIncludeParts } from './note-lines.ts';
 import type { SkuCandidate } from './retrieval.ts';
 
@@ -49,6 +49,9 @@ export function mentionCandidates(
       candidates.set(skuId, { sku, similarity, historyVotes });
     };
     for (const hit of hits) consider(hit.stId, hit.similarity);
+    // Retrieval ranks by text similarity and keeps a few: among many entries with the note's
+    // word ("breaker"), the ones with the size it gives ("1 2P breaker") can fall outside.
+    for (const sku of sameSpecEntries(mention, knowledge.catalogById)) consider(sku.id, 0);
     for (const item of context.invoice.items) if (item.skuId !== null) consider(item.skuId, 0);
     for (const [skuId] of [...learned].sort((a, b) => b[1].score - a[1].score).slice(0, 3))
       consider(skuId, 0);
@@ -77,6 +80,37 @@ export function mentionCandidates(
     );
   });
   return scored;
+}
+
+/** Per catalogue: normalised spec → the entries whose name or code gives it. */
+const specIndexes = new WeakMap<Map<number, CatalogSku>, Map<string, CatalogSku[]>>();
+
+function specIndex(catalog: Map<number, CatalogSku>): Map<string, CatalogSku[]> {
+  let index = specIndexes.get(catalog);
+  if (!index) {
+    index = new Map();
+    for (const sku of catalog.values())
+      for (const spec of new Set(skuSpecs(sku))) index.set(spec, [...(index.get(spec) ?? []), sku]);
+    specIndexes.set(catalog, index);
+  }
+  return index;
+}
+
+/**
+ * Entries that give every rating the mention gives and name one of its item words: "1 2P
+ * breaker" → the double-pole breakers (and the double-pole breaker task), whatever retrieval
+ * kept. Ratings only ("2p", "30a", "240v"): a size ("3/4") is shared by half a plumbing
+ * catalogue, and a pipe of that size is not the conduit the technician billed.
+ */
+function sameSpecEntries(mention: Mention, catalog: Map<number, CatalogSku>): CatalogSku[] {
+  const specs = [...new Set(mention.specs.map(normaliseSpec))].filter((s) => /^\d+[a-z]+$/.test(s));
+  const words = mention.words.filter((w) => !ACTION_WORDS.has(w));
+  if (!specs.length || !words.length) return [];
+  const index = specIndex(catalog);
+  const lists = specs.map((s) => index.get(s) ?? []).sort((a, b) => a.length - b.length);
+  return lists[0]!.filter(
+    (sku) => lists.every((list) => list.includes(sku)) && words.some((w) => skuWords(sku).name.has(w)),
+  );
 }
 
 /**

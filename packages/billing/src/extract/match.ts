@@ -48,7 +48,19 @@ export function normaliseSpec(spec: string): string {
   );
 }
 
-function skuSpecs(sku: CatalogSku): string[] {
+const skuSpecsCache = new WeakMap<CatalogSku, string[]>();
+
+/** The sizes and ratings a SKU's name and code give ("30a", "2p"), normalised; once per entry. */
+export function skuSpecs(sku: CatalogSku): string[] {
+  let specs = skuSpecsCache.get(sku);
+  if (!specs) {
+    specs = readSkuSpecs(sku);
+    skuSpecsCache.set(sku, specs);
+  }
+  return specs;
+}
+
+function readSkuSpecs(sku: CatalogSku): string[] {
   const text = withSynonyms(`${sku.name} ${sku.code}`).toLowerCase();
   const specs =
     text.match(
@@ -174,7 +186,8 @@ function coverage(mention: Mention, sku: CatalogSku, vocabulary: Vocabulary): nu
   }
   let nameWeight = 0;
   let nameHit = 0;
-  const named = namedBySynonym(sku, mentionWords);
+  // A spec can be the synonym ("2P" names the "Double Pole" of "Breaker 30A Double Pole").
+  const named = namedBySynonym(sku, sizes.size ? new Set([...mentionWords, ...sizes]) : mentionWords);
   // A size the notes give names the name's size word too ("16x20x2 filters"): `sizes`.
   for (const w of nameWords) {
     const weight = idf(vocabulary, w);

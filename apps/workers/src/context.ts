@@ -534,6 +534,7 @@ function buildContext(
       taxZoneId: zoneId,
       taxExempt: location.taxExempt === true,
       address: addressText(location.address),
+      city: location.address?.city?.trim() || null,
     },
     membership: membership
       ? {

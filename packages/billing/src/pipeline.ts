@@ -93,6 +93,7 @@ export function featuresOf(
       customerTagIds: context.customer.tagTypeIds,
       customerFields: context.customer.customFields ?? [],
       taxZoneId: context.location.taxZoneId ?? context.taxZone?.id ?? null,
+      city: context.location.city ?? null,
       jobTypeId: context.job.jobTypeId,
       businessUnitId: context.job.businessUnitId,
       appointmentStarts: context.appointments.map((a) => a.start),

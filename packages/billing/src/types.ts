@@ -144,7 +144,15 @@ export interface JobContext {
     /** ServiceTitan custom fields (name → value), e.g. a discount eligibility. */
     customFields?: { name: string; value: string }[];
   };
-  location: { id: number; name: string; taxZoneId: number | null; taxExempt: boolean; address: string };
+  location: {
+    id: number;
+    name: string;
+    taxZoneId: number | null;
+    taxExempt: boolean;
+    address: string;
+    /** The address's city (permits go by jurisdiction, and a city can span tax zones). */
+    city?: string | null;
+  };
   membership: { id: number; status: string; active: boolean; membershipTypeId: number | null } | null;
   taxZone: TaxZoneInfo | null;
   /** SKUs on the job's sold estimates (history feature "was on a sold estimate"); absent: none. */

@@ -228,7 +228,8 @@ async function followFeed(
 
 // 5: "was on a sold estimate" (est:<sku>), from the mirrored Sales estimates.
 // 6: which federal holiday a visit started on (hol:<name>, hol:major, hol:shifted), beside "holiday".
-const FEATURES_VERSION = 6;
+// 7: the location's city (city:<name>), beside its tax zone.
+const FEATURES_VERSION = 7;
 
 function recallDaysOf(job: Job, completed: Date, recalled: Map<number, number | null>): number | null {
   const original = job.recallForId ? recalled.get(job.recallForId) : null;
@@ -277,6 +278,10 @@ export async function deriveHistory(
     ]);
     const customerTypes = new Map(customers.map((c) => [c.id, c.type ?? null]));
     const customerById = new Map(customers.map((c) => [c.id, c]));
+    const locations = await mirrorRecords<Location>(db, tenantId, 'crm/locations', [
+      ...new Set(jobs.map((j) => j.locationId)),
+    ]);
+    const cityOf = new Map(locations.map((l) => [l.id, l.address?.city?.trim() || null]));
     const recalled = new Map(
       (
         await mirrorRecords<Job>(db, tenantId, 'jpm/jobs', [
@@ -324,6 +329,7 @@ export async function deriveHistory(
             ...technicianItemInputs(techItems, tagsOf),
             appointmentCount: appointments.filter((a) => a.jobId === job.id).length,
             taxZoneId: (invoice as { taxZoneId?: number | null } | undefined)?.taxZoneId ?? null,
+            city: cityOf.get(job.locationId) ?? null,
             jobTypeId: job.jobTypeId,
             businessUnitId: job.businessUnitId,
             appointmentStarts: appointments.filter((a) => a.jobId === job.id).map((a) => a.start),

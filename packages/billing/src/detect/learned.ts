@@ -46,6 +46,8 @@ export function describeFeature(
           : `${value?.replace(/^kind:/, '')} on the invoice`;
     case 'zone':
       return `tax zone ${value}`;
+    case 'city':
+      return `a job in ${value?.replace(/_/g, ' ')}`;
     case 'ctag':
       return `customer tag ${value}`;
     case 'cf':

@@ -68,6 +68,15 @@ describe('jobFeatures', () => {
     ...o,
   });
 
+  it('places the job by its tax zone and its city: one city can span zones, and permits go by city', () => {
+    const inRoundRock = (taxZoneId: number) => jobFeatures(input({ taxZoneId, city: ' Round Rock ' }), HOURS);
+    expect(inRoundRock(2)).toEqual(expect.arrayContaining(['zone:2', 'city:round_rock']));
+    expect(inRoundRock(8)).toEqual(expect.arrayContaining(['zone:8', 'city:round_rock']));
+    expect(jobFeatures(input({ taxZoneId: 2, city: null }), HOURS).some((f) => f.startsWith('city:'))).toBe(
+      false,
+    );
+  });
+
   it('describes windows, amounts, visits, holidays, warranty recalls and customer fields generically', () => {
     const features = jobFeatures(
       input({

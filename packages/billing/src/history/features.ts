@@ -34,6 +34,8 @@ export interface FeatureInput {
   technicianTotal?: number;
   /** Tax zone of the job's location (permits and travel fees by city or zone). */
   taxZoneId?: number | null;
+  /** City of the job's location: a permit goes by jurisdiction, and one city can span tax zones. */
+  city?: string | null;
   /** Completed jobs at the same location before this one. */
   priorJobsAtLocation?: number;
   /** Days since the job this one recalls was completed (warranty windows). */
@@ -291,6 +293,7 @@ export function jobFeatures(input: FeatureInput, hours: WorkingHours): string[] 
   if (input.technicianTotal !== undefined)
     for (const f of ordinal('sub', input.technicianTotal, AMOUNT_CUTS)) features.add(f);
   if (input.taxZoneId !== undefined && input.taxZoneId !== null) features.add(`zone:${input.taxZoneId}`);
+  if (input.city?.trim()) features.add(`city:${slug(input.city)}`);
   if (input.recall && input.recallDays !== undefined && input.recallDays !== null)
     for (const f of ordinal('recall', input.recallDays, DAY_CUTS)) features.add(f);
   if (!input.technicianItemTypes.length) features.add('items:none');

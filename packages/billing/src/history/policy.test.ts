@@ -559,6 +559,41 @@ describe("the office's record where technicians bill it", () => {
   });
 });
 
+describe('a situation technicians bill nearly always, the office completing the rest', () => {
+  const PREMIUM = 980;
+
+  /**
+   * A weekend premium: technicians bill it on 10 of the 12 weekend calls; on the other two the
+   * office adds it (or, in the second shop, never does). A few stray weekday adds by the office.
+   */
+  function premiumShop(officeCompletes: boolean): HistoryModel {
+    const weekend = (i: number) => i % 25 === 0;
+    return oneSkuShop(
+      300,
+      PREMIUM,
+      (i) => ['jt:1', weekend(i) ? 'day:weekend' : 'day:weekday', `tech:${i % 7}`],
+      (i) => {
+        if (weekend(i)) return (i / 25) % 6 === 5 ? (officeCompletes ? 'office' : null) : 'technician';
+        return i % 97 === 1 ? 'office' : null;
+      },
+    );
+  }
+
+  const premium = (model: HistoryModel, ...f: string[]) =>
+    predictPolicies(learnPolicies(model), ['jt:1', 'tech:3', ...f]).find((x) => x.skuId === PREMIUM)!;
+
+  it('adds it where a technician forgot, though two open jobs are too few for minAdds', () => {
+    const weekend = premium(premiumShop(true), 'day:weekend');
+    expect(weekend.p).toBeGreaterThanOrEqual(0.5);
+    expect(weekend).toMatchObject({ source: 'situation', n: 2, positives: 2 });
+    expect(premium(premiumShop(true), 'day:weekday').p).toBeLessThan(0.2);
+  });
+
+  it('does not, where the office let the two open jobs go without it', () => {
+    expect(premium(premiumShop(false), 'day:weekend').p).toBeLessThan(0.5);
+  });
+});
+
 describe('a job type that never carried the SKU', () => {
   const EMERGENCY = 970;
 

@@ -554,6 +554,23 @@ function situationCriticalG(tree: TreeNode): number {
   return g;
 }
 
+/** Jobs of a situation, and the share of their final invoices carrying the SKU, for completedSituation. */
+const COMPLETED_SITUATION_JOBS = 8;
+const COMPLETED_SITUATION_RATE = 0.9;
+
+/**
+ * A situation whose final invoices nearly all carry the SKU (technicians bill it on most, the
+ * office completes the rest): too few open jobs for minAdds, but one policy all the same. C's
+ * weekend premium: technicians billed it on 10 of 12 weekend service calls and the office added
+ * it to both of the other two. The share of final invoices carrying it, when the office added
+ * it to at least half of the open jobs it saw there; null otherwise.
+ */
+function completedSituation(leaf: TreeLeaf, record: { open: number; adds: number }): number | null {
+  if (leaf.n < COMPLETED_SITUATION_JOBS || record.adds < 1 || record.adds * 2 < record.open) return null;
+  const carried = (leaf.positives + record.adds) / leaf.n;
+  return carried >= COMPLETED_SITUATION_RATE ? carried : null;
+}
+
 /**
  * The office's own record in the job's situation, as the technician tree finds it. The office
  * tree learns from the jobs whose technician did not bill the SKU, which are few exactly where
@@ -573,11 +590,20 @@ function situationOfficeRate(
   if (tree?.kind !== 'split') return null;
   const walked = walkTree(tree, situation);
   const record = policy.situationAdds.get(officeLeaf)?.get(walked.leaf);
-  if (!record || record.adds < policy.minAdds) return null;
+  if (!record) return null;
+  const prior = DEFAULT_TREE_OPTIONS.prior;
+  const completed = completedSituation(walked.leaf, record);
+  if (completed !== null)
+    return {
+      p: Math.max((record.adds + prior * completed) / (record.open + prior), officeLeaf.p),
+      n: record.open,
+      positives: record.adds,
+      path: walked.path,
+    };
+  if (record.adds < policy.minAdds) return null;
   if (record.adds / record.open <= officeLeaf.p) return null;
   const g = gStatistic(record.open, record.adds, officeLeaf.n, officeLeaf.positives);
   if (g < situationCriticalG(tree)) return null;
-  const prior = DEFAULT_TREE_OPTIONS.prior;
   return {
     p: (record.adds + prior * officeLeaf.p) / (record.open + prior),
     n: record.open,

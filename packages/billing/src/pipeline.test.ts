@@ -12,6 +12,7 @@ import {
   priceStage,
   requestNotes,
   routeStage,
+  withPartsNamed,
   withTasksOfParts,
 } from './pipeline.ts';
 import {
@@ -22,9 +23,11 @@ import {
   item,
   jobContext,
   knowledge,
+  mentionsOf,
   settings,
   sku,
   times,
+  vocabularyOf,
 } from './test-fixtures.ts';
 
 const AUSTIN = {
@@ -212,6 +215,32 @@ describe('withTasksOfParts', () => {
     // A declined task waives only itself.
     expect([...withTasksOfParts(new Set([heater.id]), catalog, byId)]).toEqual([3]);
     expect([...withTasksOfParts(new Set(), catalog, byId)]).toEqual([]);
+  });
+});
+
+describe('withPartsNamed', () => {
+  it('"they had their own faucet" waives every faucet part, whatever SKU the words matched best', () => {
+    const install = sku(1, { kind: 'service', name: 'Install Kitchen Faucet' });
+    const moen = sku(2, { name: 'Kitchen Faucet, Moen Adler 87233' });
+    const lav = sku(3, { name: 'Lavatory Faucet, Delta 520' });
+    const supply = sku(4, { name: 'Faucet Supply Line 20"' });
+    const trap = sku(5, { name: 'P-Trap 1-1/2"' });
+    const catalog = [install, moen, lav, supply, trap];
+    const vocabulary = vocabularyOf(catalog);
+    const mentions = mentionsOf(
+      'Installed the faucet. They had their own faucet from Home Depot.',
+      vocabulary,
+    );
+    const own = mentions.filter((m) => m.polarity === 'negated' && m.words.includes('faucet'));
+    expect(own.length).toBeGreaterThan(0);
+    const nonBillable = own.map((m) => ({ mentionId: m.id }));
+    const waived = withPartsNamed(new Set([install.id]), mentions, nonBillable, catalog);
+    expect([...waived].sort()).toEqual([1, 2, 3, 4]);
+    // A lone work verb names no part; nothing non-billable, nothing more waived.
+    const notInstalled = mentionsOf('Did not install.', vocabulary);
+    const verb = notInstalled.map((m) => ({ mentionId: m.id }));
+    expect([...withPartsNamed(new Set(), notInstalled, verb, catalog)]).toEqual([]);
+    expect([...withPartsNamed(new Set([1]), mentions, [], catalog)]).toEqual([1]);
   });
 });
 

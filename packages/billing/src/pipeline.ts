@@ -19,12 +19,14 @@ import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
 import { buildDraft, type DraftDocument } from './draft/draft.ts';
 import { applyReviewerVerdicts, type ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
+import { skuWords } from './extract/match.ts';
 import { namesPart } from './extract/note-lines.ts';
 import { jobFeatures, skuTags, technicianItemInputs, type WorkingHours } from './history/features.ts';
 import type { HistoryModel } from './history/model.ts';
 import { laborLines, laborSkus } from './price/labor.ts';
 import { priceLines } from './price/pricing.ts';
 import { type RouteDecision, routeDraft } from './route/policy.ts';
+import { ACTION_WORDS } from './text/lexicon.ts';
 import { findMentions, type Mention } from './text/mentions.ts';
 import { htmlToText } from './text/tokens.ts';
 import type { Vocabulary } from './text/vocabulary.ts';
@@ -189,10 +191,15 @@ export function detectStage(
     .map((l) => catalogById.get(l.skuId))
     .filter((s): s is CatalogSku => s !== undefined);
   const billedSkuIds = new Set(billed.map((l) => l.skuId));
-  const waived = withTasksOfParts(
-    new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : []))),
+  const waived = withPartsNamed(
+    withTasksOfParts(
+      new Set((input.nonBillable ?? []).flatMap((n) => (n.skuId !== null ? [n.skuId] : []))),
+      knowledge.catalog,
+      catalogById,
+    ),
+    input.mentions,
+    input.nonBillable ?? [],
     knowledge.catalog,
-    catalogById,
   );
   const ruleInput = {
     context,
@@ -348,6 +355,32 @@ export function withTasksOfParts(
   const out = new Set(waived);
   for (const sku of catalog)
     if (sku.kind === 'service' && parts.some((part) => namesPart(sku, part))) out.add(sku.id);
+  return out;
+}
+
+/**
+ * The parts a non-billable mention names, whatever SKU its words matched best: "they had their
+ * own faucet" (matched to the faucet install the technician billed) is no faucet of ours, so no
+ * policy or rule adds one. A part is named when its name has every item word of the mention.
+ */
+export function withPartsNamed(
+  waived: Set<number>,
+  mentions: Mention[],
+  nonBillable: { mentionId: string }[],
+  catalog: readonly CatalogSku[],
+): Set<number> {
+  const byId = new Map(mentions.map((m) => [m.id, m]));
+  const wordLists = nonBillable.flatMap(({ mentionId }) => {
+    const words = (byId.get(mentionId)?.words ?? []).filter((w) => !ACTION_WORDS.has(w));
+    return words.length ? [words] : [];
+  });
+  if (!wordLists.length) return waived;
+  const out = new Set(waived);
+  for (const sku of catalog) {
+    if (sku.kind !== 'material' && sku.kind !== 'equipment') continue;
+    const name = skuWords(sku).name;
+    if (wordLists.some((words) => words.every((w) => name.has(w)))) out.add(sku.id);
+  }
   return out;
 }
 

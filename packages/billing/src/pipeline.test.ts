@@ -242,6 +242,21 @@ describe('withPartsNamed', () => {
     expect([...withPartsNamed(new Set(), notInstalled, verb, catalog)]).toEqual([]);
     expect([...withPartsNamed(new Set([1]), mentions, [], catalog)]).toEqual([1]);
   });
+
+  it('a plain negation or the part taken out waives nothing: the new heater still has its pan', () => {
+    const pan = sku(11, { name: 'Water Heater Drain Pan' });
+    const heater = sku(12, { kind: 'equipment', name: 'Water Heater 50 gal Gas' });
+    const catalog = [pan, heater];
+    const vocabulary = vocabularyOf(catalog);
+    const mentions = mentionsOf('Old water heater out. No leak at the water heater.', vocabulary);
+    const nonBillable = mentions.filter((m) => !m.billable).map((m) => ({ mentionId: m.id }));
+    expect(nonBillable.length).toBeGreaterThan(0);
+    expect([...withPartsNamed(new Set(), mentions, nonBillable, catalog)]).toEqual([]);
+    // Quoted, it is not ours to bill.
+    const quoted = mentionsOf('Quoted a new water heater pan.', vocabulary);
+    const proposed = quoted.filter((m) => !m.billable).map((m) => ({ mentionId: m.id }));
+    expect([...withPartsNamed(new Set(), quoted, proposed, catalog)]).toEqual([11]);
+  });
 });
 
 describe('draftStage', () => {

@@ -26,7 +26,7 @@ import type { HistoryModel } from './history/model.ts';
 import { laborLines, laborSkus } from './price/labor.ts';
 import { priceLines } from './price/pricing.ts';
 import { type RouteDecision, routeDraft } from './route/policy.ts';
-import { ACTION_WORDS } from './text/lexicon.ts';
+import { ACTION_WORDS, WAIVER_PATTERNS } from './text/lexicon.ts';
 import { findMentions, type Mention } from './text/mentions.ts';
 import { htmlToText } from './text/tokens.ts';
 import type { Vocabulary } from './text/vocabulary.ts';
@@ -371,7 +371,9 @@ export function withPartsNamed(
 ): Set<number> {
   const byId = new Map(mentions.map((m) => [m.id, m]));
   const wordLists = nonBillable.flatMap(({ mentionId }) => {
-    const words = (byId.get(mentionId)?.words ?? []).filter((w) => !ACTION_WORDS.has(w));
+    const mention = byId.get(mentionId);
+    if (!mention || !notOurs(mention)) return [];
+    const words = mention.words.filter((w) => !ACTION_WORDS.has(w));
     return words.length ? [words] : [];
   });
   if (!wordLists.length) return waived;
@@ -382,6 +384,17 @@ export function withPartsNamed(
     if (wordLists.some((words) => words.every((w) => name.has(w)))) out.add(sku.id);
   }
   return out;
+}
+
+/**
+ * Declined, only quoted, or supplied by someone else ("their own faucet", "customer bought"): an
+ * item the shop does not bill. Not a plain negation or the part taken out ("old water heater
+ * out", "no leak at the heater"): those say nothing about the heater's pan or flex lines.
+ */
+function notOurs(mention: Mention): boolean {
+  if (mention.removed) return false;
+  if (mention.polarity === 'declined' || mention.polarity === 'proposed') return true;
+  return mention.polarity === 'negated' && WAIVER_PATTERNS.some((p) => p.test(mention.clauseText));
 }
 
 /** Proposed lines below this confidence are suggestions, not draft lines. */

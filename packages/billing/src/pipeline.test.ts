@@ -252,10 +252,16 @@ describe('withPartsNamed', () => {
     const nonBillable = mentions.filter((m) => !m.billable).map((m) => ({ mentionId: m.id }));
     expect(nonBillable.length).toBeGreaterThan(0);
     expect([...withPartsNamed(new Set(), mentions, nonBillable, catalog)]).toEqual([]);
-    // Quoted, it is not ours to bill.
-    const quoted = mentionsOf('Quoted a new water heater pan.', vocabulary);
-    const proposed = quoted.filter((m) => !m.billable).map((m) => ({ mentionId: m.id }));
-    expect([...withPartsNamed(new Set(), quoted, proposed, catalog)]).toEqual([11]);
+    // Work booked "per estimate" was then done: its parts stay billable.
+    const booked = mentionsOf('Booked: Replace water heater per estimate.', vocabulary);
+    const proposed = booked.filter((m) => !m.billable).map((m) => ({ mentionId: m.id }));
+    expect(proposed.length).toBeGreaterThan(0);
+    expect([...withPartsNamed(new Set(), booked, proposed, catalog)]).toEqual([]);
+    // Declined, it is not ours to bill.
+    const declined = mentionsOf('Offered a water heater pan, customer declined.', vocabulary);
+    const no = declined.filter((m) => m.polarity === 'declined').map((m) => ({ mentionId: m.id }));
+    expect(no.length).toBeGreaterThan(0);
+    expect([...withPartsNamed(new Set(), declined, no, catalog)]).toEqual([11]);
   });
 });
 

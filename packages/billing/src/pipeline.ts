@@ -387,14 +387,15 @@ export function withPartsNamed(
 }
 
 /**
- * Declined, only quoted, or supplied by someone else ("their own faucet", "customer bought"): an
- * item the shop does not bill. Not a plain negation or the part taken out ("old water heater
- * out", "no leak at the heater"): those say nothing about the heater's pan or flex lines.
+ * Declined, or supplied by someone else ("their own faucet", "customer bought"): an item the shop
+ * does not bill. Not a plain negation, the part taken out, or work "per estimate" ("old water
+ * heater out", "Replace water heater per estimate"): those say nothing about the new heater's pan
+ * or flex lines.
  */
 function notOurs(mention: Mention): boolean {
   if (mention.removed) return false;
-  if (mention.polarity === 'declined' || mention.polarity === 'proposed') return true;
-  return mention.polarity === 'negated' && WAIVER_PATTERNS.some((p) => p.test(mention.clauseText));
+  if (mention.polarity === 'declined') return true;
+  return WAIVER_PATTERNS.some((p) => p.test(mention.clauseText));
 }
 
 /** Proposed lines below this confidence are suggestions, not draft lines. */

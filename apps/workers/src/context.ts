@@ -53,7 +53,7 @@ import type {
 import { parseStDate } from '@invoicer/servicetitan';
 import type { TenantRuntime } from '@invoicer/tenant';
 import { catchUpMirror } from './sync/catch-up.ts';
-import { customFieldsOf } from './sync/fields.ts';
+import { cityOf, customFieldsOf } from './sync/fields.ts';
 
 export { customFieldsOf };
 
@@ -534,7 +534,7 @@ function buildContext(
       taxZoneId: zoneId,
       taxExempt: location.taxExempt === true,
       address: addressText(location.address),
-      city: location.address?.city?.trim() || null,
+      city: cityOf(location.address),
     },
     membership: membership
       ? {

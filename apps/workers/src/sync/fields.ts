@@ -8,3 +8,8 @@ export function customFieldsOf(fields: { name?: string | null; value?: unknown }
       : [],
   );
 }
+
+/** The city of a location's address, trimmed; null when it has none. */
+export function cityOf(address: { city?: string | null } | null | undefined): string | null {
+  return address?.city?.trim() || null;
+}

@@ -50,7 +50,7 @@ import {
 } from '@invoicer/servicetitan';
 import type { z } from 'zod';
 import { ESTIMATES_FEED, soldSkusOfJobs } from '../evidence/estimates-feed.ts';
-import { customFieldsOf } from './fields.ts';
+import { cityOf, customFieldsOf } from './fields.ts';
 
 export interface MirrorFeed {
   module: string;
@@ -281,7 +281,7 @@ export async function deriveHistory(
     const locations = await mirrorRecords<Location>(db, tenantId, 'crm/locations', [
       ...new Set(jobs.map((j) => j.locationId)),
     ]);
-    const cityOf = new Map(locations.map((l) => [l.id, l.address?.city?.trim() || null]));
+    const cityAt = new Map(locations.map((l) => [l.id, cityOf(l.address)]));
     const recalled = new Map(
       (
         await mirrorRecords<Job>(db, tenantId, 'jpm/jobs', [
@@ -329,7 +329,7 @@ export async function deriveHistory(
             ...technicianItemInputs(techItems, tagsOf),
             appointmentCount: appointments.filter((a) => a.jobId === job.id).length,
             taxZoneId: (invoice as { taxZoneId?: number | null } | undefined)?.taxZoneId ?? null,
-            city: cityOf.get(job.locationId) ?? null,
+            city: cityAt.get(job.locationId) ?? null,
             jobTypeId: job.jobTypeId,
             businessUnitId: job.businessUnitId,
             appointmentStarts: appointments.filter((a) => a.jobId === job.id).map((a) => a.start),

@@ -90,7 +90,11 @@ function specIndex(catalog: Map<number, CatalogSku>): Map<string, CatalogSku[]> 
   if (!index) {
     index = new Map();
     for (const sku of catalog.values())
-      for (const spec of new Set(skuSpecs(sku))) index.set(spec, [...(index.get(spec) ?? []), sku]);
+      for (const spec of new Set(skuSpecs(sku))) {
+        const list = index.get(spec);
+        if (list) list.push(sku);
+        else index.set(spec, [sku]);
+      }
     specIndexes.set(catalog, index);
   }
   return index;

@@ -595,7 +595,8 @@ function situationOfficeRate(
   const completed = completedSituation(walked.leaf, record);
   if (completed !== null)
     return {
-      p: Math.max((record.adds + prior * completed) / (record.open + prior), officeLeaf.p),
+      // Taken only when above the office leaf's own chance (predictPolicies).
+      p: (record.adds + prior * completed) / (record.open + prior),
       n: record.open,
       positives: record.adds,
       path: walked.path,

@@ -10,6 +10,7 @@ import type { HistoryModel } from '../history/model.ts';
 import { type Mention, nonBillableTexts } from '../text/mentions.ts';
 import { htmlToText } from '../text/tokens.ts';
 import type { CatalogSku, Evidence, JobContext, ProposedLine } from '../types.ts';
+import { type AfterHoursWindow, kindWithoutPremium } from './after-hours-kinds.ts';
 import { CONCEPTS, conceptSkus, type RuleConcept } from './concepts.ts';
 
 export interface RuleInput {
@@ -278,7 +279,7 @@ function afterHoursRule(input: RuleInput, pack: RulePack): ProposedLine[] {
     dayFeature === 'day:weekend' ? [dayFeature, hourFeature] : [hourFeature],
   );
   if (learned) {
-    if (learned.rate < 0.5) return [];
+    if (learned.rate < 0.5 || !premiumKind(input, pack)) return [];
     const when =
       dayFeature === 'day:weekend'
         ? 'weekend appointments'
@@ -295,13 +296,41 @@ function afterHoursRule(input: RuleInput, pack: RulePack): ProposedLine[] {
     ];
   }
   const timing = afterHours([starts.sort()[0]!], input.hours);
-  if (!timing.afterHours && !timing.weekend) return [];
+  if ((!timing.afterHours && !timing.weekend) || !premiumKind(input, pack)) return [];
   const skus = pack.skus('afterHours');
   const sku =
     skus.find((s) => timing.weekend && /weekend|holiday/i.test(s.name)) ??
     skus.find((s) => /after[\s-]?hours?|evening|night/i.test(s.name)) ??
     skus[0];
   return sku ? [suggestion('afterHours', sku, 1, 0.7, timing.evidence ?? 'outside working hours', [])] : [];
+}
+
+/** When a start counts as after hours: by the shop's history where it has one, else settings. */
+function afterHoursWindow(input: RuleInput, pack: RulePack): AfterHoursWindow {
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  const after = (feature: string, bySettings: boolean) => {
+    const learned = pack.choose('afterHours', [feature]);
+    return learned ? learned.rate >= 0.5 : bySettings;
+  };
+  const hours = new Set<number>();
+  for (let h = 0; h < 24; h++) {
+    const bySettings = h * 60 < minutes(input.hours.start) || h * 60 >= minutes(input.hours.end);
+    if (after(`h:${h}`, bySettings)) hours.add(h);
+  }
+  return { hours, weekend: after('day:weekend', input.hours.weekends) };
+}
+
+/**
+ * False when the shop's past after-hours jobs of this kind show it does not bill the premium on
+ * such work (a time-and-materials call bills overtime labor instead).
+ */
+function premiumKind(input: RuleInput, pack: RulePack): boolean {
+  const skus = pack.skus('afterHours').map((s) => s.id);
+  if (!skus.length) return true;
+  return !kindWithoutPremium(input.model, afterHoursWindow(input, pack), skus, pack.similarJobs());
 }
 
 /** Refrigerant the notes say was added but no refrigerant line bills. */

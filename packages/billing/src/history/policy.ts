@@ -324,7 +324,7 @@ export function settledRecords(model: HistoryModel): JobRecord[] {
  * lags) a later date can only add settled jobs, so the count says which ones. A count, not the
  * records: a copy of the model shares its memo and must not keep the original's records alive.
  */
-function settledCount(model: HistoryModel): number {
+export function settledCount(model: HistoryModel): number {
   return model.memo('settled-count', () => settledRecords(model).length, String(model.asOf));
 }
 

@@ -15,7 +15,7 @@ import {
   times,
 } from '../test-fixtures.ts';
 import type { CatalogSku, LaborEntry, LaborTime, ProposedLine } from '../types.ts';
-import { laborLines, laborSkus } from './labor.ts';
+import { billedByTimeRate, laborLines, laborSkus } from './labor.ts';
 import { priceLines } from './pricing.ts';
 
 const NO_OT_SKU = CATALOG.filter((s) => s.id !== ID.laborOt);
@@ -394,5 +394,22 @@ describe("laborLines: the shop's own convention", () => {
     expect(line!.quantity).toBe('3.00');
     expect(line!.confidence).toBeLessThan(0.5);
     expect(line!.evidence.map((e) => e.detail).join(' ')).toContain("the settings' labor rules reproduce");
+  });
+});
+
+describe('billedByTimeRate', () => {
+  it('shrinks the business unit toward a job type with too few jobs of its own', () => {
+    // The business unit bills time on 10 of its 12 jobs; job type 20's two jobs were flat rate.
+    const model = historyOf([
+      ...times(10, { features: ['jt:10', 'bu:100'], technician: [ID.labor] }),
+      ...times(2, { features: ['jt:20', 'bu:100'] }),
+    ]);
+    const hourly = new Set([ID.labor, ID.laborOt]);
+    expect(billedByTimeRate(model, hourly, ['jt:10', 'bu:100'])).toMatchObject({ rate: 1, jobs: 10 });
+    const sparse = billedByTimeRate(model, hourly, ['jt:20', 'bu:100'])!;
+    expect(sparse.rate).toBeCloseTo((5 * 10) / 12 / 7, 9);
+    expect(sparse.said).toBe('83% of 12 similar past jobs were billed by time, 0 of the 2 most like it');
+    // A job type the shop has never done takes the business unit's rate as it is.
+    expect(billedByTimeRate(model, hourly, ['jt:30', 'bu:100'])?.rate).toBeCloseTo(10 / 12, 9);
   });
 });

@@ -74,7 +74,30 @@ function roundUp(hours: Decimal, increment: number, minimum: number): Decimal {
 /** The most a computed labor line claims: hours worked out from records are never certain. */
 const MAX_CONFIDENCE = 0.97;
 
-type TmRate = { rate: number; jobs: number; feature: string } | null;
+type TmRate = { rate: number; jobs: number; feature: string; said: string } | null;
+
+/**
+ * How often jobs like this one are billed by time: the most specific of `similarJobs` with
+ * MIN_JOBS past jobs, shrunk toward the record of a more specific kind that has fewer (two
+ * flat-rate jobs of a new job type are evidence, in a business unit that mostly bills time).
+ */
+export function billedByTimeRate(model: HistoryModel, hourly: Set<number>, similarJobs: string[]): TmRate {
+  let sparse: { rate: number; jobs: number } | null = null;
+  for (const feature of similarJobs) {
+    const share = laborShareOf(model, hourly, feature);
+    if (share.jobs < MIN_JOBS) {
+      // The broadest of the sparse kinds (the job type before its combinations) has the most.
+      if (share.jobs > 0) sparse = share;
+      continue;
+    }
+    const said = `${pct(share.rate)} of ${share.jobs} similar past jobs were billed by time`;
+    if (!sparse) return { ...share, feature, said };
+    const rate = (sparse.rate * sparse.jobs + MIN_JOBS * share.rate) / (sparse.jobs + MIN_JOBS);
+    const own = Math.round(sparse.rate * sparse.jobs);
+    return { rate, jobs: share.jobs, feature, said: `${said}, ${own} of the ${sparse.jobs} most like it` };
+  }
+  return null;
+}
 
 /** Labor lines for a time-and-materials job, or [] when the job is not billed by time. */
 export function laborLines(input: LaborInput): ProposedLine[] {
@@ -87,13 +110,7 @@ export function laborLines(input: LaborInput): ProposedLine[] {
   const onInvoice = context.invoice.items.filter((i) => i.skuId !== null && hourlyIds.has(i.skuId));
 
   // Is this job billed by time? Its invoice says so, or jobs like it usually are (on any labor SKU).
-  let tmRate: TmRate = null;
-  for (const feature of input.similarJobs) {
-    const share = laborShareOf(model, hourlyIds, feature);
-    if (share.jobs < MIN_JOBS) continue;
-    tmRate = { ...share, feature };
-    break;
-  }
+  const tmRate = billedByTimeRate(model, hourlyIds, input.similarJobs);
   if (!onInvoice.length && (!tmRate || tmRate.rate < 0.5)) return [];
 
   // The shop's convention, unless the tenant bills its own way (settings, technicians' rates).
@@ -160,9 +177,7 @@ function conventionLines(
   const addOnTop = onInvoice.length && topUp.jobs >= MIN_JOBS ? topUp.rate : 1;
   const how = describeLaborConvention({ ...learned.convention, source: applied.source });
   const record = `${learned.origin === 'pinned' ? 'pinned by the tenant; ' : ''}reproduces ${pct(learned.agreement)} of ${learned.support} past time-and-materials invoices (the settings' rules: ${pct(learned.settingsAgreement)})`;
-  const history = tmRate
-    ? `; ${pct(tmRate.rate)} of ${tmRate.jobs} similar past jobs were billed by time`
-    : '';
+  const history = tmRate ? `; ${tmRate.said}` : '';
   const lines: ProposedLine[] = [];
   for (const q of applied.quantities) {
     const sku = byId.get(q.skuId);
@@ -314,9 +329,7 @@ function settingsLines(
       (i) => i.skuId === g.sku.id && (g.price === undefined || i.unitPrice === g.price),
     );
     if (existing && fromAmountString(existing.quantity).eq(g.hours)) continue;
-    const history = tmRate
-      ? `; ${Math.round(tmRate.rate * 100)}% of ${tmRate.jobs} similar past jobs were billed by time`
-      : '';
+    const history = tmRate ? `; ${tmRate.said}` : '';
     lines.push({
       key: `labor:${key}`,
       skuId: g.sku.id,

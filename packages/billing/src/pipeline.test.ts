@@ -4,7 +4,7 @@ import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
 import { describe, expect, it } from 'vitest';
 import type { ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
 import { openMentions } from './extract/note-lines.ts';
-import type { HistoryModel } from './history/model.ts';
+import { HistoryModel } from './history/model.ts';
 import {
   detectStage,
   draftStage,
@@ -262,6 +262,70 @@ describe('withPartsNamed', () => {
     const no = declined.filter((m) => m.polarity === 'declined').map((m) => ({ mentionId: m.id }));
     expect(no.length).toBeGreaterThan(0);
     expect([...withPartsNamed(new Set(), declined, no, catalog)]).toEqual([11]);
+  });
+});
+
+describe('detectStage: a part a task brings', () => {
+  const TASK = 300;
+  const OTHER_TASK = 310;
+  const STOP = 400;
+  const PART = 401;
+  const SEALANT = 402;
+  const catalog = [
+    sku(TASK, { kind: 'service', code: 'ANGLE_STOP_REPLACE', name: 'Replace Angle Stop (each)' }),
+    sku(OTHER_TASK, { kind: 'service', code: 'OTHER', name: 'Repair Leak' }),
+    sku(STOP, { kind: 'material', code: 'G2R17X', name: 'Angle Stop 1/2 x 3/8' }),
+    sku(PART, { kind: 'material', code: 'VALVE', name: 'Ball Valve 3/4' }),
+    sku(SEALANT, { kind: 'material', code: 'SEAL', name: 'Thread Sealant' }),
+  ];
+  /**
+   * The office adds the sealant to every job that used a part: twenty angle-stop jobs (the stop
+   * entered by the technician, or by the office on three), twenty repairs with a valve; twenty
+   * repairs with no part get none.
+   */
+  function shop(): HistoryModel {
+    const model = new HistoryModel();
+    const start = Date.parse('2026-01-05T15:00:00Z');
+    const jobs: Parameters<HistoryModel['advance']>[1] = [];
+    const lines: Parameters<HistoryModel['advance']>[2] = [];
+    for (let i = 0; i < 60; i++) {
+      const kind = i % 3;
+      const task = kind === 0 ? TASK : OTHER_TASK;
+      const features = ['jt:10', 'bu:100', `s:${task}`];
+      const completed = new Date(start + i * 6 * 3600_000).toISOString();
+      const later = new Date(Date.parse(completed) + 24 * 3600_000).toISOString();
+      jobs.push({ jobId: i, completedOn: completed, jobTypeId: 10, features, laborHours: 1 });
+      const line = (skuId: number, officeAdded: boolean) => ({
+        jobId: i,
+        skuId,
+        quantity: 1,
+        createdOn: officeAdded ? later : completed,
+        officeAdded,
+        features,
+      });
+      lines.push(line(task, false));
+      if (kind === 2) continue;
+      lines.push(line(kind === 0 ? STOP : PART, kind === 0 && i >= 51));
+      lines.push(line(SEALANT, true));
+    }
+    model.advance(start + 60 * 6 * 3600_000 + 20 * 24 * 3600_000, jobs, lines);
+    return model;
+  }
+
+  it('counts for the policy: the sealant goes on once the stop the task brings is on', async () => {
+    const k = knowledge({ catalog, model: shop() });
+    const context = jobContext({
+      invoice: { items: [item(1, { skuId: TASK, unitPrice: '95.00' })], total: '95.00' },
+    });
+    const extracted = await extractNotes(context, k);
+    const detected = detectStage(context, k, {
+      mentions: extracted.mentions,
+      noteLines: extracted.added,
+      confirmations: extracted.confirmations,
+    });
+    const added = detected.lines.filter((l) => l.origin === 'added').map((l) => l.skuId);
+    expect(added).toContain(STOP);
+    expect(added).toContain(SEALANT);
   });
 });
 

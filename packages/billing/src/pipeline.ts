@@ -13,7 +13,13 @@ import {
 } from './detect/concepts.ts';
 import { learnedSuggestions } from './detect/learned.ts';
 import { withMeasuredQuantities } from './detect/measured-quantity.ts';
-import { policyLines, policyMissingRisk, policyPredictions } from './detect/policy-lines.ts';
+import {
+  isPartOf,
+  type PolicyInput,
+  policyLines,
+  policyMissingRisk,
+  policyPredictions,
+} from './detect/policy-lines.ts';
 import { applyRulePack, RulePack, similarJobFeatures } from './detect/rules.ts';
 import { validate } from './detect/validate.ts';
 import { combineConfidence, mergeProposals, TECHNICIAN_ITEM_CONFIDENCE } from './draft/confidence.ts';
@@ -218,7 +224,7 @@ export function detectStage(
   // The shop's learned policy decides, for each SKU it has seen the office add, whether this job
   // gets it; the hand-written rules are the prior for SKUs it has too little history on.
   const forbidden = forbiddenSkus(knowledge);
-  const policy = policyLines({
+  const policyInput: PolicyInput = {
     model,
     features,
     catalog: catalogById,
@@ -233,18 +239,28 @@ export function detectStage(
       const concept = conceptOfSku(knowledge.catalog, skuId);
       return concept !== null && pack.waived(concept);
     },
-  });
-  const policyAdds = new Set(policy.lines.map((l) => l.skuId));
+  };
+  const firstPolicy = policyLines(policyInput);
   // Only policy lines sure enough for the draft shut companions out: one whose quantity the
   // policy is unsure of yields to a companion, which bills the part at its task's quantity.
-  const surePolicyAdds = policy.lines.filter((l) => l.confidence >= ADD_THRESHOLD).map((l) => l.skuId);
+  const surePolicyAdds = firstPolicy.lines.filter((l) => l.confidence >= ADD_THRESHOLD).map((l) => l.skuId);
   const companions = companionLines({
     model,
     catalog: catalogById,
     billed,
     excluded: new Set([...billedSkuIds, ...waived, ...forbidden, ...surePolicyAdds]),
-    predictions: policy.predictions,
+    predictions: firstPolicy.predictions,
   });
+  // A part a task brings is a part of the job for the policy too (its trees read "no angle stop
+  // billed" as "no angle stop replaced"): the policy runs again with the sure ones on the invoice.
+  const isPart = isPartOf(catalogById);
+  const companionParts = companions
+    .filter((c) => c.confidence >= ADD_THRESHOLD && isPart(c.skuId))
+    .map((c) => c.skuId);
+  const policy = companionParts.length
+    ? policyLines({ ...policyInput, billedSkuIds: new Set([...billedSkuIds, ...companionParts]) })
+    : firstPolicy;
+  const policyAdds = new Set(policy.lines.map((l) => l.skuId));
   // Where the policy governs a SKU its decision stands. Two rules read this job's own facts and
   // stay: refrigerant the notes say was charged, and disposal (the units the notes say were
   // hauled away), the latter only when the policy adds it too.

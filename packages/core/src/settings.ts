@@ -251,8 +251,8 @@ export const PricingSettings = z
     laborConvention: z.enum(['learned', 'settings', 'pinned']).default('learned'),
     laborPinned: z
       .object({
-        /** On site (timesheets arrived → done), paid (payroll) or scheduled (appointment windows). */
-        source: z.enum(['onsite', 'paid', 'scheduled']).default('onsite'),
+        /** On site (timesheets arrived → done; 'onsite-hourly' cut at each clock hour, each piece on the rate of its own hour), paid (payroll) or scheduled (appointment windows). */
+        source: z.enum(['onsite', 'onsite-hourly', 'paid', 'scheduled']).default('onsite'),
         /** What one rounded amount covers: a technician's visit, a technician's job, or the job. */
         grouping: z.enum(['visit-technician', 'job-technician', 'job']).default('visit-technician'),
         /** Every technician's time, or only the lead's (first on site). */

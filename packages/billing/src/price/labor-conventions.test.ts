@@ -426,3 +426,70 @@ describe('laborShareOf', () => {
     expect(laborShareOf(model, hourly, 'jt:1')).toEqual({ rate: 2 / 3, jobs: 3 });
   });
 });
+
+/** Single-technician visits billed regular before 17:00 and overtime after, on the clock. */
+function splitAtFive(seed: number, count: number, payroll: boolean): LaborJob[] {
+  const r = rng(seed);
+  return Array.from({ length: count }, (_, n) => {
+    const day = r.pick(WEEKDAYS);
+    const start = local(day, r.pick([8, 10, 13, 14, 15, 16, 18, 19]), r.pick([0, 15, 40]));
+    const minutes = r.int(45, 300);
+    const end = start + minutes * 60_000;
+    const five = local(day, 17);
+    const regular = Math.max(0, Math.min(end, five) - start) / HOUR;
+    const overtime = Math.max(0, end - Math.max(start, five)) / HOUR;
+    const billed: [number, number][] = [];
+    if (regular > 0) billed.push([STD, up(regular, 0.25)]);
+    if (overtime > 0) billed.push([OT, up(overtime, 0.25)]);
+    const time = timeOf([{ start, techs: [{ id: 4401, minutes }] }]);
+    // Payroll pays the same stretches by type.
+    time.paid = payroll
+      ? [
+          ...(regular > 0 ? [{ technicianId: 4401, hours: regular, start, type: 'Regular' as const }] : []),
+          ...(overtime > 0
+            ? [
+                {
+                  technicianId: 4401,
+                  hours: overtime,
+                  start: Math.max(start, five),
+                  type: 'Overtime' as const,
+                },
+              ]
+            : []),
+        ]
+      : [];
+    return job(3000 + n, time, billed);
+  });
+}
+
+describe('learnLaborConvention: each hour at its own rate', () => {
+  it('bills a job without payroll yet by the best convention of a source it has', () => {
+    const learned = learnLaborConvention(splitAtFive(12, 200, true), { timezone: TZ, pricing })!;
+    expect(learned.convention.source).toBe('paid');
+    expect(learned.alternatives?.[0]?.convention.source).toBe('onsite-hourly');
+    // Done at 18:30 and not yet in payroll: its timesheet is all there is.
+    const time = timeOf([{ start: local('2026-03-04', 15, 30), techs: [{ id: 4401, minutes: 180 }] }]);
+    time.paid = [];
+    const applied = applyLaborConvention(learned, { jobId: 1, member: false, jobTypeId: 10, time }, TZ)!;
+    expect(applied.source).toBe('onsite-hourly');
+    expect(applied.quantities.map((q) => [q.skuId, q.hours])).toEqual([
+      [STD, 1.5],
+      [OT, 1.5],
+    ]);
+  });
+
+  it('splits a visit at 17:00 when the shop bills the evening part of it at overtime', () => {
+    const jobs = splitAtFive(11, 200, false);
+    const learned = learnLaborConvention(jobs, { timezone: TZ, pricing })!;
+    expect(learned.convention).toMatchObject({ source: 'onsite-hourly', rateBy: ['start'], increment: 0.25 });
+    expect(learned.agreement).toBeGreaterThan(0.95);
+    expect(describeLaborConvention(learned.convention)).toContain('each clock hour on its own rate');
+    // 15:30 to 18:30: an hour and a half either side of five.
+    const time = timeOf([{ start: local('2026-03-04', 15, 30), techs: [{ id: 4401, minutes: 180 }] }]);
+    const applied = applyLaborConvention(learned, { jobId: 1, member: false, jobTypeId: 10, time }, TZ)!;
+    expect(applied.quantities.map((q) => [q.skuId, q.hours])).toEqual([
+      [STD, 1.5],
+      [OT, 1.5],
+    ]);
+  });
+});

@@ -13,7 +13,11 @@ import { holidayName, USUALLY_OBSERVED, usFederalHolidays } from '../history/fea
 import { type HistoryModel, type JobRecord, wilsonLowerBound } from '../history/model.ts';
 import type { LaborTime } from '../types.ts';
 
-export type TimeSource = 'onsite' | 'paid' | 'scheduled';
+/**
+ * 'onsite-hourly' is the on-site time cut at each local clock hour, every piece tiered by its own
+ * hour: shops that bill the hours after 17:00 at overtime though the visit began at 15:00.
+ */
+export type TimeSource = 'onsite' | 'onsite-hourly' | 'paid' | 'scheduled';
 export type LaborGrouping = 'visit-technician' | 'job-technician' | 'job';
 export type RateFactor = 'start' | 'pay' | 'technician' | 'jobType' | 'member';
 
@@ -65,6 +69,11 @@ export interface LearnedLabor {
   rates: RateModel;
   /** Which federal holidays are billed as holidays (visit-start tiers). */
   holidays: HolidayPolicy;
+  /**
+   * The best convention of each other time source, best first: what a job is billed by while
+   * its own source has no record of it yet (payroll arrives hours after the job is done).
+   */
+  alternatives?: { convention: LaborConvention; agreement: number; rates: RateModel }[];
 }
 
 /** A computed labor line: hours on one SKU. */
@@ -100,8 +109,9 @@ export interface TimeSegment {
   pay: string;
 }
 
-export function segmentsOf(time: LaborTime, source: TimeSource): TimeSegment[] {
+export function segmentsOf(time: LaborTime, source: TimeSource, clock?: LocalClock): TimeSegment[] {
   const visitStart = new Map(time.visits.map((v) => [v.id, v.start]));
+  if (source === 'onsite-hourly') return clock ? hourlySegments(time, clock) : [];
   if (source === 'onsite') {
     return time.onSite
       .filter((s) => s.done > s.arrived)
@@ -133,6 +143,42 @@ export function segmentsOf(time: LaborTime, source: TimeSource): TimeSegment[] {
     const techs = [...new Set(time.onSite.filter((s) => s.visitId === v.id).map((s) => s.technicianId))];
     for (const technicianId of techs.length ? techs : [0])
       out.push({ technicianId, visitId: v.id, hours: (v.end - v.start) / HOUR_MS, start: v.start, pay: '' });
+  }
+  return out;
+}
+
+const HALF_HOUR_MS = HOUR_MS / 2;
+
+/**
+ * On-site stretches cut where the local hour changes (looked for at every half hour of UTC, which
+ * finds the hour of every zone offset in whole or half hours), each piece starting its own hour.
+ */
+function hourlySegments(time: LaborTime, clock: LocalClock): TimeSegment[] {
+  const out: TimeSegment[] = [];
+  for (const s of time.onSite) {
+    if (s.done <= s.arrived) continue;
+    let from = s.arrived;
+    let hour = clock.at(from).hour;
+    for (let cut = Math.floor(from / HALF_HOUR_MS + 1) * HALF_HOUR_MS; cut < s.done; cut += HALF_HOUR_MS) {
+      const next = clock.at(cut).hour;
+      if (next === hour) continue;
+      out.push({
+        technicianId: s.technicianId,
+        visitId: s.visitId,
+        hours: (cut - from) / HOUR_MS,
+        start: from,
+        pay: '',
+      });
+      from = cut;
+      hour = next;
+    }
+    out.push({
+      technicianId: s.technicianId,
+      visitId: s.visitId,
+      hours: (s.done - from) / HOUR_MS,
+      start: from,
+      pay: '',
+    });
   }
   return out;
 }
@@ -551,7 +597,7 @@ function total(m: Map<number, number>): number {
 
 // ---- learning -----------------------------------------------------------------------------------
 
-const SOURCES: TimeSource[] = ['paid', 'onsite', 'scheduled'];
+const SOURCES: TimeSource[] = ['paid', 'onsite', 'onsite-hourly', 'scheduled'];
 // Preference among equally good candidates: what the settings-driven behaviour did first.
 const GROUPINGS: LaborGrouping[] = ['job-technician', 'visit-technician', 'job'];
 const INCREMENTS = [0.1, 0.25, 0.5, 1];
@@ -582,7 +628,7 @@ export function learnHolidays(jobs: LaborJob[], clock: LocalClock): HolidayPolic
   for (const job of jobs) {
     if (job.billed.size !== 1) continue;
     const sku = [...job.billed.keys()][0]!;
-    const segments = SOURCES.map((s) => segmentsOf(job.time, s)).find((x) => x.length) ?? [];
+    const segments = SOURCES.map((s) => segmentsOf(job.time, s, clock)).find((x) => x.length) ?? [];
     for (const seg of segments)
       if (seg.start !== null) seen.push({ member: job.member, local: clock.at(seg.start), sku });
   }
@@ -618,7 +664,7 @@ function prepare(
   holidays: HolidayPolicy,
 ): Prepared[] {
   return jobs.map((job) => {
-    const segments = segmentsOf(job.time, source);
+    const segments = segmentsOf(job.time, source, clock);
     return {
       job,
       segments,
@@ -777,6 +823,7 @@ export function learnLaborConvention(jobs: LaborJob[], options: LearnOptions): L
     fit: RateFit;
   } | null = null;
   let settingsAgree = 0;
+  const bySource = new Map<TimeSource, { convention: LaborConvention; agree: number; fit: RateFit }>();
   const reference = settingsConvention(options.pricing);
   for (const source of pinned ? [pinned.source] : SOURCES) {
     const prepared = prepare(usable, source, clock, holidays);
@@ -808,19 +855,23 @@ export function learnLaborConvention(jobs: LaborJob[], options: LearnOptions): L
                   if (sameQuantities(q, p.job.billed)) agree += 1;
                   if (Math.abs(total(q) - total(p.job.billed)) < 0.005) hoursAgree += 1;
                 });
+                const convention = { source, grouping, technicians, ...c, rateBy: fit.factors };
                 if (!best || agree > best.agree || (agree === best.agree && hoursAgree > best.hoursAgree))
-                  best = {
-                    convention: { source, grouping, technicians, ...c, rateBy: fit.factors },
-                    agree,
-                    hoursAgree,
-                    fit,
-                  };
+                  best = { convention, agree, hoursAgree, fit };
+                if (agree > (bySource.get(source)?.agree ?? -1))
+                  bySource.set(source, { convention, agree, fit });
               }
       }
   }
   if (!best) return null;
   const n = usable.length;
+  const chosen = best.convention.source;
+  const alternatives = [...bySource.values()]
+    .filter((b) => b.convention.source !== chosen && b.agree > 0)
+    .sort((a, b) => b.agree - a.agree)
+    .map((b) => ({ convention: b.convention, agreement: b.agree / n, rates: b.fit.model }));
   return {
+    alternatives,
     convention: best.convention,
     origin: pinned ? 'pinned' : 'learned',
     agreement: best.agree / n,
@@ -853,26 +904,43 @@ export function applyLaborConvention(
   learned: LearnedLabor,
   job: Omit<LaborJob, 'billed'>,
   timezone: string,
-): { quantities: LaborQuantity[]; source: TimeSource } | null {
+): {
+  quantities: LaborQuantity[];
+  source: TimeSource;
+  convention: LaborConvention;
+  agreement: number;
+} | null {
   const clock = new LocalClock(timezone);
-  const order = [learned.convention.source, ...SOURCES.filter((s) => s !== learned.convention.source)];
-  for (const source of order) {
-    const segments = segmentsOf(job.time, source);
+  // The convention's own source; while the job has no record there, the best convention learned
+  // on a source it has; else the convention's rates over any source with a record.
+  const tries = [
+    { convention: learned.convention, agreement: learned.agreement, rates: learned.rates },
+    ...(learned.alternatives ?? []),
+    ...SOURCES.filter((s) => s !== learned.convention.source).map((source) => ({
+      convention: { ...learned.convention, source },
+      agreement: learned.agreement,
+      rates: learned.rates,
+    })),
+  ];
+  for (const { convention, agreement, rates } of tries) {
+    const segments = segmentsOf(job.time, convention.source, clock);
     if (!segments.length) continue;
     const skus = segments.map(
       (segment) =>
-        learned.rates.predict({
+        rates.predict({
           segment,
           member: job.member,
           jobTypeId: job.jobTypeId,
           cell: cellOf(segment, clock, learned.holidays),
         })?.sku ?? null,
     );
-    const lead = learned.convention.technicians === 'lead' ? leadTechnician(job.time) : null;
-    const groups = groupsOf(segments, skus, learned.convention.grouping, lead);
-    const quantities = quantitiesOf(groups, learned.convention);
+    const lead = convention.technicians === 'lead' ? leadTechnician(job.time) : null;
+    const groups = groupsOf(segments, skus, convention.grouping, lead);
+    const quantities = quantitiesOf(groups, convention);
     return {
-      source,
+      source: convention.source,
+      convention,
+      agreement,
       quantities: [...quantities].map(([skuId, hours]) => ({
         skuId,
         hours,
@@ -974,6 +1042,7 @@ export function laborShareOf(
 
 const SOURCE_WORDS: Record<TimeSource, string> = {
   onsite: 'on-site hours (timesheets)',
+  'onsite-hourly': 'on-site hours (timesheets), each clock hour on its own rate',
   paid: 'paid hours (payroll)',
   scheduled: 'appointment windows',
 };

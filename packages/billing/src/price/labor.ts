@@ -171,12 +171,12 @@ function conventionLines(
   // How sure: how often the convention reproduced past invoices (its lower bound), times how
   // often jobs like this are billed by time; and when the technician already entered labor, how
   // often the office added more labor to such invoices.
-  const reproduces = wilsonLowerBound(learned.agreement * learned.support, learned.support);
+  const reproduces = wilsonLowerBound(applied.agreement * learned.support, learned.support);
   const billedByTime = onInvoice.length ? 1 : (tmRate?.rate ?? 0.6);
   const topUp = laborTopUpOf(model, hourlyIds);
   const addOnTop = onInvoice.length && topUp.jobs >= MIN_JOBS ? topUp.rate : 1;
-  const how = describeLaborConvention({ ...learned.convention, source: applied.source });
-  const record = `${learned.origin === 'pinned' ? 'pinned by the tenant; ' : ''}reproduces ${pct(learned.agreement)} of ${learned.support} past time-and-materials invoices (the settings' rules: ${pct(learned.settingsAgreement)})`;
+  const how = describeLaborConvention(applied.convention);
+  const record = `${learned.origin === 'pinned' ? 'pinned by the tenant; ' : ''}reproduces ${pct(applied.agreement)} of ${learned.support} past time-and-materials invoices (the settings' rules: ${pct(learned.settingsAgreement)})`;
   const history = tmRate ? `; ${tmRate.said}` : '';
   const lines: ProposedLine[] = [];
   for (const q of applied.quantities) {
@@ -205,7 +205,7 @@ function conventionLines(
           kind: 'history_pattern',
           detail: `labor convention ${record}`,
           support: learned.support,
-          confidence: learned.agreement,
+          confidence: applied.agreement,
         },
         ...(onInvoice.length && !first
           ? [

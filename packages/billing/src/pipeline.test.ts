@@ -4,7 +4,7 @@ import { fromAmountString, sum, type TenantSettings } from '@invoicer/core';
 import { describe, expect, it } from 'vitest';
 import type { ReviewerVerdicts } from './draft/reviewer-verdicts.ts';
 import { openMentions } from './extract/note-lines.ts';
-import { HistoryModel } from './history/model.ts';
+import type { HistoryModel } from './history/model.ts';
 import {
   detectStage,
   draftStage,
@@ -24,6 +24,7 @@ import {
   jobContext,
   knowledge,
   mentionsOf,
+  type PastJob,
   settings,
   sku,
   times,
@@ -284,31 +285,21 @@ describe('detectStage: a part a task brings', () => {
    * repairs with no part get none.
    */
   function shop(): HistoryModel {
-    const model = new HistoryModel();
-    const start = Date.parse('2026-01-05T15:00:00Z');
-    const jobs: Parameters<HistoryModel['advance']>[1] = [];
-    const lines: Parameters<HistoryModel['advance']>[2] = [];
-    for (let i = 0; i < 60; i++) {
+    const jobs = Array.from({ length: 60 }, (_, i): PastJob => {
       const kind = i % 3;
       const task = kind === 0 ? TASK : OTHER_TASK;
       const features = ['jt:10', 'bu:100', `s:${task}`];
-      const completed = new Date(start + i * 6 * 3600_000).toISOString();
-      const later = new Date(Date.parse(completed) + 24 * 3600_000).toISOString();
-      jobs.push({ jobId: i, completedOn: completed, jobTypeId: 10, features, laborHours: 1 });
-      const line = (skuId: number, officeAdded: boolean) => ({
-        jobId: i,
-        skuId,
-        quantity: 1,
-        createdOn: officeAdded ? later : completed,
-        officeAdded,
+      if (kind === 2) return { features, jobTypeId: 10, technician: [task] };
+      const officeStop = kind === 0 && i >= 51;
+      return {
         features,
-      });
-      lines.push(line(task, false));
-      if (kind === 2) continue;
-      lines.push(line(kind === 0 ? STOP : PART, kind === 0 && i >= 51));
-      lines.push(line(SEALANT, true));
-    }
-    model.advance(start + 60 * 6 * 3600_000 + 20 * 24 * 3600_000, jobs, lines);
+        jobTypeId: 10,
+        technician: officeStop ? [task] : [task, kind === 0 ? STOP : PART],
+        office: [...(officeStop ? [{ skuId: STOP }] : []), { skuId: SEALANT }],
+      };
+    });
+    const model = historyOf(jobs);
+    model.asOf = Date.parse('2025-01-01T00:00:00Z');
     return model;
   }
 

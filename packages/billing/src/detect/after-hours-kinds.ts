@@ -2,8 +2,7 @@
 // not on maintenance, replacements or time-and-materials work (which bills overtime labor
 // instead), so "this appointment started after hours" is not enough: the shop's own after-hours
 // jobs of this kind must carry it too.
-import type { HistoryModel } from '../history/model.ts';
-import { wilsonUpperBound } from '../history/model.ts';
+import { type HistoryModel, wilsonUpperBound } from '../history/model.ts';
 import { settledCount, settledRecords } from '../history/policy.ts';
 
 /** When a past job's start counted as after hours, read from its start features. */
@@ -27,7 +26,7 @@ function kindCounts(model: HistoryModel, window: AfterHoursWindow, premiumSkuIds
         let hour = -1;
         for (const f of r.features) {
           if (f === 'day:weekend') weekend = true;
-          else if (f.startsWith('h:') && /^h:\d+$/.test(f)) hour = Number(f.slice(2));
+          else if (/^h:\d+$/.test(f)) hour = Number(f.slice(2));
         }
         if (!((weekend && window.weekend) || window.hours.has(hour))) continue;
         const carried = premiumSkuIds.some((id) => r.technician.has(id) || r.office.has(id));

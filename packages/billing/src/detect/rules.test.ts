@@ -321,30 +321,25 @@ describe('after-hours / weekend premium (appointment times in the tenant timezon
   it('leaves it off kinds of job the shop does not bill it on after hours', () => {
     // Evening AC repairs carry the premium; evening visits of type 20 never did (a shop bills
     // overtime labor on its time-and-materials calls instead).
-    const model = historyOf([
-      ...times(10, {
-        features: ['h:18', 'day:weekday', 'jt:10', 'bu:100'],
-        office: [{ skuId: ID.afterHours }],
-      }),
-      ...times(4, { features: ['h:18', 'day:weekday', 'jt:20', 'bu:100'] }),
-    ]);
-    model.asOf = Date.parse('2025-01-01T00:00:00Z');
+    const evenings = (withoutPremium: number) => {
+      const model = historyOf([
+        ...times(10, {
+          features: ['h:18', 'day:weekday', 'jt:10', 'bu:100'],
+          office: [{ skuId: ID.afterHours }],
+        }),
+        ...times(withoutPremium, { features: ['h:18', 'day:weekday', 'jt:20', 'bu:100'] }),
+      ]);
+      model.asOf = Date.parse('2025-01-01T00:00:00Z');
+      return model;
+    };
     const evening = appointment(TUE_1830_CST);
-    expectRuleLine(rules({ appointments: evening, model }), 'afterHours', ID.afterHours);
+    expectRuleLine(rules({ appointments: evening, model: evenings(4) }), 'afterHours', ID.afterHours);
     expect(
-      ruleLine(rules({ appointments: evening, model, job: { jobTypeId: 20 } }), 'afterHours'),
+      ruleLine(rules({ appointments: evening, model: evenings(4), job: { jobTypeId: 20 } }), 'afterHours'),
     ).toBeUndefined();
     // Two such visits are too few to say so.
-    const two = historyOf([
-      ...times(10, {
-        features: ['h:18', 'day:weekday', 'jt:10', 'bu:100'],
-        office: [{ skuId: ID.afterHours }],
-      }),
-      ...times(2, { features: ['h:18', 'day:weekday', 'jt:20', 'bu:100'] }),
-    ]);
-    two.asOf = model.asOf;
     expectRuleLine(
-      rules({ appointments: evening, model: two, job: { jobTypeId: 20 } }),
+      rules({ appointments: evening, model: evenings(2), job: { jobTypeId: 20 } }),
       'afterHours',
       ID.afterHours,
     );

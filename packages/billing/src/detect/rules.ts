@@ -5,7 +5,7 @@
 // often. "Jobs like this one" is the most specific feature with enough history: job type and
 // membership, job type and customer type, job type, business unit. Rules never invent a price.
 import type { TenantSettings } from '@invoicer/core';
-import { afterHours, startFeatures, type WorkingHours } from '../history/features.ts';
+import { afterHours, startFeatures, toMinutes, type WorkingHours } from '../history/features.ts';
 import type { HistoryModel } from '../history/model.ts';
 import { type Mention, nonBillableTexts } from '../text/mentions.ts';
 import { htmlToText } from '../text/tokens.ts';
@@ -307,17 +307,13 @@ function afterHoursRule(input: RuleInput, pack: RulePack): ProposedLine[] {
 
 /** When a start counts as after hours: by the shop's history where it has one, else settings. */
 function afterHoursWindow(input: RuleInput, pack: RulePack): AfterHoursWindow {
-  const minutes = (hhmm: string) => {
-    const [h, m] = hhmm.split(':').map(Number);
-    return (h ?? 0) * 60 + (m ?? 0);
-  };
   const after = (feature: string, bySettings: boolean) => {
     const learned = pack.choose('afterHours', [feature]);
     return learned ? learned.rate >= 0.5 : bySettings;
   };
   const hours = new Set<number>();
   for (let h = 0; h < 24; h++) {
-    const bySettings = h * 60 < minutes(input.hours.start) || h * 60 >= minutes(input.hours.end);
+    const bySettings = h * 60 < toMinutes(input.hours.start) || h * 60 >= toMinutes(input.hours.end);
     if (after(`h:${h}`, bySettings)) hours.add(h);
   }
   return { hours, weekend: after('day:weekend', input.hours.weekends) };

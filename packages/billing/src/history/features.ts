@@ -209,7 +209,8 @@ export function usFederalHolidays(year: number): Set<string> {
   ]);
 }
 
-function toMinutes(hhmm: string): number {
+/** Minutes after midnight of an "HH:MM" time of day. */
+export function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 }
